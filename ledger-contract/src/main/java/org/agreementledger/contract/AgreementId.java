@@ -1,0 +1,40 @@
+package org.agreementledger.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** Identity of one agreement; also its aggregate id in the event store and its Kafka key. */
+public record AgreementId(String value) {
+
+    public AgreementId {
+        Objects.requireNonNull(value, "agreement id");
+        try {
+            UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("agreement id must be a UUID, got '" + value + "'");
+        }
+    }
+
+    @JsonCreator
+    public static AgreementId of(String value) {
+        return new AgreementId(value);
+    }
+
+    public static AgreementId random() {
+        return new AgreementId(UUID.randomUUID().toString());
+    }
+
+    @JsonValue
+    @Override
+    public String value() {
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

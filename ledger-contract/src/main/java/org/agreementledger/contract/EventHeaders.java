@@ -1,0 +1,33 @@
+package org.agreementledger.contract;
+
+/**
+ * Kafka record headers of an agreement event, in CloudEvents 1.0 Kafka binary mode: the body is
+ * the event's JSON, the attributes travel as {@code ce_}-prefixed headers with UTF-8 string values.
+ */
+public final class EventHeaders {
+
+    public static final String SPEC_VERSION = "ce_specversion";
+    /** The event's id, unique in the ledger; a consumer seeing it twice has seen a redelivery. */
+    public static final String ID = "ce_id";
+    public static final String SOURCE = "ce_source";
+    /** The event type, e.g. {@code AgreementOffered}; see {@link EventTypes}. */
+    public static final String TYPE = "ce_type";
+    /** The agreement id, also the record key. */
+    public static final String SUBJECT = "ce_subject";
+    /** When the ledger appended the event, RFC 3339. */
+    public static final String TIME = "ce_time";
+    /** Position of the event in its agreement's history: 0, 1, 2, … without gaps. */
+    public static final String SEQUENCE = "ce_sequence";
+    /** Version of the event's JSON shape. */
+    public static final String SCHEMA_VERSION = "ce_schemaversion";
+    public static final String CORRELATION_ID = "ce_correlationid";
+    public static final String CAUSATION_ID = "ce_causationid";
+    public static final String CONTENT_TYPE = "content-type";
+
+    public static final String SPEC_VERSION_VALUE = "1.0";
+    public static final String SOURCE_VALUE = "/agreement-ledger/ledger-service";
+    public static final String JSON = "application/json";
+
+    private EventHeaders() {
+    }
+}

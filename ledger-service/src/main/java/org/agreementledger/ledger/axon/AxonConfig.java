@@ -1,0 +1,26 @@
+package org.agreementledger.ledger.axon;
+
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+class AxonConfig {
+
+    /** Keeps the cost of a command flat however long an agreement's history grows. */
+    @Bean
+    SnapshotTriggerDefinition agreementSnapshotTrigger(Snapshotter snapshotter,
+                                                       @Value("${ledger.snapshot-threshold:100}") int threshold) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+    }
+
+    /** Replaces Axon's default so events carry the caller's correlation id, not only the command's id. */
+    @Bean
+    CorrelationDataProvider requestCorrelationDataProvider() {
+        return new RequestCorrelationDataProvider();
+    }
+}

@@ -1,0 +1,226 @@
+package org.agreementledger.ledger.publication;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.agreementledger.contract.AgreementEvent;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.EventTypes;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes every appended event to Kafka from a tracking event processor. The processor's token only
+ * moves once Kafka has acknowledged (acks=all) every event of the batch, so a command is accepted while
+ * Kafka is down and its event goes out, in order, once Kafka is back. A failed batch is retried from
+ * the token, so consumers may see an event twice: they dedupe by agreement id and sequence number.
+ */
+@Component
+@ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
+class KafkaEventPublisher implements DisposableBean {
+
+    static final String PROCESSING_GROUP = "kafka-publisher";
+    private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+    private static final String PENDING_SENDS = KafkaEventPublisher.class.getName() + ".pending";
+
+    private final KafkaPublicationProperties properties;
+    private final Counter published;
+    private final Timer publishDelay;
+    private final AtomicLong lastPublishedPosition = new AtomicLong(-1);
+    private volatile Producer<String, byte[]> producer;
+    private volatile boolean topicReady;
+
+    KafkaEventPublisher(KafkaPublicationProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        this.published = Counter.builder("ledger.events.published")
+                .description("Events acknowledged by Kafka").register(meters);
+        this.publishDelay = Timer.builder("ledger.events.publish.delay")
+                .description("From an event's append to Kafka's acknowledgement")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    long lastPublishedPosition() {
+        return lastPublishedPosition.get();
+    }
+
+    @EventHandler
+    void publish(AgreementEvent event, DomainEventMessage<?> message) {
+        ensureTopic();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
+                message.getAggregateIdentifier(), LedgerJson.toBytes(event), headersOf(event, message));
+        Future<RecordMetadata> sent = producer().send(record);
+        pendingSendsOfThisBatch().add(new PendingSend(sent, message.getTimestamp(), positionOf(message)));
+    }
+
+    private static RecordHeaders headersOf(AgreementEvent event, DomainEventMessage<?> message) {
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, EventHeaders.SPEC_VERSION, EventHeaders.SPEC_VERSION_VALUE);
+        header(headers, EventHeaders.ID, message.getIdentifier());
+        header(headers, EventHeaders.SOURCE, EventHeaders.SOURCE_VALUE);
+        header(headers, EventHeaders.TYPE, EventTypes.nameOf(event.getClass()));
+        header(headers, EventHeaders.SUBJECT, message.getAggregateIdentifier());
+        header(headers, EventHeaders.TIME, message.getTimestamp().toString());
+        header(headers, EventHeaders.SEQUENCE, Long.toString(message.getSequenceNumber()));
+        header(headers, EventHeaders.SCHEMA_VERSION, Integer.toString(EventTypes.schemaVersionOf(event.getClass())));
+        header(headers, EventHeaders.CONTENT_TYPE, EventHeaders.JSON);
+        Map<String, ?> metaData = message.getMetaData();
+        Object correlation = metaData.get(RequestCorrelationDataProvider.CORRELATION_ID);
+        if (correlation != null) {
+            header(headers, EventHeaders.CORRELATION_ID, correlation.toString());
+        }
+        Object causation = metaData.get(RequestCorrelationDataProvider.CAUSATION_ID);
+        if (causation != null) {
+            header(headers, EventHeaders.CAUSATION_ID, causation.toString());
+        }
+        return headers;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long positionOf(DomainEventMessage<?> message) {
+        if (message instanceof TrackedEventMessage<?> tracked) {
+            TrackingToken token = tracked.trackingToken();
+            return token.position().orElse(-1);
+        }
+        return -1;
+    }
+
+    /** One list per processor batch; the batch commits only when every send in it was acknowledged. */
+    private List<PendingSend> pendingSendsOfThisBatch() {
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        return batch.getOrComputeResource(PENDING_SENDS, key -> {
+            List<PendingSend> pending = new ArrayList<>();
+            batch.onPrepareCommit(u -> awaitAcknowledgements(pending));
+            return pending;
+        });
+    }
+
+    private void awaitAcknowledgements(List<PendingSend> pending) {
+        long timeoutMs = properties.deliveryTimeout().toMillis() + 5_000;
+        try {
+            for (PendingSend send : pending) {
+                send.future().get(timeoutMs, TimeUnit.MILLISECONDS);
+                published.increment();
+                publishDelay.record(Duration.between(send.appendedAt(), Instant.now()));
+                lastPublishedPosition.accumulateAndGet(send.position(), Math::max);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublicationFailed("interrupted while waiting for Kafka", e);
+        } catch (ExecutionException | TimeoutException e) {
+            resetProducer();
+            throw new PublicationFailed("Kafka did not acknowledge an event; the batch will be retried", e);
+        }
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> current = producer;
+        if (current == null) {
+            current = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                    ProducerConfig.LINGER_MS_CONFIG, 2,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.deliveryTimeout().toMillis(),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-publisher"),
+                    new StringSerializer(), new ByteArraySerializer());
+            producer = current;
+        }
+        return current;
+    }
+
+    private void resetProducer() {
+        Producer<String, byte[]> broken = producer;
+        producer = null;
+        if (broken != null) {
+            broken.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** The ledger's topic is never truncated: if it has to create it, it does so with infinite retention. */
+    private void ensureTopic() {
+        if (topicReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(properties.topic())) {
+                NewTopic topic = new NewTopic(properties.topic(), properties.partitions(), properties.replicationFactor())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                                TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
+                try {
+                    admin.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
+                    log.info("Created topic {} with {} partitions and infinite retention",
+                            properties.topic(), properties.partitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            topicReady = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublicationFailed("interrupted while checking the topic", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PublicationFailed("Kafka is not reachable to check topic " + properties.topic(), e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        resetProducer();
+    }
+
+    private record PendingSend(Future<RecordMetadata> future, Instant appendedAt, long position) {
+    }
+
+    static class PublicationFailed extends RuntimeException {
+        PublicationFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

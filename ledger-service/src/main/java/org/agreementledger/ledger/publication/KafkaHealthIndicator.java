@@ -1,0 +1,41 @@
+package org.agreementledger.ledger.publication;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** DOWN unless the Kafka cluster answers within a couple of seconds. */
+@Component("kafka")
+class KafkaHealthIndicator implements HealthIndicator {
+
+    private final KafkaPublicationProperties properties;
+
+    KafkaHealthIndicator(KafkaPublicationProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public Health health() {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000))) {
+            var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000));
+            int nodes = cluster.nodes().get(3, TimeUnit.SECONDS).size();
+            return Health.up().withDetail("clusterId", cluster.clusterId().get(3, TimeUnit.SECONDS))
+                    .withDetail("brokers", nodes).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Health.down(e).build();
+        } catch (Exception e) {
+            return Health.down().withDetail("bootstrapServers", properties.bootstrapServers())
+                    .withDetail("error", e.toString()).build();
+        }
+    }
+}
