@@ -17,8 +17,7 @@ class PublicationConfig {
      */
     @Autowired
     void publicationFailuresAreRetried(EventProcessingConfigurer processing) {
-        processing.registerTrackingEventProcessor(KafkaEventPublisher.PROCESSING_GROUP)
-                .registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
+        processing.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
                         configuration -> PropagatingErrorHandler.instance());
     }
 

@@ -1,0 +1,77 @@
+package org.agreementledger.projection.agreement;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.agreementledger.contract.LedgerJson;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+@Repository
+class AgreementQueries {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+
+    AgreementQueries(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private final RowMapper<AgreementView> agreement = (rs, row) -> new AgreementView(
+            rs.getString("agreement_id"), rs.getString("offering_party"), read(rs.getString("parties")),
+            rs.getString("title"), rs.getObject("offered_on", java.time.LocalDate.class), rs.getString("status"),
+            rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant());
+
+    Optional<AgreementView> findAgreement(String agreementId) {
+        return jdbc.query("SELECT * FROM agreement_view WHERE agreement_id = ?", agreement, agreementId)
+                .stream().findFirst();
+    }
+
+    List<AgreementView> findAgreements(String party, String status, int page, int size) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
+        List<Object> args = new java.util.ArrayList<>();
+        if (party != null) {
+            sql.append(" AND parties @> ?::jsonb");
+            args.add("[\"" + party + "\"]");
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        }
+        sql.append(" ORDER BY offered_on, agreement_id LIMIT ? OFFSET ?");
+        args.add(size);
+        args.add((long) page * size);
+        return jdbc.query(sql.toString(), agreement, args.toArray());
+    }
+
+    List<HistoryEntry> findHistory(String agreementId) {
+        return jdbc.query("""
+                SELECT sequence, event_id, type, occurred_at, correlation_id, causation_id, payload
+                FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""",
+                (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), tree(rs.getString(7))),
+                agreementId);
+    }
+
+    private static List<String> read(String json) {
+        try {
+            return LedgerJson.mapper().readValue(json, STRINGS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return LedgerJson.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

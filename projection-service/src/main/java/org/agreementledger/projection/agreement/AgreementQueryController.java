@@ -1,0 +1,67 @@
+package org.agreementledger.projection.agreement;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.List;
+
+@RestController
+@RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Agreements", description = "Agreements as projected from ledger.agreement-events")
+class AgreementQueryController {
+
+    private final AgreementQueries queries;
+
+    AgreementQueryController(AgreementQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping("/{agreementId}")
+    @Operation(summary = "One agreement: its terms, parties and status; the ETag is the last applied sequence number")
+    ResponseEntity<?> agreement(@PathVariable String agreementId) {
+        return queries.findAgreement(agreementId)
+                .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
+                .orElseGet(() -> notFound(agreementId));
+    }
+
+    @GetMapping("/{agreementId}/history")
+    @Operation(summary = "Every event of the agreement, in order, with who, when and why")
+    ResponseEntity<?> history(@PathVariable String agreementId) {
+        List<HistoryEntry> history = queries.findHistory(agreementId);
+        return history.isEmpty() ? notFound(agreementId) : ResponseEntity.ok(history);
+    }
+
+    @GetMapping
+    @Operation(summary = "Agreements, filtered by party and status, a page at a time")
+    List<AgreementView> agreements(
+            @Parameter(description = "ISO 3166-1 alpha-2 code of a party", example = "US")
+            @RequestParam(required = false) @Pattern(regexp = "[A-Z]{2}") String party,
+            @RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,32}") String status,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        return queries.findAgreements(party, status, page, size);
+    }
+
+    private static ResponseEntity<ProblemDetail> notFound(String agreementId) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                "No agreement " + agreementId + " has reached the projection (yet).");
+        problem.setType(URI.create("https://agreement-ledger.org/problems/unknown-agreement"));
+        problem.setTitle("Unknown agreement");
+        problem.setProperty("agreementId", agreementId);
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

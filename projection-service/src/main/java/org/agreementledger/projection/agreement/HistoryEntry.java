@@ -1,0 +1,10 @@
+package org.agreementledger.projection.agreement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+
+/** One event of an agreement's timeline: what, when, and why (correlation and causation). */
+public record HistoryEntry(long sequence, String eventId, String type, Instant occurredAt,
+                           String correlationId, String causationId, JsonNode payload) {
+}

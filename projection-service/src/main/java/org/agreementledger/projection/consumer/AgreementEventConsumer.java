@@ -1,0 +1,171 @@
+package org.agreementledger.projection.consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads {@code ledger.agreement-events} in a consumer group. Positions live in the projection's own
+ * database, committed with the views; Kafka's committed offsets are only a copy for lag tooling.
+ * On a failed batch the consumer seeks back to the stored positions and tries again.
+ */
+@Component
+class AgreementEventConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(AgreementEventConsumer.class);
+
+    private final ConsumerProperties properties;
+    private final EventApplier applier;
+    private final AtomicReference<KafkaConsumer<String, byte[]>> consumer = new AtomicReference<>();
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    AgreementEventConsumer(ConsumerProperties properties, EventApplier applier) {
+        this.properties = properties;
+        this.applier = applier;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "agreement-event-consumer");
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> current = consumer.get();
+        if (current != null) {
+            current.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(500);
+        while (running) {
+            try (KafkaConsumer<String, byte[]> kafka = newConsumer()) {
+                consumer.set(kafka);
+                kafka.subscribe(List.of(properties.topic()), new SeekToStoredPositions(kafka));
+                while (running) {
+                    ConsumerRecords<String, byte[]> records = kafka.poll(properties.pollTimeout());
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+                    records.forEach(batch::add);
+                    applier.applyBatch(batch);
+                    kafka.commitAsync(copyOfPositions(records), null);
+                    backoff = Duration.ofMillis(500);
+                }
+            } catch (WakeupException e) {
+                if (running) {
+                    log.warn("Consumer woken up unexpectedly; restarting");
+                }
+            } catch (RuntimeException e) {
+                log.error("Applying events failed; retrying from the stored positions in {}", backoff, e);
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                        ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+            } finally {
+                consumer.set(null);
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> copyOfPositions(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> inPartition = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, properties.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                ConsumerConfig.CLIENT_ID_CONFIG, "projection-service-" + ProcessHandle.current().pid()),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** On every assignment, resume each partition exactly where the views stand. */
+    private final class SeekToStoredPositions implements ConsumerRebalanceListener {
+
+        private final KafkaConsumer<String, byte[]> kafka;
+
+        private SeekToStoredPositions(KafkaConsumer<String, byte[]> kafka) {
+            this.kafka = kafka;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, Long> stored = applier.storedPositions(properties.topic());
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                Long offset = stored.get(partition);
+                if (offset == null) {
+                    fromStart.add(partition);
+                } else {
+                    kafka.seek(partition, offset);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                kafka.seekToBeginning(fromStart);
+            }
+            log.info("Assigned {}; resuming from stored positions", partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // positions are already in the database with the views they produced
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.agreementledger.projection.consumer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.agreementledger.contract.AgreementEvent;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.LedgerJson;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies a batch of records in one database transaction: each event exactly once and in order per
+ * agreement, and the consumer's next offsets with them. Redeliveries are skipped; an event whose
+ * predecessor is missing is held back and reported, never applied out of order.
+ */
+@Component
+class EventApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final List<Projector> projectors;
+    private final Counter applied;
+    private final Counter duplicates;
+    private final Counter gaps;
+    private final Counter unreadable;
+    private final Timer commandToView;
+
+    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.projectors = projectors;
+        this.applied = Counter.builder("projection.events.applied").register(meters);
+        this.duplicates = Counter.builder("projection.events.duplicates")
+                .description("Redelivered events skipped by agreement id and sequence").register(meters);
+        this.gaps = Counter.builder("projection.sequence.gaps")
+                .description("Events held back because an earlier event of their agreement was missing").register(meters);
+        this.unreadable = Counter.builder("projection.events.unreadable").register(meters);
+        this.commandToView = Timer.builder("projection.command.to.view")
+                .description("From the event's append in the ledger to its effect in the views")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    Map<TopicPartition, Long> storedPositions(String topic) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        jdbc.query("SELECT partition, next_offset FROM consumer_position WHERE topic = ?",
+                rs -> {
+                    positions.put(new TopicPartition(topic, rs.getInt(1)), rs.getLong(2));
+                }, topic);
+        return positions;
+    }
+
+    void applyBatch(List<ConsumerRecord<String, byte[]>> records) {
+        List<Instant> appliedTimes = transaction.execute(status -> {
+            Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+            List<Instant> times = new java.util.ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                applyOne(record).ifPresent(times::add);
+                nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            }
+            nextOffsets.forEach((partition, offset) -> jdbc.update("""
+                    INSERT INTO consumer_position (topic, partition, next_offset) VALUES (?, ?, ?)
+                    ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
+                    partition.topic(), partition.partition(), offset));
+            return times;
+        });
+        Instant now = Instant.now();
+        for (Instant time : appliedTimes) {
+            applied.increment();
+            commandToView.record(Duration.between(time, now));
+        }
+    }
+
+    private Optional<Instant> applyOne(ConsumerRecord<String, byte[]> record) {
+        EventEnvelope envelope;
+        AgreementEvent event;
+        try {
+            envelope = EventEnvelope.fromHeaders(name -> header(record, name));
+            event = LedgerJson.read(envelope.type(), record.value());
+        } catch (RuntimeException e) {
+            unreadable.increment();
+            log.error("Skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Optional.empty();
+        }
+        String agreementId = envelope.agreementId().value();
+        Long last = jdbc.queryForObject("SELECT max(sequence) FROM agreement_history WHERE agreement_id = ?",
+                Long.class, agreementId);
+        long expected = last == null ? 0 : last + 1;
+        if (envelope.sequence() < expected) {
+            duplicates.increment();
+            return Optional.empty();
+        }
+        if (envelope.sequence() > expected) {
+            gaps.increment();
+            log.warn("Agreement {}: expected event {} but received {} at {}-{}@{}; held back", agreementId,
+                    expected, envelope.sequence(), record.topic(), record.partition(), record.offset());
+            jdbc.update("""
+                    INSERT INTO sequence_gap (agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset)
+                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                    agreementId, expected, envelope.sequence(), record.partition(), record.offset());
+            return Optional.empty();
+        }
+        String payload = new String(record.value(), StandardCharsets.UTF_8);
+        jdbc.update("""
+                INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, correlation_id,
+                                               causation_id, payload, kafka_partition, kafka_offset)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""",
+                agreementId, envelope.sequence(), envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
+                envelope.correlationId().orElse(null), envelope.causationId().orElse(null), payload,
+                record.partition(), record.offset());
+        AppliedEvent appliedEvent = new AppliedEvent(envelope, event, payload, record.partition(), record.offset());
+        for (Projector projector : projectors) {
+            projector.apply(appliedEvent);
+        }
+        return Optional.of(envelope.time());
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

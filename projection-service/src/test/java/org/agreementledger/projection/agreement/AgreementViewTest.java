@@ -1,0 +1,149 @@
+package org.agreementledger.projection.agreement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.OfferAmended;
+import org.agreementledger.projection.support.LedgerRecords;
+import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AgreementViewTest extends ProjectionIntegrationTest {
+
+    private static final LedgerRecords records = new LedgerRecords(TOPIC);
+    private static final CountryCode GT = CountryCode.of("GT");
+    private static final CountryCode US = CountryCode.of("US");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterAll
+    static void closeProducer() {
+        records.close();
+    }
+
+    @Test
+    void anOfferOnTheTopicBecomesAnAgreementView() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, GT, List.of(GT, US), "Safe third country", LocalDate.of(2025, 2, 5)), 0);
+
+        JsonNode agreement = awaitJson("/agreements/" + id, 200);
+
+        assertThat(agreement.get("offeringParty").asText()).isEqualTo("GT");
+        assertThat(agreement.get("parties").toString()).isEqualTo("[\"GT\",\"US\"]");
+        assertThat(agreement.get("title").asText()).isEqualTo("Safe third country");
+        assertThat(agreement.get("offeredOn").asText()).isEqualTo("2025-02-05");
+        assertThat(agreement.get("status").asText()).isEqualTo("OFFERED");
+        assertThat(agreement.get("version").asLong()).isZero();
+    }
+
+    @Test
+    void aRedeliveredEventIsAppliedOnlyOnce() throws Exception {
+        AgreementId id = AgreementId.random();
+        AgreementOffered offered = new AgreementOffered(id, GT, List.of(GT, US), "first", LocalDate.of(2025, 2, 5));
+        String eventId = records.publish(offered, 0);
+        records.publish(new OfferAmended(id, US, "second"), 1);
+        records.publish(offered, 0, eventId);
+        records.publish(new OfferAmended(id, GT, "third"), 2);
+
+        awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 2);
+        JsonNode history = awaitJson("/agreements/" + id + "/history", 200);
+
+        assertThat(history).hasSize(3);
+        assertThat(history.get(0).get("type").asText()).isEqualTo("AgreementOffered");
+        assertThat(history.get(2).get("payload").get("title").asText()).isEqualTo("third");
+        assertThat(history.get(0).get("correlationId").asText()).isEqualTo("test-correlation");
+    }
+
+    @Test
+    void anEventWhosePredecessorIsMissingIsHeldBackAndReportedNotApplied() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, GT, List.of(GT, US), "first", LocalDate.of(2025, 2, 5)), 0);
+        records.publish(new OfferAmended(id, US, "skips a step"), 2);
+        records.publish(new OfferAmended(id, US, "the real second"), 1);
+
+        JsonNode agreement = awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 1);
+
+        assertThat(agreement.get("title").asText()).isEqualTo("the real second");
+        assertThat(awaitValue(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM sequence_gap WHERE agreement_id = ? AND expected_sequence = 1 AND received_sequence = 2",
+                Long.class, id.value()), 1L)).isEqualTo(1L);
+    }
+
+    @Test
+    void anUnknownAgreementIsAProblemResponse() throws Exception {
+        HttpResponse<String> response = get("/agreements/" + AgreementId.random());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void agreementsCanBeListedByParty() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, CountryCode.of("CR"), List.of(CountryCode.of("CR"), US),
+                "Costa Rica in negotiation", LocalDate.of(2025, 2, 10)), 0);
+        awaitJson("/agreements/" + id, 200);
+
+        JsonNode costaRica = json.readTree(get("/agreements?party=CR").body());
+
+        assertThat(costaRica).isNotEmpty();
+        costaRica.forEach(agreement -> assertThat(agreement.get("parties").toString()).contains("\"CR\""));
+        assertThat(get("/agreements?party=costa").statusCode()).isEqualTo(400);
+    }
+
+    private JsonNode awaitJson(String path, int status) throws Exception {
+        return awaitJson(path, status, node -> true);
+    }
+
+    private JsonNode awaitJson(String path, int status, java.util.function.Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<String> response;
+        do {
+            response = get(path);
+            if (response.statusCode() == status && until.test(json.readTree(response.body()))) {
+                return json.readTree(response.body());
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no " + status + " for " + path + " in time; last: " + response.statusCode() + " " + response.body());
+    }
+
+    private static <T> T awaitValue(Callable<T> read, T expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        T value = read.call();
+        while (!expected.equals(value) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            value = read.call();
+        }
+        return value;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
