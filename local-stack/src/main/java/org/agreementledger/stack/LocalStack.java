@@ -1,0 +1,240 @@
+package org.agreementledger.stack;
+
+import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.infra.EmbeddedKafkaBroker;
+import org.agreementledger.infra.EmbeddedPostgresServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole Agreement Ledger on one machine with nothing installed: a real PostgreSQL and a real KRaft
+ * Kafka broker in this process, the ledger-service and the projection-service as child processes.
+ * Data lives under the data directory, so a restart keeps the history. Ctrl-C stops everything.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    private final StackConfig config;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedKafkaBroker kafka;
+    private ServiceProcess ledger;
+    private ServiceProcess projection;
+
+    private LocalStack(StackConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) throws Exception {
+        StackConfig config;
+        try {
+            config = StackConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String command = config.command().isEmpty() ? "run" : config.command().get(0);
+        if (!command.equals("run")) {
+            System.err.println("unknown command '" + command + "'\n" + StackConfig.USAGE);
+            System.exit(2);
+        }
+        long startedAt = System.nanoTime();
+        LocalStack stack;
+        try {
+            stack = start(config);
+        } catch (RuntimeException e) {
+            log.error("The local stack did not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping the local stack…");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
+        stack.watchServices();
+        stopped.await();
+    }
+
+    /** Starts everything and returns once both services report UP. */
+    public static LocalStack start(StackConfig config) {
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startInfrastructure();
+            stack.startServices();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startInfrastructure() {
+        Path data = config.dataDir().toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + data, e);
+        }
+        CompletableFuture<EmbeddedPostgresServer> pg = config.externalPostgres().isPresent()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> {
+                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data.resolve("postgres"), config.postgresPort(), true);
+                    server.createDatabase("ledger", "ledger", "ledger");
+                    server.createDatabase("projection", "projection", "projection");
+                    return server;
+                });
+        CompletableFuture<EmbeddedKafkaBroker> broker = config.externalKafka().isPresent()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> EmbeddedKafkaBroker.start(data.resolve("kafka"),
+                        config.kafkaPort(), config.kafkaControllerPort()));
+        RuntimeException failure = null;
+        try {
+            postgres = pg.join();
+        } catch (RuntimeException e) {
+            failure = new IllegalStateException("PostgreSQL did not start: " + rootMessage(e), e);
+        }
+        try {
+            kafka = broker.join();
+        } catch (RuntimeException e) {
+            failure = failure != null ? failure : new IllegalStateException("Kafka did not start: " + rootMessage(e), e);
+        }
+        if (postgres != null) {
+            started.add(postgres);
+        }
+        if (kafka != null) {
+            started.add(kafka);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (kafka != null) {
+            kafka.createTopicIfAbsent(LedgerTopics.AGREEMENT_EVENTS, config.partitions());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private void startServices() {
+        Path logs = config.dataDir().toAbsolutePath().resolve("logs");
+        String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
+        ledger = ServiceProcess.start("ledger-service", config.ledgerJar(), logs, config.ledgerUrl(), List.of(
+                "--server.port=" + config.ledgerPort(),
+                "--spring.datasource.url=" + pg + "ledger",
+                "--spring.datasource.username=ledger",
+                "--spring.datasource.password=ledger",
+                "--ledger.kafka.bootstrap-servers=" + config.kafkaBootstrap(),
+                "--ledger.kafka.partitions=" + config.partitions()));
+        started.add(ledger);
+        projection = ServiceProcess.start("projection-service", config.projectionJar(), logs, config.projectionUrl(), List.of(
+                "--server.port=" + config.projectionPort(),
+                "--spring.datasource.url=" + pg + "projection",
+                "--spring.datasource.username=projection",
+                "--spring.datasource.password=projection",
+                "--projection.kafka.bootstrap-servers=" + config.kafkaBootstrap()));
+        started.add(projection);
+        ledger.awaitHealthy(Duration.ofSeconds(120));
+        projection.awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    private void printAddresses(Duration startup) {
+        String kafkaLine = config.externalKafka().map(k -> k + " (external)")
+                .orElse(config.kafkaBootstrap() + "  topic " + LedgerTopics.AGREEMENT_EVENTS);
+        String pgLine = config.externalPostgres().map(p -> p + " (external)")
+                .orElse(config.postgresHostPort() + "  databases ledger, projection (fsync on)");
+        System.out.printf("""
+
+                Agreement Ledger is up (started in %.1f s)
+                  ledger-service      %s   (API docs %s/swagger-ui.html)
+                  projection-service  %s
+                  Kafka               %s
+                  PostgreSQL          %s
+                  data                %s
+                  logs                %s
+                Press Ctrl-C to stop.
+
+                """, startup.toMillis() / 1000.0, config.ledgerUrl(), config.ledgerUrl(), config.projectionUrl(),
+                kafkaLine, pgLine, config.dataDir().toAbsolutePath(), ledger.log().getParent());
+    }
+
+    /** A service that dies takes the stack down with it, loudly, rather than leaving half a stack. */
+    private void watchServices() {
+        Thread watcher = new Thread(() -> {
+            while (true) {
+                for (ServiceProcess service : List.of(ledger, projection)) {
+                    if (!service.isAlive()) {
+                        log.error("{} stopped unexpectedly; see {}", service.name(), service.log());
+                        System.exit(1);
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "service-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    /** Process ids of everything the stack runs: this JVM (Kafka), PostgreSQL's postmaster, both services. */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(ProcessHandle.current().pid());
+        postmasterPid().ifPresent(pids::add);
+        if (ledger != null) {
+            pids.add(ledger.pid());
+        }
+        if (projection != null) {
+            pids.add(projection.pid());
+        }
+        return pids;
+    }
+
+    private Optional<Long> postmasterPid() {
+        Path pidFile = config.dataDir().toAbsolutePath().resolve("postgres").resolve("postmaster.pid");
+        try {
+            return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops the services first, so nothing is left writing, then Kafka, then PostgreSQL. */
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", started.get(i), e.toString());
+            }
+        }
+        started.clear();
+    }
+}
