@@ -31,6 +31,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker kafka;
     private ServiceProcess ledger;
     private ServiceProcess projection;
+    private volatile boolean closing;
 
     private LocalStack(StackConfig config) {
         this.config = config;
@@ -63,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping the local stack…");
             stack.close();
+            log.info("Stopped. The data stays in {}", stack.config().dataDir().toAbsolutePath());
             stopped.countDown();
         }, "local-stack-shutdown"));
         stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
@@ -182,7 +184,7 @@ public final class LocalStack implements AutoCloseable {
         Thread watcher = new Thread(() -> {
             while (true) {
                 for (ServiceProcess service : List.of(ledger, projection)) {
-                    if (!service.isAlive()) {
+                    if (!service.isAlive() && !closing) {
                         log.error("{} stopped unexpectedly; see {}", service.name(), service.log());
                         System.exit(1);
                     }
@@ -228,6 +230,7 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the services first, so nothing is left writing, then Kafka, then PostgreSQL. */
     @Override
     public synchronized void close() {
+        closing = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

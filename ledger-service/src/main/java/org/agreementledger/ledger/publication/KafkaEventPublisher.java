@@ -161,7 +161,8 @@ class KafkaEventPublisher implements DisposableBean {
                     ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                     ProducerConfig.LINGER_MS_CONFIG, 2,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.deliveryTimeout().toMillis(),
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                    (int) Math.min(10_000, properties.deliveryTimeout().toMillis() / 2),
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                     ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-publisher"),
                     new StringSerializer(), new ByteArraySerializer());

@@ -1,0 +1,108 @@
+package org.agreementledger.ledger.publication;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.infra.EmbeddedKafkaBroker;
+import org.agreementledger.infra.FreePorts;
+import org.agreementledger.infra.SharedTestInfrastructure;
+import org.agreementledger.ledger.support.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Kafka is down; the ledger keeps accepting commands and publishes their events, in order, once it is back. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PublishingSurvivesAKafkaOutageTest {
+
+    private static final Path KAFKA_DIR;
+    private static final int KAFKA_PORT = FreePorts.next();
+    private static final int CONTROLLER_PORT = FreePorts.next();
+    private static final String DATABASE_URL = SharedTestInfrastructure.get().freshDatabase("ledger-outage");
+    private static EmbeddedKafkaBroker kafka;
+
+    static {
+        try {
+            KAFKA_DIR = Files.createTempDirectory("outage-kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kafka = EmbeddedKafkaBroker.start(KAFKA_DIR, KAFKA_PORT, CONTROLLER_PORT);
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DATABASE_URL);
+        registry.add("spring.datasource.username", () -> "test");
+        registry.add("spring.datasource.password", () -> "test");
+        registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
+        registry.add("ledger.kafka.delivery-timeout", () -> "4s");
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void commandsAreAcceptedWhileKafkaIsDownAndTheirEventsArePublishedInOrderOnceItIsBack() throws Exception {
+        String warmUp = offer();
+        assertThat(TopicReader.awaitRecords(kafka.bootstrapServers(), "ledger.agreement-events",
+                r -> warmUp.equals(r.key()), 1, Duration.ofSeconds(20))).hasSize(1);
+
+        kafka.close();
+        String agreementId = offer();
+        assertThat(amend(agreementId, "first counter-offer")).isEqualTo(200);
+        assertThat(amend(agreementId, "second counter-offer")).isEqualTo(200);
+        Thread.sleep(3_000);
+
+        kafka = EmbeddedKafkaBroker.start(KAFKA_DIR, KAFKA_PORT, CONTROLLER_PORT);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.awaitRecords(kafka.bootstrapServers(),
+                "ledger.agreement-events", r -> agreementId.equals(r.key()), 3, Duration.ofSeconds(90));
+
+        List<String> sequences = records.stream().map(r -> TopicReader.header(r, EventHeaders.SEQUENCE)).distinct().toList();
+        assertThat(sequences).containsExactly("0", "1", "2");
+        assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSize(1);
+    }
+
+    private String offer() throws Exception {
+        HttpResponse<String> response = post("/agreements", """
+                {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""");
+        assertThat(response.statusCode()).isEqualTo(201);
+        return json.readTree(response.body()).get("agreementId").asText();
+    }
+
+    private int amend(String agreementId, String title) throws Exception {
+        return post("/agreements/" + agreementId + "/amendments",
+                "{\"amendingParty\": \"US\", \"title\": \"" + title + "\"}").statusCode();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

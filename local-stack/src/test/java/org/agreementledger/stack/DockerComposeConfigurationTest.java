@@ -1,0 +1,573 @@
+package org.agreementledger.stack;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.yaml.snakeyaml.Yaml;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Docker is not available where the build runs, so {@code docker-compose.yml}, the Dockerfiles and the
+ * PostgreSQL init script are checked here against what the services actually read: a renamed property,
+ * port, topic, database or jar name breaks this test instead of a user's {@code docker compose up}.
+ */
+class DockerComposeConfigurationTest {
+
+    private static final String EVENTS_TOPIC = "ledger.agreement-events";
+    private static final List<String> SERVICES = List.of("ledger-service", "projection-service");
+    /** The prefix of each service's own Kafka properties (KafkaPublicationProperties, ConsumerProperties). */
+    private static final Map<String, String> KAFKA_PREFIX = Map.of(
+            "ledger-service", "ledger.kafka",
+            "projection-service", "projection.kafka");
+
+    private static Path root;
+    private static Map<String, Object> services;
+
+    @BeforeAll
+    static void readCompose() throws IOException {
+        root = repositoryRoot();
+        services = map(yaml(root.resolve("docker-compose.yml")).get("services"), "services");
+    }
+
+    @Test
+    void composeDefinesKafkaPostgresAndBothServices() {
+        assertThat(services).containsKeys("kafka", "kafka-init", "postgres", "ledger-service", "projection-service");
+        assertThat(service("kafka").get("image")).isEqualTo("apache/kafka:3.9.1");
+        assertThat(service("kafka-init").get("image")).isEqualTo("apache/kafka:3.9.1");
+        assertThat(service("postgres").get("image")).isEqualTo("postgres:16");
+
+        for (String name : SERVICES) {
+            Map<String, Object> build = map(service(name).get("build"), name + ".build");
+            // The images copy jars from several modules' target/, so the context must be the repository root.
+            assertThat(root.resolve(String.valueOf(build.get("context"))).normalize())
+                    .as("%s build context", name).isEqualTo(root);
+            assertThat(String.valueOf(build.get("dockerfile"))).isEqualTo(name + "/Dockerfile");
+            assertThat(root.resolve(name).resolve("Dockerfile")).isRegularFile();
+        }
+    }
+
+    @Test
+    void everyEnvironmentKeyOfAServiceIsAPropertyTheServiceReads() throws IOException {
+        for (String name : SERVICES) {
+            Set<String> properties = new LinkedHashSet<>();
+            for (String key : propertyKeys(name)) {
+                properties.add(canonicalProperty(key));
+            }
+            Map<String, String> environment = environment(name);
+            assertThat(environment).as("%s environment", name).isNotEmpty();
+
+            List<String> unknown = new ArrayList<>();
+            for (String variable : environment.keySet()) {
+                if (!properties.contains(canonicalEnvironmentVariable(variable))) {
+                    unknown.add(variable);
+                }
+            }
+            assertThat(unknown)
+                    .as("environment variables of %s that bind to no property in its application.yml", name)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void servicePortsMatchTheServicesConfiguredPorts() throws IOException {
+        for (String name : SERVICES) {
+            String port = String.valueOf(property(name, "server.port"));
+            List<Object> ports = list(service(name).get("ports"), name + ".ports");
+            assertThat(ports).as("%s ports", name).hasSize(1);
+            String[] mapping = publishedAndTarget(ports.get(0));
+            assertThat(mapping).as("%s published:target port", name).containsExactly(port, port);
+
+            String overridden = environment(name).get("SERVER_PORT");
+            if (overridden != null) {
+                assertThat(overridden).as("%s SERVER_PORT", name).isEqualTo(port);
+            }
+        }
+        assertThat(property("ledger-service", "server.port")).isEqualTo(8080);
+        assertThat(property("projection-service", "server.port")).isEqualTo(8081);
+    }
+
+    @Test
+    void servicesStartOnInfrastructureThatIsReadyAndReportTheirActuatorHealth() throws IOException {
+        for (String name : SERVICES) {
+            Map<String, Object> dependsOn = map(service(name).get("depends_on"), name + ".depends_on");
+            assertThat(map(dependsOn.get("postgres"), "postgres").get("condition")).isEqualTo("service_healthy");
+            assertThat(map(dependsOn.get("kafka"), "kafka").get("condition")).isEqualTo("service_healthy");
+            assertThat(map(dependsOn.get("kafka-init"), "kafka-init").get("condition"))
+                    .isEqualTo("service_completed_successfully");
+
+            String port = String.valueOf(property(name, "server.port"));
+            assertThat(String.join(" ", healthcheck(name)))
+                    .as("%s healthcheck", name)
+                    .contains("http://localhost:" + port + "/actuator/health");
+        }
+        assertThat(healthcheck("postgres")).isNotEmpty();
+        assertThat(healthcheck("kafka")).isNotEmpty();
+    }
+
+    @Test
+    void servicesReachKafkaThroughTheListenerAdvertisedToContainers() throws IOException {
+        Map<String, String> kafka = environment("kafka");
+        List<String> advertised = Arrays.asList(kafka.get("KAFKA_ADVERTISED_LISTENERS").split(","));
+        String internal = advertised.stream()
+                .filter(listener -> listener.startsWith(kafka.get("KAFKA_INTER_BROKER_LISTENER_NAME") + "://"))
+                .map(listener -> listener.substring(listener.indexOf("://") + 3))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no advertised listener for the inter-broker listener"));
+        assertThat(internal).as("listener for containers").startsWith("kafka:");
+        // The host listener is what the application.yml defaults point at, for services run from the IDE.
+        assertThat(advertised).contains("HOST://localhost:9092");
+        assertThat(property("ledger-service", "ledger.kafka.bootstrap-servers")).isEqualTo("localhost:9092");
+
+        for (String name : SERVICES) {
+            String variable = environmentVariable(KAFKA_PREFIX.get(name) + ".bootstrap-servers");
+            assertThat(environment(name).get(variable)).as("%s %s", name, variable).isEqualTo(internal);
+        }
+        assertThat(kafkaTopicsArguments()).containsSubsequence("--bootstrap-server", internal);
+    }
+
+    @Test
+    void composeCreatesTheEventsTopicWithInfiniteRetention() throws IOException {
+        List<String> arguments = kafkaTopicsArguments();
+        assertThat(arguments.get(0)).isEqualTo("/opt/kafka/bin/kafka-topics.sh");
+        assertThat(arguments).contains("--create", "--if-not-exists");
+        assertThat(argumentAfter(arguments, "--topic")).isEqualTo(EVENTS_TOPIC);
+        assertThat(configsOf(arguments)).contains("retention.ms=-1", "retention.bytes=-1");
+
+        // Same partition count whether kafka-init or the ledger itself creates the topic.
+        String partitions = argumentAfter(arguments, "--partitions");
+        assertThat(String.valueOf(property("ledger-service", "ledger.kafka.partitions"))).isEqualTo(partitions);
+        String overridden = environment("ledger-service").get("LEDGER_KAFKA_PARTITIONS");
+        if (overridden != null) {
+            assertThat(overridden).isEqualTo(partitions);
+        }
+
+        for (String name : SERVICES) {
+            String topicProperty = KAFKA_PREFIX.get(name) + ".topic";
+            assertThat(property(name, topicProperty)).as("%s %s", name, topicProperty).isEqualTo(EVENTS_TOPIC);
+            String composeTopic = environment(name).get(environmentVariable(topicProperty));
+            if (composeTopic != null) {
+                assertThat(composeTopic).as("%s topic in compose", name).isEqualTo(EVENTS_TOPIC);
+            }
+        }
+    }
+
+    @Test
+    void datasourcesPointAtDatabasesTheInitScriptCreates() throws IOException {
+        assertThat(list(service("postgres").get("volumes"), "postgres.volumes"))
+                .contains("./docker/postgres/init.sql:/docker-entrypoint-initdb.d/init.sql:ro");
+        String script = Files.readString(root.resolve("docker/postgres/init.sql"));
+        Map<String, String> ownerByDatabase = new LinkedHashMap<>();
+        Matcher databases = Pattern.compile("CREATE\\s+DATABASE\\s+\"?(\\w+)\"?(?:\\s+(?:WITH\\s+)?OWNER\\s*=?\\s*\"?(\\w+)\"?)?",
+                Pattern.CASE_INSENSITIVE).matcher(script);
+        while (databases.find()) {
+            ownerByDatabase.put(databases.group(1), databases.group(2));
+        }
+        Map<String, String> passwordByRole = new LinkedHashMap<>();
+        Matcher roles = Pattern.compile("CREATE\\s+(?:ROLE|USER)\\s+\"?(\\w+)\"?[^;]*?PASSWORD\\s+'([^']*)'",
+                Pattern.CASE_INSENSITIVE).matcher(script);
+        while (roles.find()) {
+            passwordByRole.put(roles.group(1), roles.group(2));
+        }
+
+        for (String name : SERVICES) {
+            Map<String, String> environment = environment(name);
+            URI url = URI.create(environment.get("SPRING_DATASOURCE_URL").substring("jdbc:".length()));
+            assertThat(url.getHost()).as("%s database host", name).isEqualTo("postgres");
+            String database = url.getPath().substring(1);
+            String user = environment.get("SPRING_DATASOURCE_USERNAME");
+
+            assertThat(ownerByDatabase).as("databases created by init.sql").containsKey(database);
+            assertThat(passwordByRole).as("roles created by init.sql")
+                    .containsEntry(user, environment.get("SPRING_DATASOURCE_PASSWORD"));
+            // Flyway creates the schema, so the service's own user must own its database.
+            assertThat(ownerByDatabase.get(database)).as("owner of %s", database).isEqualTo(user);
+            // Same database name as the application.yml default, so host-run and compose-run agree.
+            assertThat(String.valueOf(property(name, "spring.datasource.url"))).endsWith("/" + database);
+        }
+    }
+
+    @Test
+    void postgresStatesItsDurabilitySettingsExplicitly() {
+        List<String> command = commandLine(service("postgres").get("command"));
+        assertThat(command).containsSubsequence("-c", "fsync=on");
+        assertThat(command).containsSubsequence("-c", "synchronous_commit=on");
+    }
+
+    @Test
+    void dockerfilesCopyTheJarsTheBuildProduces() throws Exception {
+        Element parent = pom(root.resolve("pom.xml"));
+        String version = child(parent, "version");
+        String classifier = bootPluginClassifier(parent);
+
+        for (String name : SERVICES) {
+            String artifactId = child(pom(root.resolve(name).resolve("pom.xml")), "artifactId");
+            String jar = name + "/target/" + artifactId + "-" + version
+                    + (classifier == null ? "" : "-" + classifier) + ".jar";
+            List<List<String>> instructions = dockerfile(root.resolve(name).resolve("Dockerfile"));
+
+            assertThat(arguments(instructions, "FROM")).containsExactly(List.of("eclipse-temurin:17-jre"));
+            List<List<String>> copies = arguments(instructions, "COPY");
+            assertThat(copies).as("%s COPY instructions", name).hasSize(1);
+            List<String> copy = withoutFlags(copies.get(0));
+            assertThat(copy.subList(0, copy.size() - 1)).as("%s copies", name).containsExactly(jar);
+            String destination = copy.get(copy.size() - 1);
+
+            List<List<String>> users = arguments(instructions, "USER");
+            assertThat(users).as("%s USER", name).isNotEmpty();
+            String user = users.get(users.size() - 1).get(0).split(":")[0];
+            assertThat(user).as("%s runs as", name).isNotIn("root", "0");
+
+            List<List<String>> entrypoints = arguments(instructions, "ENTRYPOINT");
+            assertThat(entrypoints).as("%s ENTRYPOINT", name).hasSize(1);
+            assertThat(String.join(" ", entrypoints.get(0))).contains("-jar").contains(destination);
+
+            assertThat(dockerIgnored(jar)).as(".dockerignore excludes %s", jar).isFalse();
+        }
+    }
+
+    @Test
+    void dockerignoreKeepsTheBuildContextSmall() throws IOException {
+        assertThat(dockerIgnored(".git/HEAD")).isTrue();
+        assertThat(dockerIgnored("ledger-service/src/main/resources/application.yml")).isTrue();
+        assertThat(dockerIgnored("ledger-service/target/classes/application.yml")).isTrue();
+        assertThat(dockerIgnored("ledger-service/target/ledger-service-0.1.0-SNAPSHOT.jar")).isTrue();
+        assertThat(dockerIgnored("local-stack/target/local-stack-0.1.0-SNAPSHOT.jar")).isTrue();
+    }
+
+    // --- compose -------------------------------------------------------------------------------------
+
+    private static Map<String, Object> service(String name) {
+        return map(services.get(name), "services." + name);
+    }
+
+    /** Compose accepts both the map and the {@code KEY=VALUE} list form. */
+    private static Map<String, String> environment(String name) {
+        Object environment = service(name).get("environment");
+        Map<String, String> result = new LinkedHashMap<>();
+        if (environment instanceof Map<?, ?> entries) {
+            entries.forEach((key, value) -> result.put(String.valueOf(key), value == null ? null : String.valueOf(value)));
+        } else if (environment instanceof List<?> entries) {
+            for (Object entry : entries) {
+                String[] keyValue = String.valueOf(entry).split("=", 2);
+                result.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : null);
+            }
+        } else if (environment != null) {
+            fail("unexpected environment of %s: %s", name, environment);
+        }
+        return result;
+    }
+
+    private static List<String> healthcheck(String name) {
+        Map<String, Object> healthcheck = map(service(name).get("healthcheck"), name + ".healthcheck");
+        return commandLine(healthcheck.get("test"));
+    }
+
+    /** kafka-init's entrypoint followed by its command, as one argument list. */
+    private static List<String> kafkaTopicsArguments() {
+        Map<String, Object> init = service("kafka-init");
+        List<String> arguments = new ArrayList<>(commandLine(init.get("entrypoint")));
+        arguments.addAll(commandLine(init.get("command")));
+        return arguments;
+    }
+
+    private static List<String> commandLine(Object command) {
+        List<String> result = new ArrayList<>();
+        if (command instanceof List<?> parts) {
+            parts.forEach(part -> result.add(String.valueOf(part)));
+        } else if (command != null) {
+            result.addAll(Arrays.asList(String.valueOf(command).trim().split("\\s+")));
+        }
+        return result;
+    }
+
+    private static String argumentAfter(List<String> arguments, String option) {
+        int index = arguments.indexOf(option);
+        assertThat(index).as("%s in %s", option, arguments).isNotNegative().isLessThan(arguments.size() - 1);
+        return arguments.get(index + 1);
+    }
+
+    private static List<String> configsOf(List<String> arguments) {
+        List<String> configs = new ArrayList<>();
+        for (int i = 0; i < arguments.size() - 1; i++) {
+            if (arguments.get(i).equals("--config")) {
+                configs.add(arguments.get(i + 1));
+            }
+        }
+        return configs;
+    }
+
+    /** Short syntax ({@code [ip:]published:target[/protocol]}) or long syntax ({@code target}, {@code published}). */
+    private static String[] publishedAndTarget(Object port) {
+        if (port instanceof Map<?, ?> longSyntax) {
+            return new String[] {String.valueOf(longSyntax.get("published")), String.valueOf(longSyntax.get("target"))};
+        }
+        String[] parts = String.valueOf(port).split("/")[0].split(":");
+        String target = parts[parts.length - 1];
+        return new String[] {parts.length > 1 ? parts[parts.length - 2] : target, target};
+    }
+
+    // --- Spring properties ---------------------------------------------------------------------------
+
+    /** Every leaf key of the service's application.yml, dotted, as written there. */
+    private static Set<String> propertyKeys(String service) throws IOException {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Map<String, Object> document : applicationYaml(service)) {
+            flatten("", document, keys);
+        }
+        return keys;
+    }
+
+    private static Object property(String service, String key) throws IOException {
+        for (Map<String, Object> document : applicationYaml(service)) {
+            Object node = document;
+            for (String part : key.split("\\.")) {
+                node = node instanceof Map<?, ?> children ? children.get(part) : null;
+            }
+            if (node != null) {
+                return node;
+            }
+        }
+        fail("%s is not set in %s/src/main/resources/application.yml", key, service);
+        return null;
+    }
+
+    private static List<Map<String, Object>> applicationYaml(String service) throws IOException {
+        Path file = root.resolve(service).resolve("src/main/resources/application.yml");
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(Files.readString(file))) {
+            if (document != null) {
+                documents.add(map(document, file.toString()));
+            }
+        }
+        return documents;
+    }
+
+    private static void flatten(String prefix, Map<?, ?> node, Set<String> keys) {
+        node.forEach((key, value) -> {
+            String path = prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key;
+            if (value instanceof Map<?, ?> children && !children.isEmpty()) {
+                flatten(path, children, keys);
+            } else {
+                keys.add(path);
+            }
+        });
+    }
+
+    /** Spring Boot's relaxed binding ignores dashes and case in property names. */
+    private static String canonicalProperty(String key) {
+        return key.replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code LEDGER_KAFKA_BOOTSTRAPSERVERS} binds to {@code ledger.kafka.bootstrap-servers}. */
+    private static String canonicalEnvironmentVariable(String variable) {
+        return variable.replace('_', '.').replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The form Spring Boot documents for binding a property from the environment. */
+    private static String environmentVariable(String property) {
+        return property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    // --- Maven and Docker files ----------------------------------------------------------------------
+
+    private static Element pom(Path file) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+        return document.getDocumentElement();
+    }
+
+    /** A direct child only: {@code <parent><version>} must not be mistaken for the project's version. */
+    private static String child(Element element, String name) {
+        Element found = childElement(element, name);
+        assertThat(found).as("<%s> in <%s>", name, element.getTagName()).isNotNull();
+        return found.getTextContent().trim();
+    }
+
+    private static Element childElement(Element element, String name) {
+        NodeList children = element.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            Node child = children.item(i);
+            if (child instanceof Element candidate && candidate.getTagName().equals(name)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** The classifier the repackaged (executable) jar gets, or null if it replaces the plain jar. */
+    private static String bootPluginClassifier(Element project) {
+        NodeList plugins = project.getElementsByTagName("plugin");
+        for (int i = 0; i < plugins.getLength(); i++) {
+            Element plugin = (Element) plugins.item(i);
+            Element artifactId = childElement(plugin, "artifactId");
+            Element configuration = childElement(plugin, "configuration");
+            if (artifactId != null && artifactId.getTextContent().trim().equals("spring-boot-maven-plugin")
+                    && configuration != null && childElement(configuration, "classifier") != null) {
+                return childElement(configuration, "classifier").getTextContent().trim();
+            }
+        }
+        return null;
+    }
+
+    /** Instructions as {@code [KEYWORD, arg...]}, continuation lines joined, comments dropped. */
+    private static List<List<String>> dockerfile(Path file) throws IOException {
+        List<List<String>> instructions = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(file)) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.length() == 0)) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                continue;
+            }
+            current.append(trimmed);
+            instructions.add(instruction(current.toString().trim()));
+            current.setLength(0);
+        }
+        return instructions;
+    }
+
+    private static List<String> instruction(String text) {
+        String[] keywordAndRest = text.split("\\s+", 2);
+        List<String> result = new ArrayList<>();
+        result.add(keywordAndRest[0].toUpperCase(Locale.ROOT));
+        String rest = keywordAndRest.length > 1 ? keywordAndRest[1].trim() : "";
+        if (rest.startsWith("[")) {
+            // Exec form: a JSON array of strings.
+            Matcher strings = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(rest);
+            while (strings.find()) {
+                result.add(strings.group(1));
+            }
+        } else if (!rest.isEmpty()) {
+            result.addAll(Arrays.asList(rest.split("\\s+")));
+        }
+        return result;
+    }
+
+    private static List<List<String>> arguments(List<List<String>> instructions, String keyword) {
+        List<List<String>> result = new ArrayList<>();
+        for (List<String> instruction : instructions) {
+            if (instruction.get(0).equals(keyword)) {
+                result.add(instruction.subList(1, instruction.size()));
+            }
+        }
+        return result;
+    }
+
+    private static List<String> withoutFlags(List<String> arguments) {
+        List<String> result = new ArrayList<>();
+        for (String argument : arguments) {
+            if (!argument.startsWith("--")) {
+                result.add(argument);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Docker's rule: the last pattern that matches the path or one of its parent directories decides;
+     * {@code *} and {@code ?} stay within one path segment, {@code **} spans segments.
+     */
+    private static boolean dockerIgnored(String path) throws IOException {
+        boolean ignored = false;
+        for (String line : Files.readAllLines(root.resolve(".dockerignore"))) {
+            String pattern = line.trim();
+            if (pattern.isEmpty() || pattern.startsWith("#")) {
+                continue;
+            }
+            boolean exception = pattern.startsWith("!");
+            if (exception) {
+                pattern = pattern.substring(1).trim();
+            }
+            Pattern regex = Pattern.compile(globToRegex(pattern.replaceAll("^/+", "").replaceAll("/+$", "")));
+            if (matchesOrParentMatches(regex, path)) {
+                ignored = !exception;
+            }
+        }
+        return ignored;
+    }
+
+    private static boolean matchesOrParentMatches(Pattern regex, String path) {
+        String candidate = path;
+        while (true) {
+            if (regex.matcher(candidate).matches()) {
+                return true;
+            }
+            int slash = candidate.lastIndexOf('/');
+            if (slash < 0) {
+                return false;
+            }
+            candidate = candidate.substring(0, slash);
+        }
+    }
+
+    private static String globToRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                regex.append(".*");
+                i++;
+            } else if (c == '*') {
+                regex.append("[^/]*");
+            } else if (c == '?') {
+                regex.append("[^/]");
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return regex.toString();
+    }
+
+    // --- files and YAML ------------------------------------------------------------------------------
+
+    /** Surefire runs in the module directory, an IDE maybe elsewhere: look upwards for the compose file. */
+    private static Path repositoryRoot() {
+        Path directory = Path.of("").toAbsolutePath().normalize();
+        while (directory != null) {
+            if (Files.isRegularFile(directory.resolve("docker-compose.yml")) && Files.isRegularFile(directory.resolve("mvnw"))) {
+                return directory;
+            }
+            directory = directory.getParent();
+        }
+        throw new IllegalStateException("no docker-compose.yml next to mvnw above " + Path.of("").toAbsolutePath());
+    }
+
+    private static Map<String, Object> yaml(Path file) throws IOException {
+        return map(new Yaml().load(Files.readString(file)), file.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node, String what) {
+        assertThat(node).as(what).isInstanceOf(Map.class);
+        return (Map<String, Object>) node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object node, String what) {
+        assertThat(node).as(what).isInstanceOf(List.class);
+        return (List<Object>) node;
+    }
+}
