@@ -20,13 +20,19 @@ import java.util.UUID;
 /** Publishes events to a topic the way the ledger does: keyed by agreement, CloudEvents headers, JSON body. */
 public final class LedgerRecords implements AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestInfrastructure.get().kafka().bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    private final KafkaProducer<String, byte[]> producer;
     private final String topic;
 
+    /** Publishes to the JVM's shared test broker. */
     public LedgerRecords(String topic) {
+        this(topic, SharedTestInfrastructure.get().kafka().bootstrapServers());
+    }
+
+    public LedgerRecords(String topic, String bootstrapServers) {
         this.topic = topic;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     public String publish(AgreementEvent event, long sequence) {
