@@ -35,6 +35,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute)
                     .setCleanDataDirectory(false)
+                    // we stop it ourselves, after the services that use it
+                    .setRegisterShutdownHook(false)
                     .setOverrideWorkingDirectory(binaries.toFile())
                     .setPort(port)
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))

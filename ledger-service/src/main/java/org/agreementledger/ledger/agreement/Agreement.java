@@ -1,40 +1,84 @@
 package org.agreementledger.ledger.agreement;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import org.agreementledger.contract.AgreementAccepted;
+import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementExpired;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.AgreementRejected;
+import org.agreementledger.contract.AgreementResumed;
+import org.agreementledger.contract.AgreementSuspended;
+import org.agreementledger.contract.AgreementTerminated;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Commitment;
 import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.FeePaymentRecorded;
 import org.agreementledger.contract.OfferAmended;
+import org.agreementledger.contract.OfferWithdrawn;
+import org.agreementledger.contract.TransferCancelled;
+import org.agreementledger.contract.TransferCompleted;
+import org.agreementledger.contract.TransferCorrected;
+import org.agreementledger.contract.TransferRecorded;
+import org.agreementledger.ledger.agreement.LifecycleCommands.AcceptAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.AmendOffer;
+import org.agreementledger.ledger.agreement.LifecycleCommands.ExpireAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.OfferAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.RejectAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.ResumeAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.SuspendAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.TerminateAgreement;
+import org.agreementledger.ledger.agreement.LifecycleCommands.WithdrawOffer;
+import org.agreementledger.ledger.fee.FeeCommands.RecordFeePayment;
+import org.agreementledger.ledger.fee.FeeRules;
+import org.agreementledger.ledger.transfer.TransferBook;
+import org.agreementledger.ledger.transfer.TransferCommands.CancelTransfer;
+import org.agreementledger.ledger.transfer.TransferCommands.CompleteTransfer;
+import org.agreementledger.ledger.transfer.TransferCommands.CorrectTransfer;
+import org.agreementledger.ledger.transfer.TransferCommands.RecordTransfer;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-/** An agreement between countries: the consistency boundary for its lifecycle rules. */
+/**
+ * An agreement between countries, with its transfers and fees: the consistency boundary of every rule,
+ * and one ordered history per agreement.
+ */
 @Aggregate(snapshotTriggerDefinition = "agreementSnapshotTrigger")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 class Agreement {
 
-    static final int MAX_TITLE_LENGTH = 500;
+    enum Status { OFFERED, IN_FORCE, SUSPENDED, REJECTED, WITHDRAWN, TERMINATED, EXPIRED }
 
     @AggregateIdentifier
     private AgreementId agreementId;
+    private CountryCode offeringParty;
     private List<CountryCode> parties;
+    private AgreementTerms terms;
     private Status status;
-
-    enum Status { OFFERED }
+    private Set<CountryCode> awaitingAcceptance;
+    private boolean everInForce;
+    private TransferBook transfers;
+    private Set<String> paymentIds;
 
     protected Agreement() {
-        // for Axon: rebuilt from events or a snapshot
+        // rebuilt by Axon from events or a snapshot
     }
 
     @CommandHandler
@@ -51,40 +95,308 @@ class Agreement {
                         party + " is named more than once (the offering party is a party already).");
             }
         }
-        requireTitle(command.title());
-        apply(new AgreementOffered(command.agreementId(), command.offeringParty(),
-                new ArrayList<>(distinct), command.title().strip(), command.offeredOn()));
+        List<CountryCode> allParties = new ArrayList<>(distinct);
+        TermsRules.check(allParties, command.terms());
+        apply(new AgreementOffered(command.agreementId(), command.offeringParty(), allParties, command.offeredOn(),
+                normalised(command.terms()), command.sourceReference()));
     }
 
     @CommandHandler
     void handle(AmendOffer command) {
-        if (!parties.contains(command.amendingParty())) {
-            throw LedgerRuleViolation.rule("not-a-party", "amendingParty",
-                    command.amendingParty() + " is not a party to agreement " + agreementId + ".");
-        }
-        requireTitle(command.title());
-        apply(new OfferAmended(agreementId, command.amendingParty(), command.title().strip()));
+        checkVersion(command);
+        requireParty(command.amendingParty(), "party");
+        requireStatus("amend", Status.OFFERED);
+        TermsRules.check(parties, command.terms());
+        apply(new OfferAmended(agreementId, command.amendingParty(), command.amendedOn(), normalised(command.terms())));
     }
 
-    private static void requireTitle(String title) {
-        if (title == null || title.isBlank()) {
-            throw LedgerRuleViolation.rule("missing-title", "title", "An agreement needs a title.");
+    @CommandHandler
+    void handle(AcceptAgreement command) {
+        checkVersion(command);
+        requireParty(command.acceptingParty(), "party");
+        requireStatus("accept", Status.OFFERED);
+        if (!awaitingAcceptance.contains(command.acceptingParty())) {
+            throw LedgerRuleViolation.conflict("already-accepted", command.acceptingParty()
+                    + " has already accepted, or proposed, the current terms of agreement " + agreementId + ".");
         }
-        if (title.strip().length() > MAX_TITLE_LENGTH) {
-            throw LedgerRuleViolation.rule("title-too-long", "title",
-                    "A title has at most " + MAX_TITLE_LENGTH + " characters.");
+        apply(new AgreementAccepted(agreementId, command.acceptingParty(), command.acceptedOn()));
+        if (awaitingAcceptance.isEmpty()) {
+            LocalDate inForceOn = command.acceptedOn().isBefore(terms.validity().from())
+                    ? terms.validity().from() : command.acceptedOn();
+            apply(new AgreementEnteredIntoForce(agreementId, inForceOn));
+            FeeRules.forEntryIntoForce(agreementId, terms.feeSchedules(), inForceOn)
+                    .forEach(AggregateLifecycle::apply);
         }
+    }
+
+    @CommandHandler
+    void handle(RejectAgreement command) {
+        checkVersion(command);
+        requireParty(command.rejectingParty(), "party");
+        requireStatus("reject", Status.OFFERED);
+        if (!awaitingAcceptance.contains(command.rejectingParty())) {
+            throw LedgerRuleViolation.rule("cannot-reject-own-terms", "party", command.rejectingParty()
+                    + " proposed or accepted the current terms; it may amend the offer instead.");
+        }
+        apply(new AgreementRejected(agreementId, command.rejectingParty(), command.rejectedOn(), command.reason()));
+    }
+
+    @CommandHandler
+    void handle(WithdrawOffer command) {
+        checkVersion(command);
+        requireParty(command.withdrawingParty(), "party");
+        if (!command.withdrawingParty().equals(offeringParty)) {
+            throw LedgerRuleViolation.rule("only-offering-party", "party",
+                    "Only " + offeringParty + ", which made the offer, may withdraw it.");
+        }
+        requireStatus("withdraw", Status.OFFERED);
+        apply(new OfferWithdrawn(agreementId, command.withdrawingParty(), command.withdrawnOn(), command.reason()));
+    }
+
+    @CommandHandler
+    void handle(SuspendAgreement command, Clock clock) {
+        checkVersion(command);
+        requireParty(command.suspendingParty(), "party");
+        requireInForce("suspend", clock);
+        apply(new AgreementSuspended(agreementId, command.suspendingParty(), command.suspendedOn(), command.reason()));
+    }
+
+    @CommandHandler
+    void handle(ResumeAgreement command, Clock clock) {
+        checkVersion(command);
+        requireParty(command.resumingParty(), "party");
+        requireNotLapsed("resume", clock);
+        requireStatus("resume", Status.SUSPENDED);
+        apply(new AgreementResumed(agreementId, command.resumingParty(), command.resumedOn()));
+    }
+
+    @CommandHandler
+    void handle(TerminateAgreement command) {
+        checkVersion(command);
+        requireParty(command.terminatingParty(), "party");
+        requireStatus("terminate", Status.IN_FORCE, Status.SUSPENDED);
+        apply(new AgreementTerminated(agreementId, command.terminatingParty(), command.terminatedOn(), command.reason()));
+    }
+
+    @CommandHandler
+    void handle(ExpireAgreement command) {
+        LocalDate until = terms.validity().until();
+        boolean due = until != null && command.today().isAfter(until);
+        if (due && EnumSet.of(Status.IN_FORCE, Status.SUSPENDED).contains(status)) {
+            apply(new AgreementExpired(agreementId, until));
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordTransfer command, Clock clock) {
+        checkVersion(command);
+        requireParty(command.fromCountry(), "fromCountry");
+        requireParty(command.toCountry(), "toCountry");
+        if (command.fromCountry().equals(command.toCountry())) {
+            throw LedgerRuleViolation.rule("same-country", "toCountry", "A transfer goes from one party to another.");
+        }
+        requireInForce("record a transfer under", clock);
+        if (!terms.validity().contains(command.transferDate())) {
+            throw LedgerRuleViolation.rule("outside-validity", "transferDate", "The agreement is valid "
+                    + terms.validity().from() + " to " + (terms.validity().until() == null ? "open end" : terms.validity().until())
+                    + "; a transfer on " + command.transferDate() + " is outside it.");
+        }
+        transfers.checkNewTransfer(command.transferId(), command.fromCountry(), command.toCountry(),
+                command.transferDate(), command.headcounts(), acceptCommitmentsOf(command.toCountry()));
+        apply(new TransferRecorded(agreementId, command.transferId(), command.fromCountry(), command.toCountry(),
+                command.transferDate(), command.headcounts(), command.reference()));
+    }
+
+    @CommandHandler
+    void handle(CompleteTransfer command) {
+        checkVersion(command);
+        TransferBook.Transfer transfer = transfer(command.transferId());
+        if (transfer.status() != TransferBook.Status.RECORDED) {
+            throw LedgerRuleViolation.conflict("illegal-transition", "Transfer " + command.transferId()
+                    + " is " + transfer.status() + "; only a recorded transfer can be completed.");
+        }
+        apply(new TransferCompleted(agreementId, command.transferId(), command.completedOn()));
+        FeeRules.forCompletedTransfer(agreementId, terms.feeSchedules(), transfer, command.completedOn())
+                .forEach(AggregateLifecycle::apply);
+    }
+
+    @CommandHandler
+    void handle(CancelTransfer command) {
+        checkVersion(command);
+        TransferBook.Transfer transfer = transfer(command.transferId());
+        if (transfer.status() != TransferBook.Status.RECORDED) {
+            throw LedgerRuleViolation.conflict("illegal-transition", "Transfer " + command.transferId()
+                    + " is " + transfer.status() + "; only a recorded transfer can be cancelled.");
+        }
+        apply(new TransferCancelled(agreementId, command.transferId(), command.cancelledOn(), command.reason()));
+    }
+
+    @CommandHandler
+    void handle(CorrectTransfer command) {
+        checkVersion(command);
+        TransferBook.Transfer transfer = transfer(command.transferId());
+        transfers.checkCorrection(transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
+        TransferCorrected corrected = new TransferCorrected(agreementId, command.transferId(), transfer.countsSequence(),
+                command.correctedOn(), command.headcounts(), command.reason());
+        apply(corrected);
+        if (transfer.status() == TransferBook.Status.COMPLETED) {
+            FeeRules.forCorrection(agreementId, terms.feeSchedules(), transfer, corrected.persons(), command.correctedOn())
+                    .forEach(AggregateLifecycle::apply);
+        }
+    }
+
+    @CommandHandler
+    void handle(RecordFeePayment command) {
+        checkVersion(command);
+        requireParty(command.payer(), "payer");
+        requireParty(command.payee(), "payee");
+        if (!everInForce) {
+            throw LedgerRuleViolation.conflict("illegal-transition",
+                    "Agreement " + agreementId + " has never been in force; no fee can be due under it.");
+        }
+        if (paymentIds.contains(command.paymentId().value())) {
+            throw LedgerRuleViolation.conflict("duplicate-payment", "Payment " + command.paymentId() + " is recorded already.");
+        }
+        FeeRules.checkPayment(terms.feeSchedules(), command.payer(), command.payee(), command.amount());
+        apply(new FeePaymentRecorded(agreementId, command.paymentId(), command.payer(), command.payee(),
+                command.amount(), command.paidOn(), command.reference()));
+    }
+
+    private void checkVersion(AgreementCommand command) {
+        Long version = AggregateLifecycle.getVersion();
+        if (command.expectedVersion() != null && version != null && !command.expectedVersion().equals(version)) {
+            throw LedgerRuleViolation.staleVersion(command.expectedVersion(), version);
+        }
+    }
+
+    private void requireParty(CountryCode country, String field) {
+        if (!parties.contains(country)) {
+            throw LedgerRuleViolation.rule("not-a-party", field,
+                    country + " is not a party to agreement " + agreementId + ".");
+        }
+    }
+
+    private void requireStatus(String action, Status... allowed) {
+        if (!EnumSet.of(allowed[0], allowed).contains(status)) {
+            throw LedgerRuleViolation.conflict("illegal-transition",
+                    "Cannot " + action + " agreement " + agreementId + ": it is " + status + ".");
+        }
+    }
+
+    /** In force and, by the calendar, not past its validity, whether or not the expiry is recorded yet. */
+    private void requireInForce(String action, Clock clock) {
+        requireNotLapsed(action, clock);
+        requireStatus(action, Status.IN_FORCE);
+    }
+
+    private void requireNotLapsed(String action, Clock clock) {
+        LocalDate until = terms.validity().until();
+        boolean lapsed = status == Status.EXPIRED
+                || until != null && LocalDate.now(clock).isAfter(until) && status != Status.TERMINATED;
+        if (lapsed) {
+            throw LedgerRuleViolation.conflict("agreement-expired",
+                    "Cannot " + action + " agreement " + agreementId + ": its validity ended on " + until + ".");
+        }
+    }
+
+    private TransferBook.Transfer transfer(org.agreementledger.contract.TransferId transferId) {
+        return transfers.find(transferId).orElseThrow(() -> LedgerRuleViolation.rule("unknown-transfer",
+                "transferId", "No transfer " + transferId + " is recorded under agreement " + agreementId + "."));
+    }
+
+    private List<Commitment.AcceptPeople> acceptCommitmentsOf(CountryCode party) {
+        return terms.commitments().stream()
+                .filter(c -> c instanceof Commitment.AcceptPeople && c.party().equals(party))
+                .map(Commitment.AcceptPeople.class::cast).toList();
+    }
+
+    private static AgreementTerms normalised(AgreementTerms terms) {
+        return new AgreementTerms(terms.title().strip(), terms.commitments(), terms.feeSchedules(), terms.validity());
     }
 
     @EventSourcingHandler
     void on(AgreementOffered event) {
         agreementId = event.agreementId();
+        offeringParty = event.offeringParty();
         parties = event.parties();
+        terms = event.terms();
         status = Status.OFFERED;
+        awaitingAcceptance = new HashSet<>(event.parties());
+        awaitingAcceptance.remove(event.offeringParty());
+        transfers = new TransferBook();
+        paymentIds = new HashSet<>();
     }
 
     @EventSourcingHandler
     void on(OfferAmended event) {
-        status = Status.OFFERED;
+        terms = event.terms();
+        awaitingAcceptance = new HashSet<>(parties);
+        awaitingAcceptance.remove(event.amendingParty());
+    }
+
+    @EventSourcingHandler
+    void on(AgreementAccepted event) {
+        awaitingAcceptance.remove(event.acceptingParty());
+    }
+
+    @EventSourcingHandler
+    void on(AgreementEnteredIntoForce event) {
+        status = Status.IN_FORCE;
+        everInForce = true;
+    }
+
+    @EventSourcingHandler
+    void on(AgreementRejected event) {
+        status = Status.REJECTED;
+    }
+
+    @EventSourcingHandler
+    void on(OfferWithdrawn event) {
+        status = Status.WITHDRAWN;
+    }
+
+    @EventSourcingHandler
+    void on(AgreementSuspended event) {
+        status = Status.SUSPENDED;
+    }
+
+    @EventSourcingHandler
+    void on(AgreementResumed event) {
+        status = Status.IN_FORCE;
+    }
+
+    @EventSourcingHandler
+    void on(AgreementTerminated event) {
+        status = Status.TERMINATED;
+    }
+
+    @EventSourcingHandler
+    void on(AgreementExpired event) {
+        status = Status.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(TransferRecorded event, @SequenceNumber long sequence) {
+        transfers.recorded(event, sequence);
+    }
+
+    @EventSourcingHandler
+    void on(TransferCompleted event) {
+        transfers.completed(event.transferId());
+    }
+
+    @EventSourcingHandler
+    void on(TransferCancelled event) {
+        transfers.cancelled(event.transferId());
+    }
+
+    @EventSourcingHandler
+    void on(TransferCorrected event, @SequenceNumber long sequence) {
+        transfers.corrected(event, sequence);
+    }
+
+    @EventSourcingHandler
+    void on(FeePaymentRecorded event) {
+        paymentIds.add(event.paymentId().value());
     }
 }

@@ -1,8 +1,8 @@
 package org.agreementledger.ledger.agreement;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -10,7 +10,8 @@ import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.agreementledger.ledger.web.AgreementCommands;
+import org.agreementledger.ledger.web.CommandResponse;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
@@ -28,55 +30,104 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Translates HTTP into commands; the rules are the aggregate's. */
+import static org.agreementledger.ledger.web.AgreementCommands.expectedVersion;
+import static org.agreementledger.ledger.web.AgreementCommands.parseId;
+
+/** The agreement resource: an offer creates it, each lifecycle step is a POST, its record is every event. */
 @RestController
 @RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Agreements", description = "Offer agreements and follow their recorded history")
+@Tag(name = "Agreements", description = "Offer agreements, move them through their lifecycle, read their record")
+@ApiResponse(responseCode = "400", description = "Malformed body, missing field, unknown country or currency code",
+        content = @Content(mediaType = "application/problem+json"))
+@ApiResponse(responseCode = "404", description = "Unknown agreement", content = @Content(mediaType = "application/problem+json"))
+@ApiResponse(responseCode = "409", description = "Not allowed in the agreement's current state (e.g. accepting a withdrawn offer)",
+        content = @Content(mediaType = "application/problem+json"))
+@ApiResponse(responseCode = "412", description = "If-Match names a version the agreement has moved on from",
+        content = @Content(mediaType = "application/problem+json"))
+@ApiResponse(responseCode = "422", description = "A rule is broken (e.g. a country that is not a party)",
+        content = @Content(mediaType = "application/problem+json"))
 class AgreementController {
 
-    private final CommandGateway commands;
+    private static final String IF_MATCH_DOC = "The agreement version (ETag) this command is based on; refused with 412 if it moved on";
+
+    private final AgreementCommands commands;
     private final EventStore eventStore;
 
-    AgreementController(CommandGateway commands, EventStore eventStore) {
+    AgreementController(AgreementCommands commands, EventStore eventStore) {
         this.commands = commands;
         this.eventStore = eventStore;
-    }
-
-    record CommandAccepted(String agreementId, long version) {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Offer an agreement", description = "Records AgreementOffered. The new agreement's id is in the body and the Location header.")
     @ApiResponse(responseCode = "201", description = "Offer recorded")
-    @ApiResponse(responseCode = "400", description = "Malformed body, missing field or unknown country code",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = org.springframework.http.ProblemDetail.class)))
-    @ApiResponse(responseCode = "422", description = "A rule is broken, e.g. a party named twice",
-            content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<CommandAccepted> offer(@Valid @RequestBody OfferAgreementRequest request) {
+    ResponseEntity<CommandResponse> offer(@Valid @RequestBody AgreementRequests.Offer request) {
         AgreementId agreementId = AgreementId.random();
-        commands.sendAndWait(request.toCommand(agreementId));
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{agreementId}").buildAndExpand(agreementId.value()).toUri();
-        return ResponseEntity.created(location).eTag(Long.toString(0))
-                .body(new CommandAccepted(agreementId.value(), 0));
+        return commands.create(agreementId, request.toCommand(agreementId), location, null, null);
     }
 
     @PostMapping(path = "/{agreementId}/amendments", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Amend an offer (counter-offer) before it is accepted")
-    @ApiResponse(responseCode = "200", description = "Amendment recorded")
-    @ApiResponse(responseCode = "404", description = "Unknown agreement", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "422", description = "The amending country is not a party", content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<CommandAccepted> amend(@PathVariable String agreementId, @Valid @RequestBody AmendOfferRequest request) {
+    @Operation(summary = "Counter-offer: replace the terms before the agreement is in force",
+            description = "Records OfferAmended; every other party must then accept the new terms.")
+    ResponseEntity<CommandResponse> amend(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Amend request,
+                                          @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
         AgreementId id = parseId(agreementId);
-        commands.sendAndWait(request.toCommand(id));
-        long version = eventStore.lastSequenceNumberFor(id.value()).orElse(0L);
-        return ResponseEntity.ok().eTag(Long.toString(version)).body(new CommandAccepted(id.value(), version));
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/acceptances", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A party accepts the current terms", description = "Records AgreementAccepted; when the last party accepts, also AgreementEnteredIntoForce (and lump-sum FeeAssessed).")
+    ResponseEntity<CommandResponse> accept(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Accept request,
+                                           @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/rejections", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A party rejects the offer", description = "Records AgreementRejected.")
+    ResponseEntity<CommandResponse> reject(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Reject request,
+                                           @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/withdrawal", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "The offering party withdraws its offer before it is in force", description = "Records OfferWithdrawn.")
+    ResponseEntity<CommandResponse> withdraw(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Withdraw request,
+                                             @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/suspensions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A party suspends an agreement in force", description = "Records AgreementSuspended; no transfer is accepted until it is resumed.")
+    ResponseEntity<CommandResponse> suspend(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Suspend request,
+                                            @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/resumptions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A party resumes a suspended agreement", description = "Records AgreementResumed.")
+    ResponseEntity<CommandResponse> resume(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Resume request,
+                                           @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
+    }
+
+    @PostMapping(path = "/{agreementId}/termination", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "A party terminates the agreement", description = "Records AgreementTerminated.")
+    ResponseEntity<CommandResponse> terminate(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Terminate request,
+                                              @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+        AgreementId id = parseId(agreementId);
+        return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
     @GetMapping("/{agreementId}")
     @Operation(summary = "The ledger's record of an agreement: every event appended for it, in order")
     @ApiResponse(responseCode = "200", description = "The agreement's events; the ETag is its version")
-    @ApiResponse(responseCode = "404", description = "Unknown agreement", content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<AgreementRecord> record(@PathVariable String agreementId) {
         AgreementId id = parseId(agreementId);
         List<AgreementRecord.RecordedEvent> events = new ArrayList<>();
@@ -94,14 +145,5 @@ class AgreementController {
         String type = payload instanceof AgreementEvent ? EventTypes.nameOf(payload.getClass()) : message.getPayloadType().getSimpleName();
         return new AgreementRecord.RecordedEvent(message.getSequenceNumber(), message.getIdentifier(), type,
                 message.getTimestamp(), message.getMetaData(), LedgerJson.mapper().valueToTree(payload));
-    }
-
-    /** A malformed id cannot name a recorded agreement. */
-    private static AgreementId parseId(String agreementId) {
-        try {
-            return AgreementId.of(agreementId);
-        } catch (IllegalArgumentException e) {
-            throw new AggregateNotFoundException(agreementId, e.getMessage());
-        }
     }
 }

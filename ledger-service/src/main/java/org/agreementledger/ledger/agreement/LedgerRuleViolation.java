@@ -10,8 +10,11 @@ public class LedgerRuleViolation extends RuntimeException {
     private final String field;
     private final Kind kind;
 
-    /** Whether the rule concerns the request's content (422) or the agreement's current state (409). */
-    public enum Kind { RULE_BROKEN, STATE_CONFLICT }
+    /**
+     * What kind of refusal: a malformed request (400), a broken rule (422), the agreement's state (409), or a
+     * stale version (412).
+     */
+    public enum Kind { MALFORMED, RULE_BROKEN, STATE_CONFLICT, VERSION_MISMATCH }
 
     public LedgerRuleViolation(Kind kind, String problem, String field, String message) {
         super(message);
@@ -24,8 +27,17 @@ public class LedgerRuleViolation extends RuntimeException {
         return new LedgerRuleViolation(Kind.RULE_BROKEN, problem, field, message);
     }
 
+    public static LedgerRuleViolation malformed(String problem, String field, String message) {
+        return new LedgerRuleViolation(Kind.MALFORMED, problem, field, message);
+    }
+
     public static LedgerRuleViolation conflict(String problem, String message) {
         return new LedgerRuleViolation(Kind.STATE_CONFLICT, problem, null, message);
+    }
+
+    public static LedgerRuleViolation staleVersion(long expected, long actual) {
+        return new LedgerRuleViolation(Kind.VERSION_MISMATCH, "version-mismatch", "If-Match",
+                "The agreement is at version " + actual + ", not " + expected + "; read it again and retry.");
     }
 
     public String problem() {

@@ -7,9 +7,21 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+import java.time.Clock;
 
 @Configuration
+@EnableScheduling
 class AxonConfig {
+
+    /** The ledger's notion of today (expiry, transfers after validity); replaceable in tests. */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 
     /** Keeps the cost of a command flat however long an agreement's history grows. */
     @Bean

@@ -76,8 +76,12 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(LedgerRuleViolation.class)
     ResponseEntity<ProblemDetail> ruleViolation(LedgerRuleViolation violation, NativeWebRequest request) {
-        HttpStatus status = violation.kind() == LedgerRuleViolation.Kind.STATE_CONFLICT
-                ? HttpStatus.CONFLICT : HttpStatus.UNPROCESSABLE_ENTITY;
+        HttpStatus status = switch (violation.kind()) {
+            case MALFORMED -> HttpStatus.BAD_REQUEST;
+            case RULE_BROKEN -> HttpStatus.UNPROCESSABLE_ENTITY;
+            case STATE_CONFLICT -> HttpStatus.CONFLICT;
+            case VERSION_MISMATCH -> HttpStatus.PRECONDITION_FAILED;
+        };
         ProblemDetail problem = problem(status, violation.problem(), titleOf(violation.problem()),
                 violation.getMessage(), request);
         if (violation.field() != null) {

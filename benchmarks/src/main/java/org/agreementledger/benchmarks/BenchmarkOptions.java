@@ -1,0 +1,82 @@
+package org.agreementledger.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one benchmark run measures, and for how long. */
+record BenchmarkOptions(
+        int seconds,
+        int warmupSeconds,
+        int latencySamples,
+        List<Integer> historySizes,
+        List<Integer> levels,
+        boolean keepData) {
+
+    static final String USAGE = """
+            Usage: LedgerBenchmark [options]
+              --seconds=N              measured seconds per throughput level (default 15)
+              --warmup-seconds=N       warm-up before each level, and once before the first (default 5; 0 for none)
+              --latency-samples=N      offers timed until the projection serves them, idle and under load (default 300)
+              --history-sizes=A,B,...  events in an agreement before its amendment commands are timed (default 10,1000,100000)
+              --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)
+              --keep-data              keep the temporary data directory (PostgreSQL, Kafka, service logs)
+            """;
+
+    static BenchmarkOptions parse(String[] args) {
+        int seconds = 15;
+        int warmupSeconds = 5;
+        int latencySamples = 300;
+        List<Integer> historySizes = List.of(10, 1_000, 100_000);
+        List<Integer> levels = List.of(1, 4, 16);
+        boolean keepData = false;
+        for (String arg : args) {
+            if (arg.isBlank()) {
+                continue;
+            }
+            if (arg.equals("--keep-data")) {
+                keepData = true;
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("unrecognised argument '" + arg + "'\n" + USAGE);
+            }
+            String name = arg.substring(2, eq);
+            String value = arg.substring(eq + 1);
+            switch (name) {
+                case "seconds" -> seconds = number(name, value, 1);
+                case "warmup-seconds" -> warmupSeconds = number(name, value, 0);
+                case "latency-samples" -> latencySamples = number(name, value, 1);
+                case "history-sizes" -> historySizes = numbers(name, value);
+                case "levels" -> levels = numbers(name, value);
+                default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
+            }
+        }
+        return new BenchmarkOptions(seconds, warmupSeconds, latencySamples, historySizes, levels, keepData);
+    }
+
+    /** The level at which the stack's memory under load is sampled. */
+    int topLevel() {
+        return levels.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
+    private static int number(String name, String value, int min) {
+        try {
+            int n = Integer.parseInt(value.trim().replace("_", ""));
+            if (n < min) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number of at least " + min + ", got '" + value + "'");
+        }
+    }
+
+    private static List<Integer> numbers(String name, String value) {
+        List<Integer> list = new ArrayList<>();
+        for (String part : value.split(",")) {
+            list.add(number(name, part, 1));
+        }
+        return List.copyOf(list);
+    }
+}

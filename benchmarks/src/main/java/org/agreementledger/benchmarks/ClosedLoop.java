@@ -1,0 +1,103 @@
+package org.agreementledger.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Closed-loop load, as the ledger's REST clients produce it: every client sends one request, waits for
+ * the answer, then sends the next. Throughput is the number of answers that arrive inside the counted
+ * window, so requests in flight when the window opens or closes do not distort it.
+ */
+final class ClosedLoop {
+
+    /** One client's next request; throws when the answer is not the expected one. */
+    @FunctionalInterface
+    interface Client {
+        void call() throws Exception;
+    }
+
+    record Result(long ok, long errors, double seconds, String firstError) {
+        double perSecond() {
+            return seconds > 0 ? ok / seconds : 0;
+        }
+    }
+
+    private final List<Thread> threads = new ArrayList<>();
+    private final LongAdder ok = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final long countFrom;
+    private volatile long countForNanos;
+    private volatile boolean stopped;
+
+    private ClosedLoop(String name, List<? extends Client> clients, long countFrom, long countForNanos) {
+        this.countFrom = countFrom;
+        this.countForNanos = countForNanos;
+        for (int i = 0; i < clients.size(); i++) {
+            Client client = clients.get(i);
+            Thread thread = new Thread(() -> loop(client), name + "-client-" + i);
+            // A client stuck in a request must not keep the JVM alive after the run.
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** Runs the clients through the warm-up, then counts answers for {@code window}, then stops them. */
+    static Result run(String name, List<? extends Client> clients, Duration warmup, Duration window)
+            throws InterruptedException {
+        long countFrom = System.nanoTime() + warmup.toNanos();
+        ClosedLoop loop = new ClosedLoop(name, clients, countFrom, window.toNanos());
+        sleepUntil(countFrom + window.toNanos());
+        return loop.stop();
+    }
+
+    /** Starts clients that keep going, and counting, until {@link #stop()}. */
+    static ClosedLoop background(String name, List<? extends Client> clients) {
+        return new ClosedLoop(name, clients, System.nanoTime(), Long.MAX_VALUE);
+    }
+
+    /** Stops the clients (each finishes its current request) and returns what was counted. */
+    Result stop() throws InterruptedException {
+        long stoppedAt = System.nanoTime();
+        if (countForNanos == Long.MAX_VALUE) {
+            countForNanos = stoppedAt - countFrom;
+        }
+        stopped = true;
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        return new Result(ok.sum(), errors.sum(), countForNanos / 1e9, firstError.get());
+    }
+
+    private void loop(Client client) {
+        while (!stopped) {
+            boolean success;
+            try {
+                client.call();
+                success = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                success = false;
+                firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            long sinceCountFrom = System.nanoTime() - countFrom;
+            if (sinceCountFrom >= 0 && sinceCountFrom < countForNanos) {
+                (success ? ok : errors).increment();
+            }
+        }
+    }
+
+    static void sleepUntil(long nanoTime) throws InterruptedException {
+        long remaining;
+        while ((remaining = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(remaining, TimeUnit.SECONDS.toNanos(1)));
+        }
+    }
+}

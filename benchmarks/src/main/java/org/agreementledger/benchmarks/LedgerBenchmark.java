@@ -1,0 +1,559 @@
+package org.agreementledger.benchmarks;
+
+import org.HdrHistogram.Histogram;
+import org.agreementledger.infra.FreePorts;
+import org.agreementledger.stack.LocalStack;
+import org.agreementledger.stack.StackConfig;
+import org.apache.kafka.clients.producer.Producer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.agreementledger.benchmarks.Report.format;
+
+/**
+ * Measures the Agreement Ledger on the local stack, against raw JDBC and raw Kafka on the same
+ * PostgreSQL and Kafka, in one run: throughput, command-to-projection latency, the cost of a command on
+ * a long history, and the stack's memory. Prints Markdown and writes it to {@code bench.results}.
+ */
+public final class LedgerBenchmark {
+
+    private static final int WARM_UP_CLIENTS = 4;
+    private static final int BACKGROUND_CLIENTS = 4;
+    private static final int HISTORY_BUILDERS = 8;
+    private static final int TIMED_AMENDMENTS = 200;
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
+    private static final Duration LATENCY_PAUSE = Duration.ofMillis(20);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(2);
+    private static final Duration PROJECTION_TIMEOUT = Duration.ofSeconds(30);
+    /** After this many offers in a row that never reach the projection, it is not serving: stop timing it. */
+    private static final int MAX_CONSECUTIVE_TIMEOUTS = 3;
+    private static final long GIB_IN_KIB = 1024L * 1024L;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final BenchmarkOptions options;
+    private final StackConfig config;
+    private final String jdbcUrl;
+    private final Report report = new Report();
+    /** Reused from level to level, so each client keeps its connection as a real caller would. */
+    private final List<LedgerHttp> offeringClients = new ArrayList<>();
+
+    private record Level(int clients, ClosedLoop.Result ledger, ClosedLoop.Result jdbc, ClosedLoop.Result kafka) {
+    }
+
+    private record Latency(Histogram micros, int failures, String firstFailure) {
+    }
+
+    private LedgerBenchmark(BenchmarkOptions options, StackConfig config) {
+        this.options = options;
+        this.config = config;
+        this.jdbcUrl = "jdbc:postgresql://" + config.postgresHostPort() + "/ledger";
+    }
+
+    public static void main(String[] args) {
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path results = Path.of(System.getProperty("bench.results", "benchmarks/target/benchmark-results.md"));
+        int exitCode = 0;
+        try {
+            run(options, results);
+        } catch (Exception e) {
+            e.printStackTrace();
+            exitCode = 1;
+        }
+        // Kafka's and the HTTP clients' lingering threads must not keep the JVM alive.
+        System.exit(exitCode);
+    }
+
+    private static void run(BenchmarkOptions options, Path results) throws Exception {
+        Path dataDir = Files.createTempDirectory("ledger-benchmark-");
+        StackConfig config = StackConfig.parse(new String[]{
+                "--data-dir=" + dataDir,
+                "--kafka-port=" + FreePorts.next(), "--kafka-controller-port=" + FreePorts.next(),
+                "--postgres-port=" + FreePorts.next(),
+                "--ledger-port=" + FreePorts.next(), "--projection-port=" + FreePorts.next()});
+        LedgerBenchmark benchmark = new LedgerBenchmark(options, config);
+        long startedAt = System.nanoTime();
+        LocalStack stack = null;
+        try {
+            progress("Starting the local stack in %s", dataDir);
+            stack = LocalStack.start(config);
+            LocalStack started = stack;
+            // Ctrl-C must not leave PostgreSQL and the services running; close() does nothing the second time.
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "benchmark-shutdown"));
+            benchmark.measure(stack);
+            benchmark.report.section("Run", format("Completed in %.1f min with options %s.",
+                    (System.nanoTime() - startedAt) / 60e9, String.join(" ", describe(options))));
+        } catch (Exception e) {
+            benchmark.report.section("Run aborted", "`" + e + "`");
+            throw e;
+        } finally {
+            if (stack != null) {
+                progress("Stopping the local stack");
+                stack.close();
+            }
+            try {
+                benchmark.report.writeTo(results);
+                progress("Results written to %s", results.toAbsolutePath());
+            } catch (IOException e) {
+                progress("Could not write %s: %s", results.toAbsolutePath(), e);
+            }
+            if (options.keepData()) {
+                progress("Data, including the services' logs, kept in %s", dataDir);
+            } else {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    private void measure(LocalStack stack) throws Exception {
+        report.heading("Benchmark run of " + LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS));
+        report.section("Machine", bullets(MachineInfo.describe(jdbcUrl, config.dataDir())));
+        report.section("Setup", setup());
+
+        progress("Letting the stack settle for %d s, then measuring its memory at idle", IDLE_SETTLE.toSeconds());
+        Thread.sleep(IDLE_SETTLE.toMillis());
+        StackMemory.Snapshot idle = StackMemory.measure(stack.pids());
+
+        RawBaselines.createTable(jdbcUrl);
+        RawBaselines.createTopic(config.kafkaBootstrap());
+        try (PipelineDrain drain = new PipelineDrain(jdbcUrl, config.kafkaBootstrap())) {
+            warmUp();
+            StackMemory.Snapshot underLoad = throughput(stack, drain);
+            reportMemory(idle, underLoad);
+            latency(drain);
+            history(drain);
+        }
+    }
+
+    private String setup() {
+        int payload = SampleEvent.offeredEvent(UUID.randomUUID().toString()).length;
+        return String.join("\n",
+                format("- Throughput: closed loop (each client sends one request and waits for its answer) at %s clients;"
+                                + " per level %d s warm-up, then %d s counted. Before the first level, a %d s warm-up of each path"
+                                + " with %d clients.", options.levels(), options.warmupSeconds(), options.seconds(),
+                        options.warmupSeconds(), WARM_UP_CLIENTS),
+                "- Ledger: `POST /agreements`, 201 expected (anything else is an error); one `java.net.http.HttpClient`"
+                        + " (HTTP/1.1 keep-alive) per client. The event is committed to PostgreSQL before the answer;"
+                        + " publication to Kafka follows asynchronously.",
+                format("- JDBC baseline: one `INSERT` of the same AgreementOffered JSON (%d bytes) into `bench_raw_events`"
+                        + " (jsonb payload; identity key, unique aggregate id + sequence and unique event id, like Axon's"
+                        + " `domainevententry`), autocommit so one transaction per row, one connection per thread, same"
+                        + " PostgreSQL server and durability settings as the ledger.", payload),
+                format("- Kafka baseline: `KafkaProducer<String, byte[]>` with acks=all, enable.idempotence=true, linger.ms=0;"
+                        + " one producer shared by the threads of a level (a producer is thread-safe and meant to be shared,"
+                        + " as the ledger's publisher does); each thread sends one %d-byte record and waits for its"
+                        + " acknowledgement. Topic `%s`, %d partitions, same broker. A single broker acknowledges acks=all"
+                        + " once the record is in its page cache: Kafka does not fsync per record, PostgreSQL fsyncs every"
+                        + " commit.", payload, RawBaselines.TOPIC, RawBaselines.TOPIC_PARTITIONS),
+                "- Before every measurement the benchmark waits until the ledger has published every appended event"
+                        + " and the projection has consumed every published record, so no backlog competes for the CPU.",
+                "- The benchmark JVM also hosts the Kafka broker, so clients and broker share the machine with"
+                        + " PostgreSQL and both services.");
+    }
+
+    private void warmUp() throws Exception {
+        if (options.warmupSeconds() == 0) {
+            return;
+        }
+        Duration window = Duration.ofSeconds(options.warmupSeconds());
+        progress("Warm-up: each path with %d clients for %d s", WARM_UP_CLIENTS, options.warmupSeconds());
+        logResult("warm-up ledger", WARM_UP_CLIENTS, runLedger(WARM_UP_CLIENTS, Duration.ZERO, window));
+        logResult("warm-up JDBC", WARM_UP_CLIENTS, runJdbc(WARM_UP_CLIENTS, Duration.ZERO, window));
+        logResult("warm-up Kafka", WARM_UP_CLIENTS, runKafka(WARM_UP_CLIENTS, Duration.ZERO, window));
+    }
+
+    /** Runs every level on all three paths; returns the stack's largest memory sample at the top level. */
+    private StackMemory.Snapshot throughput(LocalStack stack, PipelineDrain drain) throws Exception {
+        Duration warmup = Duration.ofSeconds(options.warmupSeconds());
+        Duration window = Duration.ofSeconds(options.seconds());
+        List<Level> levels = new ArrayList<>();
+        StackMemory.Snapshot underLoad = null;
+        for (int clients : options.levels()) {
+            drain.await();
+            ClosedLoop.Result ledger;
+            if (clients == options.topLevel()) {
+                try (StackMemory.Sampler sampler = new StackMemory.Sampler(stack::pids)) {
+                    ledger = runLedger(clients, warmup, window);
+                    underLoad = larger(underLoad, sampler.max());
+                }
+            } else {
+                ledger = runLedger(clients, warmup, window);
+            }
+            logResult("ledger", clients, ledger);
+            drain.await();
+            ClosedLoop.Result jdbc = runJdbc(clients, warmup, window);
+            logResult("JDBC", clients, jdbc);
+            ClosedLoop.Result kafka = runKafka(clients, warmup, window);
+            logResult("Kafka", clients, kafka);
+            levels.add(new Level(clients, ledger, jdbc, kafka));
+        }
+
+        List<List<String>> rows = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Level level : levels) {
+            rows.add(List.of(Integer.toString(level.clients()),
+                    format("%.0f", level.ledger().perSecond()),
+                    format("%.0f", level.jdbc().perSecond()),
+                    format("%.0f", level.kafka().perSecond()),
+                    Report.ratio(level.ledger().perSecond(), level.jdbc().perSecond()),
+                    Report.ratio(level.ledger().perSecond(), level.kafka().perSecond()),
+                    level.ledger().errors() + " / " + level.jdbc().errors() + " / " + level.kafka().errors()));
+            firstError(errors, "ledger", level.clients(), level.ledger());
+            firstError(errors, "JDBC", level.clients(), level.jdbc());
+            firstError(errors, "Kafka", level.clients(), level.kafka());
+        }
+        report.section("Throughput",
+                Report.table(List.of("Clients", "Ledger offers/s", "JDBC inserts/s", "Kafka sends/s",
+                        "Ledger / JDBC", "Ledger / Kafka", "Errors (ledger / JDBC / Kafka)"), rows)
+                        + format("%nCounted over %d s per level and path, after a %d s warm-up.%n",
+                        options.seconds(), options.warmupSeconds())
+                        + (errors.isEmpty() ? "" : "\nFirst error of each failing run:\n\n" + String.join("\n", errors) + "\n"));
+        return underLoad;
+    }
+
+    private ClosedLoop.Result runLedger(int clients, Duration warmup, Duration window) throws InterruptedException {
+        return ClosedLoop.run("ledger", ledgerClients(clients), warmup, window);
+    }
+
+    private List<ClosedLoop.Client> ledgerClients(int count) {
+        while (offeringClients.size() < count) {
+            offeringClients.add(new LedgerHttp(config));
+        }
+        List<ClosedLoop.Client> clients = new ArrayList<>();
+        for (LedgerHttp http : offeringClients.subList(0, count)) {
+            clients.add(http::offer);
+        }
+        return clients;
+    }
+
+    private ClosedLoop.Result runJdbc(int threads, Duration warmup, Duration window) throws Exception {
+        List<RawBaselines.JdbcInserter> inserters = new ArrayList<>();
+        try {
+            for (int i = 0; i < threads; i++) {
+                inserters.add(new RawBaselines.JdbcInserter(jdbcUrl));
+            }
+            return ClosedLoop.run("jdbc", inserters, warmup, window);
+        } finally {
+            for (RawBaselines.JdbcInserter inserter : inserters) {
+                inserter.close();
+            }
+        }
+    }
+
+    private ClosedLoop.Result runKafka(int threads, Duration warmup, Duration window) throws InterruptedException {
+        Producer<String, byte[]> producer = RawBaselines.newProducer(config.kafkaBootstrap());
+        try {
+            List<ClosedLoop.Client> senders = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                senders.add(RawBaselines.kafkaSender(producer));
+            }
+            return ClosedLoop.run("kafka", senders, warmup, window);
+        } finally {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private void reportMemory(StackMemory.Snapshot idle, StackMemory.Snapshot underLoad) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String component : StackMemory.COMPONENTS) {
+            String name = component;
+            if (component.equals(StackMemory.POSTGRES)) {
+                name = component + format(" (%d processes idle, %s under load)", idle.postgresProcesses(),
+                        underLoad == null ? "n/a" : Integer.toString(underLoad.postgresProcesses()));
+            }
+            rows.add(List.of(name, mib(idle, component), mib(underLoad, component)));
+        }
+        rows.add(List.of("**Total**", "**" + Report.mib(idle.totalKib()) + "**",
+                underLoad == null ? "n/a" : "**" + Report.mib(underLoad.totalKib()) + "**"));
+        boolean fallback = idle.rssFallback() || (underLoad != null && underLoad.rssFallback());
+        report.section("Memory (PSS, MiB)",
+                Report.table(List.of("Process", "Idle", format("Under load (%d clients)", options.topLevel())), rows)
+                        + "\n" + format("Under the 1 GiB target: idle %s, under load %s.%n",
+                        underTarget(idle), underLoad == null ? "n/a" : underTarget(underLoad))
+                        + format("%nPSS from `/proc/<pid>/smaps_rollup`, so memory shared between processes (PostgreSQL's"
+                                + " shared buffers) counts once. Idle: %d s after start, before any load. Under load: the"
+                                + " largest of the samples taken every second during the %d-client ledger level. The"
+                                + " benchmark JVM holds the Kafka broker and also the benchmark's own clients (HTTP, JDBC,"
+                                + " Kafka producer), so it overstates what the broker alone needs.%n",
+                        IDLE_SETTLE.toSeconds(), options.topLevel())
+                        + (fallback ? "\nSome processes had no readable PSS; their RSS was counted instead.\n" : ""));
+    }
+
+    private void latency(PipelineDrain drain) throws Exception {
+        LedgerHttp ledger = new LedgerHttp(config);
+        LedgerHttp poller = new LedgerHttp(config);
+        drain.await();
+        progress("Command-to-projection latency: %d offers, idle", options.latencySamples());
+        // Unrecorded rounds first: the projection's query path has not served a request yet.
+        timeToProjection(ledger, poller, Math.min(50, options.latencySamples()));
+        Latency idle = timeToProjection(ledger, poller, options.latencySamples());
+
+        drain.await();
+        progress("Command-to-projection latency: %d offers, with %d clients offering in the background",
+                options.latencySamples(), BACKGROUND_CLIENTS);
+        ClosedLoop background = ClosedLoop.background("background", ledgerClients(BACKGROUND_CLIENTS));
+        Latency loaded;
+        ClosedLoop.Result backgroundLoad;
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(options.warmupSeconds()));
+            loaded = timeToProjection(ledger, poller, options.latencySamples());
+        } finally {
+            backgroundLoad = background.stop();
+        }
+
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(latencyRow("idle", idle));
+        rows.add(latencyRow(format("under load (%d clients, %.0f offers/s, %d errors)", BACKGROUND_CLIENTS,
+                backgroundLoad.perSecond(), backgroundLoad.errors()), loaded));
+        StringBuilder failures = new StringBuilder();
+        for (Latency latency : List.of(idle, loaded)) {
+            if (latency.failures() > 0) {
+                failures.append(format("%n%d samples failed; first: `%s`%n", latency.failures(), latency.firstFailure()));
+            }
+        }
+        report.section("Command to projection (ms)",
+                Report.table(List.of("Condition", "Samples", "p50", "p90", "p99", "max"), rows)
+                        + format("%nFrom just before `POST /agreements` to the first `GET /agreements/{id}` on the"
+                                + " projection that answers 200, polled every %d ms by a client of its own. Offers one"
+                                + " at a time, %d ms apart.%n", POLL_INTERVAL.toMillis(), LATENCY_PAUSE.toMillis())
+                        + failures);
+    }
+
+    private Latency timeToProjection(LedgerHttp ledger, LedgerHttp poller, int samples) throws InterruptedException {
+        Histogram micros = new Histogram(3);
+        int failures = 0;
+        int consecutiveTimeouts = 0;
+        String firstFailure = null;
+        for (int i = 0; i < samples && consecutiveTimeouts < MAX_CONSECUTIVE_TIMEOUTS; i++) {
+            long start = System.nanoTime();
+            try {
+                String agreementId = ledger.offer();
+                while (!poller.projected(agreementId)) {
+                    if (System.nanoTime() - start > PROJECTION_TIMEOUT.toNanos()) {
+                        throw new TimeoutException(agreementId + " not projected within " + PROJECTION_TIMEOUT.toSeconds() + " s");
+                    }
+                    Thread.sleep(POLL_INTERVAL.toMillis());
+                }
+                micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+                consecutiveTimeouts = 0;
+            } catch (IOException | TimeoutException e) {
+                failures++;
+                consecutiveTimeouts = e instanceof TimeoutException ? consecutiveTimeouts + 1 : 0;
+                if (firstFailure == null) {
+                    firstFailure = e.getMessage();
+                }
+            }
+            Thread.sleep(LATENCY_PAUSE.toMillis());
+        }
+        return new Latency(micros, failures, firstFailure);
+    }
+
+    private static List<String> latencyRow(String condition, Latency latency) {
+        Histogram micros = latency.micros();
+        return List.of(condition, Long.toString(micros.getTotalCount()),
+                millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(90)),
+                millis(micros.getValueAtPercentile(99)), millis(micros.getMaxValue()));
+    }
+
+    private void history(PipelineDrain drain) throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        TreeMap<Integer, Double> medianBySize = new TreeMap<>();
+        for (int size : options.historySizes()) {
+            drain.await();
+            LedgerHttp http = new LedgerHttp(config);
+            String agreementId = http.offer();
+            int amendments = size - 1;
+            progress("History of %d events: appending %d amendments with %d clients", size, amendments, HISTORY_BUILDERS);
+            long buildStart = System.nanoTime();
+            long buildErrors = buildHistory(agreementId, amendments);
+            double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+
+            drain.await();
+            progress("History of %d events: timing %d sequential amendments", size, TIMED_AMENDMENTS);
+            Histogram micros = new Histogram(3);
+            long version = -1;
+            for (int i = 0; i < TIMED_AMENDMENTS; i++) {
+                long start = System.nanoTime();
+                version = http.amend(agreementId);
+                micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+            }
+            // The offer is sequence 0, so after n amendments the version is n.
+            long expectedVersion = (long) amendments + TIMED_AMENDMENTS;
+            if (version != expectedVersion) {
+                notes.add(format("- history of %d: the last amendment reported version %d, expected %d",
+                        size, version, expectedVersion));
+            }
+            if (buildErrors > 0) {
+                notes.add(format("- history of %d: %d amendments failed while building and were retried", size, buildErrors));
+            }
+            medianBySize.put(size, micros.getValueAtPercentile(50) / 1000.0);
+            rows.add(List.of(format("%,d", size),
+                    amendments == 0 ? "n/a" : format("%.0f", amendments / buildSeconds),
+                    format("%.1f", micros.getMean() / 1000.0), millis(micros.getValueAtPercentile(50)),
+                    millis(micros.getValueAtPercentile(99)), millis(micros.getMaxValue())));
+            progress("History of %d events: p50 %s ms", size, millis(micros.getValueAtPercentile(50)));
+        }
+        String flatness = medianBySize.size() < 2 ? "" : format("%nThe p50 with the longest history is %s times the p50"
+                + " with the shortest.%n", Report.ratio(medianBySize.lastEntry().getValue(), medianBySize.firstEntry().getValue()));
+        report.section("One command on a long history (ms)",
+                Report.table(List.of("Events in history", "Build (amendments/s)", "Mean", "p50", "p99", "max"), rows)
+                        + format("%nEach history is one agreement: an offer, then amendments (`POST"
+                                + " /agreements/{id}/amendments`) from %d concurrent clients, which the ledger serialises on"
+                                + " the aggregate. Then, once the pipeline has drained, %d sequential amendments are timed."
+                                + " The ledger snapshots every 100 events, so the cost should not grow with the history.%n",
+                        HISTORY_BUILDERS, TIMED_AMENDMENTS)
+                        + flatness
+                        + (notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n"));
+    }
+
+    /**
+     * Appends {@code amendments} amendments from several clients. Each client claims one amendment at a time
+     * and retries it until the ledger accepts it; returns how many attempts failed.
+     */
+    private long buildHistory(String agreementId, int amendments) throws Exception {
+        AtomicInteger unclaimed = new AtomicInteger(amendments);
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        long maxErrors = 100 + amendments / 100L;
+        ExecutorService builders = Executors.newFixedThreadPool(HISTORY_BUILDERS);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < HISTORY_BUILDERS; i++) {
+                LedgerHttp http = new LedgerHttp(config);
+                tasks.add(builders.submit(() -> {
+                    while (unclaimed.getAndDecrement() > 0) {
+                        while (true) {
+                            try {
+                                http.amend(agreementId);
+                                done.incrementAndGet();
+                                break;
+                            } catch (IOException e) {
+                                firstError.compareAndSet(null, e.getMessage());
+                                if (errors.incrementAndGet() > maxErrors) {
+                                    return null;
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            builders.shutdown();
+            while (!builders.awaitTermination(10, TimeUnit.SECONDS)) {
+                progress("  %,d of %,d amendments (%.0f/s)", done.get(), amendments,
+                        done.get() / ((System.nanoTime() - start) / 1e9));
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            builders.shutdownNow();
+        }
+        if (done.get() < amendments) {
+            throw new IllegalStateException("building the history stopped after " + done.get() + " of " + amendments
+                    + " amendments and " + errors.get() + " failures; first: " + firstError.get());
+        }
+        return errors.get();
+    }
+
+    private static StackMemory.Snapshot larger(StackMemory.Snapshot a, StackMemory.Snapshot b) {
+        if (a == null) {
+            return b;
+        }
+        return b != null && b.totalKib() > a.totalKib() ? b : a;
+    }
+
+    private static String mib(StackMemory.Snapshot snapshot, String component) {
+        if (snapshot == null || !snapshot.kib().containsKey(component)) {
+            return "n/a";
+        }
+        return Report.mib(snapshot.kib().get(component));
+    }
+
+    private static String underTarget(StackMemory.Snapshot snapshot) {
+        return (snapshot.totalKib() < GIB_IN_KIB ? "yes" : "**no**") + " (" + Report.mib(snapshot.totalKib()) + " MiB)";
+    }
+
+    private static String millis(long micros) {
+        return format("%.1f", micros / 1000.0);
+    }
+
+    private static void firstError(List<String> errors, String path, int clients, ClosedLoop.Result result) {
+        if (result.errors() > 0) {
+            errors.add(format("- %s, %d clients: `%s`", path, clients, result.firstError()));
+        }
+    }
+
+    private static void logResult(String path, int clients, ClosedLoop.Result result) {
+        progress("%s, %d clients: %.0f ops/s, %d errors%s", path, clients, result.perSecond(), result.errors(),
+                result.firstError() == null ? "" : " (first: " + result.firstError() + ")");
+    }
+
+    private static String bullets(List<List<String>> rows) {
+        StringBuilder list = new StringBuilder();
+        for (List<String> row : rows) {
+            list.append("- ").append(row.get(0)).append(": ").append(row.get(1)).append('\n');
+        }
+        return list.toString();
+    }
+
+    private static List<String> describe(BenchmarkOptions options) {
+        List<String> parts = new ArrayList<>(List.of(
+                "--seconds=" + options.seconds(),
+                "--warmup-seconds=" + options.warmupSeconds(),
+                "--latency-samples=" + options.latencySamples(),
+                "--history-sizes=" + join(options.historySizes()),
+                "--levels=" + join(options.levels())));
+        if (options.keepData()) {
+            parts.add("--keep-data");
+        }
+        return parts;
+    }
+
+    private static String join(List<Integer> numbers) {
+        return String.join(",", numbers.stream().map(Object::toString).toList());
+    }
+
+    static void progress(String pattern, Object... args) {
+        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + String.format(Locale.ROOT, pattern, args));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            progress("Could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+}

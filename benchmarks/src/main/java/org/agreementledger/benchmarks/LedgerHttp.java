@@ -1,0 +1,88 @@
+package org.agreementledger.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.stack.StackConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * One HTTP client of the two services. Each instance has its own {@link HttpClient}, hence its own
+ * keep-alive connection, as independent callers of the API would.
+ */
+final class LedgerHttp {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            // Plain HTTP/1.1: the default would offer an h2c upgrade that the services ignore.
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final String ledgerUrl;
+    private final String projectionUrl;
+
+    LedgerHttp(StackConfig config) {
+        this.ledgerUrl = config.ledgerUrl();
+        this.projectionUrl = config.projectionUrl();
+    }
+
+    /** Offers the sample agreement; returns its id once the ledger has answered 201. */
+    String offer() throws IOException, InterruptedException {
+        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest());
+        return body(response, 201).path("agreementId").asText();
+    }
+
+    /** Amends the agreement's offer; returns the agreement's version (last sequence number) after it. */
+    long amend(String agreementId) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(ledgerUrl + "/agreements/" + agreementId + "/amendments",
+                SampleEvent.amendmentRequest());
+        return body(response, 200).path("version").asLong();
+    }
+
+    /** Whether the projection serves the agreement yet (200) or not (404). */
+    boolean projected(String agreementId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(projectionUrl + "/agreements/" + agreementId))
+                .timeout(REQUEST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+            return true;
+        }
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        throw new UnexpectedStatus("GET", response);
+    }
+
+    private HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode body(HttpResponse<String> response, int expectedStatus) throws IOException {
+        if (response.statusCode() != expectedStatus) {
+            throw new UnexpectedStatus("POST", response);
+        }
+        return JSON.readTree(response.body());
+    }
+
+    static final class UnexpectedStatus extends IOException {
+        UnexpectedStatus(String method, HttpResponse<String> response) {
+            super(method + " " + response.uri().getPath() + " answered " + response.statusCode() + ": "
+                    + abbreviate(response.body()));
+        }
+
+        private static String abbreviate(String body) {
+            String oneLine = body == null ? "" : body.replaceAll("\\s+", " ");
+            return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "…";
+        }
+    }
+}

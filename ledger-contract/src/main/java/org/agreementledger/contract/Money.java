@@ -1,0 +1,77 @@
+package org.agreementledger.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.math.BigDecimal;
+import java.util.Objects;
+
+/**
+ * An exact amount in one currency, held at the currency's minor unit (USD 20000.00, JPY 500). Never a
+ * floating-point number: in JSON the amount is a decimal string, so no reader can round it.
+ */
+public record Money(
+        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount,
+        CurrencyCode currency) {
+
+    public Money {
+        Objects.requireNonNull(amount, "amount");
+        Objects.requireNonNull(currency, "currency");
+        int digits = currency.minorUnitDigits();
+        if (amount.stripTrailingZeros().scale() > digits) {
+            throw new IllegalArgumentException(amount.toPlainString() + " has more decimals than " + currency
+                    + " has minor units (" + digits + ")");
+        }
+        amount = amount.setScale(digits);
+    }
+
+    @JsonCreator
+    public static Money of(@JsonProperty("amount") String amount, @JsonProperty("currency") String currency) {
+        if (amount == null || currency == null) {
+            throw new IllegalArgumentException("money needs an amount and a currency");
+        }
+        try {
+            return new Money(new BigDecimal(amount), CurrencyCode.of(currency));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + amount + "' is not a decimal amount");
+        }
+    }
+
+    public static Money zero(CurrencyCode currency) {
+        return new Money(BigDecimal.ZERO, currency);
+    }
+
+    public Money plus(Money other) {
+        requireSameCurrency(other);
+        return new Money(amount.add(other.amount), currency);
+    }
+
+    public Money minus(Money other) {
+        requireSameCurrency(other);
+        return new Money(amount.subtract(other.amount), currency);
+    }
+
+    public Money times(long factor) {
+        return new Money(amount.multiply(BigDecimal.valueOf(factor)), currency);
+    }
+
+    public boolean isPositive() {
+        return amount.signum() > 0;
+    }
+
+    public boolean isZero() {
+        return amount.signum() == 0;
+    }
+
+    private void requireSameCurrency(Money other) {
+        if (!currency.equals(other.currency)) {
+            throw new IllegalArgumentException("cannot combine " + currency + " with " + other.currency);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return currency + " " + amount.toPlainString();
+    }
+}

@@ -1,0 +1,40 @@
+package org.agreementledger.contract;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** One fee payment, as recorded by its payer. */
+public record PaymentId(String value) {
+
+    public PaymentId {
+        Objects.requireNonNull(value, "PaymentId");
+        try {
+            UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("PaymentId must be a UUID, got '" + value + "'");
+        }
+    }
+
+    @JsonCreator
+    public static PaymentId of(String value) {
+        return new PaymentId(value);
+    }
+
+    public static PaymentId random() {
+        return new PaymentId(UUID.randomUUID().toString());
+    }
+
+    @JsonValue
+    @Override
+    public String value() {
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

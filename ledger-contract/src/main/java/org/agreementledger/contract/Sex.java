@@ -1,0 +1,8 @@
+package org.agreementledger.contract;
+
+public enum Sex {
+    MALE,
+    FEMALE,
+    /** Not reported. */
+    UNSPECIFIED
+}

@@ -1,0 +1,60 @@
+package org.agreementledger.ledger.agreement;
+
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.FeeSchedule;
+
+import java.util.List;
+
+/** What makes terms coherent: everyone they bind or benefit is a party. Clauses are not judged for wisdom. */
+final class TermsRules {
+
+    static final int MAX_TITLE_LENGTH = 500;
+
+    private TermsRules() {
+    }
+
+    static void check(List<CountryCode> parties, AgreementTerms terms) {
+        String title = terms.title();
+        if (title == null || title.isBlank()) {
+            throw LedgerRuleViolation.rule("missing-title", "title", "An agreement needs a title.");
+        }
+        if (title.strip().length() > MAX_TITLE_LENGTH) {
+            throw LedgerRuleViolation.rule("title-too-long", "title",
+                    "A title has at most " + MAX_TITLE_LENGTH + " characters.");
+        }
+        for (int i = 0; i < terms.commitments().size(); i++) {
+            Commitment commitment = terms.commitments().get(i);
+            String field = "commitments[" + i + "]";
+            requireParty(parties, commitment.party(), field + ".party");
+            if (commitment instanceof Commitment.AcceptPeople accept) {
+                for (CountryCode sender : accept.fromParties()) {
+                    requireParty(parties, sender, field + ".fromParties");
+                }
+            } else if (commitment instanceof Commitment.PayCosts pay && pay.payee() != null) {
+                requireParty(parties, pay.payee(), field + ".payee");
+            } else if (commitment instanceof Commitment.ProvideAssistance assist && assist.beneficiary() != null) {
+                requireParty(parties, assist.beneficiary(), field + ".beneficiary");
+            }
+        }
+        for (int i = 0; i < terms.feeSchedules().size(); i++) {
+            FeeSchedule fee = terms.feeSchedules().get(i);
+            String field = "feeSchedules[" + i + "]";
+            requireParty(parties, fee.payer(), field + ".payer");
+            requireParty(parties, fee.payee(), field + ".payee");
+            if (fee.payer().equals(fee.payee())) {
+                throw LedgerRuleViolation.rule("fee-to-self", field + ".payee", "A party cannot owe a fee to itself.");
+            }
+            if (!fee.amount().isPositive()) {
+                throw LedgerRuleViolation.rule("non-positive-amount", field + ".amount", "A fee is a positive amount.");
+            }
+        }
+    }
+
+    private static void requireParty(List<CountryCode> parties, CountryCode country, String field) {
+        if (!parties.contains(country)) {
+            throw LedgerRuleViolation.rule("not-a-party", field, country + " is not a party to this agreement.");
+        }
+    }
+}
