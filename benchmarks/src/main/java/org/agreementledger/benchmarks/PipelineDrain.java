@@ -46,8 +46,7 @@ final class PipelineDrain implements AutoCloseable {
 
     PipelineDrain(String ledgerJdbcUrl, String kafkaBootstrap) throws Exception {
         ledgerDb = DriverManager.getConnection(ledgerJdbcUrl, RawBaselines.DB_USER, RawBaselines.DB_PASSWORD);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap));
         TopicDescription topic = admin.describeTopics(List.of(LedgerTopics.AGREEMENT_EVENTS)).allTopicNames()
                 .get(30, TimeUnit.SECONDS).get(LedgerTopics.AGREEMENT_EVENTS);
         for (TopicPartitionInfo partition : topic.partitions()) {

@@ -78,7 +78,9 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
     void theLedgerShowsItsOwnRecordOfAnAgreement() throws Exception {
         String agreementId = json.readTree(post("/agreements", SV_OFFER, Map.of()).body()).get("agreementId").asText();
         HttpResponse<String> amended = post("/agreements/" + agreementId + "/amendments",
-                "{\"amendingParty\": \"US\", \"title\": \"Counter-offer: no US citizens\"}", Map.of());
+                """
+                {"party": "US", "amendedOn": "2025-02-04", "title": "Counter-offer: no US citizens",
+                 "validity": {"from": "2025-02-04"}}""", Map.of());
         assertThat(amended.statusCode()).isEqualTo(200);
 
         HttpResponse<String> record = get("/agreements/" + agreementId);
@@ -89,7 +91,7 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         assertThat(events).hasSize(2);
         assertThat(events.get(0).get("type").asText()).isEqualTo("AgreementOffered");
         assertThat(events.get(1).get("type").asText()).isEqualTo("OfferAmended");
-        assertThat(events.get(1).get("payload").get("title").asText()).isEqualTo("Counter-offer: no US citizens");
+        assertThat(events.get(1).get("payload").get("terms").get("title").asText()).isEqualTo("Counter-offer: no US citizens");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -150,7 +152,7 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         String unknown = "00000000-0000-4000-8000-000000000000";
 
         HttpResponse<String> response = post("/agreements/" + unknown + "/amendments",
-                "{\"amendingParty\": \"US\", \"title\": \"t\"}", Map.of());
+                "{\"party\": \"US\", \"amendedOn\": \"2025-02-04\", \"title\": \"t\", \"validity\": {\"from\": \"2025-02-04\"}}", Map.of());
 
         assertThat(response.statusCode()).isEqualTo(404);
         JsonNode problem = json.readTree(response.body());
