@@ -1,17 +1,27 @@
 package org.agreementledger.projection.agreement;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import org.agreementledger.contract.AgreementAccepted;
+import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementEvent;
+import org.agreementledger.contract.AgreementExpired;
 import org.agreementledger.contract.AgreementOffered;
-import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.AgreementRejected;
+import org.agreementledger.contract.AgreementResumed;
+import org.agreementledger.contract.AgreementSuspended;
+import org.agreementledger.contract.AgreementTerminated;
 import org.agreementledger.contract.OfferAmended;
+import org.agreementledger.contract.OfferWithdrawn;
 import org.agreementledger.projection.consumer.AppliedEvent;
+import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.projection.consumer.Projector;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 
-/** Keeps {@code agreement_view}: each agreement's current terms and status. */
+/** Keeps {@code agreement_view}: each agreement's current terms, parties, acceptances and status. */
 @Component
 class AgreementProjector implements Projector {
 
@@ -23,27 +33,46 @@ class AgreementProjector implements Projector {
 
     @Override
     public void apply(AppliedEvent applied) {
-        Timestamp at = Timestamp.from(applied.envelope().time());
-        long version = applied.envelope().sequence();
-        if (applied.event() instanceof AgreementOffered offered) {
+        AgreementEvent event = applied.event();
+        String id = event.agreementId().value();
+        if (event instanceof AgreementOffered offered) {
             jdbc.update("""
-                    INSERT INTO agreement_view (agreement_id, offering_party, parties, title, offered_on, status,
-                                                version, last_event_at)
-                    VALUES (?, ?, ?::jsonb, ?, ?, 'OFFERED', ?, ?)""",
-                    offered.agreementId().value(), offered.offeringParty().value(), json(offered.parties()),
-                    offered.title(), offered.offeredOn(), version, at);
-        } else if (applied.event() instanceof OfferAmended amended) {
-            jdbc.update("""
-                    UPDATE agreement_view SET title = ?, status = 'OFFERED', version = ?, last_event_at = ?
-                    WHERE agreement_id = ?""", amended.title(), version, at, amended.agreementId().value());
+                    INSERT INTO agreement_view (agreement_id, offering_party, parties, title, offered_on, status, terms,
+                                                source_reference, version, last_event_at)
+                    VALUES (?, ?, ?::jsonb, ?, ?, 'OFFERED', ?::jsonb, ?, ?, ?)""",
+                    id, offered.offeringParty().value(), Json.write(offered.parties()), offered.terms().title(),
+                    Date.valueOf(offered.offeredOn()), Json.write(offered.terms()), offered.sourceReference(),
+                    applied.envelope().sequence(), Timestamp.from(applied.envelope().time()));
+            return;
         }
+        if (event instanceof OfferAmended amended) {
+            jdbc.update("UPDATE agreement_view SET title = ?, terms = ?::jsonb, accepted_by = '[]' WHERE agreement_id = ?",
+                    amended.terms().title(), Json.write(amended.terms()), id);
+        } else if (event instanceof AgreementAccepted accepted) {
+            jdbc.update("UPDATE agreement_view SET accepted_by = accepted_by || ?::jsonb WHERE agreement_id = ?",
+                    Json.write(java.util.List.of(accepted.acceptingParty())), id);
+        } else if (event instanceof AgreementEnteredIntoForce inForce) {
+            jdbc.update("UPDATE agreement_view SET status = 'IN_FORCE', in_force_on = ? WHERE agreement_id = ?",
+                    Date.valueOf(inForce.inForceOn()), id);
+        } else if (event instanceof AgreementRejected rejected) {
+            end(id, "REJECTED", rejected.rejectedOn());
+        } else if (event instanceof OfferWithdrawn withdrawn) {
+            end(id, "WITHDRAWN", withdrawn.withdrawnOn());
+        } else if (event instanceof AgreementSuspended) {
+            jdbc.update("UPDATE agreement_view SET status = 'SUSPENDED' WHERE agreement_id = ?", id);
+        } else if (event instanceof AgreementResumed) {
+            jdbc.update("UPDATE agreement_view SET status = 'IN_FORCE' WHERE agreement_id = ?", id);
+        } else if (event instanceof AgreementTerminated terminated) {
+            end(id, "TERMINATED", terminated.terminatedOn());
+        } else if (event instanceof AgreementExpired expired) {
+            end(id, "EXPIRED", expired.expiredOn());
+        }
+        jdbc.update("UPDATE agreement_view SET version = ?, last_event_at = ? WHERE agreement_id = ?",
+                applied.envelope().sequence(), Timestamp.from(applied.envelope().time()), id);
     }
 
-    private static String json(Object value) {
-        try {
-            return LedgerJson.mapper().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private void end(String agreementId, String status, LocalDate on) {
+        jdbc.update("UPDATE agreement_view SET status = ?, ended_on = ? WHERE agreement_id = ?",
+                status, Date.valueOf(on), agreementId);
     }
 }

@@ -26,7 +26,9 @@ class AgreementQueries {
     private final RowMapper<AgreementView> agreement = (rs, row) -> new AgreementView(
             rs.getString("agreement_id"), rs.getString("offering_party"), read(rs.getString("parties")),
             rs.getString("title"), rs.getObject("offered_on", java.time.LocalDate.class), rs.getString("status"),
-            rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant());
+            read(rs.getString("accepted_by")), rs.getObject("in_force_on", java.time.LocalDate.class),
+            rs.getObject("ended_on", java.time.LocalDate.class), tree(rs.getString("terms")),
+            rs.getString("source_reference"), rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant());
 
     Optional<AgreementView> findAgreement(String agreementId) {
         return jdbc.query("SELECT * FROM agreement_view WHERE agreement_id = ?", agreement, agreementId)

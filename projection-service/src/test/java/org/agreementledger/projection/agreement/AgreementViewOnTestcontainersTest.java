@@ -52,7 +52,7 @@ class AgreementViewOnTestcontainersTest {
         AgreementId id = AgreementId.random();
         try (LedgerRecords records = new LedgerRecords("ledger.agreement-events", kafka.getBootstrapServers())) {
             records.publish(new AgreementOffered(id, CountryCode.of("GT"), List.of(CountryCode.of("GT"), CountryCode.of("US")),
-                    "Safe third country", LocalDate.of(2025, 2, 5)), 0);
+                    LocalDate.of(2025, 2, 5), AgreementViewTest.terms("Safe third country", LocalDate.of(2025, 2, 5)), null), 0);
         }
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> response;

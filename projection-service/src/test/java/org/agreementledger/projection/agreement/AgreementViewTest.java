@@ -6,6 +6,8 @@ import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.AgreementOffered;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.OfferAmended;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Validity;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +42,10 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    static AgreementTerms terms(String title, LocalDate from) {
+        return new AgreementTerms(title, List.of(), List.of(), new Validity(from, null));
+    }
+
     @AfterAll
     static void closeProducer() {
         records.close();
@@ -48,7 +54,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     @Test
     void anOfferOnTheTopicBecomesAnAgreementView() throws Exception {
         AgreementId id = AgreementId.random();
-        records.publish(new AgreementOffered(id, GT, List.of(GT, US), "Safe third country", LocalDate.of(2025, 2, 5)), 0);
+        records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("Safe third country", LocalDate.of(2025, 2, 5)), null), 0);
 
         JsonNode agreement = awaitJson("/agreements/" + id, 200);
 
@@ -63,27 +69,27 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     @Test
     void aRedeliveredEventIsAppliedOnlyOnce() throws Exception {
         AgreementId id = AgreementId.random();
-        AgreementOffered offered = new AgreementOffered(id, GT, List.of(GT, US), "first", LocalDate.of(2025, 2, 5));
+        AgreementOffered offered = new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("first", LocalDate.of(2025, 2, 5)), null);
         String eventId = records.publish(offered, 0);
-        records.publish(new OfferAmended(id, US, "second"), 1);
+        records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("second", LocalDate.of(2025, 2, 6))), 1);
         records.publish(offered, 0, eventId);
-        records.publish(new OfferAmended(id, GT, "third"), 2);
+        records.publish(new OfferAmended(id, GT, LocalDate.of(2025, 2, 6), terms("third", LocalDate.of(2025, 2, 6))), 2);
 
         awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 2);
         JsonNode history = awaitJson("/agreements/" + id + "/history", 200);
 
         assertThat(history).hasSize(3);
         assertThat(history.get(0).get("type").asText()).isEqualTo("AgreementOffered");
-        assertThat(history.get(2).get("payload").get("title").asText()).isEqualTo("third");
+        assertThat(history.get(2).get("payload").get("terms").get("title").asText()).isEqualTo("third");
         assertThat(history.get(0).get("correlationId").asText()).isEqualTo("test-correlation");
     }
 
     @Test
     void anEventWhosePredecessorIsMissingIsHeldBackAndReportedNotApplied() throws Exception {
         AgreementId id = AgreementId.random();
-        records.publish(new AgreementOffered(id, GT, List.of(GT, US), "first", LocalDate.of(2025, 2, 5)), 0);
-        records.publish(new OfferAmended(id, US, "skips a step"), 2);
-        records.publish(new OfferAmended(id, US, "the real second"), 1);
+        records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("first", LocalDate.of(2025, 2, 5)), null), 0);
+        records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("skips a step", LocalDate.of(2025, 2, 6))), 2);
+        records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("the real second", LocalDate.of(2025, 2, 6))), 1);
 
         JsonNode agreement = awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 1);
 
@@ -105,7 +111,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     void agreementsCanBeListedByParty() throws Exception {
         AgreementId id = AgreementId.random();
         records.publish(new AgreementOffered(id, CountryCode.of("CR"), List.of(CountryCode.of("CR"), US),
-                "Costa Rica in negotiation", LocalDate.of(2025, 2, 10)), 0);
+                LocalDate.of(2025, 2, 10), terms("Costa Rica in negotiation", LocalDate.of(2025, 2, 10)), null), 0);
         awaitJson("/agreements/" + id, 200);
 
         JsonNode costaRica = json.readTree(get("/agreements?party=CR").body());

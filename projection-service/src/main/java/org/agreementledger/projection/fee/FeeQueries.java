@@ -1,0 +1,45 @@
+package org.agreementledger.projection.fee;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.contract.CurrencyCode;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+@RestController
+@RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Fees", description = "Fee balances per payer, payee and currency, exact to the minor unit")
+class FeeQueries {
+
+    /** Amounts are decimal strings at the currency's minor unit; outstanding below zero is the payer's credit. */
+    record FeeBalance(String agreementId, String payer, String payee, String currency,
+                      String assessed, String paid, String outstanding) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    FeeQueries(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/agreements/{agreementId}/fees")
+    @Operation(summary = "Fees assessed, paid and outstanding under an agreement, per payer, payee and currency")
+    List<FeeBalance> feesOf(@PathVariable String agreementId) {
+        return jdbc.query("SELECT * FROM fee_balance WHERE agreement_id = ? ORDER BY payer, payee, currency",
+                (rs, row) -> {
+                    int digits = CurrencyCode.of(rs.getString("currency").trim()).minorUnitDigits();
+                    BigDecimal assessed = rs.getBigDecimal("assessed").setScale(digits);
+                    BigDecimal paid = rs.getBigDecimal("paid").setScale(digits);
+                    return new FeeBalance(rs.getString("agreement_id"), rs.getString("payer"), rs.getString("payee"),
+                            rs.getString("currency"), assessed.toPlainString(), paid.toPlainString(),
+                            assessed.subtract(paid).toPlainString());
+                }, agreementId);
+    }
+}

@@ -1,0 +1,54 @@
+package org.agreementledger.projection.transfer;
+
+import org.agreementledger.contract.TransferCancelled;
+import org.agreementledger.contract.TransferCompleted;
+import org.agreementledger.contract.TransferCorrected;
+import org.agreementledger.contract.TransferRecorded;
+import org.agreementledger.projection.consumer.AppliedEvent;
+import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.consumer.Projector;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Date;
+import java.util.List;
+import java.util.Map;
+
+/** Keeps {@code transfer_view}: every transfer with its current counts and, visibly, the corrections that set them. */
+@Component
+class TransferProjector implements Projector {
+
+    private final JdbcTemplate jdbc;
+
+    TransferProjector(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void apply(AppliedEvent applied) {
+        if (applied.event() instanceof TransferRecorded recorded) {
+            jdbc.update("""
+                    INSERT INTO transfer_view (transfer_id, agreement_id, from_country, to_country, transfer_date, status,
+                                               persons, headcounts, reference, recorded_sequence)
+                    VALUES (?, ?, ?, ?, ?, 'RECORDED', ?, ?::jsonb, ?, ?)""",
+                    recorded.transferId().value(), recorded.agreementId().value(), recorded.fromCountry().value(),
+                    recorded.toCountry().value(), Date.valueOf(recorded.transferDate()), recorded.persons(),
+                    Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence());
+        } else if (applied.event() instanceof TransferCompleted completed) {
+            jdbc.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE transfer_id = ?",
+                    Date.valueOf(completed.completedOn()), completed.transferId().value());
+        } else if (applied.event() instanceof TransferCancelled cancelled) {
+            jdbc.update("UPDATE transfer_view SET status = 'CANCELLED', cancelled_on = ? WHERE transfer_id = ?",
+                    Date.valueOf(cancelled.cancelledOn()), cancelled.transferId().value());
+        } else if (applied.event() instanceof TransferCorrected corrected) {
+            Map<String, Object> correction = Map.of("sequence", applied.envelope().sequence(),
+                    "correctsSequence", corrected.correctsSequence(), "correctedOn", corrected.correctedOn().toString(),
+                    "reason", corrected.reason() == null ? "" : corrected.reason(), "headcounts", corrected.headcounts());
+            jdbc.update("""
+                    UPDATE transfer_view SET persons = ?, headcounts = ?::jsonb, corrections = corrections || ?::jsonb
+                    WHERE transfer_id = ?""",
+                    corrected.persons(), Json.write(corrected.headcounts()), Json.write(List.of(correction)),
+                    corrected.transferId().value());
+        }
+    }
+}
