@@ -47,6 +47,16 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         String command = config.command().isEmpty() ? "run" : config.command().get(0);
+        if (command.equals("scenario")) {
+            try {
+                new Scenario(config.ledgerUrl(), System.out).run();
+                System.out.println("\nSee them in the projection: " + config.projectionUrl() + "/agreements");
+                return;
+            } catch (RuntimeException e) {
+                System.err.println("The scenario failed: " + e.getMessage());
+                System.exit(1);
+            }
+        }
         if (!command.equals("run")) {
             System.err.println("unknown command '" + command + "'\n" + StackConfig.USAGE);
             System.exit(2);

@@ -40,11 +40,15 @@ final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
+            // Run a copy, so that rebuilding the project while the stack runs cannot pull the jar from under it.
+            Path runDir = logDir.resolveSibling("run");
+            Files.createDirectories(runDir);
+            Path runnable = Files.copy(jar, runDir.resolve(name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_OPTIONS);
             command.add("-jar");
-            command.add(jar.toAbsolutePath().toString());
+            command.add(runnable.toAbsolutePath().toString());
             command.addAll(springArgs);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

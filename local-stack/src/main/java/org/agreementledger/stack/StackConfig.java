@@ -24,7 +24,10 @@ public record StackConfig(
         List<String> command) {
 
     public static final String USAGE = """
-            Usage: LocalStack [options] [run]
+            Usage: LocalStack [options] [run | scenario]
+              run                        start the stack (the default)
+              scenario                   record the real agreements of February 2025 through the REST API
+                                         of a stack that is already running (same port options)
               --data-dir=DIR             where PostgreSQL, Kafka and logs keep their data (default ./data)
               --kafka-port=N             Kafka listener (default 9092); the controller uses --kafka-controller-port (9093)
               --postgres-port=N          PostgreSQL (default 5432)

@@ -3,91 +3,168 @@ package org.agreementledger.stack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agreementledger.infra.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's story, end to end: the real stack (PostgreSQL, Kafka, both services as processes, as the
- * run command starts them), an offer over HTTP, the agreement in the projection built from the topic.
+ * The README's story, end to end: the real stack as the run command starts it (PostgreSQL, Kafka, both
+ * services as processes), commands over HTTP, the views built from the topic, and a restart that keeps it all.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackEndToEndIT {
+
+    private static StackConfig config;
+    private static LocalStack stack;
+    private static String firstAgreement;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
-    @Test
-    void anOfferMadeOverHttpAppearsInTheProjectionAndSurvivesARestartOfTheStack(@TempDir Path data) throws Exception {
-        StackConfig config = StackConfig.parse(new String[]{
+    @BeforeAll
+    static void startTheStack() throws Exception {
+        Path data = Files.createTempDirectory("ledger-e2e");
+        config = StackConfig.parse(new String[]{
                 "--data-dir=" + data,
                 "--kafka-port=" + FreePorts.next(), "--kafka-controller-port=" + FreePorts.next(),
                 "--postgres-port=" + FreePorts.next(),
                 "--ledger-port=" + FreePorts.next(), "--projection-port=" + FreePorts.next()});
-        String agreementId;
-        try (LocalStack stack = LocalStack.start(config)) {
-            assertThat(healthOf(config.ledgerUrl())).isEqualTo("UP");
-            assertThat(healthOf(config.projectionUrl())).isEqualTo("UP");
+        stack = LocalStack.start(config);
+    }
 
-            HttpResponse<String> offered = http.send(HttpRequest.newBuilder(URI.create(config.ledgerUrl() + "/agreements"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"offeringParty": "SV", "otherParties": ["US"],
-                             "title": "Deportees of any nationality into CECOT, for a fee", "offeredOn": "2025-02-03"}"""))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(offered.statusCode()).isEqualTo(201);
-            agreementId = json.readTree(offered.body()).get("agreementId").asText();
-            assertThat(offered.headers().firstValue("Location")).hasValue(config.ledgerUrl() + "/agreements/" + agreementId);
-
-            JsonNode projected = awaitAgreement(config.projectionUrl(), agreementId, Duration.ofSeconds(15));
-            assertThat(projected.get("offeringParty").asText()).isEqualTo("SV");
-            assertThat(projected.get("parties").toString()).isEqualTo("[\"SV\",\"US\"]");
-            assertThat(projected.get("status").asText()).isEqualTo("OFFERED");
-
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(config.ledgerUrl() + "/agreements"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("""
-                            {"offeringParty": "SV", "otherParties": ["ZZ"], "title": "t", "offeredOn": "2025-02-03"}"""))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(refused.statusCode()).isEqualTo(400);
-            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertThat(json.readTree(refused.body()).get("field").asText()).isEqualTo("otherParties[0]");
-        }
-
-        try (LocalStack restarted = LocalStack.start(config)) {
-            JsonNode kept = awaitAgreement(config.projectionUrl(), agreementId, Duration.ofSeconds(15));
-            assertThat(kept.get("title").asText()).isEqualTo("Deportees of any nationality into CECOT, for a fee");
-            HttpResponse<String> record = http.send(HttpRequest.newBuilder(
-                    URI.create(config.ledgerUrl() + "/agreements/" + agreementId)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(record.statusCode()).isEqualTo(200);
-            assertThat(json.readTree(record.body()).get("events")).hasSize(1);
+    @AfterAll
+    static void stopTheStack() {
+        if (stack != null) {
+            stack.close();
         }
     }
 
-    private String healthOf(String baseUrl) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return json.readTree(response.body()).get("status").asText();
+    @Test
+    @Order(1)
+    void anOfferMadeOverHttpAppearsInTheProjectionBuiltFromKafka() throws Exception {
+        assertThat(field(get(config.ledgerUrl() + "/actuator/health"), "status")).isEqualTo("UP");
+        assertThat(field(get(config.projectionUrl() + "/actuator/health"), "status")).isEqualTo("UP");
+
+        HttpResponse<String> offered = post(config.ledgerUrl() + "/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"],
+                 "title": "Deportees of any nationality into CECOT, for a fee", "offeredOn": "2025-02-03"}""");
+        assertThat(offered.statusCode()).isEqualTo(201);
+        firstAgreement = json.readTree(offered.body()).get("agreementId").asText();
+        assertThat(offered.headers().firstValue("Location")).hasValue(config.ledgerUrl() + "/agreements/" + firstAgreement);
+
+        JsonNode projected = await(config.projectionUrl() + "/agreements/" + firstAgreement, node -> true);
+        assertThat(projected.get("offeringParty").asText()).isEqualTo("SV");
+        assertThat(projected.get("parties").toString()).isEqualTo("[\"SV\",\"US\"]");
+        assertThat(projected.get("status").asText()).isEqualTo("OFFERED");
     }
 
-    private JsonNode awaitAgreement(String projectionUrl, String agreementId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    @Test
+    @Order(2)
+    void badInputIsRefusedWithAProblemNamingTheField() throws Exception {
+        HttpResponse<String> refused = post(config.ledgerUrl() + "/agreements", """
+                {"offeringParty": "SV", "otherParties": ["ZZ"], "title": "t", "offeredOn": "2025-02-03"}""");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(refused.body()).get("field").asText()).isEqualTo("otherParties[0]");
+    }
+
+    @Test
+    @Order(3)
+    void theRealAgreementsOfFebruary2025ShowInEveryView() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Scenario.Outcome outcome = new Scenario(config.ledgerUrl(), new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(outcome.refusal().get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/own-citizen-removal");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("own-citizen-removal");
+
+        String cecot = outcome.agreements().get("SV-US CECOT");
+        JsonNode elSalvador = await(config.projectionUrl() + "/agreements/" + cecot, node -> node.get("version").asLong() >= 6);
+        assertThat(elSalvador.get("status").asText()).isEqualTo("IN_FORCE");
+        assertThat(elSalvador.get("terms").get("commitments").get(0).get("facility").asText()).isEqualTo("CECOT");
+        assertThat(elSalvador.get("terms").get("commitments").get(1).get("nationalities").get("nationalities").toString())
+                .isEqualTo("[\"US\"]");
+        JsonNode fees = await(config.projectionUrl() + "/agreements/" + cecot + "/fees", node -> node.size() == 1
+                && node.get(0).get("paid").asText().equals("6000000.00"));
+        assertThat(fees.get(0).get("assessed").asText()).isEqualTo("5220000.00");
+        assertThat(fees.get(0).get("outstanding").asText()).isEqualTo("-780000.00");
+        assertThat(fees.get(0).get("currency").asText()).isEqualTo("USD");
+
+        String guatemala = outcome.agreements().get("GT-US safe third country");
+        JsonNode safeThirdCountry = await(config.projectionUrl() + "/agreements/" + guatemala,
+                node -> node.get("status").asText().equals("IN_FORCE"));
+        assertThat(safeThirdCountry.get("terms").get("commitments").get(1).get("increasePercent").asInt()).isEqualTo(40);
+        assertThat(safeThirdCountry.get("terms").get("commitments").get(0).get("pendingOnwardReturn").asBoolean()).isTrue();
+
+        String darien = outcome.agreements().get("PA-CO-US return flights");
+        JsonNode flights = await(config.projectionUrl() + "/agreements/" + darien + "/transfers",
+                node -> node.size() == 1 && node.get(0).get("status").asText().equals("COMPLETED"));
+        assertThat(flights.get(0).get("persons").asInt()).isEqualTo(43);
+        assertThat(flights.get(0).get("fromCountry").asText()).isEqualTo("PA");
+        assertThat(flights.get(0).get("toCountry").asText()).isEqualTo("CO");
+        assertThat(flights.get(0).get("headcounts").toString()).contains("\"count\":32").contains("\"count\":11");
+
+        for (String country : new String[]{"MX", "CR", "DO"}) {
+            JsonNode negotiation = await(config.projectionUrl() + "/agreements/" + outcome.agreements().get("US-" + country + " negotiation"),
+                    node -> true);
+            assertThat(negotiation.get("status").asText()).isEqualTo("OFFERED");
+        }
+        JsonNode withUs = json.readTree(get(config.projectionUrl() + "/agreements?party=US&size=500").body());
+        assertThat(withUs.size()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    @Order(4)
+    void aRestartOfTheStackKeepsEveryAgreement() throws Exception {
+        stack.close();
+        stack = LocalStack.start(config);
+
+        JsonNode kept = await(config.projectionUrl() + "/agreements/" + firstAgreement, node -> true);
+        assertThat(kept.get("title").asText()).isEqualTo("Deportees of any nationality into CECOT, for a fee");
+        HttpResponse<String> record = get(config.ledgerUrl() + "/agreements/" + firstAgreement);
+        assertThat(record.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(record.body()).get("events")).hasSize(1);
+    }
+
+    private String field(HttpResponse<String> response, String name) throws Exception {
+        return json.readTree(response.body()).get(name).asText();
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode await(String url, Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         HttpResponse<String> response;
         do {
-            response = http.send(HttpRequest.newBuilder(URI.create(projectionUrl + "/agreements/" + agreementId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
+            response = get(url);
+            if (response.statusCode() == 200 && until.test(json.readTree(response.body()))) {
                 return json.readTree(response.body());
             }
             Thread.sleep(25);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("agreement " + agreementId + " never reached the projection: " + response.body());
+        throw new AssertionError("no matching answer from " + url + " in time; last: " + response.statusCode() + " " + response.body());
     }
 }
