@@ -31,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackEndToEndIT {
 
+    private static final String FIRST_OFFER = """
+            {"offeringParty": "SV", "otherParties": ["US"],
+             "title": "Deportees of any nationality into CECOT, for a fee", "offeredOn": "2025-02-03"}""";
+    private static final String IDEMPOTENCY_KEY = "ministry-of-foreign-affairs-sv-0001";
+
     private static StackConfig config;
     private static LocalStack stack;
     private static String firstAgreement;
@@ -62,9 +67,7 @@ class LocalStackEndToEndIT {
         assertThat(field(get(config.ledgerUrl() + "/actuator/health"), "status")).isEqualTo("UP");
         assertThat(field(get(config.projectionUrl() + "/actuator/health"), "status")).isEqualTo("UP");
 
-        HttpResponse<String> offered = post(config.ledgerUrl() + "/agreements", """
-                {"offeringParty": "SV", "otherParties": ["US"],
-                 "title": "Deportees of any nationality into CECOT, for a fee", "offeredOn": "2025-02-03"}""");
+        HttpResponse<String> offered = post(config.ledgerUrl() + "/agreements", FIRST_OFFER, IDEMPOTENCY_KEY);
         assertThat(offered.statusCode()).isEqualTo(201);
         firstAgreement = json.readTree(offered.body()).get("agreementId").asText();
         assertThat(offered.headers().firstValue("Location")).hasValue(config.ledgerUrl() + "/agreements/" + firstAgreement);
@@ -131,7 +134,7 @@ class LocalStackEndToEndIT {
 
     @Test
     @Order(4)
-    void aRestartOfTheStackKeepsEveryAgreement() throws Exception {
+    void aRestartOfTheStackKeepsEveryAgreementAndEveryIdempotencyKey() throws Exception {
         stack.close();
         stack = LocalStack.start(config);
 
@@ -140,6 +143,11 @@ class LocalStackEndToEndIT {
         HttpResponse<String> record = get(config.ledgerUrl() + "/agreements/" + firstAgreement);
         assertThat(record.statusCode()).isEqualTo(200);
         assertThat(json.readTree(record.body()).get("events")).hasSize(1);
+
+        HttpResponse<String> retried = post(config.ledgerUrl() + "/agreements", FIRST_OFFER, IDEMPOTENCY_KEY);
+        assertThat(retried.statusCode()).isEqualTo(201);
+        assertThat(json.readTree(retried.body()).get("agreementId").asText()).isEqualTo(firstAgreement);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     }
 
     private String field(HttpResponse<String> response, String name) throws Exception {
@@ -152,6 +160,12 @@ class LocalStackEndToEndIT {
 
     private HttpResponse<String> post(String url, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String body, String idempotencyKey) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

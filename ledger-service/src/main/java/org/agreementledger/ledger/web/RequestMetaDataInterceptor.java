@@ -9,25 +9,32 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /** Stamps every command sent while serving a request with that request's correlation id. */
 @Component
-class RequestMetaDataInterceptor implements MessageDispatchInterceptor<CommandMessage<?>> {
+class RequestMetaDataInterceptor {
 
+    /** Registered here rather than as an interceptor bean, which Axon's auto-configuration would register a second time. */
     @Autowired
     void registerWith(CommandBus commandBus) {
-        commandBus.registerDispatchInterceptor(this);
+        MessageDispatchInterceptor<CommandMessage<?>> stamp = this::stamp;
+        commandBus.registerDispatchInterceptor(stamp);
     }
 
-    @Override
-    public BiFunction<Integer, CommandMessage<?>, CommandMessage<?>> handle(List<? extends CommandMessage<?>> messages) {
+    private BiFunction<Integer, CommandMessage<?>, CommandMessage<?>> stamp(List<? extends CommandMessage<?>> messages) {
         return (index, command) -> {
             if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-                return command.andMetaData(Map.of(RequestCorrelationDataProvider.CORRELATION_ID,
-                        CorrelationIdFilter.of(attributes.getRequest())));
+                Map<String, Object> metaData = new HashMap<>();
+                metaData.put(RequestCorrelationDataProvider.CORRELATION_ID, CorrelationIdFilter.of(attributes.getRequest()));
+                if (attributes.getRequest().getAttribute(IdempotencyFilter.CLAIM) instanceof IdempotencyFilter.Claim claim) {
+                    metaData.put(IdempotencyKeys.KEY, claim.key());
+                    metaData.put(IdempotencyKeys.REQUEST_HASH, claim.requestHash());
+                }
+                return command.andMetaData(metaData);
             }
             return command;
         };

@@ -1,0 +1,108 @@
+package org.agreementledger.ledger.agreement;
+
+import org.agreementledger.ledger.support.LedgerHttp;
+import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdempotencyTest extends LedgerIntegrationTest {
+
+    private static final String OFFER = """
+            {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private LedgerHttp ledger;
+
+    @BeforeEach
+    void caller() {
+        ledger = new LedgerHttp(port);
+    }
+
+    @Test
+    void aRetriedOfferWithTheSameKeyGetsTheFirstAnswerAndAppendsNothing() {
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        HttpResponse<String> first = ledger.post("/agreements", OFFER, key);
+        long eventsAfterFirst = eventCount();
+
+        HttpResponse<String> retry = ledger.post("/agreements", OFFER, key);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(retry.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+    }
+
+    @Test
+    void aKeyReusedForAnotherRequestIsRefusedAndAppendsNothing() {
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        ledger.post("/agreements", OFFER, key);
+        long eventsBefore = eventCount();
+
+        HttpResponse<String> other = ledger.post("/agreements", OFFER.replace("Safe third country", "Another"), key);
+
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(ledger.json(other).get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/idempotency-key-reused");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void aRefusedCommandDoesNotUseUpItsKey() {
+        String agreementId = ledger.ok("/agreements", OFFER).get("agreementId").asText();
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        String notAParty = "{\"party\": \"MX\", \"acceptedOn\": \"2025-02-06\"}";
+        long eventsBefore = eventCount();
+
+        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", notAParty, key).statusCode()).isEqualTo(422);
+        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", notAParty, key).statusCode()).isEqualTo(422);
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key = ?", Long.class,
+                key.get("Idempotency-Key"))).isZero();
+    }
+
+    @Test
+    void everyCommandOnAnAgreementHonoursTheKey() {
+        String agreementId = ledger.ok("/agreements", OFFER).get("agreementId").asText();
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        String accept = "{\"party\": \"US\", \"acceptedOn\": \"2025-02-06\"}";
+
+        HttpResponse<String> first = ledger.post("/agreements/" + agreementId + "/acceptances", accept, key);
+        long eventsAfterFirst = eventCount();
+        HttpResponse<String> retry = ledger.post("/agreements/" + agreementId + "/acceptances", accept, key);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+    }
+
+    @Test
+    void aMalformedKeyIsRefused() {
+        long eventsBefore = eventCount();
+        HttpResponse<String> response = ledger.post("/agreements", OFFER, Map.of("Idempotency-Key", "x".repeat(201)));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(ledger.json(response).get("field").asText()).isEqualTo("Idempotency-Key");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    private long eventCount() {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
+    }
+}
