@@ -96,7 +96,8 @@ class PublishingSurvivesAKafkaOutageTest {
 
     private int amend(String agreementId, String title) throws Exception {
         return post("/agreements/" + agreementId + "/amendments",
-                "{\"amendingParty\": \"US\", \"title\": \"" + title + "\"}").statusCode();
+                "{\"party\": \"US\", \"amendedOn\": \"2025-02-06\", \"title\": \"" + title
+                        + "\", \"validity\": {\"from\": \"2025-02-06\"}}").statusCode();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
