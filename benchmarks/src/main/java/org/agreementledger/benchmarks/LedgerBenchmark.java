@@ -2,6 +2,7 @@ package org.agreementledger.benchmarks;
 
 import org.HdrHistogram.Histogram;
 import org.agreementledger.infra.FreePorts;
+import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.stack.LocalStack;
 import org.agreementledger.stack.StackConfig;
 import org.apache.kafka.clients.producer.Producer;
@@ -58,6 +59,7 @@ public final class LedgerBenchmark {
     private final Report report = new Report();
     /** Reused from level to level, so each client keeps its connection as a real caller would. */
     private final List<LedgerHttp> offeringClients = new ArrayList<>();
+    private LocalIdentityProvider identity;
 
     private record Level(int clients, ClosedLoop.Result ledger, ClosedLoop.Result jdbc, ClosedLoop.Result kafka) {
     }
@@ -134,6 +136,7 @@ public final class LedgerBenchmark {
     }
 
     private void measure(LocalStack stack) throws Exception {
+        identity = stack.identity();
         report.heading("Benchmark run of " + LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS));
         report.section("Machine", bullets(MachineInfo.describe(jdbcUrl, config.dataDir())));
         report.section("Setup", setup());
@@ -245,7 +248,7 @@ public final class LedgerBenchmark {
 
     private List<ClosedLoop.Client> ledgerClients(int count) {
         while (offeringClients.size() < count) {
-            offeringClients.add(new LedgerHttp(config));
+            offeringClients.add(new LedgerHttp(config, identity));
         }
         List<ClosedLoop.Client> clients = new ArrayList<>();
         for (LedgerHttp http : offeringClients.subList(0, count)) {
@@ -308,8 +311,8 @@ public final class LedgerBenchmark {
     }
 
     private void latency(PipelineDrain drain) throws Exception {
-        LedgerHttp ledger = new LedgerHttp(config);
-        LedgerHttp poller = new LedgerHttp(config);
+        LedgerHttp ledger = new LedgerHttp(config, identity);
+        LedgerHttp poller = new LedgerHttp(config, identity);
         drain.await();
         progress("Command-to-projection latency: %d offers, idle", options.latencySamples());
         // Unrecorded rounds first: the projection's query path has not served a request yet.
@@ -389,7 +392,7 @@ public final class LedgerBenchmark {
         TreeMap<Integer, Double> medianBySize = new TreeMap<>();
         for (int size : options.historySizes()) {
             drain.await();
-            LedgerHttp http = new LedgerHttp(config);
+            LedgerHttp http = new LedgerHttp(config, identity);
             String agreementId = http.offer();
             int amendments = size - 1;
             progress("History of %d events: appending %d amendments with %d clients", size, amendments, HISTORY_BUILDERS);
@@ -450,7 +453,7 @@ public final class LedgerBenchmark {
         try {
             List<Future<?>> tasks = new ArrayList<>();
             for (int i = 0; i < HISTORY_BUILDERS; i++) {
-                LedgerHttp http = new LedgerHttp(config);
+                LedgerHttp http = new LedgerHttp(config, identity);
                 tasks.add(builders.submit(() -> {
                     while (unclaimed.getAndDecrement() > 0) {
                         while (true) {

@@ -2,6 +2,7 @@ package org.agreementledger.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.stack.StackConfig;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One HTTP client of the two services. Each instance has its own {@link HttpClient}, hence its own
@@ -27,28 +29,36 @@ final class LedgerHttp {
             .build();
     private final String ledgerUrl;
     private final String projectionUrl;
+    private final String offeringToken;
+    private final String amendingToken;
+    private final String readingToken;
 
-    LedgerHttp(StackConfig config) {
+    /** Offers as El Salvador's service, amends as the United States', reads the projection as a dashboard. */
+    LedgerHttp(StackConfig config, LocalIdentityProvider identity) {
         this.ledgerUrl = config.ledgerUrl();
         this.projectionUrl = config.projectionUrl();
+        this.offeringToken = identity.mint("bench-sv", "SV", List.of("ledger.write"), Duration.ofDays(1));
+        this.amendingToken = identity.mint("bench-us", "US", List.of("ledger.write"), Duration.ofDays(1));
+        this.readingToken = identity.mint("bench-dashboard", null, List.of("ledger.read"), Duration.ofDays(1));
     }
 
     /** Offers the sample agreement; returns its id once the ledger has answered 201. */
     String offer() throws IOException, InterruptedException {
-        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest());
+        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest(), offeringToken);
         return body(response, 201).path("agreementId").asText();
     }
 
     /** Amends the agreement's offer; returns the agreement's version (last sequence number) after it. */
     long amend(String agreementId) throws IOException, InterruptedException {
         HttpResponse<String> response = post(ledgerUrl + "/agreements/" + agreementId + "/amendments",
-                SampleEvent.amendmentRequest());
+                SampleEvent.amendmentRequest(), amendingToken);
         return body(response, 200).path("version").asLong();
     }
 
     /** Whether the projection serves the agreement yet (200) or not (404). */
     boolean projected(String agreementId) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(projectionUrl + "/agreements/" + agreementId))
+                .header("Authorization", "Bearer " + readingToken)
                 .timeout(REQUEST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
             return true;
@@ -59,10 +69,11 @@ final class LedgerHttp {
         throw new UnexpectedStatus("GET", response);
     }
 
-    private HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+    private HttpResponse<String> post(String url, String json, String token) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

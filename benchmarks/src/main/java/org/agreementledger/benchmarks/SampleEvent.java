@@ -22,14 +22,9 @@ final class SampleEvent {
                 + "\",\"offeredOn\":\"" + OFFERED_ON + "\"}";
     }
 
-    /**
-     * Body of {@code POST /agreements/{id}/amendments}, a counter-offer by US. It carries the fields of both
-     * amendment bodies the ledger has had, {@code amendingParty} + {@code title} (docs/api.md) and
-     * {@code party} + {@code amendedOn} + {@code title} + {@code validity} (the lifecycle API); the ledger
-     * ignores JSON fields it does not know, so either version accepts it.
-     */
+    /** Body of {@code POST /agreements/{id}/amendments}: a counter-offer by the United States. */
     static String amendmentRequest() {
-        return "{\"amendingParty\":\"US\",\"party\":\"US\",\"amendedOn\":\"2025-02-04\","
+        return "{\"party\":\"US\",\"amendedOn\":\"2025-02-04\","
                 + "\"title\":\"Counter-offer: convicted criminals only, excluding US citizens\","
                 + "\"validity\":{\"from\":\"2025-02-04\"}}";
     }

@@ -16,7 +16,9 @@ public record EventEnvelope(
         Instant time,
         int schemaVersion,
         Optional<String> correlationId,
-        Optional<String> causationId) {
+        Optional<String> causationId,
+        Optional<String> principal,
+        Optional<String> country) {
 
     /**
      * Reads the envelope from a record's headers.
@@ -33,7 +35,9 @@ public record EventEnvelope(
                 Instant.parse(required(header, EventHeaders.TIME)),
                 Optional.ofNullable(header.apply(EventHeaders.SCHEMA_VERSION)).map(Integer::parseInt).orElse(1),
                 Optional.ofNullable(header.apply(EventHeaders.CORRELATION_ID)),
-                Optional.ofNullable(header.apply(EventHeaders.CAUSATION_ID)));
+                Optional.ofNullable(header.apply(EventHeaders.CAUSATION_ID)),
+                Optional.ofNullable(header.apply(EventHeaders.PRINCIPAL)),
+                Optional.ofNullable(header.apply(EventHeaders.COUNTRY)));
     }
 
     private static String required(Function<String, String> header, String name) {

@@ -22,6 +22,10 @@ public final class EventHeaders {
     public static final String SCHEMA_VERSION = "ce_schemaversion";
     public static final String CORRELATION_ID = "ce_correlationid";
     public static final String CAUSATION_ID = "ce_causationid";
+    /** Who caused the event: the principal of the verified token (absent for the ledger's own events). */
+    public static final String PRINCIPAL = "ce_principal";
+    /** The country the caller acted for (absent for the ledger's own events). */
+    public static final String COUNTRY = "ce_country";
     public static final String CONTENT_TYPE = "content-type";
 
     public static final String SPEC_VERSION_VALUE = "1.0";

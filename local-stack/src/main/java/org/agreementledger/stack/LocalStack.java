@@ -3,6 +3,7 @@ package org.agreementledger.stack;
 import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.infra.EmbeddedKafkaBroker;
 import org.agreementledger.infra.EmbeddedPostgresServer;
+import org.agreementledger.infra.LocalIdentityProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +29,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private LocalIdentityProvider identity;
     private EmbeddedPostgresServer postgres;
     private EmbeddedKafkaBroker kafka;
     private ServiceProcess ledger;
@@ -47,9 +50,18 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         String command = config.command().isEmpty() ? "run" : config.command().get(0);
+        if (command.equals("rebuild")) {
+            System.exit(Rebuild.run(config));
+            return;
+        }
+        if (command.equals("token")) {
+            System.exit(LocalTokens.mintFromCommandLine(config));
+            return;
+        }
         if (command.equals("scenario")) {
             try {
-                new Scenario(config.ledgerUrl(), System.out).run();
+                LocalIdentityProvider identity = LocalIdentityProvider.loadOrCreate(config.dataDir().toAbsolutePath().resolve("keys"));
+                new Scenario(config.ledgerUrl(), LocalTokens.countryTokens(identity), System.out).run();
                 System.out.println("\nSee them in the projection: " + config.projectionUrl() + "/agreements");
                 return;
             } catch (RuntimeException e) {
@@ -78,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
             stopped.countDown();
         }, "local-stack-shutdown"));
         stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
+        stack.printTokens();
         stack.watchServices();
         stopped.await();
     }
@@ -102,6 +115,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + data, e);
         }
+        identity = LocalIdentityProvider.loadOrCreate(data.resolve("keys"));
         CompletableFuture<EmbeddedPostgresServer> pg = config.externalPostgres().isPresent()
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> {
@@ -150,20 +164,23 @@ public final class LocalStack implements AutoCloseable {
     private void startServices() {
         Path logs = config.dataDir().toAbsolutePath().resolve("logs");
         String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
+        String trustedKey = "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
+                + identity.publicKeyFile().toAbsolutePath();
+        String issuer = "--ledger.security.expected-issuer=" + LocalIdentityProvider.ISSUER;
         ledger = ServiceProcess.start("ledger-service", config.ledgerJar(), logs, config.ledgerUrl(), List.of(
                 "--server.port=" + config.ledgerPort(),
                 "--spring.datasource.url=" + pg + "ledger",
                 "--spring.datasource.username=ledger",
                 "--spring.datasource.password=ledger",
                 "--ledger.kafka.bootstrap-servers=" + config.kafkaBootstrap(),
-                "--ledger.kafka.partitions=" + config.partitions()));
+                "--ledger.kafka.partitions=" + config.partitions(), trustedKey, issuer));
         started.add(ledger);
         projection = ServiceProcess.start("projection-service", config.projectionJar(), logs, config.projectionUrl(), List.of(
                 "--server.port=" + config.projectionPort(),
                 "--spring.datasource.url=" + pg + "projection",
                 "--spring.datasource.username=projection",
                 "--spring.datasource.password=projection",
-                "--projection.kafka.bootstrap-servers=" + config.kafkaBootstrap()));
+                "--projection.kafka.bootstrap-servers=" + config.kafkaBootstrap(), trustedKey, issuer));
         started.add(projection);
         ledger.awaitHealthy(Duration.ofSeconds(120));
         projection.awaitHealthy(Duration.ofSeconds(120));
@@ -187,6 +204,31 @@ public final class LocalStack implements AutoCloseable {
 
                 """, startup.toMillis() / 1000.0, config.ledgerUrl(), config.ledgerUrl(), config.projectionUrl(),
                 kafkaLine, pgLine, config.dataDir().toAbsolutePath(), ledger.log().getParent());
+    }
+
+    /**
+     * Ready-to-use tokens for the countries of the February 2025 agreements, an auditor and a dashboard, printed
+     * and written to {@code <data>/tokens.env} so that {@code source data/tokens.env} sets them in a shell.
+     */
+    private void printTokens() {
+        Map<String, String> tokens = LocalTokens.presets(identity);
+        StringBuilder env = new StringBuilder("# Tokens of the local stack, valid " + LocalTokens.VALIDITY.toDays()
+                + " days. Mint more: ./mvnw -q -Pstack -DskipTests package -Dstack.args=\"token <principal> <roles> [country]\"\n");
+        tokens.forEach((name, token) -> env.append("export TOKEN_").append(name).append('=').append(token).append('\n'));
+        Path file = config.dataDir().toAbsolutePath().resolve("tokens.env");
+        try {
+            Files.writeString(file, env);
+        } catch (IOException e) {
+            log.warn("Could not write {}: {}", file, e.getMessage());
+        }
+        System.out.println("Tokens (also in " + file + "; `source` it, then e.g. curl -H \"Authorization: Bearer $TOKEN_US\"):");
+        tokens.forEach((name, token) -> System.out.printf("  TOKEN_%-9s %s%n", name, token));
+        System.out.println();
+    }
+
+    /** The stack's token issuer, for callers that need to act as a country, an auditor or a dashboard. */
+    public LocalIdentityProvider identity() {
+        return identity;
     }
 
     /** A service that dies takes the stack down with it, loudly, rather than leaving half a stack. */

@@ -24,10 +24,14 @@ public record StackConfig(
         List<String> command) {
 
     public static final String USAGE = """
-            Usage: LocalStack [options] [run | scenario]
+            Usage: LocalStack [options] [run | scenario | rebuild | token ...]
               run                        start the stack (the default)
               scenario                   record the real agreements of February 2025 through the REST API
-                                         of a stack that is already running (same port options)
+                                         of a stack that is already running (same port and data options)
+              rebuild                    rebuild every view of the running projection-service from the topic
+              token PRINCIPAL ROLES [COUNTRY]
+                                         mint a token with the stack's key, e.g. token mx-segob ledger.write MX;
+                                         roles: ledger.write, ledger.audit, ledger.read, ledger.admin (comma-separated)
               --data-dir=DIR             where PostgreSQL, Kafka and logs keep their data (default ./data)
               --kafka-port=N             Kafka listener (default 9092); the controller uses --kafka-controller-port (9093)
               --postgres-port=N          PostgreSQL (default 5432)

@@ -1,5 +1,7 @@
 package org.agreementledger.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -28,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Docker is not available where the build runs, so {@code docker-compose.yml}, the Dockerfiles and the
- * PostgreSQL init script are checked here against what the services actually read: a renamed property,
- * port, topic, database or jar name breaks this test instead of a user's {@code docker compose up}.
+ * Docker is not available where the build runs, so {@code docker-compose.yml}, the Dockerfiles, the
+ * PostgreSQL init script and the Keycloak realm are checked here against what the services actually read: a
+ * renamed property, port, topic, database, jar name, role or claim breaks this test instead of a user's
+ * {@code docker compose up}.
  */
 class DockerComposeConfigurationTest {
 
@@ -40,6 +43,24 @@ class DockerComposeConfigurationTest {
     private static final Map<String, String> KAFKA_PREFIX = Map.of(
             "ledger-service", "ledger.kafka",
             "projection-service", "projection.kafka");
+    private static final String JWK_SET_URI = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri";
+    private static final String ISSUER_URI = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
+    private static final String PUBLIC_KEY_LOCATION = "spring.security.oauth2.resourceserver.jwt.public-key-location";
+    /**
+     * Spring Boot's own resource-server properties ({@code OAuth2ResourceServerProperties}): Boot binds them whether
+     * or not application.yml mentions them, and their names are Boot's, not ours to rename, so compose may set them
+     * without a matching key in application.yml. Only these are exempt; every other environment variable must still
+     * name a property that the service's application.yml declares.
+     */
+    private static final List<String> STANDARD_BOOT_PROPERTIES = List.of(JWK_SET_URI, ISSUER_URI, PUBLIC_KEY_LOCATION);
+    /** Ours, declared in both application.yml files: the {@code iss} every token must carry. */
+    private static final String EXPECTED_ISSUER = "ledger.security.expected-issuer";
+
+    /** Where {@code kc.sh start-dev --import-realm} looks for realm files. */
+    private static final String KEYCLOAK_IMPORT_DIRECTORY = "/opt/keycloak/data/import/";
+    private static final String REALM_FILE = "docker/keycloak/agreement-ledger-realm.json";
+    /** The country services of the February 2025 agreements: each is a Keycloak client of its own. */
+    private static final List<String> COUNTRIES = List.of("US", "SV", "GT", "PA", "CO");
 
     private static Path root;
     private static Map<String, Object> services;
@@ -74,6 +95,9 @@ class DockerComposeConfigurationTest {
             for (String key : propertyKeys(name)) {
                 properties.add(canonicalProperty(key));
             }
+            for (String key : STANDARD_BOOT_PROPERTIES) {
+                properties.add(canonicalProperty(key));
+            }
             Map<String, String> environment = environment(name);
             assertThat(environment).as("%s environment", name).isNotEmpty();
 
@@ -84,8 +108,114 @@ class DockerComposeConfigurationTest {
                 }
             }
             assertThat(unknown)
-                    .as("environment variables of %s that bind to no property in its application.yml", name)
+                    .as("environment variables of %s that bind to no property in its application.yml "
+                            + "and are not one of Boot's resource-server properties", name)
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void composeRunsKeycloakWithTheLedgersRealm() throws IOException {
+        assertThat(services).containsKey("keycloak");
+        Map<String, Object> keycloak = service("keycloak");
+        assertThat(keycloak.get("image")).isEqualTo("quay.io/keycloak/keycloak:26.0");
+        assertThat(commandLine(keycloak.get("command"))).contains("start-dev", "--import-realm");
+        assertThat(environment("keycloak")).containsEntry("KC_HEALTH_ENABLED", "true");
+        assertThat(String.join(" ", healthcheck("keycloak"))).contains("/health/ready");
+
+        JsonNode realm = realm();
+        assertThat(realm.path("realm").asText()).isEqualTo("agreement-ledger");
+        assertThat(realm.path("enabled").asBoolean()).as("realm enabled").isTrue();
+
+        Map<String, String> roles = ledgerRoles();
+        Set<String> realmRoles = new LinkedHashSet<>();
+        for (JsonNode role : realm.path("roles").path("realm")) {
+            realmRoles.add(role.path("name").asText());
+        }
+        assertThat(realmRoles).as("realm roles").containsAll(roles.values());
+
+        // The claims the services read, as both application.yml files name them.
+        String rolesClaim = sameInBothServices("ledger.security.roles-claim");
+        String countryClaim = sameInBothServices("ledger.security.country-claim");
+
+        Map<String, String> countryByClient = new LinkedHashMap<>();
+        Set<String> granted = new LinkedHashSet<>();
+        Set<String> principals = new LinkedHashSet<>();
+        for (JsonNode client : realm.path("clients")) {
+            String clientId = client.path("clientId").asText();
+            assertThat(client.path("enabled").asBoolean()).as("%s enabled", clientId).isTrue();
+            assertThat(client.path("publicClient").asBoolean(true)).as("%s is confidential", clientId).isFalse();
+            assertThat(client.path("serviceAccountsEnabled").asBoolean())
+                    .as("%s may use the client-credentials grant", clientId).isTrue();
+            assertThat(client.path("secret").asText())
+                    .as("%s's secret is a placeholder, for local use only", clientId).startsWith("change-me-");
+            // Since Keycloak 25 even sub comes from a mapper (the "basic" scope); each client carries its own
+            // mappers so that its tokens never depend on which default scopes the import attached.
+            assertThat((Object) accessTokenMapper(client, "oidc-sub-mapper"))
+                    .as("%s puts sub in its tokens", clientId).isNotNull();
+            JsonNode rolesMapper = accessTokenMapper(client, "oidc-usermodel-realm-role-mapper");
+            assertThat((Object) rolesMapper).as("%s puts its realm roles in its tokens", clientId).isNotNull();
+            assertThat(rolesMapper.path("config").path("claim.name").asText()).as("%s roles claim", clientId)
+                    .isEqualTo(rolesClaim);
+
+            JsonNode account = serviceAccount(realm, clientId);
+            // Keycloak imports a user without "enabled": true as disabled, and a disabled service account gets no token.
+            assertThat(account.path("enabled").asBoolean()).as("%s's service account enabled", clientId).isTrue();
+            // The compose Keycloak re-imports the realm whenever its container is created: a fixed id keeps sub,
+            // the principal recorded on every event, the same across imports.
+            assertThat(account.path("id").asText()).as("%s's service account has a fixed id", clientId).isNotBlank();
+            principals.add(account.path("id").asText());
+            List<String> accountRoles = texts(account.path("realmRoles"));
+            assertThat(realmRoles).as("roles of %s are realm roles", clientId).containsAll(accountRoles);
+            granted.addAll(accountRoles);
+
+            String country = hardCodedClaim(client, countryClaim);
+            if (accountRoles.contains(roles.get("WRITE"))) {
+                assertThat(country).as("%s issues commands, so its tokens name a country", clientId).isNotNull();
+                countryByClient.put(clientId, country);
+            } else {
+                assertThat(country).as("%s acts for no country", clientId).isNull();
+            }
+        }
+        assertThat(principals).as("one principal per client").hasSize(realm.path("clients").size());
+        assertThat(countryByClient.values()).as("countries of the writing clients")
+                .containsExactlyInAnyOrderElementsOf(COUNTRIES);
+        // ... and an auditor, a dashboard and an operator.
+        assertThat(granted).as("roles some client holds").containsAll(roles.values());
+    }
+
+    @Test
+    void bothServicesTrustKeycloak() throws IOException {
+        Map<String, String> keycloak = environment("keycloak");
+        String hostname = keycloak.get("KC_HOSTNAME");
+        assertThat(hostname).as("KC_HOSTNAME").isNotBlank();
+        // Tokens fetched from the host name this address; it must be the one compose publishes.
+        List<Object> ports = list(service("keycloak").get("ports"), "keycloak.ports");
+        assertThat(ports).as("keycloak ports").hasSize(1);
+        String[] mapping = publishedAndTarget(ports.get(0));
+        assertThat(URI.create(hostname).getHost()).isEqualTo("localhost");
+        assertThat(String.valueOf(URI.create(hostname).getPort())).as("KC_HOSTNAME's port").isEqualTo(mapping[0]);
+
+        String realmName = realm().path("realm").asText();
+        String issuer = hostname.replaceAll("/+$", "") + "/realms/" + realmName;
+        String jwkSetUri = "http://keycloak:" + mapping[1] + "/realms/" + realmName + "/protocol/openid-connect/certs";
+
+        for (String name : SERVICES) {
+            Map<String, Object> dependsOn = map(service(name).get("depends_on"), name + ".depends_on");
+            assertThat(map(dependsOn.get("keycloak"), "keycloak").get("condition")).isEqualTo("service_healthy");
+
+            Map<String, String> environment = environment(name);
+            // Keys over the compose network, from the realm's JWK set.
+            assertThat(environment.get(environmentVariable(JWK_SET_URI))).as("%s jwk-set-uri", name).isEqualTo(jwkSetUri);
+            // The issuer Keycloak writes into tokens, pinned; application.yml declares the property.
+            assertThat(property(name, EXPECTED_ISSUER)).as("%s %s in application.yml", name, EXPECTED_ISSUER).isNotNull();
+            assertThat(environment.get(environmentVariable(EXPECTED_ISSUER))).as("%s expected issuer", name)
+                    .isEqualTo(issuer);
+            // application.yml's default (the local stack's key file) is switched off ...
+            assertThat(environment).as("%s environment", name)
+                    .containsEntry(environmentVariable(PUBLIC_KEY_LOCATION), "");
+            // ... and no discovery: the issuer (localhost:8180) cannot be reached from a container.
+            assertThat(environment).as("%s environment", name).doesNotContainKey(environmentVariable(ISSUER_URI));
         }
     }
 
@@ -539,6 +669,99 @@ class DockerComposeConfigurationTest {
             }
         }
         return regex.toString();
+    }
+
+    // --- Keycloak realm ------------------------------------------------------------------------------
+
+    /** The realm file compose mounts into Keycloak's import directory; it must be this repository's file. */
+    private static Path realmFile() {
+        List<Path> mounted = new ArrayList<>();
+        for (Object volume : list(service("keycloak").get("volumes"), "keycloak.volumes")) {
+            String[] parts = String.valueOf(volume).split(":");
+            if (parts.length >= 2 && parts[1].startsWith(KEYCLOAK_IMPORT_DIRECTORY) && parts[1].endsWith(".json")) {
+                mounted.add(root.resolve(parts[0]).normalize());
+            }
+        }
+        assertThat(mounted).as("realm files mounted into %s", KEYCLOAK_IMPORT_DIRECTORY)
+                .containsExactly(root.resolve(REALM_FILE).normalize());
+        assertThat(mounted.get(0)).isRegularFile();
+        return mounted.get(0);
+    }
+
+    private static JsonNode realm() throws IOException {
+        return new ObjectMapper().readTree(realmFile().toFile());
+    }
+
+    /**
+     * The roles {@code Roles} in service-security declares ({@code WRITE -> ledger.write}, ...), read from its
+     * source: local-stack does not depend on that module.
+     */
+    private static Map<String, String> ledgerRoles() throws IOException {
+        String source = Files.readString(root.resolve(
+                "service-security/src/main/java/org/agreementledger/security/Roles.java"));
+        Matcher constants = Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"").matcher(source);
+        Map<String, String> roles = new LinkedHashMap<>();
+        while (constants.find()) {
+            roles.put(constants.group(1), constants.group(2));
+        }
+        assertThat(roles).as("roles declared in Roles.java").containsOnlyKeys("WRITE", "AUDIT", "READ", "ADMIN");
+        return roles;
+    }
+
+    private static String sameInBothServices(String key) throws IOException {
+        String value = String.valueOf(property(SERVICES.get(0), key));
+        for (String name : SERVICES) {
+            assertThat(String.valueOf(property(name, key))).as("%s %s", name, key).isEqualTo(value);
+        }
+        return value;
+    }
+
+    /** The client's mapper of this type that writes into access tokens, or null. */
+    private static JsonNode accessTokenMapper(JsonNode client, String type) {
+        for (JsonNode mapper : client.path("protocolMappers")) {
+            if (type.equals(mapper.path("protocolMapper").asText())
+                    && "true".equals(mapper.path("config").path("access.token.claim").asText())) {
+                return mapper;
+            }
+        }
+        return null;
+    }
+
+    /** The value of the client's hard-coded access-token claim of that name, or null if it has none. */
+    private static String hardCodedClaim(JsonNode client, String claim) {
+        for (JsonNode mapper : client.path("protocolMappers")) {
+            JsonNode config = mapper.path("config");
+            if ("oidc-hardcoded-claim-mapper".equals(mapper.path("protocolMapper").asText())
+                    && claim.equals(config.path("claim.name").asText())) {
+                String clientId = client.path("clientId").asText();
+                assertThat(config.path("access.token.claim").asText()).as("%s %s in access tokens", clientId, claim)
+                        .isEqualTo("true");
+                assertThat(config.path("jsonType.label").asText()).as("%s %s type", clientId, claim).isEqualTo("String");
+                return config.path("claim.value").asText();
+            }
+        }
+        return null;
+    }
+
+    /** The user a client's client-credentials tokens are issued for. */
+    private static JsonNode serviceAccount(JsonNode realm, String clientId) {
+        List<JsonNode> accounts = new ArrayList<>();
+        for (JsonNode user : realm.path("users")) {
+            if (clientId.equals(user.path("serviceAccountClientId").asText())) {
+                accounts.add(user);
+            }
+        }
+        assertThat(accounts).as("service-account users of %s", clientId).hasSize(1);
+        assertThat(accounts.get(0).path("username").asText()).isEqualTo("service-account-" + clientId);
+        return accounts.get(0);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode element : array) {
+            texts.add(element.asText());
+        }
+        return texts;
     }
 
     // --- files and YAML ------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ class LocalStackEndToEndIT {
     @Order(3)
     void theRealAgreementsOfFebruary2025ShowInEveryView() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Scenario.Outcome outcome = new Scenario(config.ledgerUrl(), new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        Scenario.Outcome outcome = new Scenario(config.ledgerUrl(), LocalTokens.countryTokens(stack.identity()),
+                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
         assertThat(outcome.refusal().get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/own-citizen-removal");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("own-citizen-removal");
@@ -101,6 +102,11 @@ class LocalStackEndToEndIT {
         JsonNode elSalvador = await(config.projectionUrl() + "/agreements/" + cecot, node -> node.get("version").asLong() >= 6);
         assertThat(elSalvador.get("status").asText()).isEqualTo("IN_FORCE");
         assertThat(elSalvador.get("terms").get("commitments").get(0).get("facility").asText()).isEqualTo("CECOT");
+        JsonNode history = await(config.projectionUrl() + "/agreements/" + cecot + "/history", node -> node.size() >= 7);
+        assertThat(history.get(0).get("principal").asText()).isEqualTo("integration-service-sv");
+        assertThat(history.get(0).get("country").asText()).isEqualTo("SV");
+        assertThat(history.get(1).get("country").asText()).isEqualTo("US");
+        assertThat(history.get(0).get("correlationId").asText()).isEqualTo("scenario-feb-2025");
         assertThat(elSalvador.get("terms").get("commitments").get(1).get("nationalities").get("nationalities").toString())
                 .isEqualTo("[\"US\"]");
         JsonNode fees = await(config.projectionUrl() + "/agreements/" + cecot + "/fees", node -> node.size() == 1
@@ -138,6 +144,7 @@ class LocalStackEndToEndIT {
         stack.close();
         stack = LocalStack.start(config);
 
+        assertThat(Files.readString(config.dataDir().resolve("keys").resolve("signing-key.pub.pem"))).contains("PUBLIC KEY");
         JsonNode kept = await(config.projectionUrl() + "/agreements/" + firstAgreement, node -> true);
         assertThat(kept.get("title").asText()).isEqualTo("Deportees of any nationality into CECOT, for a fee");
         HttpResponse<String> record = get(config.ledgerUrl() + "/agreements/" + firstAgreement);
@@ -154,17 +161,23 @@ class LocalStackEndToEndIT {
         return json.readTree(response.body()).get(name).asText();
     }
 
+    /** Reads as a dashboard: every view. */
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + LocalTokens.presets(stack.identity()).get("DASHBOARD")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Posts as El Salvador's integration service. */
     private HttpResponse<String> post(String url, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalTokens.countryToken(stack.identity(), "SV"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String url, String body, String idempotencyKey) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalTokens.countryToken(stack.identity(), "SV"))
                 .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

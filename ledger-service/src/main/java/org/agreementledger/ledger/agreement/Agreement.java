@@ -37,6 +37,8 @@ import org.agreementledger.ledger.transfer.TransferCommands.CompleteTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CorrectTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.RecordTransfer;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -66,6 +68,9 @@ class Agreement {
 
     enum Status { OFFERED, IN_FORCE, SUSPENDED, REJECTED, WITHDRAWN, TERMINATED, EXPIRED }
 
+    /** Command metadata naming the country the verified caller acts for. */
+    static final String ACTING_COUNTRY = "country";
+
     @AggregateIdentifier
     private AgreementId agreementId;
     private CountryCode offeringParty;
@@ -82,7 +87,11 @@ class Agreement {
     }
 
     @CommandHandler
-    Agreement(OfferAgreement command) {
+    Agreement(OfferAgreement command, @MetaDataValue(ACTING_COUNTRY) String actingCountry) {
+        if (actingCountry != null && !actingCountry.equals(command.offeringParty().value())) {
+            throw LedgerRuleViolation.forbidden("acting-for-another-country", "offeringParty",
+                    actingCountry + " cannot make an offer in the name of " + command.offeringParty() + ".");
+        }
         if (command.otherParties().isEmpty()) {
             throw LedgerRuleViolation.rule("too-few-parties", "otherParties",
                     "An agreement needs at least one party besides the offering party.");
@@ -99,6 +108,58 @@ class Agreement {
         TermsRules.check(allParties, command.terms());
         apply(new AgreementOffered(command.agreementId(), command.offeringParty(), allParties, command.offeredOn(),
                 normalised(command.terms()), command.sourceReference()));
+    }
+
+    /**
+     * A country acts only for itself and only on agreements it is a party to; a transfer is handled by the country
+     * that sends it, a fee payment by the payer. Commands without an acting country are the ledger's own (expiry).
+     */
+    @CommandHandlerInterceptor
+    void onlyPartiesActAndOnlyForThemselves(Object command, @MetaDataValue(ACTING_COUNTRY) String actingCountry) {
+        if (actingCountry == null) {
+            return;
+        }
+        CountryCode caller = CountryCode.of(actingCountry);
+        if (!parties.contains(caller)) {
+            throw LedgerRuleViolation.forbidden("not-a-party", null,
+                    caller + " is not a party to agreement " + agreementId + " and cannot act on it.");
+        }
+        CountryCode actingFor = actingFor(command);
+        if (actingFor != null && !actingFor.equals(caller)) {
+            throw LedgerRuleViolation.forbidden("acting-for-another-country", null,
+                    caller + " cannot act for " + actingFor + ": " + whoActs(command) + ".");
+        }
+    }
+
+    private CountryCode actingFor(Object command) {
+        if (command instanceof AmendOffer c) return c.amendingParty();
+        if (command instanceof AcceptAgreement c) return c.acceptingParty();
+        if (command instanceof RejectAgreement c) return c.rejectingParty();
+        if (command instanceof WithdrawOffer c) return c.withdrawingParty();
+        if (command instanceof SuspendAgreement c) return c.suspendingParty();
+        if (command instanceof ResumeAgreement c) return c.resumingParty();
+        if (command instanceof TerminateAgreement c) return c.terminatingParty();
+        if (command instanceof RecordTransfer c) return c.fromCountry();
+        if (command instanceof CompleteTransfer c) return senderOf(c.transferId());
+        if (command instanceof CancelTransfer c) return senderOf(c.transferId());
+        if (command instanceof CorrectTransfer c) return senderOf(c.transferId());
+        if (command instanceof RecordFeePayment c) return c.payer();
+        return null;
+    }
+
+    private static String whoActs(Object command) {
+        if (command instanceof RecordTransfer || command instanceof CompleteTransfer
+                || command instanceof CancelTransfer || command instanceof CorrectTransfer) {
+            return "only the sending country records and updates its transfers";
+        }
+        if (command instanceof RecordFeePayment) {
+            return "only the payer records its payments";
+        }
+        return "a country acts only in its own name";
+    }
+
+    private CountryCode senderOf(org.agreementledger.contract.TransferId transferId) {
+        return transfers.find(transferId).map(TransferBook.Transfer::fromCountry).orElse(null);
     }
 
     @CommandHandler
@@ -300,7 +361,7 @@ class Agreement {
     }
 
     private TransferBook.Transfer transfer(org.agreementledger.contract.TransferId transferId) {
-        return transfers.find(transferId).orElseThrow(() -> LedgerRuleViolation.rule("unknown-transfer",
+        return transfers.find(transferId).orElseThrow(() -> LedgerRuleViolation.notFound("unknown-transfer",
                 "transferId", "No transfer " + transferId + " is recorded under agreement " + agreementId + "."));
     }
 

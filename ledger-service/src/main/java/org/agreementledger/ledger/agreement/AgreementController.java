@@ -8,10 +8,12 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.ledger.web.AgreementCommands;
 import org.agreementledger.ledger.web.CommandResponse;
+import org.agreementledger.security.Caller;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -135,9 +137,29 @@ class AgreementController {
         if (events.isEmpty()) {
             throw new AggregateNotFoundException(id.value(), "no events for " + id);
         }
+        onlyPartiesAuditorsAndDashboardsRead(events.get(0));
         long version = events.get(events.size() - 1).sequence();
         return ResponseEntity.ok().eTag(Long.toString(version))
                 .body(new AgreementRecord(id.value(), version, events));
+    }
+
+    /** A country service reads the agreements it is a party to; auditors and dashboards read all. */
+    private static void onlyPartiesAuditorsAndDashboardsRead(AgreementRecord.RecordedEvent offer) {
+        Caller.current().filter(caller -> !caller.readsEverything()).ifPresent(caller -> {
+            if (caller.country().isEmpty()) {
+                throw LedgerRuleViolation.forbidden("no-country", null,
+                        "A country service's token must name its country to read agreements.");
+            }
+            CountryCode country = caller.country().get();
+            boolean party = false;
+            for (var node : offer.payload().path("parties")) {
+                party |= node.asText().equals(country.value());
+            }
+            if (!party) {
+                throw LedgerRuleViolation.forbidden("not-a-party", null,
+                        country + " is not a party to this agreement; only its parties, auditors and dashboards read it.");
+            }
+        });
     }
 
     private static AgreementRecord.RecordedEvent recorded(DomainEventMessage<?> message) {

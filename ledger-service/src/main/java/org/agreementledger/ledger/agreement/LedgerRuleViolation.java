@@ -11,10 +11,11 @@ public class LedgerRuleViolation extends RuntimeException {
     private final Kind kind;
 
     /**
-     * What kind of refusal: a malformed request (400), a broken rule (422), the agreement's state (409), or a
-     * stale version (412).
+     * What kind of refusal: a malformed request (400), a caller acting beyond its rights (403), something unknown
+     * within a known agreement (404), a broken rule (422),
+     * the agreement's state (409), or a stale version (412).
      */
-    public enum Kind { MALFORMED, RULE_BROKEN, STATE_CONFLICT, VERSION_MISMATCH }
+    public enum Kind { MALFORMED, FORBIDDEN, NOT_FOUND, RULE_BROKEN, STATE_CONFLICT, VERSION_MISMATCH }
 
     public LedgerRuleViolation(Kind kind, String problem, String field, String message) {
         super(message);
@@ -29,6 +30,14 @@ public class LedgerRuleViolation extends RuntimeException {
 
     public static LedgerRuleViolation malformed(String problem, String field, String message) {
         return new LedgerRuleViolation(Kind.MALFORMED, problem, field, message);
+    }
+
+    public static LedgerRuleViolation forbidden(String problem, String field, String message) {
+        return new LedgerRuleViolation(Kind.FORBIDDEN, problem, field, message);
+    }
+
+    public static LedgerRuleViolation notFound(String problem, String field, String message) {
+        return new LedgerRuleViolation(Kind.NOT_FOUND, problem, field, message);
     }
 
     public static LedgerRuleViolation conflict(String problem, String message) {

@@ -108,6 +108,14 @@ class KafkaEventPublisher implements DisposableBean {
         if (causation != null) {
             header(headers, EventHeaders.CAUSATION_ID, causation.toString());
         }
+        Object principal = metaData.get(RequestCorrelationDataProvider.PRINCIPAL);
+        if (principal != null) {
+            header(headers, EventHeaders.PRINCIPAL, principal.toString());
+        }
+        Object country = metaData.get(RequestCorrelationDataProvider.COUNTRY);
+        if (country != null) {
+            header(headers, EventHeaders.COUNTRY, country.toString());
+        }
         return headers;
     }
 

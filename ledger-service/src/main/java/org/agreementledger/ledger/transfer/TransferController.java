@@ -89,7 +89,7 @@ class TransferController {
         try {
             return TransferId.of(transferId);
         } catch (IllegalArgumentException e) {
-            throw LedgerRuleViolation.rule("unknown-transfer", "transferId", "No transfer " + transferId + " is recorded.");
+            throw LedgerRuleViolation.notFound("unknown-transfer", "transferId", "No transfer " + transferId + " is recorded.");
         }
     }
 }

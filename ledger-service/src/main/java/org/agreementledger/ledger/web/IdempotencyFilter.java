@@ -8,8 +8,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.core.Ordered;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
+import org.agreementledger.security.Caller;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,11 +31,12 @@ import java.util.regex.Pattern;
 
 /**
  * {@code Idempotency-Key} on every POST: the same key with the same request answers the first response again and
- * appends nothing; the same key with another request is refused. Keys live in the ledger's database, so they
- * survive restarts; the key is claimed in the command's own transaction ({@link IdempotencyKeys}).
+ * appends nothing; the same key with another request is refused. A key belongs to the caller that used it (it runs
+ * after authentication, and the principal is part of the stored key), lives in the ledger's database, so it
+ * survives restarts, and is claimed in the command's own transaction ({@link IdempotencyKeys}).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(SecurityProperties.DEFAULT_FILTER_ORDER + 10)
 public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "Idempotency-Key";
@@ -55,18 +57,19 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null;
+        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null || Caller.current().isEmpty();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String key = request.getHeader(HEADER);
-        if (!ACCEPTABLE.matcher(key).matches()) {
+        String given = request.getHeader(HEADER);
+        if (!ACCEPTABLE.matcher(given).matches()) {
             problem(request, response, HttpStatus.BAD_REQUEST, "invalid-idempotency-key",
                     "An Idempotency-Key is 1 to 200 visible ASCII characters.");
             return;
         }
+        String key = Caller.current().map(Caller::principal).orElseThrow() + " " + given;
         byte[] body = request.getInputStream().readAllBytes();
         String hash = fingerprint(request, body);
         List<Map<String, Object>> seen = jdbc.queryForList("SELECT * FROM idempotency_key WHERE idempotency_key = ?", key);

@@ -78,6 +78,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> ruleViolation(LedgerRuleViolation violation, NativeWebRequest request) {
         HttpStatus status = switch (violation.kind()) {
             case MALFORMED -> HttpStatus.BAD_REQUEST;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case RULE_BROKEN -> HttpStatus.UNPROCESSABLE_ENTITY;
             case STATE_CONFLICT -> HttpStatus.CONFLICT;
             case VERSION_MISMATCH -> HttpStatus.PRECONDITION_FAILED;

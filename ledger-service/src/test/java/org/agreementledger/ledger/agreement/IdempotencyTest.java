@@ -29,7 +29,7 @@ class IdempotencyTest extends LedgerIntegrationTest {
 
     @BeforeEach
     void caller() {
-        ledger = new LedgerHttp(port);
+        ledger = as(port, "GT");
     }
 
     @Test
@@ -67,14 +67,14 @@ class IdempotencyTest extends LedgerIntegrationTest {
     void aRefusedCommandDoesNotUseUpItsKey() {
         String agreementId = ledger.ok("/agreements", OFFER).get("agreementId").asText();
         Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
-        String notAParty = "{\"party\": \"MX\", \"acceptedOn\": \"2025-02-06\"}";
+        String alreadyProposed = "{\"party\": \"GT\", \"acceptedOn\": \"2025-02-06\"}";
         long eventsBefore = eventCount();
 
-        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", notAParty, key).statusCode()).isEqualTo(422);
-        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", notAParty, key).statusCode()).isEqualTo(422);
+        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", alreadyProposed, key).statusCode()).isEqualTo(409);
+        assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", alreadyProposed, key).statusCode()).isEqualTo(409);
         assertThat(eventCount()).isEqualTo(eventsBefore);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key = ?", Long.class,
-                key.get("Idempotency-Key"))).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key LIKE ?", Long.class,
+                "% " + key.get("Idempotency-Key"))).isZero();
     }
 
     @Test
@@ -83,14 +83,29 @@ class IdempotencyTest extends LedgerIntegrationTest {
         Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
         String accept = "{\"party\": \"US\", \"acceptedOn\": \"2025-02-06\"}";
 
-        HttpResponse<String> first = ledger.post("/agreements/" + agreementId + "/acceptances", accept, key);
+        LedgerHttp unitedStates = as(port, "US");
+        HttpResponse<String> first = unitedStates.post("/agreements/" + agreementId + "/acceptances", accept, key);
         long eventsAfterFirst = eventCount();
-        HttpResponse<String> retry = ledger.post("/agreements/" + agreementId + "/acceptances", accept, key);
+        HttpResponse<String> retry = unitedStates.post("/agreements/" + agreementId + "/acceptances", accept, key);
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+    }
+
+    @Test
+    void aKeyBelongsToTheCallerThatUsedIt() {
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        HttpResponse<String> guatemala = ledger.post("/agreements", OFFER, key);
+        long eventsBefore = eventCount();
+
+        HttpResponse<String> withoutToken = new LedgerHttp(port, null).post("/agreements", OFFER, key);
+        assertThat(withoutToken.statusCode()).isEqualTo(401);
+        HttpResponse<String> unitedStates = as(port, "US").post("/agreements", OFFER, key);
+        assertThat(unitedStates.statusCode()).isEqualTo(403);
+        assertThat(unitedStates.body()).doesNotContain(ledger.json(guatemala).get("agreementId").asText());
+        assertThat(eventCount()).isEqualTo(eventsBefore);
     }
 
     @Test

@@ -80,7 +80,7 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         HttpResponse<String> amended = post("/agreements/" + agreementId + "/amendments",
                 """
                 {"party": "US", "amendedOn": "2025-02-04", "title": "Counter-offer: no US citizens",
-                 "validity": {"from": "2025-02-04"}}""", Map.of());
+                 "validity": {"from": "2025-02-04"}}""", Map.of("Authorization", "Bearer " + countryToken("US")));
         assertThat(amended.statusCode()).isEqualTo(200);
 
         HttpResponse<String> record = get("/agreements/" + agreementId);
@@ -152,7 +152,8 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         String unknown = "00000000-0000-4000-8000-000000000000";
 
         HttpResponse<String> response = post("/agreements/" + unknown + "/amendments",
-                "{\"party\": \"US\", \"amendedOn\": \"2025-02-04\", \"title\": \"t\", \"validity\": {\"from\": \"2025-02-04\"}}", Map.of());
+                "{\"party\": \"US\", \"amendedOn\": \"2025-02-04\", \"title\": \"t\", \"validity\": {\"from\": \"2025-02-04\"}}",
+                Map.of("Authorization", "Bearer " + countryToken("US")));
 
         assertThat(response.statusCode()).isEqualTo(404);
         JsonNode problem = json.readTree(response.body());
@@ -175,16 +176,21 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
     }
 
+    /** Posts as El Salvador's integration service unless the headers name another token. */
     private HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!headers.containsKey("Authorization")) {
+            request.header("Authorization", "Bearer " + countryToken("SV"));
+        }
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + countryToken("SV")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

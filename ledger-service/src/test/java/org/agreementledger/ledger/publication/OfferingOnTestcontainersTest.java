@@ -42,6 +42,18 @@ class OfferingOnTestcontainersTest {
         registry.add("spring.datasource.username", postgres::getUsername);
         registry.add("spring.datasource.password", postgres::getPassword);
         registry.add("ledger.kafka.bootstrap-servers", kafka::getBootstrapServers);
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
+    }
+
+    private static final org.agreementledger.infra.LocalIdentityProvider TOKENS = tokens();
+
+    private static org.agreementledger.infra.LocalIdentityProvider tokens() {
+        try {
+            return org.agreementledger.infra.LocalIdentityProvider.loadOrCreate(java.nio.file.Files.createTempDirectory("tc-keys"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @LocalServerPort
@@ -52,6 +64,8 @@ class OfferingOnTestcontainersTest {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKENS.mint("service-sv", "SV",
+                                java.util.List.of("ledger.write"), Duration.ofHours(1)))
                         .POST(HttpRequest.BodyPublishers.ofString("""
                                 {"offeringParty": "SV", "otherParties": ["US"], "title": "CECOT", "offeredOn": "2025-02-03"}"""))
                         .build(), HttpResponse.BodyHandlers.ofString());

@@ -36,6 +36,7 @@ class PublishingSurvivesAKafkaOutageTest {
     private static final int CONTROLLER_PORT = FreePorts.next();
     private static final String DATABASE_URL = SharedTestInfrastructure.get().freshDatabase("ledger-outage");
     private static EmbeddedKafkaBroker kafka;
+    private static final org.agreementledger.infra.LocalIdentityProvider TOKENS;
 
     static {
         try {
@@ -44,6 +45,11 @@ class PublishingSurvivesAKafkaOutageTest {
             throw new UncheckedIOException(e);
         }
         kafka = EmbeddedKafkaBroker.start(KAFKA_DIR, KAFKA_PORT, CONTROLLER_PORT);
+        try {
+            TOKENS = org.agreementledger.infra.LocalIdentityProvider.loadOrCreate(Files.createTempDirectory("outage-keys"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @DynamicPropertySource
@@ -51,8 +57,12 @@ class PublishingSurvivesAKafkaOutageTest {
         registry.add("spring.datasource.url", () -> DATABASE_URL);
         registry.add("spring.datasource.username", () -> "test");
         registry.add("spring.datasource.password", () -> "test");
+        // the shared servers stop with the JVM too: do not wait for them when the context closes
+        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.kafka.delivery-timeout", () -> "4s");
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }
 
     @AfterAll
@@ -89,7 +99,7 @@ class PublishingSurvivesAKafkaOutageTest {
 
     private String offer() throws Exception {
         HttpResponse<String> response = post("/agreements", """
-                {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""");
+                {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""", "GT");
         assertThat(response.statusCode()).isEqualTo(201);
         return json.readTree(response.body()).get("agreementId").asText();
     }
@@ -97,12 +107,14 @@ class PublishingSurvivesAKafkaOutageTest {
     private int amend(String agreementId, String title) throws Exception {
         return post("/agreements/" + agreementId + "/amendments",
                 "{\"party\": \"US\", \"amendedOn\": \"2025-02-06\", \"title\": \"" + title
-                        + "\", \"validity\": {\"from\": \"2025-02-06\"}}").statusCode();
+                        + "\", \"validity\": {\"from\": \"2025-02-06\"}}", "US").statusCode();
     }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
+    private HttpResponse<String> post(String path, String body, String country) throws Exception {
+        String token = TOKENS.mint("service-" + country, country, java.util.List.of("ledger.write"), Duration.ofHours(1));
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -17,9 +17,16 @@ public final class LedgerHttp {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
+    private final String token;
 
-    public LedgerHttp(int port) {
+    public LedgerHttp(int port, String token) {
         this.baseUrl = "http://localhost:" + port;
+        this.token = token;
+    }
+
+    /** The same ledger, called with another token. */
+    public LedgerHttp withToken(String otherToken) {
+        return new LedgerHttp(Integer.parseInt(baseUrl.substring(baseUrl.lastIndexOf(':') + 1)), otherToken);
     }
 
     public HttpResponse<String> post(String path, String body) {
@@ -30,12 +37,19 @@ public final class LedgerHttp {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         headers.forEach(request::header);
         return send(request.build());
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
     }
 
     public JsonNode json(HttpResponse<String> response) {

@@ -1,24 +1,39 @@
 package org.agreementledger.ledger.support;
 
+import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+
 /**
- * The ledger-service against the JVM's shared real PostgreSQL and Kafka, with its own database and
- * topic. Subclasses share one Spring context, so tests must not assume empty tables or topics.
+ * The ledger-service against the JVM's shared real PostgreSQL and Kafka, with its own database and topic, and
+ * trusting a token issuer of its own. Subclasses share one Spring context, so tests must not assume empty tables.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
 public abstract class LedgerIntegrationTest {
 
     protected static final String TOPIC;
+    protected static final LocalIdentityProvider TOKENS;
     private static final String DATABASE_URL;
 
     static {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         DATABASE_URL = infrastructure.freshDatabase("ledger");
         TOPIC = infrastructure.freshTopic("ledger-agreement-events", 6);
+        try {
+            TOKENS = LocalIdentityProvider.loadOrCreate(Files.createTempDirectory("ledger-test-keys"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @DynamicPropertySource
@@ -26,7 +41,21 @@ public abstract class LedgerIntegrationTest {
         registry.add("spring.datasource.url", () -> DATABASE_URL);
         registry.add("spring.datasource.username", () -> "test");
         registry.add("spring.datasource.password", () -> "test");
+        // the shared servers stop with the JVM too: do not wait for them when the context closes
+        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
         registry.add("ledger.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("ledger.kafka.topic", () -> TOPIC);
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
+    }
+
+    /** A token of the given country's integration service. */
+    protected static String countryToken(String country) {
+        return TOKENS.mint("integration-service-" + country.toLowerCase(), country, List.of("ledger.write"), Duration.ofHours(1));
+    }
+
+    /** A ledger client acting as the given country's integration service. */
+    protected LedgerHttp as(int port, String country) {
+        return new LedgerHttp(port, countryToken(country));
     }
 }

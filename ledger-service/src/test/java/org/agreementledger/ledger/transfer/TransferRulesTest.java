@@ -240,7 +240,7 @@ class TransferRulesTest {
         fixture.given(elSalvadorInForce())
                 .when(new CompleteTransfer(ID, FLIGHT, MAR_16, null))
                 .expectNoEvents()
-                .expectException(refusal(Kind.RULE_BROKEN, "unknown-transfer"));
+                .expectException(refusal(Kind.NOT_FOUND, "unknown-transfer"));
     }
 
     @Test

@@ -46,35 +46,35 @@ class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
     @BeforeEach
     void elSalvadorsOfferIsInForce() {
-        ledger = new LedgerHttp(port);
-        agreementId = ledger.ok("/agreements", EL_SALVADOR_OFFER).get("agreementId").asText();
+        agreementId = as(port, "SV").ok("/agreements", EL_SALVADOR_OFFER).get("agreementId").asText();
+        ledger = as(port, "US");
         ledger.ok("/agreements/" + agreementId + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "US citizens out of the US          | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"US\",\"category\":\"CONVICTED_CRIMINAL\",\"sex\":\"MALE\",\"count\":3}]} | 422 | own-citizen-removal    | headcounts[0].nationality",
-            "a category SV did not accept        | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"ASYLUM_SEEKER\",\"sex\":\"FEMALE\",\"count\":2}]} | 422 | category-not-accepted  | headcounts[0].category",
-            "a sender SV did not accept          | /transfers    | {\"fromCountry\":\"SV\",\"toCountry\":\"US\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 422 | nationality-not-accepted | headcounts[0].nationality",
-            "a date outside the validity         | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2024-12-31\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 422 | outside-validity       | transferDate",
-            "a country that is not a party       | /transfers    | {\"fromCountry\":\"MX\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 422 | not-a-party            | fromCountry",
-            "an unknown nationality code         | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"QQ\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 400 | invalid-request        | headcounts[0].nationality",
-            "a negative count                    | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":-2}]} | 400 | invalid-request        | headcounts[0]",
-            "an unknown category                 | /transfers    | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"TOURIST\",\"sex\":\"MALE\",\"count\":2}]} | 400 | invalid-request        | headcounts[0].category",
-            "a payment in the wrong currency     | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"EUR\"},\"paidOn\":\"2025-03-20\"} | 422 | currency-mismatch      | amount.currency",
-            "an unknown currency                 | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"XYZ\"},\"paidOn\":\"2025-03-20\"} | 400 | invalid-request        | amount",
-            "more decimals than the currency has | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.001\",\"currency\":\"USD\"},\"paidOn\":\"2025-03-20\"} | 400 | invalid-request        | amount",
-            "a payment no schedule calls for     | /fee-payments | {\"payer\":\"SV\",\"payee\":\"US\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"USD\"},\"paidOn\":\"2025-03-20\"} | 422 | no-fee-schedule        | payee",
-            "a withdrawal once in force          | /withdrawal   | {\"party\":\"SV\",\"withdrawnOn\":\"2025-03-01\"} | 409 | illegal-transition     | ",
-            "a second acceptance                 | /acceptances  | {\"party\":\"US\",\"acceptedOn\":\"2025-03-01\"} | 409 | illegal-transition     | ",
-            "a resumption of what is not suspended | /resumptions | {\"party\":\"US\",\"resumedOn\":\"2025-03-01\"} | 409 | illegal-transition     | ",
-            "an amendment once in force          | /amendments   | {\"party\":\"US\",\"amendedOn\":\"2025-03-01\",\"title\":\"t\",\"validity\":{\"from\":\"2025-03-01\"}} | 409 | illegal-transition | ",
+            "US citizens out of the US | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"US\",\"category\":\"CONVICTED_CRIMINAL\",\"sex\":\"MALE\",\"count\":3}]} | 422 | own-citizen-removal | headcounts[0].nationality",
+            "a category SV did not accept | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"ASYLUM_SEEKER\",\"sex\":\"FEMALE\",\"count\":2}]} | 422 | category-not-accepted | headcounts[0].category",
+            "a sender SV did not accept | SV | /transfers | {\"fromCountry\":\"SV\",\"toCountry\":\"US\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 422 | nationality-not-accepted | headcounts[0].nationality",
+            "a date outside the validity | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2024-12-31\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 422 | outside-validity | transferDate",
+            "a country that is not a party | MX | /transfers | {\"fromCountry\":\"MX\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 403 | not-a-party | ",
+            "an unknown nationality code | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"QQ\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":2}]} | 400 | invalid-request | headcounts[0].nationality",
+            "a negative count | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"GANG_MEMBER\",\"sex\":\"MALE\",\"count\":-2}]} | 400 | invalid-request | headcounts[0]",
+            "an unknown category | US | /transfers | {\"fromCountry\":\"US\",\"toCountry\":\"SV\",\"transferDate\":\"2025-03-16\",\"headcounts\":[{\"nationality\":\"VE\",\"category\":\"TOURIST\",\"sex\":\"MALE\",\"count\":2}]} | 400 | invalid-request | headcounts[0].category",
+            "a payment in the wrong currency | US | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"EUR\"},\"paidOn\":\"2025-03-20\"} | 422 | currency-mismatch | amount.currency",
+            "an unknown currency | US | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"XYZ\"},\"paidOn\":\"2025-03-20\"} | 400 | invalid-request | amount",
+            "more decimals than the currency has | US | /fee-payments | {\"payer\":\"US\",\"payee\":\"SV\",\"amount\":{\"amount\":\"100.001\",\"currency\":\"USD\"},\"paidOn\":\"2025-03-20\"} | 400 | invalid-request | amount",
+            "a payment no schedule calls for | SV | /fee-payments | {\"payer\":\"SV\",\"payee\":\"US\",\"amount\":{\"amount\":\"100.00\",\"currency\":\"USD\"},\"paidOn\":\"2025-03-20\"} | 422 | no-fee-schedule | payee",
+            "a withdrawal once in force | SV | /withdrawal | {\"party\":\"SV\",\"withdrawnOn\":\"2025-03-01\"} | 409 | illegal-transition | ",
+            "a second acceptance | US | /acceptances | {\"party\":\"US\",\"acceptedOn\":\"2025-03-01\"} | 409 | illegal-transition | ",
+            "a resumption of what is not suspended | US | /resumptions | {\"party\":\"US\",\"resumedOn\":\"2025-03-01\"} | 409 | illegal-transition | ",
+            "an amendment once in force | US | /amendments | {\"party\":\"US\",\"amendedOn\":\"2025-03-01\",\"title\":\"t\",\"validity\":{\"from\":\"2025-03-01\"}} | 409 | illegal-transition | ",
     })
-    void aRefusedCommandIsAProblemResponseAndAppendsNothing(String story, String path, String body, int status,
-                                                             String problem, String field) {
+    void aRefusedCommandIsAProblemResponseAndAppendsNothing(String story, String caller, String path, String body,
+                                                             int status, String problem, String field) {
         long eventsBefore = eventCount();
 
-        HttpResponse<String> response = ledger.post("/agreements/" + agreementId + path, body);
+        HttpResponse<String> response = as(port, caller).post("/agreements/" + agreementId + path, body);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -106,7 +106,7 @@ class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
     @Test
     void aCapacityThatIsFullRefusesTheNextFlight() {
-        String guatemala = ledger.ok("/agreements", """
+        String guatemala = as(port, "GT").ok("/agreements", """
                 {"offeringParty": "GT", "otherParties": ["US"], "offeredOn": "2025-02-05", "title": "Safe third country",
                  "commitments": [{"type": "accept-people", "party": "GT", "nationalities": {"kind": "ANY"},
                                   "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 100, "period": "MONTH"},

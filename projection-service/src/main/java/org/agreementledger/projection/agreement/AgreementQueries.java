@@ -35,9 +35,13 @@ class AgreementQueries {
                 .stream().findFirst();
     }
 
-    List<AgreementView> findAgreements(String party, String status, int page, int size) {
+    List<AgreementView> findAgreements(String visibleTo, String party, String status, int page, int size) {
         StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
         List<Object> args = new java.util.ArrayList<>();
+        if (visibleTo != null) {
+            sql.append(" AND parties @> ?::jsonb");
+            args.add("[\"" + visibleTo + "\"]");
+        }
         if (party != null) {
             sql.append(" AND parties @> ?::jsonb");
             args.add("[\"" + party + "\"]");
@@ -54,10 +58,11 @@ class AgreementQueries {
 
     List<HistoryEntry> findHistory(String agreementId) {
         return jdbc.query("""
-                SELECT sequence, event_id, type, occurred_at, correlation_id, causation_id, payload
+                SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id, causation_id, payload
                 FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""",
                 (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), tree(rs.getString(7))),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
+                        rs.getString(8), tree(rs.getString(9))),
                 agreementId);
     }
 

@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import org.agreementledger.projection.access.ReadAccess;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -25,14 +26,17 @@ import java.util.List;
 class AgreementQueryController {
 
     private final AgreementQueries queries;
+    private final ReadAccess access;
 
-    AgreementQueryController(AgreementQueries queries) {
+    AgreementQueryController(AgreementQueries queries, ReadAccess access) {
         this.queries = queries;
+        this.access = access;
     }
 
     @GetMapping("/{agreementId}")
     @Operation(summary = "One agreement: its terms, parties and status; the ETag is the last applied sequence number")
     ResponseEntity<?> agreement(@PathVariable String agreementId) {
+        access.check(agreementId);
         return queries.findAgreement(agreementId)
                 .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
                 .orElseGet(() -> notFound(agreementId));
@@ -41,19 +45,20 @@ class AgreementQueryController {
     @GetMapping("/{agreementId}/history")
     @Operation(summary = "Every event of the agreement, in order, with who, when and why")
     ResponseEntity<?> history(@PathVariable String agreementId) {
+        access.check(agreementId);
         List<HistoryEntry> history = queries.findHistory(agreementId);
         return history.isEmpty() ? notFound(agreementId) : ResponseEntity.ok(history);
     }
 
     @GetMapping
-    @Operation(summary = "Agreements, filtered by party and status, a page at a time")
+    @Operation(summary = "Agreements, filtered by party and status, a page at a time; a country sees only its own")
     List<AgreementView> agreements(
             @Parameter(description = "ISO 3166-1 alpha-2 code of a party", example = "US")
             @RequestParam(required = false) @Pattern(regexp = "[A-Z]{2}") String party,
             @RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,32}") String status,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return queries.findAgreements(party, status, page, size);
+        return queries.findAgreements(access.restrictedTo().orElse(null), party, status, page, size);
     }
 
     private static ResponseEntity<ProblemDetail> notFound(String agreementId) {

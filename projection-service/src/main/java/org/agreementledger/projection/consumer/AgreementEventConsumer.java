@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads {@code ledger.agreement-events} in a consumer group. Positions live in the projection's own
@@ -29,15 +30,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * On a failed batch the consumer seeks back to the stored positions and tries again.
  */
 @Component
-class AgreementEventConsumer implements SmartLifecycle {
+public class AgreementEventConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AgreementEventConsumer.class);
 
     private final ConsumerProperties properties;
     private final EventApplier applier;
     private final AtomicReference<KafkaConsumer<String, byte[]>> consumer = new AtomicReference<>();
+    private final ReentrantLock batches = new ReentrantLock();
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile boolean reseek;
 
     AgreementEventConsumer(ConsumerProperties properties, EventApplier applier) {
         this.properties = properties;
@@ -82,13 +85,25 @@ class AgreementEventConsumer implements SmartLifecycle {
                 consumer.set(kafka);
                 kafka.subscribe(List.of(properties.topic()), new SeekToStoredPositions(kafka));
                 while (running) {
+                    if (reseek) {
+                        reseek = false;
+                        seekToStoredPositions(kafka, kafka.assignment());
+                    }
                     ConsumerRecords<String, byte[]> records = kafka.poll(properties.pollTimeout());
                     if (records.isEmpty()) {
                         continue;
                     }
                     List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
                     records.forEach(batch::add);
-                    applier.applyBatch(batch);
+                    batches.lock();
+                    try {
+                        if (reseek) {
+                            continue;
+                        }
+                        applier.applyBatch(batch);
+                    } finally {
+                        batches.unlock();
+                    }
                     kafka.commitAsync(copyOfPositions(records), null);
                     backoff = Duration.ofMillis(500);
                 }
@@ -104,6 +119,37 @@ class AgreementEventConsumer implements SmartLifecycle {
             } finally {
                 consumer.set(null);
             }
+        }
+    }
+
+    /**
+     * Runs {@code work} while no batch is being applied to the live views, then makes the consumer resume from
+     * the positions stored with the views (which {@code work} may have replaced).
+     */
+    public <T> T whilePaused(java.util.function.Supplier<T> work) {
+        batches.lock();
+        try {
+            T result = work.get();
+            reseek = true;
+            return result;
+        } finally {
+            batches.unlock();
+        }
+    }
+
+    private void seekToStoredPositions(KafkaConsumer<String, byte[]> kafka, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> stored = applier.storedPositions(properties.topic());
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            Long offset = stored.get(partition);
+            if (offset == null) {
+                fromStart.add(partition);
+            } else {
+                kafka.seek(partition, offset);
+            }
+        }
+        if (!fromStart.isEmpty()) {
+            kafka.seekToBeginning(fromStart);
         }
     }
 
@@ -147,19 +193,7 @@ class AgreementEventConsumer implements SmartLifecycle {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, Long> stored = applier.storedPositions(properties.topic());
-            List<TopicPartition> fromStart = new ArrayList<>();
-            for (TopicPartition partition : partitions) {
-                Long offset = stored.get(partition);
-                if (offset == null) {
-                    fromStart.add(partition);
-                } else {
-                    kafka.seek(partition, offset);
-                }
-            }
-            if (!fromStart.isEmpty()) {
-                kafka.seekToBeginning(fromStart);
-            }
+            seekToStoredPositions(kafka, partitions);
             log.info("Assigned {}; resuming from stored positions", partitions);
         }
 

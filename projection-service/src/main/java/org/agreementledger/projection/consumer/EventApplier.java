@@ -30,9 +30,12 @@ import java.util.Optional;
  * predecessor is missing is held back and reported, never applied out of order.
  */
 @Component
-class EventApplier {
+public class EventApplier {
 
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
+
+    /** The schema of the views that queries read. */
+    public static final String LIVE_SCHEMA = "views";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -58,9 +61,15 @@ class EventApplier {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
+    /** The live views' consumer positions. */
     Map<TopicPartition, Long> storedPositions(String topic) {
+        return storedPositions(topic, LIVE_SCHEMA);
+    }
+
+    /** The consumer positions stored with the views of {@code schema}. */
+    public Map<TopicPartition, Long> storedPositions(String topic, String schema) {
         Map<TopicPartition, Long> positions = new HashMap<>();
-        jdbc.query("SELECT partition, next_offset FROM consumer_position WHERE topic = ?",
+        jdbc.query("SELECT partition, next_offset FROM " + schema + ".consumer_position WHERE topic = ?",
                 rs -> {
                     positions.put(new TopicPartition(topic, rs.getInt(1)), rs.getLong(2));
                 }, topic);
@@ -68,7 +77,16 @@ class EventApplier {
     }
 
     void applyBatch(List<ConsumerRecord<String, byte[]>> records) {
+        applyBatch(records, LIVE_SCHEMA);
+    }
+
+    /**
+     * Applies a batch to the views of {@code schema}: the live ones, or a rebuild's twin. The same projectors
+     * write both, because the transaction's search path decides which tables unqualified names mean.
+     */
+    public void applyBatch(List<ConsumerRecord<String, byte[]>> records, String schema) {
         List<Instant> appliedTimes = transaction.execute(status -> {
+            jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
             List<Instant> times = new java.util.ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
@@ -81,6 +99,9 @@ class EventApplier {
                     partition.topic(), partition.partition(), offset));
             return times;
         });
+        if (!LIVE_SCHEMA.equals(schema)) {
+            return;
+        }
         Instant now = Instant.now();
         for (Instant time : appliedTimes) {
             applied.increment();
@@ -121,10 +142,11 @@ class EventApplier {
         String payload = new String(record.value(), StandardCharsets.UTF_8);
         jdbc.update("""
                 INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, correlation_id,
-                                               causation_id, payload, kafka_partition, kafka_offset)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""",
+                                               causation_id, principal, country, payload, kafka_partition, kafka_offset)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""",
                 agreementId, envelope.sequence(), envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
-                envelope.correlationId().orElse(null), envelope.causationId().orElse(null), payload,
+                envelope.correlationId().orElse(null), envelope.causationId().orElse(null),
+                envelope.principal().orElse(null), envelope.country().orElse(null), payload,
                 record.partition(), record.offset());
         AppliedEvent appliedEvent = new AppliedEvent(envelope, event, payload, record.partition(), record.offset());
         for (Projector projector : projectors) {

@@ -3,6 +3,7 @@ package org.agreementledger.projection.fee;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.contract.CurrencyCode;
+import org.agreementledger.projection.access.ReadAccess;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,14 +25,17 @@ class FeeQueries {
     }
 
     private final JdbcTemplate jdbc;
+    private final ReadAccess access;
 
-    FeeQueries(JdbcTemplate jdbc) {
+    FeeQueries(JdbcTemplate jdbc, ReadAccess access) {
         this.jdbc = jdbc;
+        this.access = access;
     }
 
     @GetMapping("/agreements/{agreementId}/fees")
     @Operation(summary = "Fees assessed, paid and outstanding under an agreement, per payer, payee and currency")
     List<FeeBalance> feesOf(@PathVariable String agreementId) {
+        access.check(agreementId);
         return jdbc.query("SELECT * FROM fee_balance WHERE agreement_id = ? ORDER BY payer, payee, currency",
                 (rs, row) -> {
                     int digits = CurrencyCode.of(rs.getString("currency").trim()).minorUnitDigits();

@@ -35,20 +35,20 @@ class TransferProjector implements Projector {
                     recorded.toCountry().value(), Date.valueOf(recorded.transferDate()), recorded.persons(),
                     Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence());
         } else if (applied.event() instanceof TransferCompleted completed) {
-            jdbc.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE transfer_id = ?",
-                    Date.valueOf(completed.completedOn()), completed.transferId().value());
+            jdbc.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE agreement_id = ? AND transfer_id = ?",
+                    Date.valueOf(completed.completedOn()), completed.agreementId().value(), completed.transferId().value());
         } else if (applied.event() instanceof TransferCancelled cancelled) {
-            jdbc.update("UPDATE transfer_view SET status = 'CANCELLED', cancelled_on = ? WHERE transfer_id = ?",
-                    Date.valueOf(cancelled.cancelledOn()), cancelled.transferId().value());
+            jdbc.update("UPDATE transfer_view SET status = 'CANCELLED', cancelled_on = ? WHERE agreement_id = ? AND transfer_id = ?",
+                    Date.valueOf(cancelled.cancelledOn()), cancelled.agreementId().value(), cancelled.transferId().value());
         } else if (applied.event() instanceof TransferCorrected corrected) {
             Map<String, Object> correction = Map.of("sequence", applied.envelope().sequence(),
                     "correctsSequence", corrected.correctsSequence(), "correctedOn", corrected.correctedOn().toString(),
                     "reason", corrected.reason() == null ? "" : corrected.reason(), "headcounts", corrected.headcounts());
             jdbc.update("""
                     UPDATE transfer_view SET persons = ?, headcounts = ?::jsonb, corrections = corrections || ?::jsonb
-                    WHERE transfer_id = ?""",
+                    WHERE agreement_id = ? AND transfer_id = ?""",
                     corrected.persons(), Json.write(corrected.headcounts()), Json.write(List.of(correction)),
-                    corrected.transferId().value());
+                    corrected.agreementId().value(), corrected.transferId().value());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.agreementledger.projection.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.access.ReadAccess;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,14 +27,17 @@ class TransferQueries {
     }
 
     private final JdbcTemplate jdbc;
+    private final ReadAccess access;
 
-    TransferQueries(JdbcTemplate jdbc) {
+    TransferQueries(JdbcTemplate jdbc, ReadAccess access) {
         this.jdbc = jdbc;
+        this.access = access;
     }
 
     @GetMapping("/agreements/{agreementId}/transfers")
     @Operation(summary = "The transfers under an agreement, in date order")
     List<TransferView> transfersOf(@PathVariable String agreementId) {
+        access.check(agreementId);
         return jdbc.query("SELECT * FROM transfer_view WHERE agreement_id = ? ORDER BY transfer_date, recorded_sequence",
                 (rs, row) -> new TransferView(rs.getString("transfer_id"), rs.getString("agreement_id"),
                         rs.getString("from_country"), rs.getString("to_country"),

@@ -42,6 +42,18 @@ class AgreementViewOnTestcontainersTest {
         registry.add("spring.datasource.password", postgres::getPassword);
         registry.add("projection.kafka.bootstrap-servers", kafka::getBootstrapServers);
         registry.add("projection.kafka.topic", () -> "ledger.agreement-events");
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
+    }
+
+    private static final org.agreementledger.infra.LocalIdentityProvider TOKENS = tokens();
+
+    private static org.agreementledger.infra.LocalIdentityProvider tokens() {
+        try {
+            return org.agreementledger.infra.LocalIdentityProvider.loadOrCreate(java.nio.file.Files.createTempDirectory("tc-keys"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @LocalServerPort
@@ -59,7 +71,9 @@ class AgreementViewOnTestcontainersTest {
         long deadline = System.currentTimeMillis() + 30_000;
         do {
             Thread.sleep(100);
-            response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements/" + id)).build(),
+            response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements/" + id))
+                            .header("Authorization", "Bearer " + TOKENS.mint("dashboard", null, List.of("ledger.read"),
+                                    java.time.Duration.ofHours(1))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } while (response.statusCode() != 200 && System.currentTimeMillis() < deadline);
         assertThat(response.statusCode()).isEqualTo(200);

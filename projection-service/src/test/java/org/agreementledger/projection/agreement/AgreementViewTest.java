@@ -149,7 +149,32 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, dashboardToken());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aCountrySeesItsOwnAgreementsOnlyAndNobodyReadsWithoutAToken() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, CountryCode.of("DO"), List.of(CountryCode.of("DO"), US),
+                LocalDate.of(2025, 2, 10), terms("Dominican Republic in negotiation", LocalDate.of(2025, 2, 10)), null), 0);
+        awaitJson("/agreements/" + id, 200);
+
+        assertThat(get("/agreements/" + id, countryToken("DO")).statusCode()).isEqualTo(200);
+        HttpResponse<String> outsider = get("/agreements/" + id, countryToken("MX"));
+        assertThat(outsider.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(outsider.body()).get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/not-a-party");
+        assertThat(get("/agreements/" + id + "/transfers", countryToken("MX")).statusCode()).isEqualTo(403);
+        assertThat(get("/agreements/" + id + "/fees", countryToken("MX")).statusCode()).isEqualTo(403);
+        JsonNode mexicoSees = json.readTree(get("/agreements?size=500", countryToken("MX")).body());
+        mexicoSees.forEach(agreement -> assertThat(agreement.get("parties").toString()).contains("\"MX\""));
+        assertThat(get("/agreements/" + id, null).statusCode()).isEqualTo(401);
     }
 }

@@ -1,24 +1,48 @@
 package org.agreementledger.projection.support;
 
+import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The projection-service against the JVM's shared real PostgreSQL and Kafka, with its own database,
  * topic and consumer group. Subclasses share one Spring context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
 public abstract class ProjectionIntegrationTest {
 
     protected static final String TOPIC;
+    protected static final LocalIdentityProvider TOKENS;
     private static final String DATABASE_URL;
 
     static {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         DATABASE_URL = infrastructure.freshDatabase("projection");
         TOPIC = infrastructure.freshTopic("ledger-agreement-events", 6);
+        try {
+            TOKENS = LocalIdentityProvider.loadOrCreate(Files.createTempDirectory("projection-test-keys"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A dashboard's token: reads every view. */
+    protected static String dashboardToken() {
+        return TOKENS.mint("dashboard", null, List.of("ledger.read"), Duration.ofHours(1));
+    }
+
+    protected static String countryToken(String country) {
+        return TOKENS.mint("service-" + country, country, List.of("ledger.write"), Duration.ofHours(1));
     }
 
     @DynamicPropertySource
@@ -26,8 +50,12 @@ public abstract class ProjectionIntegrationTest {
         registry.add("spring.datasource.url", () -> DATABASE_URL);
         registry.add("spring.datasource.username", () -> "test");
         registry.add("spring.datasource.password", () -> "test");
+        // the shared servers stop with the JVM too: do not wait for them when the context closes
+        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
         registry.add("projection.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("projection.kafka.topic", () -> TOPIC);
         registry.add("projection.kafka.group-id", () -> "projection-" + TOPIC);
+        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
+                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }
 }

@@ -1,0 +1,174 @@
+package org.agreementledger.projection.rebuild;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.agreementledger.projection.consumer.AgreementEventConsumer;
+import org.agreementledger.projection.consumer.ConsumerProperties;
+import org.agreementledger.projection.consumer.EventApplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Rebuilds every view by replaying the topic from the beginning into a twin schema while queries keep reading
+ * the live one; then, with the live consumer paused, catches up to exactly the live positions, compares the two
+ * row for row and swaps the twin in with two schema renames in one transaction.
+ */
+@Component
+public class ProjectionRebuild {
+
+    static final String TWIN_SCHEMA = "views_rebuild";
+    private static final String RETIRED_SCHEMA = "views_retired";
+    /** The view tables, and the columns that must match (time of detection is the rebuild's own). */
+    private static final Map<String, String> COMPARED = new LinkedHashMap<>();
+
+    static {
+        COMPARED.put("agreement_view", "*");
+        COMPARED.put("agreement_history", "*");
+        COMPARED.put("transfer_view", "*");
+        COMPARED.put("fee_balance", "*");
+        COMPARED.put("consumer_position", "*");
+        COMPARED.put("sequence_gap", "agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset");
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final EventApplier applier;
+    private final AgreementEventConsumer live;
+    private final ConsumerProperties properties;
+    private final AtomicLong replayed = new AtomicLong();
+    private volatile boolean running;
+
+    ProjectionRebuild(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier,
+                      AgreementEventConsumer live, ConsumerProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.applier = applier;
+        this.live = live;
+        this.properties = properties;
+        Gauge.builder("projection.rebuild.records", replayed, AtomicLong::get)
+                .description("Records replayed by the current or last rebuild").register(meters);
+        Gauge.builder("projection.rebuild.running", this, rebuild -> rebuild.running ? 1 : 0).register(meters);
+    }
+
+    /** What a rebuild did, and whether the rebuilt views equal the live ones they replaced. */
+    public record Report(long recordsReplayed, long millis, Map<String, Long> differingRows, boolean identical,
+                         Map<String, Long> positions) {
+    }
+
+    public synchronized Report rebuild() {
+        running = true;
+        replayed.set(0);
+        long started = System.nanoTime();
+        try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
+            createTwin();
+            List<TopicPartition> partitions = replay.partitionsFor(properties.topic()).stream()
+                    .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
+            replay.assign(partitions);
+            replay.seekToBeginning(partitions);
+            replayUntil(replay, replay.endOffsets(partitions));
+            Report report = live.whilePaused(() -> {
+                Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
+                partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
+                replayUntil(replay, targets);
+                Map<String, Long> differences = compare();
+                swap();
+                Map<String, Long> positions = new LinkedHashMap<>();
+                targets.forEach((p, offset) -> positions.put(p.toString(), offset));
+                return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(), differences,
+                        differences.values().stream().allMatch(n -> n == 0), positions);
+            });
+            log.info("Rebuilt every view from {} records in {} ms; identical to the live views: {}",
+                    report.recordsReplayed(), report.millis(), report.identical());
+            return report;
+        } finally {
+            running = false;
+        }
+    }
+
+    private void createTwin() {
+        transaction.executeWithoutResult(status -> {
+            jdbc.execute("DROP SCHEMA IF EXISTS " + TWIN_SCHEMA + " CASCADE");
+            jdbc.execute("CREATE SCHEMA " + TWIN_SCHEMA);
+            for (String table : COMPARED.keySet()) {
+                jdbc.execute("CREATE TABLE " + TWIN_SCHEMA + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "."
+                        + table + " INCLUDING ALL)");
+            }
+        });
+    }
+
+    private void replayUntil(KafkaConsumer<String, byte[]> replay, Map<TopicPartition, Long> targets) {
+        while (targets.entrySet().stream().anyMatch(t -> replay.position(t.getKey()) < t.getValue())) {
+            List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> record : replay.poll(Duration.ofMillis(200))) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() < targets.getOrDefault(partition, 0L)) {
+                    batch.add(record);
+                }
+            }
+            // Records past a target were fetched but not applied: rewind so the next round starts at the target.
+            targets.forEach((partition, target) -> {
+                if (replay.position(partition) > target) {
+                    replay.seek(partition, target);
+                }
+            });
+            if (!batch.isEmpty()) {
+                applier.applyBatch(batch, TWIN_SCHEMA);
+                replayed.addAndGet(batch.size());
+            }
+        }
+    }
+
+    /** Rows in one schema and not the other, per table, counting duplicates. */
+    private Map<String, Long> compare() {
+        Map<String, Long> differences = new LinkedHashMap<>();
+        COMPARED.forEach((table, columns) -> {
+            String live = "SELECT " + columns + " FROM " + EventApplier.LIVE_SCHEMA + "." + table;
+            String twin = "SELECT " + columns + " FROM " + TWIN_SCHEMA + "." + table;
+            Long count = jdbc.queryForObject("SELECT (SELECT count(*) FROM (" + live + " EXCEPT ALL " + twin + ") a)"
+                    + " + (SELECT count(*) FROM (" + twin + " EXCEPT ALL " + live + ") b)", Long.class);
+            differences.put(table, count == null ? 0 : count);
+        });
+        return differences;
+    }
+
+    private void swap() {
+        transaction.executeWithoutResult(status -> {
+            jdbc.execute("ALTER SCHEMA " + EventApplier.LIVE_SCHEMA + " RENAME TO " + RETIRED_SCHEMA);
+            jdbc.execute("ALTER SCHEMA " + TWIN_SCHEMA + " RENAME TO " + EventApplier.LIVE_SCHEMA);
+            jdbc.execute("DROP SCHEMA " + RETIRED_SCHEMA + " CASCADE");
+        });
+    }
+
+    private KafkaConsumer<String, byte[]> replayConsumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG, "projection-rebuild"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public boolean running() {
+        return running;
+    }
+}

@@ -1,0 +1,38 @@
+package org.agreementledger.projection.rebuild;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+
+@RestController
+@RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Operations", description = "Needs ledger.admin")
+class RebuildController {
+
+    private final ProjectionRebuild rebuild;
+
+    RebuildController(ProjectionRebuild rebuild) {
+        this.rebuild = rebuild;
+    }
+
+    @PostMapping("/rebuild")
+    @Operation(summary = "Rebuild every view from the beginning of the topic and swap it in atomically",
+            description = "Queries keep answering from the current views meanwhile. Answers when done, with the number of "
+                    + "rows that differ between the rebuilt and the replaced views (0 everywhere: identical).")
+    ResponseEntity<?> rebuild() {
+        if (rebuild.running()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "A rebuild is already running.");
+            problem.setType(URI.create("https://agreement-ledger.org/problems/rebuild-running"));
+            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        return ResponseEntity.ok(rebuild.rebuild());
+    }
+}

@@ -1,0 +1,136 @@
+package org.agreementledger.projection.rebuild;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.AgreementAccepted;
+import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.FeeAssessed;
+import org.agreementledger.contract.FeePaymentRecorded;
+import org.agreementledger.contract.FeeSchedule;
+import org.agreementledger.contract.Headcount;
+import org.agreementledger.contract.Money;
+import org.agreementledger.contract.PaymentId;
+import org.agreementledger.contract.PersonCategory;
+import org.agreementledger.contract.Sex;
+import org.agreementledger.contract.TransferCompleted;
+import org.agreementledger.contract.TransferCorrected;
+import org.agreementledger.contract.TransferId;
+import org.agreementledger.contract.TransferRecorded;
+import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.support.LedgerRecords;
+import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RebuildTest extends ProjectionIntegrationTest {
+
+    private static final LedgerRecords records = new LedgerRecords(TOPIC);
+    private static final CountryCode SV = CountryCode.of("SV");
+    private static final CountryCode US = CountryCode.of("US");
+    private static final CountryCode VE = CountryCode.of("VE");
+    private static final LocalDate MAR_15 = LocalDate.of(2025, 3, 15);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @AfterAll
+    static void closeProducer() {
+        records.close();
+    }
+
+    @Test
+    void rebuildingEveryViewFromTheTopicGivesTheSameViewsRowForRowAndKeepsConsuming() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        JsonNode agreementBefore = await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+        JsonNode transfersBefore = get("/agreements/" + id + "/transfers", dashboardToken());
+        JsonNode feesBefore = get("/agreements/" + id + "/fees", dashboardToken());
+
+        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode report = json.readTree(response.body());
+        assertThat(report.get("identical").asBoolean()).as(report.toString()).isTrue();
+        report.get("differingRows").forEach(count -> assertThat(count.asLong()).isZero());
+        assertThat(report.get("recordsReplayed").asLong()).isGreaterThanOrEqualTo(9);
+        assertThat(get("/agreements/" + id, dashboardToken())).isEqualTo(agreementBefore);
+        assertThat(get("/agreements/" + id + "/transfers", dashboardToken())).isEqualTo(transfersBefore);
+        assertThat(get("/agreements/" + id + "/fees", dashboardToken())).isEqualTo(feesBefore);
+
+        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
+        JsonNode after = await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
+        assertThat(after.get(0).get("outstanding").asText()).isEqualTo("-780100.00");
+    }
+
+    @Test
+    void onlyAnOperatorMayRebuild() throws Exception {
+        assertThat(post("/admin/rebuild", dashboardToken()).statusCode()).isEqualTo(403);
+        assertThat(post("/admin/rebuild", countryToken("US")).statusCode()).isEqualTo(403);
+    }
+
+    private AgreementId publishTheCecotAgreementWithAFlightAndFees() {
+        AgreementId id = AgreementId.random();
+        TransferId flight = TransferId.random();
+        FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
+        AgreementTerms terms = new AgreementTerms("CECOT", List.of(), List.of(fee), new Validity(LocalDate.of(2025, 2, 3), null));
+        List<Headcount> recorded = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 238),
+                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, 23));
+        List<Headcount> recount = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 238),
+                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, 23));
+        records.publish(new AgreementOffered(id, SV, List.of(SV, US), LocalDate.of(2025, 2, 3), terms, null), 0);
+        records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 4)), 1);
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 4)), 2);
+        records.publish(new TransferRecorded(id, flight, US, SV, MAR_15, recorded, "first flight"), 3);
+        records.publish(new TransferCompleted(id, flight, MAR_15), 4);
+        records.publish(new FeeAssessed(id, flight, US, SV, Money.of("5220000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR,
+                261, MAR_15), 5);
+        records.publish(new TransferCorrected(id, flight, 3, MAR_15, recount, "manifest confirmed"), 6);
+        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 7);
+        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 8);
+        return id;
+    }
+
+    private JsonNode await(String path, java.util.function.Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send(path, dashboardToken(), false);
+            if (response.statusCode() == 200 && until.test(json.readTree(response.body()))) {
+                return json.readTree(response.body());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no matching answer from " + path);
+    }
+
+    private JsonNode get(String path, String token) throws Exception {
+        return json.readTree(send(path, token, false).body());
+    }
+
+    private HttpResponse<String> post(String path, String token) throws Exception {
+        return send(path, token, true);
+    }
+
+    private HttpResponse<String> send(String path, String token, boolean post) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + token);
+        request = post ? request.POST(HttpRequest.BodyPublishers.noBody()) : request.GET();
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,50 @@
+package org.agreementledger.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+
+/** The pieces of resource-server security both services share; each service writes its own URL rules. */
+@AutoConfiguration
+@EnableConfigurationProperties(LedgerSecurityProperties.class)
+public class LedgerSecurityAutoConfiguration {
+
+    @Bean
+    static IssuerValidation issuerValidation(Environment environment) {
+        return new IssuerValidation(environment);
+    }
+
+    @Bean
+    LedgerJwtConverter ledgerJwtConverter(LedgerSecurityProperties properties) {
+        return new LedgerJwtConverter(properties);
+    }
+
+    @Bean
+    ProblemAuthenticationHandlers problemAuthenticationHandlers(ObjectMapper json) {
+        return new ProblemAuthenticationHandlers(json);
+    }
+
+    /**
+     * Stateless bearer-token security with problem responses; the caller adds its authorisation rules. Health,
+     * Prometheus and the API documentation stay open (restrict them at the network edge if needed).
+     */
+    public static HttpSecurity bearerTokens(HttpSecurity http, LedgerJwtConverter converter,
+                                            ProblemAuthenticationHandlers problems) throws Exception {
+        return http
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .oauth2ResourceServer(oauth -> oauth
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+    }
+
+    /** Paths anyone may read: health and metrics for the operator's network, the API documentation. */
+    public static final String[] OPEN_PATHS = {"/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+            "/actuator/info", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error"};
+}
