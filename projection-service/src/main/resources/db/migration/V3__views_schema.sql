@@ -15,3 +15,8 @@ ALTER TABLE views.transfer_view ADD PRIMARY KEY (agreement_id, transfer_id);
 -- Who caused each event, as the ledger publishes it (ce_principal, ce_country).
 ALTER TABLE views.agreement_history ADD COLUMN principal VARCHAR(255);
 ALTER TABLE views.agreement_history ADD COLUMN country CHAR(2);
+
+-- The order in which events were applied, across agreements: the id of live feed entries, so that a
+-- subscriber that reconnects with Last-Event-ID gets exactly what it missed.
+ALTER TABLE views.agreement_history ADD COLUMN feed_id BIGINT GENERATED ALWAYS AS IDENTITY;
+CREATE UNIQUE INDEX agreement_history_feed ON views.agreement_history (feed_id);

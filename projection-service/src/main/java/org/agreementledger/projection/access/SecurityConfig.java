@@ -31,7 +31,7 @@ class SecurityConfig {
         return bearerTokens(http, converter, problems)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN_PATHS).permitAll()
-                        .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/countries/**")
+                        .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/countries/**", "/live/**")
                         .hasAnyAuthority(Roles.WRITE, Roles.AUDIT, Roles.READ)
                         .requestMatchers("/admin/**", "/actuator/**").hasAuthority(Roles.ADMIN)
                         .anyRequest().denyAll())

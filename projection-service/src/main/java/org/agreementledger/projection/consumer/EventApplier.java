@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.projection.live.FeedItem;
+import org.agreementledger.projection.live.LiveFeed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -37,19 +39,25 @@ public class EventApplier {
     /** The schema of the views that queries read. */
     public static final String LIVE_SCHEMA = "views";
 
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> PARTIES = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
+    private final LiveFeed liveFeed;
     private final Counter applied;
     private final Counter duplicates;
     private final Counter gaps;
     private final Counter unreadable;
     private final Timer commandToView;
 
-    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, MeterRegistry meters) {
+    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, LiveFeed liveFeed,
+                 MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.projectors = projectors;
+        this.liveFeed = liveFeed;
         this.applied = Counter.builder("projection.events.applied").register(meters);
         this.duplicates = Counter.builder("projection.events.duplicates")
                 .description("Redelivered events skipped by agreement id and sequence").register(meters);
@@ -85,31 +93,32 @@ public class EventApplier {
      * write both, because the transaction's search path decides which tables unqualified names mean.
      */
     public void applyBatch(List<ConsumerRecord<String, byte[]>> records, String schema) {
-        List<Instant> appliedTimes = transaction.execute(status -> {
+        List<FeedItem> applied = transaction.execute(status -> {
             jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-            List<Instant> times = new java.util.ArrayList<>();
+            List<FeedItem> items = new java.util.ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
-                applyOne(record).ifPresent(times::add);
+                applyOne(record).ifPresent(items::add);
                 nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
             nextOffsets.forEach((partition, offset) -> jdbc.update("""
                     INSERT INTO consumer_position (topic, partition, next_offset) VALUES (?, ?, ?)
                     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
                     partition.topic(), partition.partition(), offset));
-            return times;
+            return items;
         });
         if (!LIVE_SCHEMA.equals(schema)) {
             return;
         }
         Instant now = Instant.now();
-        for (Instant time : appliedTimes) {
-            applied.increment();
-            commandToView.record(Duration.between(time, now));
+        for (FeedItem item : applied) {
+            this.applied.increment();
+            commandToView.record(Duration.between(item.occurredAt(), now));
         }
+        liveFeed.published(applied);
     }
 
-    private Optional<Instant> applyOne(ConsumerRecord<String, byte[]> record) {
+    private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record) {
         EventEnvelope envelope;
         AgreementEvent event;
         try {
@@ -140,10 +149,10 @@ public class EventApplier {
             return Optional.empty();
         }
         String payload = new String(record.value(), StandardCharsets.UTF_8);
-        jdbc.update("""
+        Long feedId = jdbc.queryForObject("""
                 INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, correlation_id,
                                                causation_id, principal, country, payload, kafka_partition, kafka_offset)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) RETURNING feed_id""", Long.class,
                 agreementId, envelope.sequence(), envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
                 envelope.correlationId().orElse(null), envelope.causationId().orElse(null),
                 envelope.principal().orElse(null), envelope.country().orElse(null), payload,
@@ -152,7 +161,10 @@ public class EventApplier {
         for (Projector projector : projectors) {
             projector.apply(appliedEvent);
         }
-        return Optional.of(envelope.time());
+        List<String> parties = jdbc.query("SELECT parties FROM agreement_view WHERE agreement_id = ?",
+                (rs, row) -> Json.read(rs.getString(1), PARTIES), agreementId).stream().findFirst().orElse(List.of());
+        return Optional.of(new FeedItem(feedId, agreementId, envelope.sequence(), envelope.type(), envelope.time(),
+                envelope.principal().orElse(null), envelope.country().orElse(null), parties, payload));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

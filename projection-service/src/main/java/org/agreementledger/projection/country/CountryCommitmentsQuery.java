@@ -7,6 +7,8 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.CurrencyCode;
 import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.live.FeedBacklog;
+import org.agreementledger.projection.live.LiveFeed;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -14,6 +16,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,11 +42,15 @@ class CountryCommitmentsQuery {
 
     private final JdbcTemplate jdbc;
     private final ReadAccess access;
+    private final LiveFeed feed;
+    private final FeedBacklog backlog;
     private final Clock clock = Clock.systemUTC();
 
-    CountryCommitmentsQuery(JdbcTemplate jdbc, ReadAccess access) {
+    CountryCommitmentsQuery(JdbcTemplate jdbc, ReadAccess access, LiveFeed feed, FeedBacklog backlog) {
         this.jdbc = jdbc;
         this.access = access;
+        this.feed = feed;
+        this.backlog = backlog;
     }
 
     @GetMapping("/countries/{country}/commitments")
@@ -61,6 +68,19 @@ class CountryCommitmentsQuery {
                     null);
         });
         return ResponseEntity.ok(build(country));
+    }
+
+    @GetMapping(path = "/live/countries/{country}/commitments", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "A country's commitments, live: the current view at once, then the new view after every event that concerns it")
+    ResponseEntity<?> liveCommitmentsOf(@PathVariable String country,
+                                        @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        ResponseEntity<?> current = commitmentsOf(country);
+        if (!current.getStatusCode().is2xxSuccessful()) {
+            return current;
+        }
+        long after = lastEventId != null && lastEventId.matches("\\d{1,18}") ? Long.parseLong(lastEventId) : backlog.latest();
+        return ResponseEntity.ok(feed.subscribe(after, item -> item.parties().contains(country),
+                backlog::after, item -> build(country), current.getBody()));
     }
 
     CountryCommitments build(String country) {

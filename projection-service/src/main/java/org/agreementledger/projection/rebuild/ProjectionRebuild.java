@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
+import org.agreementledger.projection.live.LiveFeed;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,12 +36,16 @@ public class ProjectionRebuild {
 
     static final String TWIN_SCHEMA = "views_rebuild";
     private static final String RETIRED_SCHEMA = "views_retired";
-    /** The view tables, and the columns that must match (time of detection is the rebuild's own). */
+    /**
+     * The view tables, and the columns that must match: not the time a gap was detected, nor the live feed's
+     * numbering, which follow when the rebuild ran and the order it read partitions in, not the log.
+     */
     private static final Map<String, String> COMPARED = new LinkedHashMap<>();
 
     static {
         COMPARED.put("agreement_view", "*");
-        COMPARED.put("agreement_history", "*");
+        COMPARED.put("agreement_history", "agreement_id, sequence, event_id, type, occurred_at, correlation_id, "
+                + "causation_id, principal, country, payload::text, kafka_partition, kafka_offset");
         COMPARED.put("transfer_view", "*");
         COMPARED.put("fee_balance", "*");
         COMPARED.put("consumer_position", "*");
@@ -54,11 +59,14 @@ public class ProjectionRebuild {
     private final EventApplier applier;
     private final AgreementEventConsumer live;
     private final ConsumerProperties properties;
+    private final LiveFeed liveFeed;
     private final AtomicLong replayed = new AtomicLong();
     private volatile boolean running;
 
     ProjectionRebuild(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier,
-                      AgreementEventConsumer live, ConsumerProperties properties, MeterRegistry meters) {
+                      AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
+                      MeterRegistry meters) {
+        this.liveFeed = liveFeed;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.applier = applier;
@@ -96,6 +104,7 @@ public class ProjectionRebuild {
                 return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(), differences,
                         differences.values().stream().allMatch(n -> n == 0), positions);
             });
+            liveFeed.resync();
             log.info("Rebuilt every view from {} records in {} ms; identical to the live views: {}",
                     report.recordsReplayed(), report.millis(), report.identical());
             return report;

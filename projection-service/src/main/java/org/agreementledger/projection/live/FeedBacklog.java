@@ -1,0 +1,44 @@
+package org.agreementledger.projection.live;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.agreementledger.projection.consumer.Json;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+
+/** What a reconnecting subscriber missed: applied events after its Last-Event-ID, in feed order. */
+@Component
+public class FeedBacklog {
+
+    private static final int MAX = 10_000;
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+
+    FeedBacklog(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<FeedItem> after(long feedId) {
+        if (feedId < 0) {
+            return List.of();
+        }
+        return jdbc.query("""
+                SELECT h.feed_id, h.agreement_id, h.sequence, h.type, h.occurred_at, h.principal, h.country, a.parties,
+                       h.payload::text
+                FROM agreement_history h JOIN agreement_view a ON a.agreement_id = h.agreement_id
+                WHERE h.feed_id > ? ORDER BY h.feed_id LIMIT ?""",
+                (rs, row) -> new FeedItem(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7),
+                        Json.read(rs.getString(8), STRINGS), rs.getString(9)),
+                feedId, MAX);
+    }
+
+    /** The id of the newest applied event, so a new subscriber starts from now. */
+    public long latest() {
+        Long latest = jdbc.queryForObject("SELECT max(feed_id) FROM agreement_history", Long.class);
+        return latest == null ? 0 : latest;
+    }
+}

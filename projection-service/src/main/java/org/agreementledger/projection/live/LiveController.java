@@ -1,0 +1,94 @@
+package org.agreementledger.projection.live;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.projection.access.ReadAccess;
+import org.agreementledger.projection.consumer.Json;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Live subscriptions (Server-Sent Events). Each event carries its feed id as SSE id: a dashboard that reconnects
+ * with {@code Last-Event-ID} (browsers' EventSource does so by itself) receives exactly what it missed.
+ */
+@RestController
+@RequestMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+@Tag(name = "Live", description = "Server-Sent Events with Last-Event-ID resume")
+public class LiveController {
+
+    private final LiveFeed feed;
+    private final FeedBacklog backlog;
+    private final ReadAccess access;
+
+    LiveController(LiveFeed feed, FeedBacklog backlog, ReadAccess access) {
+        this.feed = feed;
+        this.backlog = backlog;
+        this.access = access;
+    }
+
+    @GetMapping("/events")
+    @Operation(summary = "Every applied event (a country sees its own agreements' events only)")
+    SseEmitter events(@Parameter(description = "Resume after this feed id") @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                      @RequestParam(name = "after", required = false) Long after) {
+        return subscribe(start(lastEventId, after), visible());
+    }
+
+    @GetMapping("/agreements/{agreementId}")
+    @Operation(summary = "The events of one agreement as they are applied")
+    SseEmitter agreement(@PathVariable String agreementId,
+                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                         @RequestParam(name = "after", required = false) Long after) {
+        access.check(agreementId);
+        return subscribe(start(lastEventId, after), item -> item.agreementId().equals(agreementId));
+    }
+
+    @GetMapping("/transfers")
+    @Operation(summary = "The transfer feed: every transfer recorded, completed, cancelled or corrected")
+    SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                         @RequestParam(name = "after", required = false) Long after) {
+        return subscribe(start(lastEventId, after), visible().and(item -> item.type().startsWith("Transfer")));
+    }
+
+    private SseEmitter subscribe(long after, Predicate<FeedItem> wanted) {
+        return feed.subscribe(after, wanted, backlog::after, LiveController::render, null);
+    }
+
+    /** Where a subscription starts: after the Last-Event-ID or {@code after}; a new subscriber starts from now. */
+    private long start(String lastEventId, Long after) {
+        if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+            return Long.parseLong(lastEventId);
+        }
+        return after != null ? after : backlog.latest();
+    }
+
+    private Predicate<FeedItem> visible() {
+        Optional<String> country = access.restrictedTo();
+        return item -> country.isEmpty() || item.parties().contains(country.get());
+    }
+
+    static Object render(FeedItem item) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("feedId", item.feedId());
+        data.put("agreementId", item.agreementId());
+        data.put("sequence", item.sequence());
+        data.put("type", item.type());
+        data.put("occurredAt", item.occurredAt().toString());
+        data.put("principal", item.principal());
+        data.put("country", item.country());
+        data.put("parties", item.parties());
+        data.put("payload", Json.tree(item.payload()));
+        return data;
+    }
+}

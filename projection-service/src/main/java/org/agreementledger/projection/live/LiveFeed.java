@@ -1,0 +1,135 @@
+package org.agreementledger.projection.live;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Server-Sent Events for everything the projection applies. A subscriber first gets what it missed (from the
+ * database, after its Last-Event-ID) and then every new event, without a gap or a duplicate: it is registered
+ * before the backlog is read, and anything that arrives meanwhile is held until the backlog is out.
+ */
+@Component
+public class LiveFeed {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "live-feed");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    LiveFeed(MeterRegistry meters) {
+        Gauge.builder("projection.live.subscribers", subscribers, List::size).register(meters);
+    }
+
+    /**
+     * Opens a subscription.
+     *
+     * @param wanted  which items this subscriber receives
+     * @param backlog the items after a given feed id, read from the database
+     * @param render  what is sent for an item: its data, or null to send nothing
+     */
+    public SseEmitter subscribe(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
+                                Function<FeedItem, Object> render, Object initial) {
+        SseEmitter emitter = new SseEmitter(0L);
+        Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId);
+        subscribers.add(subscriber);
+        emitter.onCompletion(() -> subscribers.remove(subscriber));
+        emitter.onTimeout(() -> subscribers.remove(subscriber));
+        emitter.onError(e -> subscribers.remove(subscriber));
+        dispatcher.execute(() -> subscriber.start(initial, backlog.apply(lastEventId)));
+        return emitter;
+    }
+
+    /** Called once a batch is committed to the views. */
+    public void published(List<FeedItem> items) {
+        if (items.isEmpty() || subscribers.isEmpty()) {
+            return;
+        }
+        List<FeedItem> copy = List.copyOf(items);
+        dispatcher.execute(() -> subscribers.forEach(subscriber -> subscriber.offer(copy)));
+    }
+
+    /** After a rebuild the feed is numbered anew: every subscriber is told to reload. */
+    public void resync() {
+        dispatcher.execute(() -> subscribers.forEach(Subscriber::resync));
+    }
+
+    private final class Subscriber {
+
+        private final SseEmitter emitter;
+        private final Predicate<FeedItem> wanted;
+        private final Function<FeedItem, Object> render;
+        private final List<FeedItem> held = new ArrayList<>();
+        private long lastSent;
+        private boolean started;
+
+        Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId) {
+            this.emitter = emitter;
+            this.wanted = wanted;
+            this.render = render;
+            this.lastSent = lastEventId;
+        }
+
+        synchronized void start(Object initial, List<FeedItem> backlog) {
+            if (initial != null) {
+                send(SseEmitter.event().name("snapshot").data(initial, MediaType.APPLICATION_JSON));
+            }
+            backlog.forEach(this::deliver);
+            held.forEach(this::deliver);
+            held.clear();
+            started = true;
+        }
+
+        synchronized void offer(List<FeedItem> items) {
+            for (FeedItem item : items) {
+                if (started) {
+                    deliver(item);
+                } else {
+                    held.add(item);
+                }
+            }
+        }
+
+        synchronized void resync() {
+            send(SseEmitter.event().name("resync").data("views were rebuilt; reload"));
+        }
+
+        private void deliver(FeedItem item) {
+            if (item.feedId() <= lastSent || !wanted.test(item)) {
+                return;
+            }
+            Object data = render.apply(item);
+            lastSent = item.feedId();
+            if (data != null) {
+                send(SseEmitter.event().id(Long.toString(item.feedId())).name(item.type()).data(data, MediaType.APPLICATION_JSON));
+            }
+        }
+
+        private void send(SseEmitter.SseEventBuilder event) {
+            try {
+                emitter.send(event);
+            } catch (IOException | IllegalStateException e) {
+                log.debug("Dropping a live subscriber: {}", e.toString());
+                subscribers.remove(this);
+                emitter.completeWithError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.agreementledger.projection.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.AgreementAccepted;
+import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Capacity;
+import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.Headcount;
+import org.agreementledger.contract.NationalityScope;
+import org.agreementledger.contract.PersonCategory;
+import org.agreementledger.contract.Sex;
+import org.agreementledger.contract.TransferId;
+import org.agreementledger.contract.TransferRecorded;
+import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.support.LedgerRecords;
+import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveSubscriptionTest extends ProjectionIntegrationTest {
+
+    private static final LedgerRecords records = new LedgerRecords(TOPIC);
+    private static final CountryCode GT = CountryCode.of("GT");
+    private static final CountryCode US = CountryCode.of("US");
+    private static final CountryCode HN = CountryCode.of("HN");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @AfterAll
+    static void closeProducer() {
+        records.close();
+    }
+
+    @Test
+    void aDashboardThatReconnectsWithLastEventIdMissesNothingAndSeesNothingTwice() throws Exception {
+        AgreementId id = AgreementId.random();
+        String url = "http://localhost:" + port + "/live/agreements/" + id;
+        records.publish(guatemalaOffer(id, null), 0);
+        awaitProjected(id);
+
+        String lastSeen;
+        try (SseClient first = new SseClient(url + "?after=0", dashboardToken(), null)) {
+            SseClient.Event offered = first.next(WAIT);
+            assertThat(offered.name()).isEqualTo("AgreementOffered");
+            lastSeen = offered.id();
+        }
+        records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
+
+        try (SseClient resumed = new SseClient(url, dashboardToken(), lastSeen)) {
+            assertThat(resumed.next(WAIT).name()).isEqualTo("AgreementAccepted");
+            SseClient.Event inForce = resumed.next(WAIT);
+            assertThat(inForce.name()).isEqualTo("AgreementEnteredIntoForce");
+            assertThat(Long.parseLong(inForce.id())).isGreaterThan(Long.parseLong(lastSeen));
+            records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
+                    List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 12)), null), 3);
+            SseClient.Event transfer = resumed.next(WAIT);
+            assertThat(transfer.name()).isEqualTo("TransferRecorded");
+            assertThat(json.readTree(transfer.data()).get("payload").get("headcounts").get(0).get("count").asInt()).isEqualTo(12);
+            assertThat(resumed.quietFor(Duration.ofMillis(500))).isTrue();
+        }
+    }
+
+    @Test
+    void guatemalasCommitmentsShowWhatItAcceptsFromWhomAndItsFlightsAgainstThePlus40Percent() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(guatemalaOffer(id, new Capacity(100, Capacity.Period.MONTH)), 0);
+        records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
+        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60)), null), 3);
+        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 17),
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 25)), null), 4);
+        awaitProjected(id);
+
+        JsonNode commitments = awaitCommitments(node -> node.path("accepts").toString().contains(id.value())
+                && node.toString().contains("\"recordedPerMonth\":{\"2025-03\":2}"));
+
+        JsonNode accepts = first(commitments.get("accepts"), id.value());
+        assertThat(accepts.get("nationalities").get("kind").asText()).isEqualTo("ANY");
+        assertThat(accepts.get("fromParties").toString()).isEqualTo("[\"US\"]");
+        assertThat(accepts.get("pendingOnwardReturn").asBoolean()).isTrue();
+        assertThat(accepts.get("personsReceived").asLong()).isEqualTo(85);
+        JsonNode march = null;
+        for (JsonNode period : accepts.get("capacity").get("use")) {
+            if (period.get("period").asText().equals("2025-03")) {
+                march = period;
+            }
+        }
+        assertThat(march).isNotNull();
+        assertThat(march.get("used").asLong()).isEqualTo(85);
+        assertThat(march.get("remaining").asLong()).isEqualTo(15);
+        JsonNode volume = first(commitments.get("volumes"), id.value());
+        assertThat(volume.get("increasePercent").asInt()).isEqualTo(40);
+        assertThat(volume.get("target").decimalValue()).isEqualByComparingTo("14.00");
+        assertThat(volume.get("recordedPerMonth").get("2025-03").asLong()).isEqualTo(2);
+
+        HttpResponse<String> mexico = get("/countries/GT/commitments", countryToken("MX"));
+        assertThat(mexico.statusCode()).isEqualTo(403);
+        assertThat(get("/countries/XX/commitments", dashboardToken()).statusCode()).isEqualTo(400);
+    }
+
+    private static AgreementOffered guatemalaOffer(AgreementId id, Capacity capacity) {
+        AgreementTerms terms = new AgreementTerms("Safe third country", List.of(
+                new Commitment.AcceptPeople(GT, NationalityScope.any(), Set.of(PersonCategory.IRREGULAR_MIGRANT),
+                        List.of(US), null, capacity, true),
+                new Commitment.RaiseVolume(GT, Commitment.RaiseVolume.VolumeMetric.DEPORTATION_FLIGHTS_PER_MONTH,
+                        new BigDecimal("10"), new BigDecimal("40"))),
+                List.of(), new Validity(LocalDate.of(2025, 2, 5), null));
+        return new AgreementOffered(id, US, List.of(US, GT), LocalDate.of(2025, 2, 5), terms, null);
+    }
+
+    private static JsonNode first(JsonNode array, String agreementId) {
+        for (JsonNode node : array) {
+            if (node.get("agreementId").asText().equals(agreementId)) {
+                return node;
+            }
+        }
+        throw new AssertionError("nothing for " + agreementId + " in " + array);
+    }
+
+    private void awaitProjected(AgreementId id) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get("/agreements/" + id, dashboardToken()).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("agreement " + id + " was not projected");
+    }
+
+    private JsonNode awaitCommitments(java.util.function.Predicate<JsonNode> until) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = json.readTree(get("/countries/GT/commitments", dashboardToken()).body());
+            if (until.test(last)) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("commitments never matched: " + last);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
