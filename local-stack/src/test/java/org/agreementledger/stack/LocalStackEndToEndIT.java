@@ -4,6 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agreementledger.infra.FreePorts;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -115,6 +127,12 @@ class LocalStackEndToEndIT {
         assertThat(fees.get(0).get("outstanding").asText()).isEqualTo("-780000.00");
         assertThat(fees.get(0).get("currency").asText()).isEqualTo("USD");
 
+        JsonNode elSalvadorCommits = await(config.projectionUrl() + "/countries/SV/commitments", node -> node.get("accepts").size() == 2);
+        assertThat(elSalvadorCommits.get("accepts").get(0).get("personsReceived").asLong()).isEqualTo(261);
+        assertThat(elSalvadorCommits.get("accepts").get(1).get("nationalities").toString()).contains("US");
+        assertThat(elSalvadorCommits.get("accepts").get(1).get("personsReceived").asLong()).isZero();
+        assertThat(elSalvadorCommits.get("isOwed").get(0).get("outstanding").asText()).isEqualTo("-780000.00");
+
         String guatemala = outcome.agreements().get("GT-US safe third country");
         JsonNode safeThirdCountry = await(config.projectionUrl() + "/agreements/" + guatemala,
                 node -> node.get("status").asText().equals("IN_FORCE"));
@@ -155,6 +173,55 @@ class LocalStackEndToEndIT {
         assertThat(retried.statusCode()).isEqualTo(201);
         assertThat(json.readTree(retried.body()).get("agreementId").asText()).isEqualTo(firstAgreement);
         assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    }
+
+    @Test
+    @Order(5)
+    void theDashboardShowsANewAgreementWithoutAReloadInARealBrowser() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path chromedriver = Path.of("/usr/bin/chromedriver");
+        Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
+                "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            String dashboard = LocalTokens.presets(stack.identity()).get("DASHBOARD");
+            browser.get(config.projectionUrl() + "/?token=" + dashboard);
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("country-SV")));
+            ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+            assertThat(browser.findElements(By.id("country-HN"))).isEmpty();
+
+            HttpResponse<String> offered = http.send(HttpRequest.newBuilder(URI.create(config.ledgerUrl() + "/agreements"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + LocalTokens.countryToken(stack.identity(), "US"))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"offeringParty": "US", "otherParties": ["HN"], "offeredOn": "2025-02-20",
+                             "title": "Under negotiation: acceptance of deportees by Honduras",
+                             "commitments": [{"type": "accept-people", "party": "HN", "nationalities": {"kind": "OWN"},
+                                              "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 500, "period": "MONTH"}}]}"""))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(offered.statusCode()).isEqualTo(201);
+
+            WebElement honduras = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("country-HN")));
+            wait.until(ExpectedConditions.textToBePresentInElement(honduras, "Accepts OWN nationals"));
+            assertThat(honduras.getText()).contains("OFFERED: 1").contains("capacity");
+            assertThat(browser.findElement(By.id("feed")).getText()).contains("AgreementOffered");
+            assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+
+            Path screenshot = Path.of("target", "dashboard.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+        }
     }
 
     private String field(HttpResponse<String> response, String name) throws Exception {

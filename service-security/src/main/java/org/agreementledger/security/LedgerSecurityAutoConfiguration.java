@@ -7,6 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 
 /** The pieces of resource-server security both services share; each service writes its own URL rules. */
 @AutoConfiguration
@@ -38,10 +40,21 @@ public class LedgerSecurityAutoConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .oauth2ResourceServer(oauth -> oauth
+                        .bearerTokenResolver(headerOrQueryParameter())
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(converter))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+    }
+
+    /**
+     * The Authorization header, or for GET an {@code access_token} query parameter (RFC 6750 §2.3): a browser's
+     * EventSource cannot send headers. Use read-only tokens in URLs; they can end up in logs.
+     */
+    private static BearerTokenResolver headerOrQueryParameter() {
+        DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
+        resolver.setAllowUriQueryParameter(true);
+        return resolver;
     }
 
     /** Paths anyone may read: health and metrics for the operator's network, the API documentation. */

@@ -31,6 +31,9 @@ class SecurityConfig {
         return bearerTokens(http, converter, problems)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN_PATHS).permitAll()
+                        // the dashboard page holds no data; it reads everything with the viewer's token
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/dashboard.js", "/dashboard.css", "/favicon.ico")
+                        .permitAll()
                         .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/countries/**", "/live/**")
                         .hasAnyAuthority(Roles.WRITE, Roles.AUDIT, Roles.READ)
                         .requestMatchers("/admin/**", "/actuator/**").hasAuthority(Roles.ADMIN)

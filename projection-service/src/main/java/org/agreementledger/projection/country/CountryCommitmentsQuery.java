@@ -98,13 +98,24 @@ class CountryCommitmentsQuery {
                 rs -> {
                     String agreementId = rs.getString(1);
                     JsonNode terms = Json.tree(rs.getString(4));
+                    List<JsonNode> acceptCommitments = new ArrayList<>();
+                    for (JsonNode commitment : terms.path("commitments")) {
+                        if (country.equals(commitment.path("party").asText())
+                                && "accept-people".equals(commitment.path("type").asText())) {
+                            acceptCommitments.add(commitment);
+                        }
+                    }
+                    long[] received = personsPerCommitment(agreementId, country, acceptCommitments);
+                    for (int i = 0; i < acceptCommitments.size(); i++) {
+                        accepts.add(acceptance(agreementId, rs.getString(2), rs.getString(3), acceptCommitments.get(i),
+                                country, received[i]));
+                    }
                     for (JsonNode commitment : terms.path("commitments")) {
                         if (!country.equals(commitment.path("party").asText())) {
                             continue;
                         }
                         switch (commitment.path("type").asText()) {
-                            case "accept-people" -> accepts.add(acceptance(agreementId, rs.getString(2), rs.getString(3),
-                                    commitment, country));
+                            case "accept-people" -> { }
                             case "raise-volume" -> volumes.add(volume(agreementId, commitment, country));
                             default -> others.add(new CountryCommitments.Obligation(agreementId,
                                     commitment.path("type").asText(), commitment));
@@ -115,11 +126,44 @@ class CountryCommitmentsQuery {
                 balances("payer", "payee", country), balances("payee", "payer", country));
     }
 
+    /**
+     * People received under each accept commitment: every headcount counts for the first commitment that covers
+     * it, as the ledger assigns them when it checks capacity.
+     */
+    private long[] personsPerCommitment(String agreementId, String country, List<JsonNode> commitments) {
+        long[] received = new long[commitments.size()];
+        jdbc.query("SELECT from_country, headcounts FROM transfer_view WHERE agreement_id = ? AND to_country = ? "
+                        + "AND status <> 'CANCELLED'",
+                rs -> {
+                    String from = rs.getString(1);
+                    for (JsonNode headcount : Json.tree(rs.getString(2))) {
+                        for (int c = 0; c < commitments.size(); c++) {
+                            if (covers(commitments.get(c), headcount, from, country)) {
+                                received[c] += headcount.path("count").asLong();
+                                break;
+                            }
+                        }
+                    }
+                }, agreementId, country);
+        return received;
+    }
+
+    private static boolean covers(JsonNode commitment, JsonNode headcount, String from, String country) {
+        boolean fromAccepted = commitment.path("fromParties").isEmpty()
+                || commitment.path("fromParties").toString().contains("\"" + from + "\"");
+        boolean category = commitment.path("categories").toString().contains("\"" + headcount.path("category").asText() + "\"");
+        String nationality = headcount.path("nationality").asText();
+        JsonNode scope = commitment.path("nationalities");
+        boolean national = switch (scope.path("kind").asText()) {
+            case "ANY" -> true;
+            case "OWN" -> nationality.equals(country);
+            default -> scope.path("nationalities").toString().contains("\"" + nationality + "\"");
+        };
+        return fromAccepted && category && national;
+    }
+
     private CountryCommitments.Acceptance acceptance(String agreementId, String title, String status, JsonNode commitment,
-                                                     String country) {
-        Long received = jdbc.queryForObject("""
-                SELECT coalesce(sum(persons), 0) FROM transfer_view
-                WHERE agreement_id = ? AND to_country = ? AND status <> 'CANCELLED'""", Long.class, agreementId, country);
+                                                     String country, long received) {
         CountryCommitments.Capacity capacity = null;
         JsonNode limit = commitment.path("capacity");
         if (!limit.isMissingNode() && !limit.isNull()) {
@@ -131,7 +175,7 @@ class CountryCommitmentsQuery {
         commitment.path("fromParties").forEach(c -> from.add(c.asText()));
         return new CountryCommitments.Acceptance(agreementId, title, status, commitment.path("nationalities"),
                 categories, from, commitment.path("facility").isTextual() ? commitment.path("facility").asText() : null,
-                commitment.path("pendingOnwardReturn").asBoolean(false), capacity, received == null ? 0 : received);
+                commitment.path("pendingOnwardReturn").asBoolean(false), capacity, received);
     }
 
     /** Persons received per period; the capacity is shared by every accept commitment of the country in the agreement. */

@@ -88,6 +88,8 @@ public class LiveFeed {
         }
 
         synchronized void start(Object initial, List<FeedItem> backlog) {
+            // a first write commits the response, so that the subscriber knows at once it is connected
+            send(SseEmitter.event().comment("subscribed"));
             if (initial != null) {
                 send(SseEmitter.event().name("snapshot").data(initial, MediaType.APPLICATION_JSON));
             }
