@@ -1,5 +1,7 @@
 package org.agreementledger.projection.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,9 +44,12 @@ public class AgreementEventConsumer implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean reseek;
 
-    AgreementEventConsumer(ConsumerProperties properties, EventApplier applier) {
+    private final MeterRegistry meters;
+
+    AgreementEventConsumer(ConsumerProperties properties, EventApplier applier, MeterRegistry meters) {
         this.properties = properties;
         this.applier = applier;
+        this.meters = meters;
     }
 
     @Override
@@ -81,7 +86,10 @@ public class AgreementEventConsumer implements SmartLifecycle {
     private void run() {
         Duration backoff = Duration.ofMillis(500);
         while (running) {
-            try (KafkaConsumer<String, byte[]> kafka = newConsumer()) {
+            try (KafkaConsumer<String, byte[]> kafka = newConsumer();
+                 KafkaClientMetrics metrics = new KafkaClientMetrics(kafka)) {
+                // consumer lag per partition (kafka_consumer_fetch_manager_records_lag) and the rest of the client's metrics
+                metrics.bindTo(meters);
                 consumer.set(kafka);
                 kafka.subscribe(List.of(properties.topic()), new SeekToStoredPositions(kafka));
                 while (running) {

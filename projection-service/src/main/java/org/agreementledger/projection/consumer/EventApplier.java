@@ -46,6 +46,7 @@ public class EventApplier {
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
     private final LiveFeed liveFeed;
+    private final List<AppliedBatchListener> listeners;
     private final Counter applied;
     private final Counter duplicates;
     private final Counter gaps;
@@ -53,7 +54,8 @@ public class EventApplier {
     private final Timer commandToView;
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, LiveFeed liveFeed,
-                 MeterRegistry meters) {
+                 List<AppliedBatchListener> listeners, MeterRegistry meters) {
+        this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.projectors = projectors;
@@ -116,6 +118,7 @@ public class EventApplier {
             commandToView.record(Duration.between(item.occurredAt(), now));
         }
         liveFeed.published(applied);
+        listeners.forEach(listener -> listener.applied(applied));
     }
 
     private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record) {

@@ -1,0 +1,106 @@
+package org.agreementledger.projection.country;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.projection.consumer.AppliedBatchListener;
+import org.agreementledger.projection.consumer.ConsumerProperties;
+import org.agreementledger.projection.live.FeedItem;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the compacted topic {@code ledger.country-commitments} current: after every applied batch, the latest
+ * commitments view of each country it concerned, as JSON keyed by the country's code. Dashboards that read Kafka
+ * directly get every country's current view from the topic alone.
+ */
+@Component
+public class CountryCommitmentsTopic implements AppliedBatchListener, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(CountryCommitmentsTopic.class);
+
+    private final CountryCommitmentsQuery query;
+    private final String topic;
+    private final String bootstrapServers;
+    private volatile Producer<String, byte[]> producer;
+
+    CountryCommitmentsTopic(CountryCommitmentsQuery query, ConsumerProperties consumer,
+                            @Value("${projection.country-commitments-topic:ledger.country-commitments}") String topic) {
+        this.query = query;
+        this.topic = topic;
+        this.bootstrapServers = consumer.bootstrapServers();
+    }
+
+    /** Publishes the new view of every country the batch concerned; after a failure, the country's next event publishes it again. */
+    @Override
+    public void applied(List<FeedItem> items) {
+        TreeSet<String> countries = new TreeSet<>();
+        items.forEach(item -> countries.addAll(item.parties()));
+        if (countries.isEmpty()) {
+            return;
+        }
+        try {
+            Producer<String, byte[]> kafka = producer();
+            for (String country : countries) {
+                byte[] view = LedgerJson.mapper().writeValueAsBytes(query.build(country));
+                kafka.send(new ProducerRecord<>(topic, country, view));
+            }
+            kafka.flush();
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.warn("Could not publish the commitments of {} to {}: {}", countries, topic, e.toString());
+        }
+    }
+
+    private Producer<String, byte[]> producer() {
+        if (producer == null) {
+            ensureCompactedTopic();
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "projection-country-commitments"),
+                    new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    private void ensureCompactedTopic() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + topic, e);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + topic, e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}
