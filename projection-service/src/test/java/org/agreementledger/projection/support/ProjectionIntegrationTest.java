@@ -23,7 +23,7 @@ public abstract class ProjectionIntegrationTest {
 
     protected static final String TOPIC;
     protected static final LocalIdentityProvider TOKENS;
-    private static final String DATABASE_URL;
+    protected static final String DATABASE_URL;
 
     static {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
