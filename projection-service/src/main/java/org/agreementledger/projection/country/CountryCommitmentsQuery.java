@@ -14,6 +14,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -46,8 +49,14 @@ class CountryCommitmentsQuery {
     private final FeedBacklog backlog;
     private final Clock clock = Clock.systemUTC();
 
-    CountryCommitmentsQuery(JdbcTemplate jdbc, ReadAccess access, LiveFeed feed, FeedBacklog backlog) {
+    private final TransactionTemplate snapshot;
+
+    CountryCommitmentsQuery(JdbcTemplate jdbc, ReadAccess access, LiveFeed feed, FeedBacklog backlog,
+                            PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
         this.access = access;
         this.feed = feed;
         this.backlog = backlog;
@@ -83,7 +92,12 @@ class CountryCommitmentsQuery {
                 backlog::after, item -> build(country), current.getBody()));
     }
 
+    /** One consistent answer: every query of the view reads the same snapshot of the views. */
     CountryCommitments build(String country) {
+        return snapshot.execute(status -> read(country));
+    }
+
+    private CountryCommitments read(String country) {
         Map<String, Long> byStatus = new TreeMap<>();
         jdbc.query("SELECT status, count(*) FROM agreement_view WHERE parties @> ?::jsonb GROUP BY status",
                 rs -> {
