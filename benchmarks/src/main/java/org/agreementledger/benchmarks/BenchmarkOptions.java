@@ -10,6 +10,8 @@ record BenchmarkOptions(
         int latencySamples,
         List<Integer> historySizes,
         List<Integer> levels,
+        long replayEvents,
+        List<String> phases,
         boolean keepData) {
 
     static final String USAGE = """
@@ -19,6 +21,8 @@ record BenchmarkOptions(
               --latency-samples=N      offers timed until the projection serves them, idle and under load (default 300)
               --history-sizes=A,B,...  events in an agreement before its amendment commands are timed (default 10,1000,100000)
               --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)
+              --replay-events=N        fill the topic to N records and time a full rebuild of every view (default 0: skipped)
+              --phases=A,B,...         which phases to run: throughput, latency, history, replay (default: all)
               --keep-data              keep the temporary data directory (PostgreSQL, Kafka, service logs)
             """;
 
@@ -29,6 +33,8 @@ record BenchmarkOptions(
         List<Integer> historySizes = List.of(10, 1_000, 100_000);
         List<Integer> levels = List.of(1, 4, 16);
         boolean keepData = false;
+        long replayEvents = 0;
+        List<String> phases = List.of("throughput", "latency", "history", "replay");
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;
@@ -49,10 +55,17 @@ record BenchmarkOptions(
                 case "latency-samples" -> latencySamples = number(name, value, 1);
                 case "history-sizes" -> historySizes = numbers(name, value);
                 case "levels" -> levels = numbers(name, value);
+                case "replay-events" -> replayEvents = number(name, value, 1);
+                case "phases" -> phases = List.of(value.split(","));
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, latencySamples, historySizes, levels, keepData);
+        return new BenchmarkOptions(seconds, warmupSeconds, latencySamples, historySizes, levels, replayEvents, phases,
+                keepData);
+    }
+
+    boolean runs(String phase) {
+        return phases.contains(phase);
     }
 
     /** The level at which the stack's memory under load is sampled. */

@@ -1,0 +1,97 @@
+package org.agreementledger.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.infra.LocalIdentityProvider;
+import org.agreementledger.stack.StackConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The rebuild rate: fills the events topic to at least N records (offers of new agreements, written straight to
+ * the topic the way the ledger publishes them, because appending a million events through the ledger would take
+ * over an hour here), lets the live projection consume them, then times a full rebuild of every view.
+ */
+final class ReplayBenchmark {
+
+    record Result(long recordsOnTopic, long recordsReplayed, double seconds, double eventsPerSecond, boolean identical,
+                  double fillSeconds) {
+    }
+
+    private ReplayBenchmark() {
+    }
+
+    static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events) throws Exception {
+        long onTopic = drain.backlog().published();
+        long toWrite = Math.max(0, events - onTopic);
+        long fillStart = System.nanoTime();
+        LedgerBenchmark.progress("Replay: writing %,d offers straight to %s", toWrite, LedgerTopics.AGREEMENT_EVENTS);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), new StringSerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < toWrite; i++) {
+                String agreementId = UUID.randomUUID().toString();
+                RecordHeaders headers = new RecordHeaders();
+                add(headers, EventHeaders.SPEC_VERSION, EventHeaders.SPEC_VERSION_VALUE);
+                add(headers, EventHeaders.ID, UUID.randomUUID().toString());
+                add(headers, EventHeaders.SOURCE, EventHeaders.SOURCE_VALUE);
+                add(headers, EventHeaders.TYPE, "AgreementOffered");
+                add(headers, EventHeaders.SUBJECT, agreementId);
+                add(headers, EventHeaders.TIME, Instant.now().toString());
+                add(headers, EventHeaders.SEQUENCE, "0");
+                add(headers, EventHeaders.PRINCIPAL, "benchmark");
+                add(headers, EventHeaders.COUNTRY, "SV");
+                producer.send(new ProducerRecord<>(LedgerTopics.AGREEMENT_EVENTS, null, agreementId,
+                        SampleEvent.offeredEvent(agreementId), headers));
+                if (i > 0 && i % 100_000 == 0) {
+                    LedgerBenchmark.progress("  %,d written", i);
+                }
+            }
+            producer.flush();
+        }
+        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+        LedgerBenchmark.progress("Replay: waiting for the live projection to consume them");
+        drain.await();
+        long total = drain.backlog().published();
+
+        String token = identity.mint("bench-operator", null, List.of("ledger.admin"), Duration.ofHours(2));
+        LedgerBenchmark.progress("Replay: rebuilding every view from %,d records", total);
+        long start = System.nanoTime();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(config.projectionUrl() + "/admin/rebuild"))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofHours(2))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("rebuild answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode report = new ObjectMapper().readTree(response.body());
+        long replayed = report.path("recordsReplayed").asLong();
+        return new Result(total, replayed, seconds, replayed / seconds, report.path("identical").asBoolean(), fillSeconds);
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
