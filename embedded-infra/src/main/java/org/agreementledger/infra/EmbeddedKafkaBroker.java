@@ -68,6 +68,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // A topic appears only when someone creates it on purpose, with the retention it needs.
             props.put("auto.create.topics.enable", "false");
             props.put("num.partitions", "1");
+            // The log cleaner (compacted topics) reserves 128 MiB by default: too much for a small in-process broker.
+            props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+            props.put("log.cleaner.threads", "1");
 
             format(logDir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);

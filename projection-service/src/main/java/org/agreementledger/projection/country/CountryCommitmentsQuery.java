@@ -119,7 +119,8 @@ class CountryCommitmentsQuery {
                             acceptCommitments.add(commitment);
                         }
                     }
-                    long[] received = personsPerCommitment(agreementId, country, acceptCommitments);
+                    long[] received = acceptCommitments.isEmpty() ? new long[0]
+                            : personsPerCommitment(agreementId, country, acceptCommitments);
                     for (int i = 0; i < acceptCommitments.size(); i++) {
                         accepts.add(acceptance(agreementId, rs.getString(2), rs.getString(3), acceptCommitments.get(i),
                                 country, received[i]));

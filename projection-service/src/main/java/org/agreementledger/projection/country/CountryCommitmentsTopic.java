@@ -29,9 +29,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the compacted topic {@code ledger.country-commitments} current: after every applied batch, the latest
- * commitments view of each country it concerned, as JSON keyed by the country's code. Dashboards that read Kafka
- * directly get every country's current view from the topic alone.
+ * Keeps the compacted topic {@code ledger.country-commitments} current: the latest commitments view of each country
+ * an applied event concerned, as JSON keyed by the country's code. Dashboards that read Kafka directly get every
+ * country's current view from the topic alone. Views are published from a thread of their own, at most once a
+ * second per country, so that a busy country does not slow the projection down.
  */
 @Component
 public class CountryCommitmentsTopic implements AppliedBatchListener, DisposableBean {
@@ -42,22 +43,34 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
     private final String topic;
     private final String bootstrapServers;
     private volatile Producer<String, byte[]> producer;
+    private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService publisher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "country-commitments-publisher");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     CountryCommitmentsTopic(CountryCommitmentsQuery query, ConsumerProperties consumer,
                             @Value("${projection.country-commitments-topic:ledger.country-commitments}") String topic) {
         this.query = query;
         this.topic = topic;
         this.bootstrapServers = consumer.bootstrapServers();
+        publisher.scheduleWithFixedDelay(this::publishPending, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Publishes the new view of every country the batch concerned; after a failure, the country's next event publishes it again. */
     @Override
     public void applied(List<FeedItem> items) {
-        TreeSet<String> countries = new TreeSet<>();
-        items.forEach(item -> countries.addAll(item.parties()));
+        items.forEach(item -> pending.addAll(item.parties()));
+    }
+
+    /** Publishes the new view of every country with news; after a failure they are tried again on the next round. */
+    private void publishPending() {
+        TreeSet<String> countries = new TreeSet<>(pending);
         if (countries.isEmpty()) {
             return;
         }
+        pending.removeAll(countries);
         try {
             Producer<String, byte[]> kafka = producer();
             for (String country : countries) {
@@ -66,6 +79,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
             }
             kafka.flush();
         } catch (JsonProcessingException | RuntimeException e) {
+            pending.addAll(countries);
             log.warn("Could not publish the commitments of {} to {}: {}", countries, topic, e.toString());
         }
     }
@@ -99,6 +113,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
 
     @Override
     public void destroy() {
+        publisher.shutdownNow();
         if (producer != null) {
             producer.close();
         }
