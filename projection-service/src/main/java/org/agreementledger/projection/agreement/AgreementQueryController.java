@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.agreementledger.projection.access.ReadAccess;
+import org.agreementledger.projection.asof.AsOf;
+import org.agreementledger.projection.asof.AsOfViews;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 @RestController
 @RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -27,16 +30,25 @@ class AgreementQueryController {
 
     private final AgreementQueries queries;
     private final ReadAccess access;
+    private final AsOfViews asOfViews;
 
-    AgreementQueryController(AgreementQueries queries, ReadAccess access) {
+    AgreementQueryController(AgreementQueries queries, ReadAccess access, AsOfViews asOfViews) {
         this.queries = queries;
         this.access = access;
+        this.asOfViews = asOfViews;
     }
 
     @GetMapping("/{agreementId}")
     @Operation(summary = "One agreement: its terms, parties and status; the ETag is the last applied sequence number")
-    ResponseEntity<?> agreement(@PathVariable String agreementId) {
+    ResponseEntity<?> agreement(@PathVariable String agreementId,
+            @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
+            @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
         access.check(agreementId);
+        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
+        if (pointInLog.isPresent()) {
+            return asOfViews.query(pointInLog.get(), () -> queries.findAgreement(agreementId))
+                    .<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(agreementId));
+        }
         return queries.findAgreement(agreementId)
                 .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
                 .orElseGet(() -> notFound(agreementId));

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -46,7 +47,7 @@ public class EventApplier {
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
     private final LiveFeed liveFeed;
-    private final List<AppliedBatchListener> listeners;
+    private final ObjectProvider<AppliedBatchListener> listeners;
     private final Counter applied;
     private final Counter duplicates;
     private final Counter gaps;
@@ -54,7 +55,7 @@ public class EventApplier {
     private final Timer commandToView;
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, LiveFeed liveFeed,
-                 List<AppliedBatchListener> listeners, MeterRegistry meters) {
+                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
         this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
@@ -118,7 +119,7 @@ public class EventApplier {
             commandToView.record(Duration.between(item.occurredAt(), now));
         }
         liveFeed.published(applied);
-        listeners.forEach(listener -> listener.applied(applied));
+        listeners.orderedStream().forEach(listener -> listener.applied(applied));
     }
 
     private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record) {

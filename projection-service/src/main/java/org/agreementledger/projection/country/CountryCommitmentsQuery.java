@@ -5,7 +5,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.CurrencyCode;
+import io.swagger.v3.oas.annotations.Parameter;
 import org.agreementledger.projection.access.ReadAccess;
+import org.agreementledger.projection.asof.AsOf;
+import org.agreementledger.projection.asof.AsOfViews;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.projection.live.FeedBacklog;
 import org.agreementledger.projection.live.LiveFeed;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -51,8 +56,11 @@ class CountryCommitmentsQuery {
 
     private final TransactionTemplate snapshot;
 
+    private final AsOfViews asOfViews;
+
     CountryCommitmentsQuery(JdbcTemplate jdbc, ReadAccess access, LiveFeed feed, FeedBacklog backlog,
-                            PlatformTransactionManager transactions) {
+                            PlatformTransactionManager transactions, AsOfViews asOfViews) {
+        this.asOfViews = asOfViews;
         this.jdbc = jdbc;
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -64,7 +72,9 @@ class CountryCommitmentsQuery {
 
     @GetMapping("/countries/{country}/commitments")
     @Operation(summary = "A country's commitments: what it accepts and from whom, capacity used, volume targets, fees")
-    ResponseEntity<?> commitmentsOf(@PathVariable String country) {
+    ResponseEntity<?> commitmentsOf(@PathVariable String country,
+            @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
+            @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
         if (!CountryCode.isKnown(country)) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "'" + country + "' is not an ISO 3166-1 alpha-2 country code.");
@@ -76,6 +86,10 @@ class CountryCommitmentsQuery {
             throw new ReadAccess.NotAParty(own + " reads its own commitments only; auditors and dashboards read every country's.",
                     null);
         });
+        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
+        if (pointInLog.isPresent()) {
+            return ResponseEntity.ok(asOfViews.query(pointInLog.get(), () -> read(country)));
+        }
         return ResponseEntity.ok(build(country));
     }
 
@@ -83,7 +97,7 @@ class CountryCommitmentsQuery {
     @Operation(summary = "A country's commitments, live: the current view at once, then the new view after every event that concerns it")
     ResponseEntity<?> liveCommitmentsOf(@PathVariable String country,
                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        ResponseEntity<?> current = commitmentsOf(country);
+        ResponseEntity<?> current = commitmentsOf(country, null, null);
         if (!current.getStatusCode().is2xxSuccessful()) {
             return current;
         }

@@ -2,7 +2,11 @@ package org.agreementledger.projection.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.projection.consumer.Json;
+import io.swagger.v3.oas.annotations.Parameter;
 import org.agreementledger.projection.access.ReadAccess;
+import org.agreementledger.projection.asof.AsOf;
+import org.agreementledger.projection.asof.AsOfViews;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,6 +18,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 
 @RestController
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -29,15 +34,28 @@ class TransferQueries {
     private final JdbcTemplate jdbc;
     private final ReadAccess access;
 
-    TransferQueries(JdbcTemplate jdbc, ReadAccess access) {
+    private final AsOfViews asOfViews;
+
+    TransferQueries(JdbcTemplate jdbc, ReadAccess access, AsOfViews asOfViews) {
         this.jdbc = jdbc;
         this.access = access;
+        this.asOfViews = asOfViews;
     }
 
     @GetMapping("/agreements/{agreementId}/transfers")
     @Operation(summary = "The transfers under an agreement, in date order")
-    List<TransferView> transfersOf(@PathVariable String agreementId) {
+    List<TransferView> transfersOf(@PathVariable String agreementId,
+            @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
+            @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
         access.check(agreementId);
+        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
+        if (pointInLog.isPresent()) {
+            return asOfViews.query(pointInLog.get(), () -> transfers(agreementId));
+        }
+        return transfers(agreementId);
+    }
+
+    private List<TransferView> transfers(String agreementId) {
         return jdbc.query("SELECT * FROM transfer_view WHERE agreement_id = ? ORDER BY transfer_date, recorded_sequence",
                 (rs, row) -> new TransferView(rs.getString("transfer_id"), rs.getString("agreement_id"),
                         rs.getString("from_country"), rs.getString("to_country"),

@@ -100,6 +100,28 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void anAgreementCanBeReadAsOfAnInstantFromTheSameEvents() throws Exception {
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("as first offered", LocalDate.of(2025, 2, 5)), null), 0);
+        Thread.sleep(20);
+        String between = java.time.Instant.now().toString();
+        Thread.sleep(20);
+        records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("as amended", LocalDate.of(2025, 2, 6))), 1);
+        awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 1);
+
+        JsonNode then = json.readTree(get("/agreements/" + id + "?asOf=" + between).body());
+        JsonNode now = json.readTree(get("/agreements/" + id).body());
+
+        assertThat(then.get("title").asText()).isEqualTo("as first offered");
+        assertThat(then.get("version").asLong()).isZero();
+        assertThat(now.get("title").asText()).isEqualTo("as amended");
+        assertThat(get("/agreements/" + id + "?asOf=2025-02-03T00:00:00Z").statusCode()).isEqualTo(404);
+        HttpResponse<String> invalid = get("/agreements/" + id + "?asOf=yesterday");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(invalid.body()).get("field").asText()).isEqualTo("asOf");
+    }
+
+    @Test
     void anUnknownAgreementIsAProblemResponse() throws Exception {
         HttpResponse<String> response = get("/agreements/" + AgreementId.random());
 

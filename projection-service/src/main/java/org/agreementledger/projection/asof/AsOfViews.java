@@ -1,0 +1,89 @@
+package org.agreementledger.projection.asof;
+
+import org.agreementledger.projection.consumer.ConsumerProperties;
+import org.agreementledger.projection.consumer.EventApplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Answers a query as of a point in the log, from the same events and the same projectors as the live views: the
+ * topic is replayed up to that point into a scratch schema, the query runs against it, the schema is dropped.
+ * It reads the whole topic, so it is meant for audits and investigations, not for dashboards.
+ */
+@Component
+public class AsOfViews {
+
+    private static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
+            "sequence_gap", "transfer_view", "fee_balance");
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final EventApplier applier;
+    private final ConsumerProperties properties;
+
+    AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.applier = applier;
+        this.properties = properties;
+    }
+
+    public <T> T query(AsOf asOf, Supplier<T> query) {
+        String schema = "asof_" + UUID.randomUUID().toString().replace("-", "");
+        try {
+            transaction.executeWithoutResult(status -> {
+                jdbc.execute("CREATE SCHEMA " + schema);
+                for (String table : TABLES) {
+                    jdbc.execute("CREATE TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "." + table
+                            + " INCLUDING ALL)");
+                }
+            });
+            replay(asOf, schema);
+            return transaction.execute(status -> {
+                jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
+                return query.get();
+            });
+        } finally {
+            jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    private void replay(AsOf asOf, String schema) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.CLIENT_ID_CONFIG, "projection-as-of"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(properties.topic()).stream()
+                    .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition())) && asOf.includes(record)) {
+                        batch.add(record);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    applier.applyBatch(batch, schema);
+                }
+            }
+        }
+    }
+}
