@@ -103,18 +103,19 @@
     data.parties.forEach(code => { countries.set(code, true); refresh(code); });
   }
 
+  // Subscribe first, then read the current views: an event applied in between refreshes its countries again.
+  const source = new EventSource('/live/events?access_token=' + encodeURIComponent(token));
+  source.onopen = () => { connectionEl.textContent = 'live'; connectionEl.dataset.state = 'live'; };
+  source.onerror = () => { connectionEl.textContent = 'reconnecting…'; connectionEl.dataset.state = 'connecting'; };
+  ['AgreementOffered', 'OfferAmended', 'AgreementAccepted', 'AgreementEnteredIntoForce', 'AgreementRejected',
+    'OfferWithdrawn', 'AgreementSuspended', 'AgreementResumed', 'AgreementTerminated', 'AgreementExpired',
+    'TransferRecorded', 'TransferCompleted', 'TransferCancelled', 'TransferCorrected', 'FeeAssessed',
+    'FeePaymentRecorded'].forEach(type => source.addEventListener(type, addToFeed));
+  source.addEventListener('resync', () => location.reload());
+
   api('/agreements?size=500').then(list => {
     list.forEach(a => a.parties.forEach(code => countries.set(code, true)));
     return Promise.all([...countries.keys()].sort().map(refresh));
-  }).then(() => {
-    const source = new EventSource('/live/events?access_token=' + encodeURIComponent(token));
-    source.onopen = () => { connectionEl.textContent = 'live'; connectionEl.dataset.state = 'live'; };
-    source.onerror = () => { connectionEl.textContent = 'reconnecting…'; connectionEl.dataset.state = 'connecting'; };
-    ['AgreementOffered', 'OfferAmended', 'AgreementAccepted', 'AgreementEnteredIntoForce', 'AgreementRejected',
-      'OfferWithdrawn', 'AgreementSuspended', 'AgreementResumed', 'AgreementTerminated', 'AgreementExpired',
-      'TransferRecorded', 'TransferCompleted', 'TransferCancelled', 'TransferCorrected', 'FeeAssessed',
-      'FeePaymentRecorded'].forEach(type => source.addEventListener(type, addToFeed));
-    source.addEventListener('resync', () => location.reload());
   }).catch(err => {
     connectionEl.textContent = String(err.message || err);
     connectionEl.dataset.state = 'error';

@@ -147,6 +147,16 @@ class LocalStackEndToEndIT {
         assertThat(flights.get(0).get("toCountry").asText()).isEqualTo("CO");
         assertThat(flights.get(0).get("headcounts").toString()).contains("\"count\":32").contains("\"count\":11");
 
+        JsonNode colombians = json.readTree(get(config.projectionUrl() + "/transfers?nationality=CO&from=2025-02-01&to=2025-02-28").body());
+        assertThat(colombians.get("matching").asLong()).isEqualTo(1);
+        assertThat(colombians.get("totalPersons").asLong()).isEqualTo(43);
+        assertThat(colombians.get("totals").toString())
+                .contains("{\"nationality\":\"CO\",\"category\":\"IRREGULAR_MIGRANT\",\"sex\":\"FEMALE\",\"persons\":11}")
+                .contains("{\"nationality\":\"CO\",\"category\":\"IRREGULAR_MIGRANT\",\"sex\":\"MALE\",\"persons\":32}");
+        JsonNode toElSalvador = json.readTree(get(config.projectionUrl() + "/transfers?country=SV&category=GANG_MEMBER").body());
+        assertThat(toElSalvador.get("totalPersons").asLong()).isEqualTo(261);
+        assertThat(get(config.projectionUrl() + "/transfers?nationality=XX").statusCode()).isEqualTo(400);
+
         for (String country : new String[]{"MX", "CR", "DO"}) {
             JsonNode negotiation = await(config.projectionUrl() + "/agreements/" + outcome.agreements().get("US-" + country + " negotiation"),
                     node -> true);

@@ -97,11 +97,12 @@ class CountryCommitmentsQuery {
     @Operation(summary = "A country's commitments, live: the current view at once, then the new view after every event that concerns it")
     ResponseEntity<?> liveCommitmentsOf(@PathVariable String country,
                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        // the starting point first: an event applied while the snapshot is read is then sent as an update
+        long after = lastEventId != null && lastEventId.matches("\\d{1,18}") ? Long.parseLong(lastEventId) : backlog.latest();
         ResponseEntity<?> current = commitmentsOf(country, null, null);
         if (!current.getStatusCode().is2xxSuccessful()) {
             return current;
         }
-        long after = lastEventId != null && lastEventId.matches("\\d{1,18}") ? Long.parseLong(lastEventId) : backlog.latest();
         return ResponseEntity.ok(feed.subscribe(after, item -> item.parties().contains(country),
                 backlog::after, item -> build(country), current.getBody()));
     }
@@ -122,7 +123,9 @@ class CountryCommitmentsQuery {
         List<CountryCommitments.Obligation> others = new ArrayList<>();
         jdbc.query("""
                 SELECT agreement_id, title, status, terms FROM agreement_view
-                WHERE parties @> ?::jsonb AND status IN ('OFFERED', 'IN_FORCE', 'SUSPENDED') ORDER BY offered_on, agreement_id""",
+                WHERE parties @> ?::jsonb AND status IN ('OFFERED', 'IN_FORCE', 'SUSPENDED')
+                  AND terms -> 'commitments' @> ?::jsonb
+                ORDER BY offered_on, agreement_id""",
                 rs -> {
                     String agreementId = rs.getString(1);
                     JsonNode terms = Json.tree(rs.getString(4));
@@ -150,7 +153,7 @@ class CountryCommitmentsQuery {
                                     commitment.path("type").asText(), commitment));
                         }
                     }
-                }, party(country));
+                }, party(country), "[{\"party\": \"" + country + "\"}]");
         return new CountryCommitments(country, byStatus, accepts, volumes, others,
                 balances("payer", "payee", country), balances("payee", "payer", country));
     }

@@ -31,13 +31,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps the compacted topic {@code ledger.country-commitments} current: the latest commitments view of each country
  * an applied event concerned, as JSON keyed by the country's code. Dashboards that read Kafka directly get every
- * country's current view from the topic alone. Views are published from a thread of their own, at most once a
- * second per country, so that a busy country does not slow the projection down.
+ * country's current view from the topic alone. Views are published from a thread of their own, at most once every
+ * few seconds per country, so that a busy country does not slow the projection down.
  */
 @Component
 public class CountryCommitmentsTopic implements AppliedBatchListener, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CountryCommitmentsTopic.class);
+
+    /** A country with many agreements is an expensive view: publish each at most this often. */
+    private static final long PUBLISH_INTERVAL_SECONDS = 5;
 
     private final CountryCommitmentsQuery query;
     private final String topic;
@@ -56,7 +59,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
         this.query = query;
         this.topic = topic;
         this.bootstrapServers = consumer.bootstrapServers();
-        publisher.scheduleWithFixedDelay(this::publishPending, 1, 1, TimeUnit.SECONDS);
+        publisher.scheduleWithFixedDelay(this::publishPending, 1, PUBLISH_INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override

@@ -51,7 +51,8 @@ public class LiveController {
                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                          @RequestParam(name = "after", required = false) Long after) {
         access.check(agreementId);
-        return subscribe(start(lastEventId, after), item -> item.agreementId().equals(agreementId));
+        // checked per event too: an agreement that is not projected yet passes the check above
+        return subscribe(start(lastEventId, after), visible().and(item -> item.agreementId().equals(agreementId)));
     }
 
     @GetMapping("/transfers")

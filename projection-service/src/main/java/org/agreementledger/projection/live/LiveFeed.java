@@ -53,7 +53,7 @@ public class LiveFeed {
         emitter.onCompletion(() -> subscribers.remove(subscriber));
         emitter.onTimeout(() -> subscribers.remove(subscriber));
         emitter.onError(e -> subscribers.remove(subscriber));
-        dispatcher.execute(() -> subscriber.start(initial, backlog.apply(lastEventId)));
+        dispatcher.execute(() -> subscriber.start(initial, backlog));
         return emitter;
     }
 
@@ -87,13 +87,20 @@ public class LiveFeed {
             this.lastSent = lastEventId;
         }
 
-        synchronized void start(Object initial, List<FeedItem> backlog) {
+        synchronized void start(Object initial, Function<Long, List<FeedItem>> backlog) {
             // a first write commits the response, so that the subscriber knows at once it is connected
             send(SseEmitter.event().comment("subscribed"));
             if (initial != null) {
                 send(SseEmitter.event().name("snapshot").data(initial, MediaType.APPLICATION_JSON));
             }
-            backlog.forEach(this::deliver);
+            // the backlog comes a page at a time until it is exhausted
+            long from = lastSent;
+            List<FeedItem> page = backlog.apply(from);
+            while (!page.isEmpty()) {
+                page.forEach(this::deliver);
+                from = page.get(page.size() - 1).feedId();
+                page = backlog.apply(from);
+            }
             held.forEach(this::deliver);
             held.clear();
             started = true;
