@@ -34,7 +34,7 @@ class SecurityConfig {
                         // the dashboard page holds no data; it reads everything with the viewer's token
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/dashboard.js", "/dashboard.css", "/favicon.ico")
                         .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/countries/**", "/live/**")
+                        .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/transfers", "/countries/**", "/live/**")
                         .hasAnyAuthority(Roles.WRITE, Roles.AUDIT, Roles.READ)
                         .requestMatchers("/admin/**", "/actuator/**").hasAuthority(Roles.ADMIN)
                         .anyRequest().denyAll())
