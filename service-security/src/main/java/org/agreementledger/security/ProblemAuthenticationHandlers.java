@@ -17,8 +17,6 @@ import java.net.URI;
 /** 401 and 403 as RFC 9457 problems, like every other refusal of the ledger. */
 public class ProblemAuthenticationHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-    public static final String PROBLEM_BASE = "https://agreement-ledger.org/problems/";
-
     private final ObjectMapper json;
 
     public ProblemAuthenticationHandlers(ObjectMapper json) {
@@ -43,7 +41,7 @@ public class ProblemAuthenticationHandlers implements AuthenticationEntryPoint, 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug,
                        String title, String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(PROBLEM_BASE + slug));
+        problem.setType(Problems.type(slug));
         problem.setTitle(title);
         problem.setInstance(URI.create(request.getRequestURI()));
         response.setStatus(status.value());

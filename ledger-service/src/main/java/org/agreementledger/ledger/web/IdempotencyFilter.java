@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.web;
 
+import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;

@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.web;
 
+import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;

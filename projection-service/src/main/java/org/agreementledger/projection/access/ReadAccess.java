@@ -1,8 +1,8 @@
 package org.agreementledger.projection.access;
 
+import org.agreementledger.security.Problems;
 import org.agreementledger.security.Caller;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -71,13 +70,12 @@ public class ReadAccess {
 
         @ExceptionHandler(NotAParty.class)
         ResponseEntity<ProblemDetail> refuse(NotAParty refusal) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, refusal.getMessage());
-            problem.setType(URI.create("https://agreement-ledger.org/problems/not-a-party"));
-            problem.setTitle("Not a party");
+            ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.FORBIDDEN, "not-a-party",
+                    refusal.getMessage(), null);
             if (refusal.agreementId != null) {
-                problem.setProperty("agreementId", refusal.agreementId);
+                response.getBody().setProperty("agreementId", refusal.agreementId);
             }
-            return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return response;
         }
     }
 }

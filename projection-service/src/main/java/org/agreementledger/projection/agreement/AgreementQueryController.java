@@ -1,5 +1,6 @@
 package org.agreementledger.projection.agreement;
 
+import org.agreementledger.security.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,11 +74,9 @@ class AgreementQueryController {
     }
 
     private static ResponseEntity<ProblemDetail> notFound(String agreementId) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                "No agreement " + agreementId + " has reached the projection (yet).");
-        problem.setType(URI.create("https://agreement-ledger.org/problems/unknown-agreement"));
-        problem.setTitle("Unknown agreement");
-        problem.setProperty("agreementId", agreementId);
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.NOT_FOUND, "unknown-agreement",
+                "No agreement " + agreementId + " has reached the projection (yet).", null);
+        response.getBody().setProperty("agreementId", agreementId);
+        return response;
     }
 }

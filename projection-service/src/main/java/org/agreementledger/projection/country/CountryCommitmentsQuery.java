@@ -1,5 +1,6 @@
 package org.agreementledger.projection.country;
 
+import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -15,7 +16,6 @@ import org.agreementledger.projection.live.FeedBacklog;
 import org.agreementledger.projection.live.LiveFeed;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -29,7 +29,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -76,11 +75,8 @@ class CountryCommitmentsQuery {
             @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
             @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
         if (!CountryCode.isKnown(country)) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    "'" + country + "' is not an ISO 3166-1 alpha-2 country code.");
-            problem.setType(URI.create("https://agreement-ledger.org/problems/invalid-request"));
-            problem.setProperty("field", "country");
-            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request",
+                    "'" + country + "' is not an ISO 3166-1 alpha-2 country code.", "country");
         }
         access.restrictedTo().filter(own -> !own.equals(country)).ifPresent(own -> {
             throw new ReadAccess.NotAParty(own + " reads its own commitments only; auditors and dashboards read every country's.",

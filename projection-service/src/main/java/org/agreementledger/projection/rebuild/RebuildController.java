@@ -1,16 +1,15 @@
 package org.agreementledger.projection.rebuild;
 
+import org.agreementledger.security.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -29,9 +28,7 @@ class RebuildController {
                     + "rows that differ between the rebuilt and the replaced views (0 everywhere: identical).")
     ResponseEntity<?> rebuild() {
         if (rebuild.running()) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "A rebuild is already running.");
-            problem.setType(URI.create("https://agreement-ledger.org/problems/rebuild-running"));
-            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return Problems.response(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running.", null);
         }
         return ResponseEntity.ok(rebuild.rebuild());
     }

@@ -1,5 +1,6 @@
 package org.agreementledger.projection.transfer;
 
+import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -10,7 +11,6 @@ import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.projection.consumer.Json;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -70,10 +69,7 @@ class TransferSearch {
                 : category != null && Arrays.stream(PersonCategory.values()).noneMatch(c -> c.name().equals(category)) ? "category"
                 : page < 0 ? "page" : size < 1 || size > 500 ? "size" : null;
         if (invalid != null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, invalid + " is not valid here.");
-            problem.setType(URI.create("https://agreement-ledger.org/problems/invalid-request"));
-            problem.setProperty("field", invalid);
-            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request", invalid + " is not valid here.", invalid);
         }
         String tables = " FROM transfer_view t JOIN agreement_view a ON a.agreement_id = t.agreement_id";
         StringBuilder where = new StringBuilder(" WHERE true");
