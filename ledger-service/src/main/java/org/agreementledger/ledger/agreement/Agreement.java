@@ -132,18 +132,31 @@ class Agreement {
     }
 
     private CountryCode actingFor(Object command) {
-        if (command instanceof AmendOffer c) return c.amendingParty();
-        if (command instanceof AcceptAgreement c) return c.acceptingParty();
-        if (command instanceof RejectAgreement c) return c.rejectingParty();
-        if (command instanceof WithdrawOffer c) return c.withdrawingParty();
-        if (command instanceof SuspendAgreement c) return c.suspendingParty();
-        if (command instanceof ResumeAgreement c) return c.resumingParty();
-        if (command instanceof TerminateAgreement c) return c.terminatingParty();
-        if (command instanceof RecordTransfer c) return c.fromCountry();
-        if (command instanceof CompleteTransfer c) return senderOf(c.transferId());
-        if (command instanceof CancelTransfer c) return senderOf(c.transferId());
-        if (command instanceof CorrectTransfer c) return senderOf(c.transferId());
-        if (command instanceof RecordFeePayment c) return c.payer();
+        if (command instanceof AmendOffer c) {
+            return c.amendingParty();
+        } else if (command instanceof AcceptAgreement c) {
+            return c.acceptingParty();
+        } else if (command instanceof RejectAgreement c) {
+            return c.rejectingParty();
+        } else if (command instanceof WithdrawOffer c) {
+            return c.withdrawingParty();
+        } else if (command instanceof SuspendAgreement c) {
+            return c.suspendingParty();
+        } else if (command instanceof ResumeAgreement c) {
+            return c.resumingParty();
+        } else if (command instanceof TerminateAgreement c) {
+            return c.terminatingParty();
+        } else if (command instanceof RecordTransfer c) {
+            return c.fromCountry();
+        } else if (command instanceof CompleteTransfer c) {
+            return senderOf(c.transferId());
+        } else if (command instanceof CancelTransfer c) {
+            return senderOf(c.transferId());
+        } else if (command instanceof CorrectTransfer c) {
+            return senderOf(c.transferId());
+        } else if (command instanceof RecordFeePayment c) {
+            return c.payer();
+        }
         return null;
     }
 
