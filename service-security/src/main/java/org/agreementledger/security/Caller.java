@@ -6,7 +6,6 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,9 +42,5 @@ public record Caller(String principal, Optional<CountryCode> country, Set<String
         Object country = jwt.getTokenAttributes().get(COUNTRY_ATTRIBUTE);
         return Optional.of(new Caller(jwt.getName(),
                 Optional.ofNullable(country).map(Object::toString).map(CountryCode::of), roles));
-    }
-
-    public List<String> rolesAsList() {
-        return List.copyOf(roles);
     }
 }

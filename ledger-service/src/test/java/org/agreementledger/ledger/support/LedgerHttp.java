@@ -24,11 +24,6 @@ public final class LedgerHttp {
         this.token = token;
     }
 
-    /** The same ledger, called with another token. */
-    public LedgerHttp withToken(String otherToken) {
-        return new LedgerHttp(Integer.parseInt(baseUrl.substring(baseUrl.lastIndexOf(':') + 1)), otherToken);
-    }
-
     public HttpResponse<String> post(String path, String body) {
         return post(path, body, Map.of());
     }

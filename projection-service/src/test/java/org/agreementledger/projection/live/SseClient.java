@@ -63,10 +63,6 @@ final class SseClient implements AutoCloseable {
         return events.poll(time.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
-    int status() throws Exception {
-        return response.get(10, TimeUnit.SECONDS).statusCode();
-    }
-
     @Override
     public void close() {
         response.thenAccept(r -> r.body().close());
