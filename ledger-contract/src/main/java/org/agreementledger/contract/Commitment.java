@@ -34,7 +34,9 @@ public sealed interface Commitment {
             if (categories == null || categories.isEmpty()) {
                 throw new IllegalArgumentException("an accept-people commitment names at least one category");
             }
-            categories = java.util.Set.copyOf(categories);
+            // in declaration order, never hash order: the JSON of an event must be the same in every JVM, or its
+            // hash could not be recomputed from it
+            categories = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(categories));
             fromParties = fromParties == null ? java.util.List.of() : java.util.List.copyOf(fromParties);
         }
 

@@ -26,6 +26,10 @@ public final class EventHeaders {
     public static final String PRINCIPAL = "ce_principal";
     /** The country the caller acted for (absent for the ledger's own events). */
     public static final String COUNTRY = "ce_country";
+    /** SHA-256 (hex) of the previous event of the same agreement; absent on sequence 0. See docs/audit.md. */
+    public static final String PREVIOUS_HASH = "ce_previoushash";
+    /** SHA-256 (hex) of this event: its canonical envelope and payload, previous hash included. */
+    public static final String HASH = "ce_hash";
     public static final String CONTENT_TYPE = "content-type";
 
     public static final String SPEC_VERSION_VALUE = "1.0";

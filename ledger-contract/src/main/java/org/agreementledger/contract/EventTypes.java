@@ -27,6 +27,9 @@ public final class EventTypes {
 
     /** Current schema version of each event's JSON shape; raised when a shape changes. */
     public static int schemaVersionOf(Class<?> eventClass) {
+        if (eventClass == TransferRecorded.class || eventClass == TransferCorrected.class) {
+            return 2;
+        }
         return 1;
     }
 }

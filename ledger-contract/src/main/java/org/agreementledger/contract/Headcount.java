@@ -2,13 +2,18 @@ package org.agreementledger.contract;
 
 import java.util.Objects;
 
-/** How many people of one nationality, category and sex a transfer moves: aggregate counts, never names. */
-public record Headcount(CountryCode nationality, PersonCategory category, Sex sex, int count) {
+/**
+ * How many people of one nationality, category, sex and age group a transfer moves: aggregate counts, never names.
+ * The age group arrived with schema version 2 of {@link TransferRecorded} and {@link TransferCorrected}; older
+ * events are brought to it by {@link EventUpcasting}.
+ */
+public record Headcount(CountryCode nationality, PersonCategory category, Sex sex, AgeGroup ageGroup, int count) {
 
     public Headcount {
         Objects.requireNonNull(nationality, "nationality");
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(sex, "sex");
+        Objects.requireNonNull(ageGroup, "ageGroup");
         if (count <= 0) {
             throw new IllegalArgumentException("a headcount is positive, got " + count);
         }

@@ -1,6 +1,7 @@
 package org.agreementledger.contract;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,6 +33,14 @@ public final class LedgerJson {
             return MAPPER.writeValueAsBytes(event);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode readTree(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable JSON", e);
         }
     }
 

@@ -1,0 +1,46 @@
+package org.agreementledger.contract.integrity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.LedgerJson;
+
+/**
+ * The hash chain of an agreement's history. An event's hash is SHA-256 over the RFC 8785 canonical form of
+ * <pre>{agreementId, sequence, eventId, type, schemaVersion, time, principal?, country?, correlationId?,
+ *  causationId?, previousHash?, data}</pre>
+ * where {@code data} is the event's JSON exactly as recorded and {@code previousHash} is the hash of the event
+ * before it in the same agreement (absent for sequence 0). Changing, removing, inserting or reordering any
+ * event therefore changes every hash after it.
+ */
+public final class EventChain {
+
+    private EventChain() {
+    }
+
+    /** The hash of an event; the envelope's own {@code hash} is ignored. */
+    public static String hashOf(EventEnvelope envelope, JsonNode data) {
+        return Sha256.hex(CanonicalJson.bytes(hashedForm(envelope, data)));
+    }
+
+    public static String hashOf(EventEnvelope envelope, byte[] json) {
+        return hashOf(envelope, LedgerJson.readTree(json));
+    }
+
+    static ObjectNode hashedForm(EventEnvelope envelope, JsonNode data) {
+        ObjectNode form = LedgerJson.mapper().createObjectNode();
+        form.put("agreementId", envelope.agreementId().value());
+        form.put("sequence", envelope.sequence());
+        form.put("eventId", envelope.eventId());
+        form.put("type", envelope.type());
+        form.put("schemaVersion", envelope.schemaVersion());
+        form.put("time", envelope.time().toString());
+        envelope.principal().ifPresent(v -> form.put("principal", v));
+        envelope.country().ifPresent(v -> form.put("country", v));
+        envelope.correlationId().ifPresent(v -> form.put("correlationId", v));
+        envelope.causationId().ifPresent(v -> form.put("causationId", v));
+        envelope.previousHash().ifPresent(v -> form.put("previousHash", v));
+        form.set("data", data);
+        return form;
+    }
+}

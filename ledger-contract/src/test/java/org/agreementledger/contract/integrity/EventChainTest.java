@@ -1,0 +1,58 @@
+package org.agreementledger.contract.integrity;
+
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventChainTest {
+
+    private static final byte[] BODY = "{\"agreementId\":\"6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private static EventEnvelope envelope(long sequence, String previousHash) {
+        return new EventEnvelope("e-" + sequence, "AgreementAccepted", AgreementId.of("6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01"),
+                sequence, Instant.parse("2025-02-05T10:00:00.123Z"), 1, Optional.of("corr"), Optional.of("cause"),
+                Optional.of("integration-service-us"), Optional.of("US"), Optional.ofNullable(previousHash), Optional.empty());
+    }
+
+    @Test
+    void theHashCoversTheEnvelopeThePayloadAndThePreviousHash() {
+        String hash = EventChain.hashOf(envelope(1, "aa"), BODY);
+
+        assertThat(hash).matches("[0-9a-f]{64}");
+        assertThat(EventChain.hashOf(envelope(1, "aa"), BODY)).isEqualTo(hash);
+        assertThat(EventChain.hashOf(envelope(2, "aa"), BODY)).as("sequence").isNotEqualTo(hash);
+        assertThat(EventChain.hashOf(envelope(1, "ab"), BODY)).as("previous hash").isNotEqualTo(hash);
+        assertThat(EventChain.hashOf(envelope(1, "aa"), new String(BODY, StandardCharsets.UTF_8).replace("US", "SV")
+                .getBytes(StandardCharsets.UTF_8))).as("payload").isNotEqualTo(hash);
+    }
+
+    @Test
+    void theHashDoesNotDependOnHowTheJsonWasWritten() {
+        byte[] reordered = "{ \"acceptedOn\": \"2025-02-05\", \"acceptingParty\": \"US\", \"reason\": null, \"agreementId\": \"6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01\" }"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(EventChain.hashOf(envelope(1, "aa"), reordered)).isEqualTo(EventChain.hashOf(envelope(1, "aa"), BODY));
+    }
+
+    @Test
+    void theEnvelopeTravelsInCloudEventsHeadersAndBackUnchanged() {
+        EventEnvelope sealed = envelope(3, "aa").withHash("bb");
+
+        Map<String, String> headers = sealed.toHeaders();
+
+        assertThat(headers).containsEntry(EventHeaders.SPEC_VERSION, "1.0").containsEntry(EventHeaders.TYPE, "AgreementAccepted")
+                .containsEntry(EventHeaders.SUBJECT, "6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01")
+                .containsEntry(EventHeaders.PREVIOUS_HASH, "aa").containsEntry(EventHeaders.HASH, "bb")
+                .containsEntry(EventHeaders.TIME, "2025-02-05T10:00:00.123Z");
+        assertThat(EventEnvelope.fromHeaders(headers::get)).isEqualTo(sealed);
+    }
+}
