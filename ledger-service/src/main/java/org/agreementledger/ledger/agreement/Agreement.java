@@ -3,6 +3,7 @@ package org.agreementledger.ledger.agreement;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementExpired;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.AgreementOffered;
@@ -43,6 +44,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.AggregateMember;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
@@ -53,8 +55,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
  * An agreement between countries, with its transfers and fees: the consistency boundary of every rule,
@@ -81,6 +81,8 @@ class Agreement {
     private boolean everInForce;
     private TransferBook transfers;
     private Set<String> paymentIds;
+    @AggregateMember
+    private ChainHead chain = new ChainHead();
 
     protected Agreement() {
         // rebuilt by Axon from events or a snapshot
@@ -106,7 +108,7 @@ class Agreement {
         }
         List<CountryCode> allParties = new ArrayList<>(distinct);
         TermsRules.check(allParties, command.terms());
-        apply(new AgreementOffered(command.agreementId(), command.offeringParty(), allParties, command.offeredOn(),
+        record(new AgreementOffered(command.agreementId(), command.offeringParty(), allParties, command.offeredOn(),
                 normalised(command.terms()), command.sourceReference()));
     }
 
@@ -181,7 +183,7 @@ class Agreement {
         requireParty(command.amendingParty(), "party");
         requireStatus("amend", Status.OFFERED);
         TermsRules.check(parties, command.terms());
-        apply(new OfferAmended(agreementId, command.amendingParty(), command.amendedOn(), normalised(command.terms())));
+        record(new OfferAmended(agreementId, command.amendingParty(), command.amendedOn(), normalised(command.terms())));
     }
 
     @CommandHandler
@@ -193,13 +195,13 @@ class Agreement {
             throw LedgerRuleViolation.conflict("already-accepted", command.acceptingParty()
                     + " has already accepted, or proposed, the current terms of agreement " + agreementId + ".");
         }
-        apply(new AgreementAccepted(agreementId, command.acceptingParty(), command.acceptedOn()));
+        record(new AgreementAccepted(agreementId, command.acceptingParty(), command.acceptedOn()));
         if (awaitingAcceptance.isEmpty()) {
             LocalDate inForceOn = command.acceptedOn().isBefore(terms.validity().from())
                     ? terms.validity().from() : command.acceptedOn();
-            apply(new AgreementEnteredIntoForce(agreementId, inForceOn));
+            record(new AgreementEnteredIntoForce(agreementId, inForceOn));
             FeeRules.forEntryIntoForce(agreementId, terms.feeSchedules(), inForceOn)
-                    .forEach(AggregateLifecycle::apply);
+                    .forEach(this::record);
         }
     }
 
@@ -212,7 +214,7 @@ class Agreement {
             throw LedgerRuleViolation.rule("cannot-reject-own-terms", "party", command.rejectingParty()
                     + " proposed or accepted the current terms; it may amend the offer instead.");
         }
-        apply(new AgreementRejected(agreementId, command.rejectingParty(), command.rejectedOn(), command.reason()));
+        record(new AgreementRejected(agreementId, command.rejectingParty(), command.rejectedOn(), command.reason()));
     }
 
     @CommandHandler
@@ -224,7 +226,7 @@ class Agreement {
                     "Only " + offeringParty + ", which made the offer, may withdraw it.");
         }
         requireStatus("withdraw", Status.OFFERED);
-        apply(new OfferWithdrawn(agreementId, command.withdrawingParty(), command.withdrawnOn(), command.reason()));
+        record(new OfferWithdrawn(agreementId, command.withdrawingParty(), command.withdrawnOn(), command.reason()));
     }
 
     @CommandHandler
@@ -232,7 +234,7 @@ class Agreement {
         checkVersion(command);
         requireParty(command.suspendingParty(), "party");
         requireInForce("suspend", clock);
-        apply(new AgreementSuspended(agreementId, command.suspendingParty(), command.suspendedOn(), command.reason()));
+        record(new AgreementSuspended(agreementId, command.suspendingParty(), command.suspendedOn(), command.reason()));
     }
 
     @CommandHandler
@@ -241,7 +243,7 @@ class Agreement {
         requireParty(command.resumingParty(), "party");
         requireNotLapsed("resume", clock);
         requireStatus("resume", Status.SUSPENDED);
-        apply(new AgreementResumed(agreementId, command.resumingParty(), command.resumedOn()));
+        record(new AgreementResumed(agreementId, command.resumingParty(), command.resumedOn()));
     }
 
     @CommandHandler
@@ -249,7 +251,7 @@ class Agreement {
         checkVersion(command);
         requireParty(command.terminatingParty(), "party");
         requireStatus("terminate", Status.IN_FORCE, Status.SUSPENDED);
-        apply(new AgreementTerminated(agreementId, command.terminatingParty(), command.terminatedOn(), command.reason()));
+        record(new AgreementTerminated(agreementId, command.terminatingParty(), command.terminatedOn(), command.reason()));
     }
 
     @CommandHandler
@@ -257,7 +259,7 @@ class Agreement {
         LocalDate until = terms.validity().until();
         boolean due = until != null && command.today().isAfter(until);
         if (due && EnumSet.of(Status.IN_FORCE, Status.SUSPENDED).contains(status)) {
-            apply(new AgreementExpired(agreementId, until));
+            record(new AgreementExpired(agreementId, until));
         }
     }
 
@@ -277,7 +279,7 @@ class Agreement {
         }
         transfers.checkNewTransfer(command.transferId(), command.fromCountry(), command.toCountry(),
                 command.transferDate(), command.headcounts(), acceptCommitmentsOf(command.toCountry()));
-        apply(new TransferRecorded(agreementId, command.transferId(), command.fromCountry(), command.toCountry(),
+        record(new TransferRecorded(agreementId, command.transferId(), command.fromCountry(), command.toCountry(),
                 command.transferDate(), command.headcounts(), command.reference()));
     }
 
@@ -289,9 +291,9 @@ class Agreement {
             throw LedgerRuleViolation.conflict("illegal-transition", "Transfer " + command.transferId()
                     + " is " + transfer.status() + "; only a recorded transfer can be completed.");
         }
-        apply(new TransferCompleted(agreementId, command.transferId(), command.completedOn()));
+        record(new TransferCompleted(agreementId, command.transferId(), command.completedOn()));
         FeeRules.forCompletedTransfer(agreementId, terms.feeSchedules(), transfer, command.completedOn())
-                .forEach(AggregateLifecycle::apply);
+                .forEach(this::record);
     }
 
     @CommandHandler
@@ -302,7 +304,7 @@ class Agreement {
             throw LedgerRuleViolation.conflict("illegal-transition", "Transfer " + command.transferId()
                     + " is " + transfer.status() + "; only a recorded transfer can be cancelled.");
         }
-        apply(new TransferCancelled(agreementId, command.transferId(), command.cancelledOn(), command.reason()));
+        record(new TransferCancelled(agreementId, command.transferId(), command.cancelledOn(), command.reason()));
     }
 
     @CommandHandler
@@ -312,10 +314,10 @@ class Agreement {
         transfers.checkCorrection(transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
         TransferCorrected corrected = new TransferCorrected(agreementId, command.transferId(), transfer.countsSequence(),
                 command.correctedOn(), command.headcounts(), command.reason());
-        apply(corrected);
+        record(corrected);
         if (transfer.status() == TransferBook.Status.COMPLETED) {
             FeeRules.forCorrection(agreementId, terms.feeSchedules(), transfer, corrected.persons(), command.correctedOn())
-                    .forEach(AggregateLifecycle::apply);
+                    .forEach(this::record);
         }
     }
 
@@ -332,8 +334,13 @@ class Agreement {
             throw LedgerRuleViolation.conflict("duplicate-payment", "Payment " + command.paymentId() + " is recorded already.");
         }
         FeeRules.checkPayment(terms.feeSchedules(), command.payer(), command.payee(), command.amount());
-        apply(new FeePaymentRecorded(agreementId, command.paymentId(), command.payer(), command.payee(),
+        record(new FeePaymentRecorded(agreementId, command.paymentId(), command.payer(), command.payee(),
                 command.amount(), command.paidOn(), command.reference()));
+    }
+
+    /** Every event goes out sealed into the agreement's hash chain. */
+    private void record(AgreementEvent event) {
+        AggregateLifecycle.apply(event, chain.seal(event));
     }
 
     private void checkVersion(AgreementCommand command) {

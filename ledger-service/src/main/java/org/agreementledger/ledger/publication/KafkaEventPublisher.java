@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.agreementledger.contract.AgreementEvent;
-import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
@@ -31,6 +32,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -60,14 +63,16 @@ class KafkaEventPublisher implements DisposableBean {
     private static final String PENDING_SENDS = KafkaEventPublisher.class.getName() + ".pending";
 
     private final KafkaPublicationProperties properties;
+    private final JdbcTemplate jdbc;
     private final Counter published;
     private final Timer publishDelay;
     private final AtomicLong lastPublishedPosition = new AtomicLong(-1);
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
 
-    KafkaEventPublisher(KafkaPublicationProperties properties, MeterRegistry meters) {
+    KafkaEventPublisher(KafkaPublicationProperties properties, JdbcTemplate jdbc, MeterRegistry meters) {
         this.properties = properties;
+        this.jdbc = jdbc;
         this.published = Counter.builder("ledger.events.published")
                 .description("Events acknowledged by Kafka").register(meters);
         this.publishDelay = Timer.builder("ledger.events.publish.delay")
@@ -82,45 +87,51 @@ class KafkaEventPublisher implements DisposableBean {
     @EventHandler
     void publish(AgreementEvent event, DomainEventMessage<?> message) {
         ensureTopic();
+        EventEnvelope envelope = envelopeOf(event, message);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
-                message.getAggregateIdentifier(), LedgerJson.toBytes(event), headersOf(event, message));
+                message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headersOf(envelope));
         Future<RecordMetadata> sent = producer().send(record);
         pendingSendsOfThisBatch().add(new PendingSend(sent, message.getTimestamp(), positionOf(message)));
     }
 
-    private static RecordHeaders headersOf(AgreementEvent event, DomainEventMessage<?> message) {
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, EventHeaders.SPEC_VERSION, EventHeaders.SPEC_VERSION_VALUE);
-        header(headers, EventHeaders.ID, message.getIdentifier());
-        header(headers, EventHeaders.SOURCE, EventHeaders.SOURCE_VALUE);
-        header(headers, EventHeaders.TYPE, EventTypes.nameOf(event.getClass()));
-        header(headers, EventHeaders.SUBJECT, message.getAggregateIdentifier());
-        header(headers, EventHeaders.TIME, message.getTimestamp().toString());
-        header(headers, EventHeaders.SEQUENCE, Long.toString(message.getSequenceNumber()));
-        header(headers, EventHeaders.SCHEMA_VERSION, Integer.toString(EventTypes.schemaVersionOf(event.getClass())));
-        header(headers, EventHeaders.CONTENT_TYPE, EventHeaders.JSON);
+    /**
+     * The event's JSON in the schema version it was recorded in, which its hash covers: the current record serialised
+     * again when that is the current version, else the stored bytes (Axon has upcast the object this handler sees).
+     */
+    private byte[] bodyAsRecorded(AgreementEvent event, EventEnvelope envelope, DomainEventMessage<?> message) {
+        if (envelope.schemaVersion() == EventTypes.schemaVersionOf(event.getClass())) {
+            return LedgerJson.toBytes(event);
+        }
+        return jdbc.queryForObject("SELECT payload FROM domainevententry WHERE eventidentifier = ?", byte[].class,
+                message.getIdentifier());
+    }
+
+    /** The envelope as the aggregate sealed it; the publisher adds nothing that the chain does not cover. */
+    static EventEnvelope envelopeOf(AgreementEvent event, DomainEventMessage<?> message) {
         Map<String, ?> metaData = message.getMetaData();
-        Object correlation = metaData.get(RequestCorrelationDataProvider.CORRELATION_ID);
-        if (correlation != null) {
-            header(headers, EventHeaders.CORRELATION_ID, correlation.toString());
-        }
-        Object causation = metaData.get(RequestCorrelationDataProvider.CAUSATION_ID);
-        if (causation != null) {
-            header(headers, EventHeaders.CAUSATION_ID, causation.toString());
-        }
-        Object principal = metaData.get(RequestCorrelationDataProvider.PRINCIPAL);
-        if (principal != null) {
-            header(headers, EventHeaders.PRINCIPAL, principal.toString());
-        }
-        Object country = metaData.get(RequestCorrelationDataProvider.COUNTRY);
-        if (country != null) {
-            header(headers, EventHeaders.COUNTRY, country.toString());
-        }
+        return new EventEnvelope(
+                text(metaData, ChainMetaData.EVENT_ID).orElse(message.getIdentifier()),
+                EventTypes.nameOf(event.getClass()),
+                event.agreementId(),
+                message.getSequenceNumber(),
+                text(metaData, ChainMetaData.EVENT_TIME).map(Instant::parse).orElse(message.getTimestamp()),
+                text(metaData, ChainMetaData.SCHEMA_VERSION).map(Integer::parseInt).orElse(1),
+                text(metaData, RequestCorrelationDataProvider.CORRELATION_ID),
+                text(metaData, RequestCorrelationDataProvider.CAUSATION_ID),
+                text(metaData, RequestCorrelationDataProvider.PRINCIPAL),
+                text(metaData, RequestCorrelationDataProvider.COUNTRY),
+                text(metaData, ChainMetaData.PREVIOUS_HASH),
+                text(metaData, ChainMetaData.HASH));
+    }
+
+    private static RecordHeaders headersOf(EventEnvelope envelope) {
+        RecordHeaders headers = new RecordHeaders();
+        envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         return headers;
     }
 
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    private static Optional<String> text(Map<String, ?> metaData, String key) {
+        return Optional.ofNullable(metaData.get(key)).map(Object::toString);
     }
 
     private static long positionOf(DomainEventMessage<?> message) {

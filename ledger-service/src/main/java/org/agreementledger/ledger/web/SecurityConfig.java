@@ -35,6 +35,10 @@ class SecurityConfig {
         return bearerTokens(http, converter, problems)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN_PATHS).permitAll()
+                        .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/admin/checkpoints").hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
+                        .requestMatchers(HttpMethod.GET, "/checkpoints/latest")
+                        .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT, Roles.READ)
                         .requestMatchers(HttpMethod.POST, "/agreements", "/agreements/**").hasAuthority(Roles.WRITE)
                         .requestMatchers(HttpMethod.GET, "/agreements/**")
                         .hasAnyAuthority(Roles.WRITE, Roles.AUDIT, Roles.READ)

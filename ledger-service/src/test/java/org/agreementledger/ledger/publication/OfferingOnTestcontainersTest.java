@@ -42,6 +42,7 @@ class OfferingOnTestcontainersTest {
         registry.add("spring.datasource.username", postgres::getUsername);
         registry.add("spring.datasource.password", postgres::getPassword);
         registry.add("ledger.kafka.bootstrap-servers", kafka::getBootstrapServers);
+        registry.add("ledger.checkpoints.key-directory", () -> System.getProperty("java.io.tmpdir") + "/ledger-test-checkpoint-keys");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }

@@ -61,6 +61,7 @@ class PublishingSurvivesAKafkaOutageTest {
         registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.kafka.delivery-timeout", () -> "4s");
+        registry.add("ledger.checkpoints.key-directory", () -> System.getProperty("java.io.tmpdir") + "/ledger-test-checkpoint-keys");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }

@@ -23,13 +23,17 @@ public abstract class LedgerIntegrationTest {
 
     protected static final String TOPIC;
     protected static final LocalIdentityProvider TOKENS;
+    protected static final String CHECKPOINT_TOPIC;
     private static final String DATABASE_URL;
+    private static final java.nio.file.Path CHECKPOINT_KEYS;
 
     static {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         DATABASE_URL = infrastructure.freshDatabase("ledger");
         TOPIC = infrastructure.freshTopic("ledger-agreement-events", 6);
+        CHECKPOINT_TOPIC = infrastructure.freshTopic("ledger-checkpoints", 1);
         try {
+            CHECKPOINT_KEYS = Files.createTempDirectory("ledger-checkpoint-keys");
             TOKENS = LocalIdentityProvider.loadOrCreate(Files.createTempDirectory("ledger-test-keys"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -45,6 +49,8 @@ public abstract class LedgerIntegrationTest {
         registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
         registry.add("ledger.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("ledger.kafka.topic", () -> TOPIC);
+        registry.add("ledger.checkpoints.topic", () -> CHECKPOINT_TOPIC);
+        registry.add("ledger.checkpoints.key-directory", CHECKPOINT_KEYS::toString);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }

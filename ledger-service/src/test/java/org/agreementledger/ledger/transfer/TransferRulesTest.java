@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.transfer;
 
+import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
 import org.agreementledger.contract.AgreementExpired;
@@ -52,7 +53,7 @@ class TransferRulesTest {
     }
 
     private static Headcount count(CountryCode nationality, PersonCategory category, Sex sex, int n) {
-        return new Headcount(nationality, category, sex, n);
+        return new Headcount(nationality, category, sex, AgeGroup.ADULT, n);
     }
 
     private static RecordTransfer usToElSalvador(TransferId id, Headcount... headcounts) {

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every refusal of the treaty rules, as a caller sees it: a problem response with a stable type, the
  * agreement and the field, and nothing appended to the event store.
  */
-class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
+public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
-    static final String EL_SALVADOR_OFFER = """
+    public static final String EL_SALVADOR_OFFER = """
             {"offeringParty": "SV", "otherParties": ["US"], "offeredOn": "2025-02-03",
              "title": "El Salvador offers to take deportees of any nationality into CECOT, for a fee",
              "validity": {"from": "2025-02-03"},

@@ -1,0 +1,53 @@
+package org.agreementledger.ledger.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.contract.integrity.LedgerKeys;
+import org.agreementledger.security.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The ledger's side of an audit: its public checkpoint key, and checkpoints on demand. */
+@RestController
+@Tag(name = "audit", description = "Signed checkpoints and the key that verifies them (see docs/audit.md)")
+class CheckpointController {
+
+    private final CheckpointPublisher checkpoints;
+    private final LedgerSigningKey key;
+
+    CheckpointController(CheckpointPublisher checkpoints, LedgerSigningKey key) {
+        this.checkpoints = checkpoints;
+        this.key = key;
+    }
+
+    @GetMapping(value = "/.well-known/ledger-keys", produces = "application/jwk-set+json")
+    @Operation(summary = "The Ed25519 public key checkpoints are signed with, as a JWK set (RFC 8037)")
+    JsonNode keys() {
+        return LedgerKeys.jwkSet(key.publicKey());
+    }
+
+    @PostMapping("/admin/checkpoints")
+    @Operation(summary = "Sign and publish a checkpoint now (operators and auditors)")
+    ResponseEntity<Checkpoint> checkpointNow() {
+        return ResponseEntity.status(HttpStatus.CREATED).body(checkpoints.publishNow());
+    }
+
+    @GetMapping("/checkpoints/latest")
+    @Operation(summary = "The latest checkpoint this instance published, to save for a later audit")
+    ResponseEntity<Checkpoint> latest() {
+        return checkpoints.latest().map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
+    @ExceptionHandler(CheckpointPublisher.CheckpointNotPublished.class)
+    ResponseEntity<ProblemDetail> notPublished(CheckpointPublisher.CheckpointNotPublished e) {
+        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "checkpoint-not-published",
+                e.getMessage() + ". Nothing was published; try again when Kafka is reachable.", null);
+    }
+}

@@ -1,0 +1,19 @@
+package org.agreementledger.ledger.audit;
+
+import org.agreementledger.contract.LedgerTopics;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Signed checkpoints: how often they go out (only when some chain moved), where, and where the ledger keeps its
+ * Ed25519 key (made at first start when absent; back it up — an auditor pins its public half).
+ */
+@ConfigurationProperties("ledger.checkpoints")
+public record CheckpointProperties(
+        @DefaultValue("5m") Duration interval,
+        @DefaultValue(LedgerTopics.CHECKPOINTS) String topic,
+        @DefaultValue("data/keys") Path keyDirectory) {
+}

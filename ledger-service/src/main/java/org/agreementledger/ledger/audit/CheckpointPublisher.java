@@ -1,0 +1,213 @@
+package org.agreementledger.ledger.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.ledger.axon.ChainMetaData;
+import org.agreementledger.ledger.publication.KafkaPublicationProperties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Signs and publishes checkpoints: the head of every agreement's chain among the events already acknowledged on
+ * the events topic (so an auditor reading the topic can always reach every head a checkpoint names), with a
+ * Merkle root over them, to {@code ledger.checkpoints}.
+ */
+@Component
+class CheckpointPublisher implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckpointPublisher.class);
+    private static final String PUBLISHER = "kafka-publisher";
+
+    private final JdbcTemplate jdbc;
+    private final EventProcessingConfiguration processing;
+    private final LedgerSigningKey key;
+    private final CheckpointProperties properties;
+    private final KafkaPublicationProperties kafka;
+    private final Clock clock;
+    private final Counter published;
+    private volatile Producer<String, byte[]> producer;
+    private volatile boolean topicReady;
+    private volatile Checkpoint latest;
+
+    CheckpointPublisher(JdbcTemplate jdbc, EventProcessingConfiguration processing, LedgerSigningKey key,
+                        CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.processing = processing;
+        this.key = key;
+        this.properties = properties;
+        this.kafka = kafka;
+        this.clock = clock;
+        this.published = Counter.builder("ledger.checkpoints.published")
+                .description("Signed checkpoints published").register(meters);
+    }
+
+    @Scheduled(initialDelayString = "${ledger.checkpoints.interval:5m}", fixedDelayString = "${ledger.checkpoints.interval:5m}")
+    void periodically() {
+        try {
+            List<Checkpoint.Head> heads = publishedHeads();
+            Checkpoint previous = latest;
+            if (!heads.isEmpty() && (previous == null || !previous.heads().equals(heads))) {
+                publish(heads);
+            }
+        } catch (RuntimeException e) {
+            log.warn("No checkpoint this time: {}", e.getMessage());
+        }
+    }
+
+    /** Signs and publishes a checkpoint now, waiting for Kafka's acknowledgement. */
+    synchronized Checkpoint publishNow() {
+        return publish(publishedHeads());
+    }
+
+    Optional<Checkpoint> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    private synchronized Checkpoint publish(List<Checkpoint.Head> heads) {
+        Checkpoint checkpoint = Checkpoint.sign(UUID.randomUUID().toString(), clock.instant(),
+                EventHeaders.SOURCE_VALUE, heads, key.privateKey(), key.publicKey());
+        ensureTopic();
+        try {
+            producer().send(new ProducerRecord<>(properties.topic(), null, checkpoint.checkpointId(),
+                    checkpoint.toJson().getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointNotPublished("interrupted while publishing a checkpoint", e);
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new CheckpointNotPublished("Kafka did not acknowledge the checkpoint", e);
+        }
+        latest = checkpoint;
+        published.increment();
+        log.info("Published checkpoint {} over {} agreements, Merkle root {}", checkpoint.checkpointId(),
+                heads.size(), checkpoint.merkleRoot());
+        return checkpoint;
+    }
+
+    /** Every agreement's last event among those the publisher has had acknowledged by Kafka. */
+    private List<Checkpoint.Head> publishedHeads() {
+        Optional<GapAwareTrackingToken> token = publisherToken();
+        if (token.isEmpty()) {
+            return List.of();
+        }
+        long through = token.get().getIndex();
+        Long[] gaps = token.get().getGaps().toArray(Long[]::new);
+        List<Checkpoint.Head> heads = new ArrayList<>();
+        jdbc.query(con -> {
+            var statement = con.prepareStatement("""
+                    SELECT DISTINCT ON (aggregateidentifier) aggregateidentifier, sequencenumber, metadata
+                    FROM domainevententry
+                    WHERE globalindex <= ? AND NOT (globalindex = ANY (?))
+                    ORDER BY aggregateidentifier, sequencenumber DESC""");
+            statement.setLong(1, through);
+            statement.setArray(2, con.createArrayOf("bigint", gaps));
+            return statement;
+        }, row -> {
+            JsonNode metaData = LedgerJson.readTree(row.getBytes("metadata"));
+            JsonNode hash = metaData.get(ChainMetaData.HASH);
+            if (hash != null && hash.isTextual()) {
+                heads.add(new Checkpoint.Head(row.getString("aggregateidentifier"), row.getLong("sequencenumber"),
+                        hash.asText()));
+            }
+        });
+        heads.sort(java.util.Comparator.comparing(Checkpoint.Head::agreementId));
+        return heads;
+    }
+
+    private Optional<GapAwareTrackingToken> publisherToken() {
+        return processing.eventProcessor(PUBLISHER, TrackingEventProcessor.class)
+                .flatMap(processor -> processor.processingStatus().values().stream()
+                        .map(EventTrackerStatus::getTrackingToken)
+                        .filter(GapAwareTrackingToken.class::isInstance)
+                        .map(GapAwareTrackingToken.class::cast)
+                        .findFirst());
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> current = producer;
+        if (current == null) {
+            current = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-checkpoints"),
+                    new StringSerializer(), new ByteArraySerializer());
+            producer = current;
+        }
+        return current;
+    }
+
+    /** One partition, so checkpoints keep their order; never truncated. */
+    private void ensureTopic() {
+        if (topicReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            admin.createTopics(List.of(new NewTopic(properties.topic(), 1, kafka.replicationFactor())
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))))
+                    .all().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new CheckpointNotPublished("cannot create topic " + properties.topic(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointNotPublished("interrupted while creating topic " + properties.topic(), e);
+        } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new CheckpointNotPublished("Kafka is not reachable to create topic " + properties.topic(), e);
+        }
+        topicReady = true;
+    }
+
+    @Override
+    public void destroy() {
+        Producer<String, byte[]> current = producer;
+        if (current != null) {
+            current.close(Duration.ofSeconds(2));
+        }
+    }
+
+    static class CheckpointNotPublished extends RuntimeException {
+        CheckpointNotPublished(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

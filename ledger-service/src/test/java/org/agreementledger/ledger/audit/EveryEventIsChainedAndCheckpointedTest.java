@@ -1,0 +1,133 @@
+package org.agreementledger.ledger.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.contract.integrity.EventChain;
+import org.agreementledger.contract.integrity.LedgerKeys;
+import org.agreementledger.infra.SharedTestInfrastructure;
+import org.agreementledger.ledger.support.LedgerHttp;
+import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.agreementledger.ledger.support.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
+
+    private static final String OFFER = """
+            {"offeringParty": "SV", "otherParties": ["US"], "title": "CECOT for a fee", "offeredOn": "2025-02-03"}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void everyPublishedEventCarriesTheHashOfItsPredecessorAndItsOwnVerifiableHash() {
+        String agreementId = offerAndAccept();
+
+        List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
+
+        String previous = null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(record, name));
+            assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
+                    .isEqualTo(java.util.Optional.ofNullable(previous));
+            assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
+            previous = envelope.hash().orElseThrow();
+        }
+        assertThat(records).extracting(r -> TopicReader.header(r, EventHeaders.PRINCIPAL))
+                .containsExactly("integration-service-sv", "integration-service-us", "integration-service-us");
+    }
+
+    @Test
+    void theChainIsRecordedInTheEventStoreNotAddedByThePublisher() {
+        String agreementId = offerAndAccept();
+        List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
+
+        List<String> stored = jdbc.queryForList("""
+                SELECT convert_from(metadata, 'UTF8') FROM domainevententry
+                WHERE aggregateidentifier = ? ORDER BY sequencenumber""", String.class, agreementId);
+
+        assertThat(stored).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode metaData = LedgerJson.readTree(stored.get(i).getBytes());
+            assertThat(metaData.get("hash").asText()).isEqualTo(TopicReader.header(records.get(i), EventHeaders.HASH));
+            assertThat(metaData.get("eventId").asText()).isEqualTo(TopicReader.header(records.get(i), EventHeaders.ID));
+        }
+    }
+
+    @Test
+    void aCheckpointOnDemandNamesEveryPublishedHeadAndVerifiesWithTheKeyAtTheWellKnownUrl() {
+        String agreementId = offerAndAccept();
+        List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
+        Checkpoint.Head head = new Checkpoint.Head(agreementId, 2, TopicReader.header(records.get(2), EventHeaders.HASH));
+        LedgerHttp operator = new LedgerHttp(port, TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+
+        Checkpoint checkpoint = checkpointCovering(operator, head);
+
+        HttpResponse<String> keys = new LedgerHttp(port, null).get("/.well-known/ledger-keys");
+        assertThat(keys.statusCode()).isEqualTo(200);
+        assertThat(checkpoint.signatureValid(LedgerKeys.fromJwk(LedgerJson.readTree(keys.body().getBytes())))).isTrue();
+        assertThat(checkpoint.merkleRootMatches()).isTrue();
+        assertThat(checkpoint.heads()).contains(head);
+
+        List<ConsumerRecord<String, byte[]>> published = TopicReader.awaitRecords(
+                SharedTestInfrastructure.get().kafka().bootstrapServers(), CHECKPOINT_TOPIC,
+                r -> checkpoint.checkpointId().equals(r.key()), 1, Duration.ofSeconds(20));
+        assertThat(Checkpoint.fromJson(published.get(0).value())).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void dashboardsMayNotTriggerCheckpoints() {
+        LedgerHttp dashboard = new LedgerHttp(port, TOKENS.mint("dashboard", null, List.of("ledger.read"), Duration.ofHours(1)));
+
+        HttpResponse<String> refused = dashboard.post("/admin/checkpoints", "");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+    }
+
+    private String offerAndAccept() {
+        LedgerHttp sv = as(port, "SV");
+        String agreementId = sv.ok("/agreements", OFFER).get("agreementId").asText();
+        as(port, "US").ok("/agreements/" + agreementId + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        return agreementId;
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> awaitEvents(String agreementId, int count) {
+        return TopicReader.awaitRecords(SharedTestInfrastructure.get().kafka().bootstrapServers(), TOPIC,
+                r -> agreementId.equals(r.key()), count, Duration.ofSeconds(20));
+    }
+
+    /** A checkpoint covers what the publisher's token has passed, which moves just after Kafka's acknowledgement. */
+    private static Checkpoint checkpointCovering(LedgerHttp operator, Checkpoint.Head head) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            HttpResponse<String> created = operator.post("/admin/checkpoints", "");
+            assertThat(created.statusCode()).isEqualTo(201);
+            Checkpoint checkpoint = Checkpoint.fromJson(created.body().getBytes());
+            if (checkpoint.heads().contains(head) || System.currentTimeMillis() > deadline) {
+                return checkpoint;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return checkpoint;
+            }
+        }
+    }
+}
