@@ -173,7 +173,10 @@ public final class LocalStack implements AutoCloseable {
                 "--spring.datasource.username=ledger",
                 "--spring.datasource.password=ledger",
                 "--ledger.kafka.bootstrap-servers=" + config.kafkaBootstrap(),
-                "--ledger.kafka.partitions=" + config.partitions(), trustedKey, issuer));
+                "--ledger.kafka.partitions=" + config.partitions(),
+                "--ledger.checkpoints.key-directory=" + config.dataDir().toAbsolutePath().resolve("keys"),
+                // a local stack is for trying things: a checkpoint every minute rather than every five
+                "--ledger.checkpoints.interval=1m", trustedKey, issuer));
         started.add(ledger);
         projection = ServiceProcess.start("projection-service", config.projectionJar(), logs, config.projectionUrl(), List.of(
                 "--server.port=" + config.projectionPort(),

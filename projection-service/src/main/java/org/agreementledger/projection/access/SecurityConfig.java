@@ -36,6 +36,7 @@ class SecurityConfig {
                         .permitAll()
                         .requestMatchers(HttpMethod.GET, "/agreements", "/agreements/**", "/transfers", "/countries/**", "/live/**")
                         .hasAnyAuthority(Roles.WRITE, Roles.AUDIT, Roles.READ)
+                        .requestMatchers(HttpMethod.GET, "/audit/**").hasAnyAuthority(Roles.AUDIT, Roles.ADMIN)
                         .requestMatchers("/admin/**", "/actuator/**").hasAuthority(Roles.ADMIN)
                         .anyRequest().denyAll())
                 .build();

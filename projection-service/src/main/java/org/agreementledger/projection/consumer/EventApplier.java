@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
-import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.EventUpcasting;
 import org.agreementledger.projection.live.FeedItem;
 import org.agreementledger.projection.live.LiveFeed;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -127,7 +127,7 @@ public class EventApplier {
         AgreementEvent event;
         try {
             envelope = EventEnvelope.fromHeaders(name -> header(record, name));
-            event = LedgerJson.read(envelope.type(), record.value());
+            event = EventUpcasting.read(envelope.type(), envelope.schemaVersion(), record.value());
         } catch (RuntimeException e) {
             unreadable.increment();
             log.error("Skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),

@@ -2,6 +2,7 @@ package org.agreementledger.projection.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
 import org.agreementledger.contract.AgreementId;
@@ -75,7 +76,7 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
             assertThat(inForce.name()).isEqualTo("AgreementEnteredIntoForce");
             assertThat(Long.parseLong(inForce.id())).isGreaterThan(Long.parseLong(lastSeen));
             records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
-                    List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 12)), null), 3);
+                    List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, 12)), null), 3);
             SseClient.Event transfer = resumed.next(WAIT);
             assertThat(transfer.name()).isEqualTo("TransferRecorded");
             assertThat(json.readTree(transfer.data()).get("payload").get("headcounts").get(0).get("count").asInt()).isEqualTo(12);
@@ -90,9 +91,9 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
         records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
         records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
         records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
-                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60)), null), 3);
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, AgeGroup.ADULT, 60)), null), 3);
         records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 17),
-                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 25)), null), 4);
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, 25)), null), 4);
         awaitProjected(id);
 
         JsonNode commitments = awaitCommitments(node -> node.path("accepts").toString().contains(id.value())

@@ -2,6 +2,7 @@ package org.agreementledger.projection.rebuild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
 import org.agreementledger.contract.AgreementId;
@@ -90,10 +91,10 @@ class RebuildTest extends ProjectionIntegrationTest {
         TransferId flight = TransferId.random();
         FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
         AgreementTerms terms = new AgreementTerms("CECOT", List.of(), List.of(fee), new Validity(LocalDate.of(2025, 2, 3), null));
-        List<Headcount> recorded = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 238),
-                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, 23));
-        List<Headcount> recount = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 238),
-                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, 23));
+        List<Headcount> recorded = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 238),
+                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 23));
+        List<Headcount> recount = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 238),
+                new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 23));
         records.publish(new AgreementOffered(id, SV, List.of(SV, US), LocalDate.of(2025, 2, 3), terms, null), 0);
         records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 4)), 1);
         records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 4)), 2);

@@ -1,7 +1,8 @@
 package org.agreementledger.projection.support;
 
 import org.agreementledger.contract.AgreementEvent;
-import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.infra.SharedTestInfrastructure;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Publishes events to a topic the way the ledger does: keyed by agreement, CloudEvents headers, JSON body. */
@@ -41,26 +43,23 @@ public final class LedgerRecords implements AutoCloseable {
 
     /** Publishes with a given event id, so a test can redeliver exactly the same event. */
     public String publish(AgreementEvent event, long sequence, String eventId) {
+        return publish(EventTypes.nameOf(event.getClass()), event.agreementId(), sequence,
+                EventTypes.schemaVersionOf(event.getClass()), LedgerJson.toBytes(event), eventId);
+    }
+
+    /** Publishes an event's JSON as recorded in any schema version, e.g. by an older ledger. */
+    public String publish(String type, AgreementId agreementId, long sequence, int schemaVersion, byte[] json, String eventId) {
+        EventEnvelope envelope = new EventEnvelope(eventId, type, agreementId, sequence, Instant.now(), schemaVersion,
+                Optional.of("test-correlation"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
         RecordHeaders headers = new RecordHeaders();
-        add(headers, EventHeaders.SPEC_VERSION, "1.0");
-        add(headers, EventHeaders.ID, eventId);
-        add(headers, EventHeaders.SOURCE, EventHeaders.SOURCE_VALUE);
-        add(headers, EventHeaders.TYPE, EventTypes.nameOf(event.getClass()));
-        add(headers, EventHeaders.SUBJECT, event.agreementId().value());
-        add(headers, EventHeaders.TIME, Instant.now().toString());
-        add(headers, EventHeaders.SEQUENCE, Long.toString(sequence));
-        add(headers, EventHeaders.CORRELATION_ID, "test-correlation");
+        envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
-            producer.send(new ProducerRecord<>(topic, null, event.agreementId().value(),
-                    LedgerJson.toBytes(event), headers)).get();
+            producer.send(new ProducerRecord<>(topic, null, agreementId.value(), json, headers)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
         return eventId;
-    }
-
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,0 +1,328 @@
+package org.agreementledger.auditor;
+
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.contract.integrity.LedgerKeys;
+import org.agreementledger.contract.views.AuditViews;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The independent auditor: trusts nothing but the topic (and, if given, a key and checkpoints it saved itself).
+ * Exit codes: 0 everything holds, 1 a finding or a difference, 2 the audit could not be carried out.
+ */
+@Command(name = "auditor", mixinStandardHelpOptions = true, version = "agreement-ledger auditor 0.1",
+        description = "Verifies the Agreement Ledger's event log, replays its views, compares them with the projections.",
+        subcommands = {Auditor.Verify.class, Auditor.Replay.class, Auditor.Compare.class})
+public final class Auditor {
+
+    static final int HOLDS = 0;
+    static final int BROKEN = 1;
+    static final int CANNOT_AUDIT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command; returns its exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine commandLine = new CommandLine(new Auditor());
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+        commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+            err.println("auditor: " + e.getMessage());
+            return CANNOT_AUDIT;
+        });
+        commandLine.setExitCodeExceptionMapper(e -> CANNOT_AUDIT);
+        Streams.set(out, err);
+        return commandLine.execute(args);
+    }
+
+    /** Where the output goes, so tests can capture it without touching System.out. */
+    static final class Streams {
+        static PrintStream out = System.out;
+        static PrintStream err = System.err;
+
+        static void set(PrintStream o, PrintStream e) {
+            out = o;
+            err = e;
+        }
+    }
+
+    static final class LogOptions {
+        @Option(names = "--bootstrap-servers", defaultValue = "${env:LEDGER_KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+                description = "Kafka to read from (default: ${DEFAULT-VALUE})")
+        String bootstrapServers;
+
+        @Option(names = "--topic", defaultValue = LedgerTopics.AGREEMENT_EVENTS, description = "Events topic (default: ${DEFAULT-VALUE})")
+        String topic;
+
+        @Option(names = "--no-progress", description = "No progress bar on stderr")
+        boolean noProgress;
+
+        Progress.Factory progress() {
+            return total -> new Progress(Streams.err, total, !noProgress);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Reads the topic from the beginning and checks every hash chain, sequence and checkpoint.")
+    static final class Verify implements Callable<Integer> {
+
+        @Mixin
+        LogOptions log;
+
+        @Option(names = "--checkpoint-topic", defaultValue = LedgerTopics.CHECKPOINTS,
+                description = "Checkpoints topic (default: ${DEFAULT-VALUE}); '-' to skip it")
+        String checkpointTopic;
+
+        @Option(names = "--checkpoint", description = "A checkpoint saved earlier (JSON file); may be repeated")
+        List<Path> savedCheckpoints = new ArrayList<>();
+
+        @Option(names = "--trusted-key", description = "The ledger's public key to pin: a JWK or JWK set file, or its URL "
+                + "(e.g. http://ledger:8080/.well-known/ledger-keys)")
+        String trustedKey;
+
+        @Option(names = "--tolerate-redeliveries", description = "Count identical repeats of an event (a publisher retry "
+                + "after an outage) instead of failing on them")
+        boolean tolerateRedeliveries;
+
+        @Option(names = "--all", description = "List every agreement in the summary, not only broken ones, when there are many")
+        boolean all;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = Streams.out;
+            ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries);
+            TopicLog topicLog = new TopicLog(log.bootstrapServers);
+            Progress.Factory progress = log.progress();
+            long started = System.nanoTime();
+            TopicLog.Extent extent = topicLog.read(log.topic, PointInLog.END, progress, verifier::accept);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            verifier.finish();
+
+            Optional<PublicKey> key = Optional.ofNullable(trustedKey).map(Verify::loadKey);
+            CheckpointCheck check = new CheckpointCheck(key);
+            List<String> checkpointLines = new ArrayList<>();
+            if (!"-".equals(checkpointTopic)) {
+                List<LogRecord> records = new ArrayList<>();
+                try {
+                    topicLog.read(checkpointTopic, PointInLog.END, total -> new Progress(Streams.err, total, false), records::add);
+                } catch (TopicLog.AuditFailure e) {
+                    checkpointLines.add("no checkpoints topic " + checkpointTopic + " (nothing to check)");
+                }
+                for (LogRecord record : records) {
+                    checkOne(record.body(), "checkpoint topic " + record.where(), check, verifier, checkpointLines);
+                }
+            }
+            for (Path saved : savedCheckpoints) {
+                checkOne(Files.readAllBytes(saved), "saved checkpoint " + saved, check, verifier, checkpointLines);
+            }
+
+            Summary.print(out, verifier, extent, seconds, all);
+            out.println();
+            out.println("Checkpoints (" + (key.isPresent() ? "pinned key " + LedgerKeys.keyId(key.get())
+                    : "key NOT pinned: signatures checked against the key each checkpoint names; pin it with --trusted-key") + "):");
+            checkpointLines.forEach(line -> out.println("  " + line));
+            out.println();
+            List<Finding> findings = verifier.findings();
+            if (findings.isEmpty()) {
+                out.printf("VERIFIED: %,d events of %,d agreements; every chain, sequence and checkpoint holds.%n",
+                        extent.records(), verifier.chains().size());
+                return HOLDS;
+            }
+            out.println("FAILED: " + findings.size() + " finding(s)");
+            findings.forEach(f -> out.println("  " + f));
+            return BROKEN;
+        }
+
+        private static void checkOne(byte[] json, String where, CheckpointCheck check, ChainVerifier verifier, List<String> lines) {
+            Checkpoint checkpoint;
+            try {
+                checkpoint = Checkpoint.fromJson(json);
+            } catch (IllegalArgumentException e) {
+                verifier.report(Finding.Kind.MALFORMED, null, null, where, e.getMessage());
+                return;
+            }
+            boolean holds = check.check(checkpoint, where, verifier);
+            lines.add((holds ? "holds   " : "BROKEN  ") + checkpoint.checkpointId() + " of " + checkpoint.createdAt()
+                    + ", " + checkpoint.heads().size() + " agreements, Merkle root "
+                    + ChainVerifier.shortHash(String.valueOf(checkpoint.merkleRoot())) + " (" + where + ")");
+        }
+
+        static PublicKey loadKey(String location) {
+            try {
+                byte[] json;
+                if (location.startsWith("http://") || location.startsWith("https://")) {
+                    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
+                            HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(10)).GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalArgumentException("GET " + location + " answered " + response.statusCode());
+                    }
+                    json = response.body();
+                } else {
+                    json = Files.readAllBytes(Path.of(location));
+                }
+                return LedgerKeys.fromJwk(LedgerJson.readTree(json));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the trusted key from " + location + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Rebuilds every view as of an instant or a log position and writes them as canonical JSON files.")
+    static final class Replay implements Callable<Integer> {
+
+        @Mixin
+        LogOptions log;
+
+        @Option(names = "--as-of", description = "An instant (2025-03-01T00:00:00Z) or a position (0:120,3:98); default: the end")
+        String asOf;
+
+        @Option(names = "--out", defaultValue = "audit-views", description = "Directory for the view files (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            Replayed replayed = replay(log, PointInLog.parse(asOf));
+            Files.createDirectories(out);
+            for (Map.Entry<String, byte[]> view : replayed.views().canonicalViews().entrySet()) {
+                Files.write(out.resolve(view.getKey() + ".json"), view.getValue());
+            }
+            Files.writeString(out.resolve("position.json"), replayed.positionJson());
+            Streams.out.printf("Replayed %,d events as of %s into %s: agreements.json (%d), transfers.json (%d), fees.json (%d), "
+                            + "history.json (%d), position.json%n", replayed.applied(), replayed.describe(), out,
+                    replayed.views().agreements().size(), replayed.views().transfers().size(),
+                    replayed.views().fees().size(), replayed.views().history().size());
+            return HOLDS;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Replays every view and compares it, byte for byte, with the projection-service's as of the same position.")
+    static final class Compare implements Callable<Integer> {
+
+        @Mixin
+        LogOptions log;
+
+        @Option(names = "--projection-url", required = true, description = "e.g. http://localhost:8081")
+        URI projectionUrl;
+
+        @Option(names = "--token", defaultValue = "${env:AUDITOR_TOKEN}", description = "Bearer token with ledger.audit (default: $AUDITOR_TOKEN)")
+        String token;
+
+        @Option(names = "--as-of", description = "An instant or a position; default: the end of the log when the replay starts")
+        String asOf;
+
+        @Option(names = "--out", description = "Also write the auditor's view files here")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream stdout = Streams.out;
+            Replayed replayed = replay(log, PointInLog.parse(asOf));
+            StringBuilder query = new StringBuilder("/audit/views?position=")
+                    .append(URLEncoder.encode(PointInLog.format(replayed.extent().ends()), StandardCharsets.UTF_8));
+            replayed.point().instant().ifPresent(i -> query.append("&asOf=").append(i));
+            URI uri = projectionUrl.resolve(query.toString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+            if (token != null && !token.isBlank()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                Streams.err.println("auditor: GET " + uri + " answered " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8));
+                return CANNOT_AUDIT;
+            }
+            Map<String, byte[]> ours = replayed.views().canonicalViews();
+            Map<String, byte[]> theirs = AuditViews.fromJson(response.body()).canonicalViews();
+            if (out != null) {
+                Files.createDirectories(out);
+                for (Map.Entry<String, byte[]> view : ours.entrySet()) {
+                    Files.write(out.resolve(view.getKey() + ".json"), view.getValue());
+                }
+                Files.writeString(out.resolve("position.json"), replayed.positionJson());
+            }
+            stdout.printf("Compared as of %s (%,d events) with %s%n", replayed.describe(), replayed.applied(), projectionUrl);
+            stdout.printf("%-12s %8s %12s %s%n", "VIEW", "ROWS", "BYTES", "RESULT");
+            List<String> differences = new ArrayList<>();
+            for (Map.Entry<String, byte[]> view : ours.entrySet()) {
+                byte[] mine = view.getValue();
+                byte[] projection = theirs.get(view.getKey());
+                boolean identical = java.util.Arrays.equals(mine, projection);
+                stdout.printf("%-12s %8d %12d %s%n", view.getKey(), LedgerJson.readTree(mine).size(), mine.length,
+                        identical ? "identical" : "DIFFERENT");
+                if (!identical) {
+                    differences.addAll(ViewDiff.differences(view.getKey(), mine, projection));
+                }
+            }
+            if (differences.isEmpty()) {
+                stdout.println("IDENTICAL: the projection-service's views are byte for byte the auditor's replay.");
+                return HOLDS;
+            }
+            stdout.println("DIFFERENT: " + differences.size() + " difference(s)");
+            differences.stream().limit(200).forEach(d -> stdout.println("  " + d));
+            return BROKEN;
+        }
+    }
+
+    record Replayed(AuditViews views, TopicLog.Extent extent, PointInLog point, long applied) {
+        String describe() {
+            return "position " + PointInLog.format(extent.ends()) + point.instant().map(i -> " and instant " + i).orElse("");
+        }
+
+        String positionJson() {
+            var json = LedgerJson.mapper().createObjectNode();
+            json.put("position", PointInLog.format(extent.ends()));
+            point.instant().ifPresent(i -> json.put("asOf", i.toString()));
+            json.put("events", applied);
+            return new String(org.agreementledger.contract.integrity.CanonicalJson.bytes(json), StandardCharsets.UTF_8);
+        }
+    }
+
+    static Replayed replay(LogOptions log, PointInLog point) {
+        ViewReplay replay = new ViewReplay();
+        TopicLog.Extent extent = new TopicLog(log.bootstrapServers).read(log.topic, point, log.progress(), record -> {
+            String time = record.header(EventHeaders.TIME);
+            Instant at = null;
+            try {
+                at = time == null ? null : Instant.parse(time);
+            } catch (RuntimeException e) {
+                // an unreadable time excludes the record from an as-of-instant replay, as in the projection
+            }
+            if (point.includes(record, at) || point.instant().isEmpty()) {
+                replay.accept(record);
+            }
+        });
+        return new Replayed(replay.views(), extent, point, replay.applied());
+    }
+}

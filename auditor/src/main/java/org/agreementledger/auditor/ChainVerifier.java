@@ -1,0 +1,218 @@
+package org.agreementledger.auditor;
+
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.integrity.EventChain;
+import org.agreementledger.contract.integrity.Sha256;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Checks every agreement's hash chain as the log is read: each record's content against its own hash, its link to
+ * the event before it, and sequence continuity. Keeps 32 bytes per event, so checkpoints can be checked afterwards.
+ */
+final class ChainVerifier {
+
+    private final boolean tolerateRedeliveries;
+    private final Map<String, Chain> chains = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private long redeliveries;
+
+    ChainVerifier(boolean tolerateRedeliveries) {
+        this.tolerateRedeliveries = tolerateRedeliveries;
+    }
+
+    /** An agreement's history as verified so far. */
+    static final class Chain {
+        final String agreementId;
+        long events;
+        private byte[] hashes = new byte[32 * 8];
+        private long known;
+        private final TreeMap<Long, Pending> early = new TreeMap<>();
+        private final List<Finding.Kind> breaks = new ArrayList<>();
+
+        Chain(String agreementId) {
+            this.agreementId = agreementId;
+        }
+
+        /** The hash of the event at {@code sequence}, if the log holds it in order. */
+        Optional<String> hashAt(long sequence) {
+            if (sequence < 0 || sequence >= known) {
+                return Optional.empty();
+            }
+            byte[] hash = Arrays.copyOfRange(hashes, (int) (sequence * 32), (int) (sequence * 32 + 32));
+            return isZero(hash) ? Optional.empty() : Optional.of(Sha256.toHex(hash));
+        }
+
+        long lastSequence() {
+            return known - 1;
+        }
+
+        List<Finding.Kind> breaks() {
+            return breaks;
+        }
+
+        private void put(long sequence, String hash) {
+            int end = (int) (sequence * 32 + 32);
+            if (end > hashes.length) {
+                hashes = Arrays.copyOf(hashes, Math.max(end, hashes.length * 2));
+            }
+            System.arraycopy(Sha256.fromHex(hash), 0, hashes, (int) (sequence * 32), 32);
+            known = Math.max(known, sequence + 1);
+        }
+
+        private static boolean isZero(byte[] hash) {
+            for (byte b : hash) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Pending(EventEnvelope envelope, String where) {
+    }
+
+    void accept(LogRecord record) {
+        EventEnvelope envelope;
+        try {
+            envelope = EventEnvelope.fromHeaders(record::header);
+        } catch (RuntimeException e) {
+            report(Finding.Kind.MALFORMED, record.key(), null, record.where(), e.getMessage());
+            return;
+        }
+        String agreementId = envelope.agreementId().value();
+        Chain chain = chains.computeIfAbsent(agreementId, Chain::new);
+        if (!agreementId.equals(record.key())) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
+                    "record key " + record.key() + " is not its subject " + agreementId);
+        }
+        if (envelope.hash().isEmpty()) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
+                    "no " + EventHeaders.HASH + " header: the event is not sealed into a chain");
+            return;
+        }
+        String claimed = envelope.hash().get();
+        if (!claimed.matches("[0-9a-f]{64}")) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "hash is not SHA-256 hex: " + claimed);
+            return;
+        }
+        try {
+            String computed = EventChain.hashOf(envelope, record.body());
+            if (!computed.equals(claimed)) {
+                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(),
+                        "its content hashes to " + shortHash(computed) + ", not to the " + shortHash(claimed) + " it carries");
+            }
+        } catch (RuntimeException e) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "unreadable body: " + e.getMessage());
+            return;
+        }
+        chain.events++;
+        long sequence = envelope.sequence();
+        if (sequence == chain.known) {
+            link(chain, envelope, record.where());
+            drain(chain);
+        } else if (sequence > chain.known) {
+            Pending earlier = chain.early.putIfAbsent(sequence, new Pending(envelope, record.where()));
+            if (earlier != null) {
+                repeated(chain, envelope, earlier.envelope().hash().orElseThrow(), earlier.where(), record.where());
+            }
+        } else {
+            Optional<String> first = chain.hashAt(sequence);
+            repeated(chain, envelope, first.orElse(""), "an earlier offset", record.where());
+        }
+    }
+
+    private void repeated(Chain chain, EventEnvelope envelope, String firstHash, String firstWhere, String where) {
+        if (firstHash.equals(envelope.hash().orElseThrow())) {
+            if (tolerateRedeliveries) {
+                redeliveries++;
+                return;
+            }
+            report(chain, Finding.Kind.DUPLICATED, envelope.sequence(), where,
+                    "the same event (" + envelope.eventId() + ") appears again; first at " + firstWhere);
+        } else {
+            report(chain, Finding.Kind.CONFLICTING, envelope.sequence(), where,
+                    "a different event claims this sequence, already held by " + shortHash(firstHash) + " at " + firstWhere);
+        }
+    }
+
+    private void link(Chain chain, EventEnvelope envelope, String where) {
+        long sequence = envelope.sequence();
+        if (sequence == 0) {
+            if (envelope.previousHash().isPresent()) {
+                report(chain, Finding.Kind.BROKEN_LINK, 0L, where, "the first event of an agreement names a previous hash");
+            }
+        } else {
+            Optional<String> before = chain.hashAt(sequence - 1);
+            if (before.isPresent() && !before.equals(envelope.previousHash())) {
+                report(chain, Finding.Kind.BROKEN_LINK, sequence, where, "its previous hash "
+                        + envelope.previousHash().map(ChainVerifier::shortHash).orElse("(none)") + " is not the hash "
+                        + shortHash(before.get()) + " of #" + (sequence - 1) + ": #" + (sequence - 1)
+                        + " was altered or replaced, or this event was inserted");
+            }
+        }
+        chain.put(sequence, envelope.hash().orElseThrow());
+    }
+
+    private void drain(Chain chain) {
+        while (!chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
+            Pending next = chain.early.pollFirstEntry().getValue();
+            report(chain, Finding.Kind.REORDERED, next.envelope().sequence(), next.where(),
+                    "it appears before #" + (next.envelope().sequence() - 1) + " in its partition");
+            link(chain, next.envelope(), next.where());
+        }
+    }
+
+    /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
+    void finish() {
+        for (Chain chain : chains.values()) {
+            while (!chain.early.isEmpty()) {
+                long first = chain.early.firstKey();
+                report(chain, Finding.Kind.MISSING, chain.known, chain.early.firstEntry().getValue().where(),
+                        (first - chain.known == 1 ? "#" + chain.known + " is" : "#" + chain.known + "..#" + (first - 1) + " are")
+                                + " absent: " + (chain.known == 0 ? "the history starts at #" + first
+                                : "the history jumps from #" + (chain.known - 1) + " to #" + first));
+                Pending next = chain.early.pollFirstEntry().getValue();
+                chain.put(next.envelope().sequence(), next.envelope().hash().orElseThrow());
+                drain(chain);
+            }
+        }
+    }
+
+    Map<String, Chain> chains() {
+        return chains;
+    }
+
+    List<Finding> findings() {
+        return findings;
+    }
+
+    long redeliveries() {
+        return redeliveries;
+    }
+
+    void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
+        Chain chain = agreementId == null ? null : chains.get(agreementId);
+        if (chain != null) {
+            chain.breaks.add(kind);
+        }
+        findings.add(new Finding(kind, agreementId, sequence, where, detail));
+    }
+
+    private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
+        chain.breaks.add(kind);
+        findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
+    }
+
+    static String shortHash(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
+    }
+}

@@ -1,0 +1,35 @@
+package org.agreementledger.auditor;
+
+/** One thing that does not hold, named so that someone can go and look: kind, agreement, sequence, place. */
+record Finding(Kind kind, String agreementId, Long sequence, String where, String detail) {
+
+    enum Kind {
+        /** The record's content does not hash to the hash it carries. */
+        ALTERED,
+        /** The record's previous hash is not the hash of the event before it: that one was replaced, or this inserted. */
+        BROKEN_LINK,
+        /** A sequence number is absent from the agreement's history. */
+        MISSING,
+        /** The same event appears twice. */
+        DUPLICATED,
+        /** Two different events claim the same sequence number. */
+        CONFLICTING,
+        /** An event appears before its predecessor in the partition. */
+        REORDERED,
+        /** A record lacks the envelope or a readable body. */
+        MALFORMED,
+        CHECKPOINT_SIGNATURE_INVALID,
+        CHECKPOINT_UNTRUSTED_KEY,
+        CHECKPOINT_ROOT_MISMATCH,
+        /** The log's event at a checkpointed head has another hash: history before the checkpoint was rewritten. */
+        CHECKPOINT_MISMATCH,
+        /** The log lacks events a checkpoint names: history was removed or truncated. */
+        CHECKPOINT_BEYOND_LOG
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + (agreementId == null ? "-" : agreementId) + (sequence == null ? "" : " #" + sequence)
+                + (where == null ? "" : " at " + where) + ": " + detail;
+    }
+}

@@ -1,0 +1,103 @@
+package org.agreementledger.auditor;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Reads a topic from its beginning to the end it had when the read began, partition by partition in offset order,
+ * with nothing but read access: no consumer group, no committed offsets.
+ */
+final class TopicLog {
+
+    private final String bootstrapServers;
+
+    TopicLog(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** What a read covered: per partition, the offset just after the last record read. */
+    record Extent(Map<Integer, Long> ends, long records) {
+    }
+
+    Extent read(String topic, PointInLog upTo, Progress.Factory progress, Consumer<LogRecord> each) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 50 * 1024 * 1024,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024,
+                ConsumerConfig.CLIENT_ID_CONFIG, "agreement-ledger-auditor"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new AuditFailure("topic " + topic + " does not exist on " + bootstrapServers);
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            for (TopicPartition partition : partitions) {
+                Long stop = upTo.positions().get(partition.partition());
+                if (stop != null) {
+                    ends.put(partition, Math.min(stop, ends.get(partition)));
+                }
+            }
+            long total = partitions.stream().mapToLong(p -> Math.max(0, ends.get(p) - begins.get(p))).sum();
+            Progress bar = progress.create(total);
+            long read = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                int batch = 0;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() >= ends.get(partition)) {
+                        continue;
+                    }
+                    each.accept(new LogRecord(record.partition(), record.offset(), record.key(), headers(record), record.value()));
+                    batch++;
+                }
+                read += batch;
+                bar.advance(batch);
+                for (TopicPartition partition : partitions) {
+                    if (consumer.position(partition) >= ends.get(partition)) {
+                        consumer.pause(List.of(partition));
+                    }
+                }
+            }
+            bar.finish();
+            Map<Integer, Long> extent = new TreeMap<>();
+            ends.forEach((partition, end) -> extent.put(partition.partition(), end));
+            return new Extent(extent, read);
+        }
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            // the last value wins, as with lastHeader(); a record carrying a header twice is judged by what readers see
+            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    static final class AuditFailure extends RuntimeException {
+        AuditFailure(String message) {
+            super(message);
+        }
+    }
+}

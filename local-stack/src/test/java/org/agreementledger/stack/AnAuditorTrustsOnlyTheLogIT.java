@@ -1,0 +1,336 @@
+package org.agreementledger.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.agreementledger.auditor.Auditor;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.infra.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auditor against a real stack that recorded the real agreements of February 2025: an untouched log verifies,
+ * its replay is byte for byte the projection-service's views, and every kind of tampering a raw producer can do to
+ * a copy of the topic is caught and named.
+ */
+class AnAuditorTrustsOnlyTheLogIT {
+
+    private static StackConfig config;
+    private static LocalStack stack;
+    private static Map<String, String> tokens;
+    private static String cecot;
+    private static int agreementsRecorded;
+    private static Path savedCheckpoint;
+    private static TopicCopies topics;
+
+    @BeforeAll
+    static void recordTheRealAgreementsAndSaveACheckpoint() throws Exception {
+        Path data = Files.createTempDirectory("ledger-audit");
+        config = StackConfig.parse(new String[]{
+                "--data-dir=" + data,
+                "--kafka-port=" + FreePorts.next(), "--kafka-controller-port=" + FreePorts.next(),
+                "--postgres-port=" + FreePorts.next(),
+                "--ledger-port=" + FreePorts.next(), "--projection-port=" + FreePorts.next()});
+        stack = LocalStack.start(config);
+        tokens = LocalTokens.presets(stack.identity());
+        Scenario.Outcome outcome = new Scenario(config.ledgerUrl(), LocalTokens.countryTokens(stack.identity()),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+        cecot = outcome.agreements().get("SV-US CECOT");
+        agreementsRecorded = outcome.agreements().size();
+        topics = new TopicCopies(config.kafkaBootstrap());
+        savedCheckpoint = data.resolve("checkpoint-saved-by-the-auditor.json");
+        Files.writeString(savedCheckpoint, checkpointOfTheWholeLog().toJson());
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void anUntouchedLogVerifiesAgainstThePinnedKeyAndASavedCheckpoint() {
+        Run run = verify(LedgerTopics.AGREEMENT_EVENTS);
+
+        assertThat(run.exitCode).as(run.out).isZero();
+        assertThat(run.out).contains("VERIFIED").contains(cecot).contains("holds").contains("pinned key");
+    }
+
+    @Test
+    void replayAndCompareGiveTheProjectionServicesViewsByteForByte(@TempDir Path out) throws Exception {
+        Run run = auditor("compare", "--bootstrap-servers", config.kafkaBootstrap(), "--no-progress",
+                "--projection-url", config.projectionUrl(), "--token", tokens.get("AUDITOR"),
+                "--out", out.toString());
+
+        assertThat(run.exitCode).as(run.out).isZero();
+        assertThat(run.out).contains("IDENTICAL").doesNotContain("DIFFERENT");
+        JsonNode agreements = LedgerJson.readTree(Files.readAllBytes(out.resolve("agreements.json")));
+        assertThat(agreements.size()).isEqualTo(agreementsRecorded);
+        JsonNode transfers = LedgerJson.readTree(Files.readAllBytes(out.resolve("transfers.json")));
+        assertThat(transfers.findValuesAsText("persons")).contains("43");
+        assertThat(new String(Files.readAllBytes(out.resolve("agreements.json")), StandardCharsets.UTF_8))
+                .as("canonical JSON: sorted members, no whitespace").startsWith("[{\"acceptedBy\":");
+    }
+
+    @Test
+    void replayAsOfAnInstantMatchesTheProjectionAsOfTheSameInstant(@TempDir Path out) throws Exception {
+        TopicCopies.Rec third = TopicCopies.of(topics.read(LedgerTopics.AGREEMENT_EVENTS), cecot).get(2);
+        String instant = third.headers.get(EventHeaders.TIME);
+
+        Run run = auditor("compare", "--bootstrap-servers", config.kafkaBootstrap(), "--no-progress",
+                "--projection-url", config.projectionUrl(), "--token", tokens.get("AUDITOR"),
+                "--as-of", instant, "--out", out.toString());
+
+        assertThat(run.exitCode).as(run.out).isZero();
+        JsonNode history = LedgerJson.readTree(Files.readAllBytes(out.resolve("history.json")));
+        List<Long> cecotSequences = new ArrayList<>();
+        history.forEach(h -> {
+            if (cecot.equals(h.get("agreementId").asText())) {
+                cecotSequences.add(h.get("sequence").asLong());
+            }
+        });
+        assertThat(cecotSequences).contains(0L, 1L, 2L).allMatch(s -> s <= 2 || sameMillisecondAsThird(s));
+    }
+
+    @Test
+    void aRecordAlteredOnTheTopicIsNamed() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            TopicCopies.Rec transfer = firstTransferOfCecot(records);
+            transfer.body = withOneMorePerson(transfer.body);
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("ALTERED " + cecot + " #" + transferSequence());
+    }
+
+    @Test
+    void aRecordAlteredAndResealedBreaksTheLinkFromTheNextEvent() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            TopicCopies.Rec transfer = firstTransferOfCecot(records);
+            transfer.body = withOneMorePerson(transfer.body);
+            transfer.rehash();
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("BROKEN_LINK " + cecot + " #" + (transferSequence() + 1))
+                .doesNotContain("ALTERED " + cecot);
+    }
+
+    @Test
+    void aRemovedRecordIsNamed() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS,
+                records -> TopicCopies.partitionOf(records, cecot).remove(record(records, 2)));
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("MISSING " + cecot + " #2");
+    }
+
+    @Test
+    void aDuplicatedRecordIsNamed() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
+            TopicCopies.Rec second = record(records, 2);
+            partition.add(partition.indexOf(second) + 1, second.copy());
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("DUPLICATED " + cecot + " #2");
+    }
+
+    @Test
+    void reorderedRecordsAreNamed() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
+            TopicCopies.Rec second = record(records, 2);
+            TopicCopies.Rec third = record(records, 3);
+            int i = partition.indexOf(second);
+            int j = partition.indexOf(third);
+            partition.set(i, third);
+            partition.set(j, second);
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("REORDERED " + cecot + " #3");
+    }
+
+    @Test
+    void anInsertedRecordClaimingAnExistingSequenceIsNamed() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
+            TopicCopies.Rec original = firstTransferOfCecot(records);
+            TopicCopies.Rec forged = original.copy();
+            forged.body = withOneMorePerson(forged.body);
+            forged.rehash();
+            partition.add(partition.indexOf(original) + 1, forged);
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("CONFLICTING " + cecot + " #" + transferSequence());
+    }
+
+    @Test
+    void aPerfectlyResealedInsertionPassesTheChainsButNotTheSavedCheckpoint() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
+            TopicCopies.Rec original = firstTransferOfCecot(records);
+            TopicCopies.Rec forged = original.copy();
+            forged.body = withOneMorePerson(forged.body);
+            forged.headers.put(EventHeaders.ID, java.util.UUID.randomUUID().toString());
+            partition.add(partition.indexOf(original) + 1, forged);
+            // renumber and re-seal everything after it, as a careful forger would
+            String previous = null;
+            long sequence = 0;
+            for (TopicCopies.Rec rec : TopicCopies.of(records, cecot)) {
+                rec.headers.put(EventHeaders.SEQUENCE, Long.toString(sequence++));
+                if (previous == null) {
+                    rec.headers.remove(EventHeaders.PREVIOUS_HASH);
+                } else {
+                    rec.headers.put(EventHeaders.PREVIOUS_HASH, previous);
+                }
+                rec.rehash();
+                previous = rec.headers.get(EventHeaders.HASH);
+            }
+        });
+
+        Run withoutCheckpoint = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--topic", copy,
+                "--checkpoint-topic", "-", "--no-progress");
+        Run withCheckpoint = verify(copy);
+
+        assertThat(withoutCheckpoint.exitCode).as("a forger who re-seals every later event fools the chains alone")
+                .isZero();
+        assertThat(withCheckpoint.exitCode).isEqualTo(1);
+        assertThat(withCheckpoint.out).contains("CHECKPOINT_MISMATCH " + cecot);
+    }
+
+    @Test
+    void aTruncatedHistoryIsCaughtByTheSavedCheckpoint() {
+        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> history = TopicCopies.of(records, cecot);
+            TopicCopies.partitionOf(records, cecot).remove(history.get(history.size() - 1));
+        });
+
+        Run run = verify(copy);
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("CHECKPOINT_BEYOND_LOG " + cecot);
+    }
+
+    @Test
+    void aCheckpointWithABadSignatureIsRefused(@TempDir Path dir) throws Exception {
+        ObjectNode edited = (ObjectNode) LedgerJson.readTree(Files.readAllBytes(savedCheckpoint));
+        ObjectNode firstHead = (ObjectNode) edited.get("heads").get(0);
+        firstHead.put("sequence", firstHead.get("sequence").asLong() + 1);
+        Path forged = dir.resolve("forged-checkpoint.json");
+        Files.write(forged, LedgerJson.mapper().writeValueAsBytes(edited));
+
+        Run run = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--checkpoint-topic", "-",
+                "--trusted-key", config.ledgerUrl() + "/.well-known/ledger-keys", "--checkpoint", forged.toString(),
+                "--no-progress");
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out).contains("CHECKPOINT_SIGNATURE_INVALID").contains("not trusted");
+    }
+
+    private static Run verify(String topic) {
+        return auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--topic", topic,
+                "--trusted-key", config.ledgerUrl() + "/.well-known/ledger-keys", "--checkpoint", savedCheckpoint.toString(),
+                "--no-progress");
+    }
+
+    private record Run(int exitCode, String out) {
+    }
+
+    private static Run auditor(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Auditor.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A checkpoint the ledger signed once every event of the scenario was on the topic. */
+    private static Checkpoint checkpointOfTheWholeLog() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            Map<String, Long> heads = new HashMap<>();
+            topics.read(LedgerTopics.AGREEMENT_EVENTS).values().forEach(list -> list.forEach(
+                    r -> heads.merge(r.agreementId(), r.sequence(), Math::max)));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(config.ledgerUrl() + "/admin/checkpoints"))
+                    .header("Authorization", "Bearer " + tokens.get("ADMIN"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            Checkpoint checkpoint = Checkpoint.fromJson(response.body().getBytes(StandardCharsets.UTF_8));
+            Map<String, Long> signed = new HashMap<>();
+            checkpoint.heads().forEach(h -> signed.put(h.agreementId(), h.sequence()));
+            if (signed.equals(heads) || System.currentTimeMillis() > deadline) {
+                assertThat(signed).isEqualTo(heads);
+                return checkpoint;
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private static TopicCopies.Rec record(TreeMap<Integer, List<TopicCopies.Rec>> records, long sequence) {
+        return TopicCopies.of(records, cecot).stream().filter(r -> r.sequence() == sequence).findFirst().orElseThrow();
+    }
+
+    private static TopicCopies.Rec firstTransferOfCecot(TreeMap<Integer, List<TopicCopies.Rec>> records) {
+        return TopicCopies.of(records, cecot).stream().filter(r -> "TransferRecorded".equals(r.type())).findFirst().orElseThrow();
+    }
+
+    private static long transferSequence() {
+        return firstTransferOfCecot(topics.read(LedgerTopics.AGREEMENT_EVENTS)).sequence();
+    }
+
+    private static boolean sameMillisecondAsThird(long sequence) {
+        List<TopicCopies.Rec> history = TopicCopies.of(topics.read(LedgerTopics.AGREEMENT_EVENTS), cecot);
+        return history.get((int) sequence).headers.get(EventHeaders.TIME).equals(history.get(2).headers.get(EventHeaders.TIME));
+    }
+
+    private static byte[] withOneMorePerson(byte[] body) {
+        ObjectNode json = (ObjectNode) LedgerJson.readTree(body);
+        ObjectNode first = (ObjectNode) json.get("headcounts").get(0);
+        first.put("count", first.get("count").asInt() + 1);
+        try {
+            return LedgerJson.mapper().writeValueAsBytes(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

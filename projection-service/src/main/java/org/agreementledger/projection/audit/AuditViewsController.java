@@ -1,0 +1,115 @@
+package org.agreementledger.projection.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.contract.views.AuditViews;
+import org.agreementledger.contract.views.AuditViews.AgreementRow;
+import org.agreementledger.contract.views.AuditViews.FeeRow;
+import org.agreementledger.contract.views.AuditViews.HistoryRow;
+import org.agreementledger.contract.views.AuditViews.TransferRow;
+import org.agreementledger.projection.asof.AsOf;
+import org.agreementledger.projection.asof.AsOfViews;
+import org.agreementledger.projection.consumer.Json;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+
+
+/**
+ * Every stored view in the one shape an auditor's {@code replay} also produces ({@link AuditViews}), live or as of a
+ * point in the log, so {@code auditor compare} can check the service's views against its own, byte for byte.
+ */
+@RestController
+@Tag(name = "audit", description = "Every view in the auditor's shape, for `auditor compare`")
+class AuditViewsController {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final AsOfViews asOfViews;
+    private final TransactionTemplate snapshot;
+
+    AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.asOfViews = asOfViews;
+        // one consistent snapshot of all four tables while the consumer goes on applying events
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setReadOnly(true);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+    }
+
+    @GetMapping("/audit/views")
+    @Operation(summary = "Every view (agreements, transfers, fees, history) in the auditor's canonical shape")
+    AuditViews views(
+            @Parameter(description = "As of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
+            @Parameter(description = "As of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
+        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
+        return pointInLog.isPresent() ? asOfViews.query(pointInLog.get(), this::read) : readLive();
+    }
+
+    private AuditViews readLive() {
+        return snapshot.execute(status -> read());
+    }
+
+    private AuditViews read() {
+        return new AuditViews(
+                jdbc.query("SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
+                        row.getString("agreement_id"), row.getString("offering_party"),
+                        Json.read(row.getString("parties"), STRINGS), row.getString("title"),
+                        date(row, "offered_on"), row.getString("status"), Json.tree(row.getString("terms")),
+                        Json.read(row.getString("accepted_by"), STRINGS), date(row, "in_force_on"),
+                        date(row, "ended_on"), row.getString("source_reference"), row.getLong("version"),
+                        instant(row, "last_event_at"))),
+                jdbc.query("SELECT * FROM transfer_view", (row, i) -> new TransferRow(
+                        row.getString("agreement_id"), row.getString("transfer_id"), row.getString("from_country"),
+                        row.getString("to_country"), date(row, "transfer_date"), row.getString("status"),
+                        row.getInt("persons"), Json.tree(row.getString("headcounts")), row.getString("reference"),
+                        row.getLong("recorded_sequence"), corrections(row), date(row, "completed_on"),
+                        date(row, "cancelled_on"))),
+                jdbc.query("SELECT * FROM fee_balance", (row, i) -> {
+                    BigDecimal assessed = row.getBigDecimal("assessed");
+                    BigDecimal paid = row.getBigDecimal("paid");
+                    return new FeeRow(row.getString("agreement_id"), row.getString("payer"), row.getString("payee"),
+                            row.getString("currency"), AuditViews.amount(assessed), AuditViews.amount(paid),
+                            AuditViews.amount(assessed.subtract(paid)));
+                }),
+                jdbc.query("SELECT * FROM agreement_history", (row, i) -> new HistoryRow(
+                        row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
+                        row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
+                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id"))));
+    }
+
+    private static JsonNode corrections(ResultSet row) throws SQLException {
+        return Json.tree(row.getString("corrections"));
+    }
+
+    private static String date(ResultSet row, String column) throws SQLException {
+        Date date = row.getDate(column);
+        return date == null ? null : date.toLocalDate().toString();
+    }
+
+    private static String instant(ResultSet row, String column) throws SQLException {
+        Timestamp timestamp = row.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant().toString();
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.strip();
+    }
+}
