@@ -319,7 +319,7 @@ public final class Auditor {
             } catch (RuntimeException e) {
                 // an unreadable time excludes the record from an as-of-instant replay, as in the projection
             }
-            if (point.includes(record, at) || point.instant().isEmpty()) {
+            if (point.includes(record, at)) {
                 replay.accept(record);
             }
         });

@@ -34,7 +34,8 @@ record PointInLog(Optional<Instant> instant, Map<Integer, Long> positions) {
             try {
                 positions.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("a position is partition:offset pairs such as 0:120,3:98; got '" + value + "'");
+                throw new IllegalArgumentException("--as-of must be an instant such as 2025-03-01T00:00:00Z or a position such as "
+                        + "0:120,3:98 (partition:offset pairs); got '" + value + "'");
             }
         }
         return new PointInLog(Optional.empty(), positions);

@@ -82,6 +82,8 @@ final class ViewReplay {
         JsonNode headcounts;
         String reference;
         long recordedSequence;
+        int originalPersons;
+        JsonNode originalHeadcounts;
         ArrayNode corrections = LedgerJson.mapper().createArrayNode();
         String completedOn;
         String cancelledOn;
@@ -205,6 +207,8 @@ final class ViewReplay {
             transfer.headcounts = LedgerJson.mapper().valueToTree(recorded.headcounts());
             transfer.reference = recorded.reference();
             transfer.recordedSequence = envelope.sequence();
+            transfer.originalPersons = transfer.persons;
+            transfer.originalHeadcounts = transfer.headcounts;
             transfers.put(transfer.agreementId + "/" + transfer.transferId, transfer);
         } else if (event instanceof TransferCompleted completed) {
             Transfer transfer = transfers.get(completed.agreementId().value() + "/" + completed.transferId().value());
@@ -271,7 +275,7 @@ final class ViewReplay {
                         a.sourceReference, a.version, a.lastEventAt)).toList(),
                 transfers.values().stream().map(t -> new TransferRow(t.agreementId, t.transferId, t.fromCountry,
                         t.toCountry, t.transferDate, t.status, t.persons, t.headcounts, t.reference, t.recordedSequence,
-                        t.corrections, t.completedOn, t.cancelledOn)).toList(),
+                        t.originalPersons, t.originalHeadcounts, t.corrections, t.completedOn, t.cancelledOn)).toList(),
                 fees.values().stream().map(f -> new FeeRow(f.agreementId, f.payer, f.payee, f.currency,
                         AuditViews.amount(f.assessed), AuditViews.amount(f.paid),
                         AuditViews.amount(f.assessed.subtract(f.paid)))).toList(),

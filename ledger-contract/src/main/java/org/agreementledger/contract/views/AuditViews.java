@@ -39,10 +39,11 @@ public record AuditViews(
                                String lastEventAt) {
     }
 
-    /** A transfer with its current counts and every correction that set them, linked to what it corrects. */
+    /** A transfer with its current counts, the counts first recorded, and every correction, linked to what it corrects. */
     public record TransferRow(String agreementId, String transferId, String fromCountry, String toCountry,
                               String transferDate, String status, int persons, JsonNode headcounts, String reference,
-                              long recordedSequence, JsonNode corrections, String completedOn, String cancelledOn) {
+                              long recordedSequence, Integer originalPersons, JsonNode originalHeadcounts,
+                              JsonNode corrections, String completedOn, String cancelledOn) {
     }
 
     /** Fees assessed and paid between two parties of an agreement in one currency. */

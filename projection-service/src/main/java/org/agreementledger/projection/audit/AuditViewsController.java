@@ -80,7 +80,8 @@ class AuditViewsController {
                         row.getString("agreement_id"), row.getString("transfer_id"), row.getString("from_country"),
                         row.getString("to_country"), date(row, "transfer_date"), row.getString("status"),
                         row.getInt("persons"), Json.tree(row.getString("headcounts")), row.getString("reference"),
-                        row.getLong("recorded_sequence"), corrections(row), date(row, "completed_on"),
+                        row.getLong("recorded_sequence"), (Integer) row.getObject("original_persons"),
+                        Json.tree(row.getString("original_headcounts")), corrections(row), date(row, "completed_on"),
                         date(row, "cancelled_on"))),
                 jdbc.query("SELECT * FROM fee_balance", (row, i) -> {
                     BigDecimal assessed = row.getBigDecimal("assessed");

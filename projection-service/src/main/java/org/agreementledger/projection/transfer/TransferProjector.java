@@ -29,11 +29,13 @@ class TransferProjector implements Projector {
         if (applied.event() instanceof TransferRecorded recorded) {
             jdbc.update("""
                     INSERT INTO transfer_view (transfer_id, agreement_id, from_country, to_country, transfer_date, status,
-                                               persons, headcounts, reference, recorded_sequence)
-                    VALUES (?, ?, ?, ?, ?, 'RECORDED', ?, ?::jsonb, ?, ?)""",
+                                               persons, headcounts, reference, recorded_sequence, original_persons,
+                                               original_headcounts)
+                    VALUES (?, ?, ?, ?, ?, 'RECORDED', ?, ?::jsonb, ?, ?, ?, ?::jsonb)""",
                     recorded.transferId().value(), recorded.agreementId().value(), recorded.fromCountry().value(),
                     recorded.toCountry().value(), Date.valueOf(recorded.transferDate()), recorded.persons(),
-                    Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence());
+                    Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence(),
+                    recorded.persons(), Json.write(recorded.headcounts()));
         } else if (applied.event() instanceof TransferCompleted completed) {
             jdbc.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE agreement_id = ? AND transfer_id = ?",
                     Date.valueOf(completed.completedOn()), completed.agreementId().value(), completed.transferId().value());

@@ -25,10 +25,15 @@ import java.util.Optional;
 @Tag(name = "Transfers", description = "Transfers as projected: current counts, status and the corrections that led there")
 class TransferQueries {
 
-    /** A transfer: aggregate counts by nationality, category and sex; its corrections stay visible. */
+    /**
+     * A transfer: aggregate counts by nationality, category, sex and age group. A correction never hides what it
+     * corrected: the counts first recorded (event {@code recordedSequence}) stay next to the corrections, each
+     * naming the sequence of the event it corrects.
+     */
     record TransferView(String transferId, String agreementId, String fromCountry, String toCountry,
                         LocalDate transferDate, String status, int persons, JsonNode headcounts, String reference,
-                        long recordedSequence, JsonNode corrections, LocalDate completedOn, LocalDate cancelledOn) {
+                        long recordedSequence, Integer originalPersons, JsonNode originalHeadcounts,
+                        JsonNode corrections, LocalDate completedOn, LocalDate cancelledOn) {
     }
 
     private final JdbcTemplate jdbc;
@@ -61,6 +66,7 @@ class TransferQueries {
                         rs.getString("from_country"), rs.getString("to_country"),
                         rs.getObject("transfer_date", LocalDate.class), rs.getString("status"), rs.getInt("persons"),
                         Json.tree(rs.getString("headcounts")), rs.getString("reference"), rs.getLong("recorded_sequence"),
+                        (Integer) rs.getObject("original_persons"), Json.tree(rs.getString("original_headcounts")),
                         Json.tree(rs.getString("corrections")), rs.getObject("completed_on", LocalDate.class),
                         rs.getObject("cancelled_on", LocalDate.class)),
                 agreementId);
