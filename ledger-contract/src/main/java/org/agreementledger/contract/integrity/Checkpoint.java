@@ -3,6 +3,7 @@ package org.agreementledger.contract.integrity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.LedgerJson;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -84,7 +85,7 @@ public record Checkpoint(
 
     /** The key the checkpoint says it was signed with; trust it only if it is the key you pinned. */
     public PublicKey embeddedKey() {
-        com.fasterxml.jackson.databind.node.ObjectNode jwk = LedgerJson.mapper().createObjectNode();
+        ObjectNode jwk = LedgerJson.mapper().createObjectNode();
         jwk.put("kty", "OKP").put("crv", "Ed25519").put("x", publicKey == null ? "" : publicKey);
         return LedgerKeys.fromJwk(jwk);
     }
@@ -123,7 +124,7 @@ public record Checkpoint(
     public static Checkpoint fromJson(byte[] json) {
         try {
             return LedgerJson.mapper().readValue(json, Checkpoint.class);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("not a checkpoint: " + e.getMessage(), e);
         }
     }

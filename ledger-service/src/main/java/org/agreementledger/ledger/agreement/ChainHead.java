@@ -7,11 +7,6 @@ import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
-import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_ID;
-import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_TIME;
-import static org.agreementledger.ledger.axon.ChainMetaData.HASH;
-import static org.agreementledger.ledger.axon.ChainMetaData.PREVIOUS_HASH;
-import static org.agreementledger.ledger.axon.ChainMetaData.SCHEMA_VERSION;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -25,6 +20,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+
+import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_ID;
+import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_TIME;
+import static org.agreementledger.ledger.axon.ChainMetaData.HASH;
+import static org.agreementledger.ledger.axon.ChainMetaData.PREVIOUS_HASH;
+import static org.agreementledger.ledger.axon.ChainMetaData.SCHEMA_VERSION;
 
 /**
  * The head of an agreement's hash chain, part of the aggregate so that every event is sealed, when it is decided,

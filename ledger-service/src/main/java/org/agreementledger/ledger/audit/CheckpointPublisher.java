@@ -7,16 +7,13 @@ import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
+import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
 import org.agreementledger.ledger.publication.KafkaPublicationProperties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -35,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +51,12 @@ class CheckpointPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointPublisher.class);
     private static final String PUBLISHER = "kafka-publisher";
+    /**
+     * A checkpoint is one record holding every head (about 150 bytes each): 64 MiB is some 400,000 agreements.
+     * Beyond that, publishing fails (logged, {@code ledger.checkpoints.published} stops rising) until checkpoints
+     * are paged, which is not built.
+     */
+    static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
     private final JdbcTemplate jdbc;
     private final EventProcessingConfiguration processing;
@@ -145,7 +149,7 @@ class CheckpointPublisher implements DisposableBean {
                         hash.asText()));
             }
         });
-        heads.sort(java.util.Comparator.comparing(Checkpoint.Head::agreementId));
+        heads.sort(Comparator.comparing(Checkpoint.Head::agreementId));
         return heads;
     }
 
@@ -166,6 +170,8 @@ class CheckpointPublisher implements DisposableBean {
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_CHECKPOINT_BYTES,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
                     ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-checkpoints"),
                     new StringSerializer(), new ByteArraySerializer());
             producer = current;
@@ -178,21 +184,11 @@ class CheckpointPublisher implements DisposableBean {
         if (topicReady) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
-            admin.createTopics(List.of(new NewTopic(properties.topic(), 1, kafka.replicationFactor())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))))
-                    .all().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new CheckpointNotPublished("cannot create topic " + properties.topic(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CheckpointNotPublished("interrupted while creating topic " + properties.topic(), e);
-        } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw new CheckpointNotPublished("Kafka is not reachable to create topic " + properties.topic(), e);
+        try {
+            InfiniteRetentionTopic.ensure(kafka.bootstrapServers(), properties.topic(), 1, kafka.replicationFactor(),
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHECKPOINT_BYTES)));
+        } catch (InfiniteRetentionTopic.TopicUnavailable e) {
+            throw new CheckpointNotPublished(e.getMessage(), e);
         }
         topicReady = true;
     }

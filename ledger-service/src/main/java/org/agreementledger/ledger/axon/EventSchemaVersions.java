@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.axon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.EventUpcasting;
@@ -7,7 +8,6 @@ import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.SimpleSerializedType;
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -9,16 +9,11 @@ import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -198,36 +193,17 @@ class KafkaEventPublisher implements DisposableBean {
         }
     }
 
-    /** The ledger's topic is never truncated: if it has to create it, it does so with infinite retention. */
     private void ensureTopic() {
         if (topicReady) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
-            if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(properties.topic())) {
-                NewTopic topic = new NewTopic(properties.topic(), properties.partitions(), properties.replicationFactor())
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                                TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
-                try {
-                    admin.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
-                    log.info("Created topic {} with {} partitions and infinite retention",
-                            properties.topic(), properties.partitions());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            topicReady = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublicationFailed("interrupted while checking the topic", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new PublicationFailed("Kafka is not reachable to check topic " + properties.topic(), e);
+        try {
+            InfiniteRetentionTopic.ensure(properties.bootstrapServers(), properties.topic(), properties.partitions(),
+                    properties.replicationFactor());
+        } catch (InfiniteRetentionTopic.TopicUnavailable e) {
+            throw new PublicationFailed(e.getMessage(), e);
         }
+        topicReady = true;
     }
 
     @Override

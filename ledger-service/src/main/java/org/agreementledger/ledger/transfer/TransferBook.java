@@ -73,10 +73,12 @@ public class TransferBook {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < headcounts.size(); i++) {
             Headcount headcount = headcounts.get(i);
-            if (!seen.add(headcount.nationality() + "/" + headcount.category() + "/" + headcount.sex())) {
+            String combination = headcount.nationality() + "/" + headcount.category() + "/" + headcount.sex() + "/"
+                    + headcount.ageGroup();
+            if (!seen.add(combination)) {
                 throw LedgerRuleViolation.rule("duplicate-headcount", "headcounts[" + i + "]",
-                        "Nationality, category and sex " + headcount.nationality() + "/" + headcount.category() + "/"
-                                + headcount.sex() + " appear twice; give one count per combination.");
+                        "Nationality, category, sex and age group " + combination
+                                + " appear twice; give one count per combination.");
             }
         }
         for (int i = 0; i < headcounts.size(); i++) {

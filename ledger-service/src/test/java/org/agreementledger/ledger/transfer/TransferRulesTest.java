@@ -275,6 +275,19 @@ class TransferRulesTest {
                 .expectException(refusal(Kind.RULE_BROKEN, "duplicate-headcount"));
     }
 
+    @Test
+    void adultsAndMinorsOfTheSameNationalityCategoryAndSexAreCountedApart() {
+        Headcount adults = count(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 5);
+        Headcount minors = new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.MINOR, 2);
+        fixture.given(elSalvadorInForce())
+                .when(usToElSalvador(FLIGHT, adults, minors))
+                .expectSuccessfulHandlerExecution()
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.payloadsMatching(
+                        org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                                org.hamcrest.Matchers.instanceOf(org.agreementledger.contract.TransferRecorded.class),
+                                org.axonframework.test.matchers.Matchers.andNoMore())));
+    }
+
     @SuppressWarnings("unchecked")
     private static Class<Object> fixtureClass() {
         try {
