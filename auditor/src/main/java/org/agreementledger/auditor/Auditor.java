@@ -3,6 +3,7 @@ package org.agreementledger.auditor;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.contract.integrity.CanonicalJson;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
 import org.agreementledger.contract.views.AuditViews;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +27,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +53,8 @@ public final class Auditor {
     /** Runs one command; returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         CommandLine commandLine = new CommandLine(new Auditor());
-        commandLine.setOut(new java.io.PrintWriter(out, true));
-        commandLine.setErr(new java.io.PrintWriter(err, true));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
             err.println("auditor: " + e.getMessage());
             return CANNOT_AUDIT;
@@ -73,7 +76,7 @@ public final class Auditor {
     }
 
     static final class LogOptions {
-        @Option(names = "--bootstrap-servers", defaultValue = "${env:LEDGER_KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
+        @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
                 description = "Kafka to read from (default: ${DEFAULT-VALUE})")
         String bootstrapServers;
 
@@ -213,11 +216,7 @@ public final class Auditor {
         @Override
         public Integer call() throws Exception {
             Replayed replayed = replay(log, PointInLog.parse(asOf));
-            Files.createDirectories(out);
-            for (Map.Entry<String, byte[]> view : replayed.views().canonicalViews().entrySet()) {
-                Files.write(out.resolve(view.getKey() + ".json"), view.getValue());
-            }
-            Files.writeString(out.resolve("position.json"), replayed.positionJson());
+            replayed.writeTo(out);
             Streams.out.printf("Replayed %,d events as of %s into %s: agreements.json (%d), transfers.json (%d), fees.json (%d), "
                             + "history.json (%d), position.json%n", replayed.applied(), replayed.describe(), out,
                     replayed.views().agreements().size(), replayed.views().transfers().size(),
@@ -266,11 +265,7 @@ public final class Auditor {
             Map<String, byte[]> ours = replayed.views().canonicalViews();
             Map<String, byte[]> theirs = AuditViews.fromJson(response.body()).canonicalViews();
             if (out != null) {
-                Files.createDirectories(out);
-                for (Map.Entry<String, byte[]> view : ours.entrySet()) {
-                    Files.write(out.resolve(view.getKey() + ".json"), view.getValue());
-                }
-                Files.writeString(out.resolve("position.json"), replayed.positionJson());
+                replayed.writeTo(out);
             }
             stdout.printf("Compared as of %s (%,d events) with %s%n", replayed.describe(), replayed.applied(), projectionUrl);
             stdout.printf("%-12s %8s %12s %s%n", "VIEW", "ROWS", "BYTES", "RESULT");
@@ -278,7 +273,7 @@ public final class Auditor {
             for (Map.Entry<String, byte[]> view : ours.entrySet()) {
                 byte[] mine = view.getValue();
                 byte[] projection = theirs.get(view.getKey());
-                boolean identical = java.util.Arrays.equals(mine, projection);
+                boolean identical = Arrays.equals(mine, projection);
                 stdout.printf("%-12s %8d %12d %s%n", view.getKey(), LedgerJson.readTree(mine).size(), mine.length,
                         identical ? "identical" : "DIFFERENT");
                 if (!identical) {
@@ -300,12 +295,21 @@ public final class Auditor {
             return "position " + PointInLog.format(extent.ends()) + point.instant().map(i -> " and instant " + i).orElse("");
         }
 
+        /** One canonical JSON file per view, and position.json saying exactly what was read. */
+        void writeTo(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, byte[]> view : views.canonicalViews().entrySet()) {
+                Files.write(dir.resolve(view.getKey() + ".json"), view.getValue());
+            }
+            Files.writeString(dir.resolve("position.json"), positionJson());
+        }
+
         String positionJson() {
             var json = LedgerJson.mapper().createObjectNode();
             json.put("position", PointInLog.format(extent.ends()));
             point.instant().ifPresent(i -> json.put("asOf", i.toString()));
             json.put("events", applied);
-            return new String(org.agreementledger.contract.integrity.CanonicalJson.bytes(json), StandardCharsets.UTF_8);
+            return new String(CanonicalJson.bytes(json), StandardCharsets.UTF_8);
         }
     }
 

@@ -32,10 +32,11 @@ final class ChainVerifier {
     static final class Chain {
         final String agreementId;
         long events;
-        private byte[] hashes = new byte[32 * 8];
+        // a million agreements must fit: 32 bytes per event, the rest only when something is wrong
+        private byte[] hashes = new byte[32];
         private long known;
-        private final TreeMap<Long, Pending> early = new TreeMap<>();
-        private final List<Finding.Kind> breaks = new ArrayList<>();
+        private TreeMap<Long, Pending> early;
+        private List<Finding.Kind> breaks;
 
         Chain(String agreementId) {
             this.agreementId = agreementId;
@@ -55,7 +56,21 @@ final class ChainVerifier {
         }
 
         List<Finding.Kind> breaks() {
-            return breaks;
+            return breaks == null ? List.of() : breaks;
+        }
+
+        private void broken(Finding.Kind kind) {
+            if (breaks == null) {
+                breaks = new ArrayList<>();
+            }
+            breaks.add(kind);
+        }
+
+        private TreeMap<Long, Pending> early() {
+            if (early == null) {
+                early = new TreeMap<>();
+            }
+            return early;
         }
 
         private void put(long sequence, String hash) {
@@ -120,7 +135,7 @@ final class ChainVerifier {
             link(chain, envelope, record.where());
             drain(chain);
         } else if (sequence > chain.known) {
-            Pending earlier = chain.early.putIfAbsent(sequence, new Pending(envelope, record.where()));
+            Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, record.where()));
             if (earlier != null) {
                 repeated(chain, envelope, earlier.envelope().hash().orElseThrow(), earlier.where(), record.where());
             }
@@ -163,7 +178,7 @@ final class ChainVerifier {
     }
 
     private void drain(Chain chain) {
-        while (!chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
+        while (chain.early != null && !chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
             Pending next = chain.early.pollFirstEntry().getValue();
             report(chain, Finding.Kind.REORDERED, next.envelope().sequence(), next.where(),
                     "it appears before #" + (next.envelope().sequence() - 1) + " in its partition");
@@ -174,7 +189,7 @@ final class ChainVerifier {
     /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
     void finish() {
         for (Chain chain : chains.values()) {
-            while (!chain.early.isEmpty()) {
+            while (chain.early != null && !chain.early.isEmpty()) {
                 long first = chain.early.firstKey();
                 report(chain, Finding.Kind.MISSING, chain.known, chain.early.firstEntry().getValue().where(),
                         (first - chain.known == 1 ? "#" + chain.known + " is" : "#" + chain.known + "..#" + (first - 1) + " are")
@@ -202,13 +217,13 @@ final class ChainVerifier {
     void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
         Chain chain = agreementId == null ? null : chains.get(agreementId);
         if (chain != null) {
-            chain.breaks.add(kind);
+            chain.broken(kind);
         }
         findings.add(new Finding(kind, agreementId, sequence, where, detail));
     }
 
     private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
-        chain.breaks.add(kind);
+        chain.broken(kind);
         findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
     }
 

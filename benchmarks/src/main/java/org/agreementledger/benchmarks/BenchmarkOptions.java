@@ -22,7 +22,7 @@ record BenchmarkOptions(
               --history-sizes=A,B,...  events in an agreement before its amendment commands are timed (default 10,1000,100000)
               --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)
               --replay-events=N        fill the topic to N records and time a full rebuild of every view (default 0: skipped)
-              --phases=A,B,...         which phases to run: throughput, latency, history, replay (default: all)
+              --phases=A,B,...         which phases to run: throughput, latency, history, replay, audit (default: all)
               --keep-data              keep the temporary data directory (PostgreSQL, Kafka, service logs)
             """;
 
@@ -34,7 +34,7 @@ record BenchmarkOptions(
         List<Integer> levels = List.of(1, 4, 16);
         boolean keepData = false;
         long replayEvents = 0;
-        List<String> phases = List.of("throughput", "latency", "history", "replay");
+        List<String> phases = List.of("throughput", "latency", "history", "replay", "audit");
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;

@@ -162,7 +162,38 @@ public final class LedgerBenchmark {
             if (options.runs("replay") && options.replayEvents() > 0) {
                 replay(drain);
             }
+            if (options.runs("audit")) {
+                audit(drain);
+            }
         }
+    }
+
+    private void audit(PipelineDrain drain) throws Exception {
+        if (options.replayEvents() > 0) {
+            ReplayBenchmark.fill(config, drain, options.replayEvents());
+        }
+        SealCost.Result seal = SealCost.measure(200_000);
+        AuditBenchmark.Result verify = AuditBenchmark.run(config);
+        report.section("Audit: verify, and the cost of sealing", String.join("\n",
+                "| Records on the topic | Plain consumer read (s) | Read/s | `auditor verify` (s) | Verified/s | Ratio | Exit code |",
+                "|---:|---:|---:|---:|---:|---:|---:|",
+                format("| %,d | %.1f | %,.0f | %.1f | %,.0f | %.2f | %d |", verify.records(), verify.rawSeconds(),
+                        verify.rawRate(), verify.verifySeconds(), verify.verifyRate(), verify.verifyRate() / verify.rawRate(),
+                        verify.exitCode()),
+                "",
+                format("Sealing one event into its chain (what the aggregate adds to an append: envelope, JSON tree, RFC 8785"
+                        + " canonical form, SHA-256), measured alone over %,d sample offers after as many for warm-up:"
+                        + " **%.1f µs per event**.", seal.events(), seal.microsPerEvent()),
+                "",
+                format("`auditor verify` ran as an auditor runs it: `java %s -jar auditor-…-exec.jar verify`, its own JVM."
+                        + " The filled records are offers of distinct agreements (one event each), the worst case for"
+                        + " its memory (one chain per agreement).", AuditBenchmark.AUDITOR_HEAP),
+                "",
+                "The auditor's summary:",
+                "",
+                "```",
+                verify.lastLines(),
+                "```"));
     }
 
     private void replay(PipelineDrain drain) throws Exception {

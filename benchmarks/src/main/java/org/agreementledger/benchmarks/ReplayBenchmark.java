@@ -2,7 +2,9 @@ package org.agreementledger.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.stack.StackConfig;
@@ -20,8 +22,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,39 +43,7 @@ final class ReplayBenchmark {
     }
 
     static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events) throws Exception {
-        long onTopic = drain.backlog().published();
-        long toWrite = Math.max(0, events - onTopic);
-        long fillStart = System.nanoTime();
-        LedgerBenchmark.progress("Replay: writing %,d offers straight to %s", toWrite, LedgerTopics.AGREEMENT_EVENTS);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), new StringSerializer(), new ByteArraySerializer())) {
-            for (long i = 0; i < toWrite; i++) {
-                String agreementId = UUID.randomUUID().toString();
-                RecordHeaders headers = new RecordHeaders();
-                add(headers, EventHeaders.SPEC_VERSION, EventHeaders.SPEC_VERSION_VALUE);
-                add(headers, EventHeaders.ID, UUID.randomUUID().toString());
-                add(headers, EventHeaders.SOURCE, EventHeaders.SOURCE_VALUE);
-                add(headers, EventHeaders.TYPE, "AgreementOffered");
-                add(headers, EventHeaders.SUBJECT, agreementId);
-                add(headers, EventHeaders.TIME, Instant.now().toString());
-                add(headers, EventHeaders.SEQUENCE, "0");
-                add(headers, EventHeaders.PRINCIPAL, "benchmark");
-                add(headers, EventHeaders.COUNTRY, "SV");
-                producer.send(new ProducerRecord<>(LedgerTopics.AGREEMENT_EVENTS, null, agreementId,
-                        SampleEvent.offeredEvent(agreementId), headers));
-                if (i > 0 && i % 100_000 == 0) {
-                    LedgerBenchmark.progress("  %,d written", i);
-                }
-            }
-            producer.flush();
-        }
-        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
-        LedgerBenchmark.progress("Replay: waiting for the live projection to consume them");
-        drain.await();
+        double fillSeconds = fill(config, drain, events);
         long total = drain.backlog().published();
 
         String token = identity.mint("bench-operator", null, List.of("ledger.admin"), Duration.ofHours(2));
@@ -91,7 +63,39 @@ final class ReplayBenchmark {
         return new Result(total, replayed, seconds, replayed / seconds, report.path("identical").asBoolean(), fillSeconds);
     }
 
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    /** Tops the topic up to {@code events} records and waits until the projection has consumed them; seconds spent writing. */
+    static double fill(StackConfig config, PipelineDrain drain, long events) throws Exception {
+        long onTopic = drain.backlog().published();
+        long toWrite = Math.max(0, events - onTopic);
+        long fillStart = System.nanoTime();
+        LedgerBenchmark.progress("Replay: writing %,d offers straight to %s", toWrite, LedgerTopics.AGREEMENT_EVENTS);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), new StringSerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < toWrite; i++) {
+                String agreementId = UUID.randomUUID().toString();
+                byte[] body = SampleEvent.offeredEvent(agreementId);
+                // sealed as the ledger seals a first event, so the auditor can verify the filled topic too
+                EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
+                        AgreementId.of(agreementId), 0, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1, Optional.empty(),
+                        Optional.empty(), Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());
+                RecordHeaders headers = new RecordHeaders();
+                envelope.withHash(EventChain.hashOf(envelope, body)).toHeaders()
+                        .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(LedgerTopics.AGREEMENT_EVENTS, null, agreementId, body, headers));
+                if (i > 0 && i % 100_000 == 0) {
+                    LedgerBenchmark.progress("  %,d written", i);
+                }
+            }
+            producer.flush();
+        }
+        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+        LedgerBenchmark.progress("Replay: waiting for the live projection to consume them");
+        drain.await();
+        return fillSeconds;
     }
+
 }
