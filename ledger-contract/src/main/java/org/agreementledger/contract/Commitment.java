@@ -60,6 +60,11 @@ public sealed interface Commitment {
             java.util.Objects.requireNonNull(party, "party");
             java.util.Objects.requireNonNull(metric, "metric");
             java.util.Objects.requireNonNull(increasePercent, "increasePercent");
+            // every number in an event must hash alike on every JVM: at most 15 significant digits (docs/audit.md)
+            if (increasePercent.stripTrailingZeros().precision() > 15
+                    || baseline != null && baseline.stripTrailingZeros().precision() > 15) {
+                throw new IllegalArgumentException("baseline and increasePercent have at most 15 significant digits");
+            }
         }
     }
 

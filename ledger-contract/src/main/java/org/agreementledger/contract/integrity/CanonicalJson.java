@@ -1,7 +1,12 @@
 package org.agreementledger.contract.integrity;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import org.agreementledger.contract.LedgerJson;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +26,18 @@ public final class CanonicalJson {
     private static final BigDecimal MAX_SAFE_INTEGER = BigDecimal.valueOf(9_007_199_254_740_992L);
 
     private CanonicalJson() {
+    }
+
+    private static final ObjectReader EXACT = LedgerJson.mapper().reader()
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** Reads JSON for canonicalisation: decimals exactly as written, never through a double. */
+    public static JsonNode parse(byte[] json) {
+        try {
+            return EXACT.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable JSON", e);
+        }
     }
 
     public static byte[] bytes(JsonNode node) {
@@ -99,7 +116,12 @@ public final class CanonicalJson {
         out.append('"');
     }
 
-    /** ECMAScript Number.prototype.toString of the value as an IEEE double, as RFC 8785 prescribes. */
+    /**
+     * ECMAScript Number.prototype.toString of the value as an IEEE double, as RFC 8785 prescribes. A value of at most
+     * 15 significant digits is laid out from its own digits, which are then exactly the double's shortest form, so
+     * the result does not depend on the JVM's double formatting (Java 17's Double.toString is not always shortest;
+     * 19 and later are). Only longer values go through a double.
+     */
     static String number(BigDecimal value) {
         if (value.signum() == 0) {
             return "0";
@@ -108,16 +130,17 @@ public final class CanonicalJson {
         if (stripped.scale() <= 0 && stripped.abs().compareTo(MAX_SAFE_INTEGER) <= 0) {
             return stripped.toBigIntegerExact().toString();
         }
-        double d = value.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException("JSON numbers must be finite, got " + value);
+        if (stripped.precision() > 15) {
+            double d = value.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("JSON numbers must be finite, got " + value);
+            }
+            stripped = new BigDecimal(Double.toString(d)).stripTrailingZeros();
         }
-        // Double.toString gives the shortest digits that round-trip; re-lay them out the ECMAScript way
-        BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
-        String digits = shortest.unscaledValue().toString();
+        String digits = stripped.unscaledValue().abs().toString();
         int k = digits.length();
-        int n = k - shortest.scale();
-        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        int n = k - stripped.scale();
+        StringBuilder out = new StringBuilder(stripped.signum() < 0 ? "-" : "");
         if (k <= n && n <= 21) {
             out.append(digits).append("0".repeat(n - k));
         } else if (0 < n && n <= 21) {

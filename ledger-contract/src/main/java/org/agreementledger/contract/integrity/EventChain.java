@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.LedgerJson;
 
+
 /**
  * The hash chain of an agreement's history. An event's hash is SHA-256 over the RFC 8785 canonical form of
  * <pre>{agreementId, sequence, eventId, type, schemaVersion, time, principal?, country?, correlationId?,
@@ -23,8 +24,9 @@ public final class EventChain {
         return Sha256.hex(CanonicalJson.bytes(hashedForm(envelope, data)));
     }
 
+    /** The hash of a recorded body; its decimals are read exactly, never through a double. */
     public static String hashOf(EventEnvelope envelope, byte[] json) {
-        return hashOf(envelope, LedgerJson.readTree(json));
+        return hashOf(envelope, CanonicalJson.parse(json));
     }
 
     static ObjectNode hashedForm(EventEnvelope envelope, JsonNode data) {

@@ -1,6 +1,5 @@
 package org.agreementledger.contract.integrity;
 
-import org.agreementledger.contract.LedgerJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,16 +22,20 @@ class CanonicalJsonTest {
             "9007199254740991 | 9007199254740991",
             "1e21 | 1e+21",
             "123456789012345680000 | 123456789012345680000",
-            "-1.5 | -1.5"})
+            "-1.5 | -1.5",
+            "12.50 | 12.5",
+            "0.1 | 0.1",
+            "2e23 | 2e+23",
+            "-0.0000012 | -0.0000012"})
     void numbersAreWrittenTheWayECMAScriptWritesThem(String json, String canonical) {
-        assertThat(CanonicalJson.string(LedgerJson.readTree(json.getBytes()))).isEqualTo(canonical);
+        assertThat(CanonicalJson.string(CanonicalJson.parse(json.getBytes()))).isEqualTo(canonical);
     }
 
     @Test
     void membersAreSortedByTheirUtf16CodeUnits() {
         String json = "{\"\\u20ac\":1,\"\\r\":2,\"\\ufb33\":3,\"1\":4,\"\\ud83d\\ude00\":5,\"\\u0080\":6,\"\\u00f6\":7}";
 
-        assertThat(CanonicalJson.string(LedgerJson.readTree(json.getBytes())))
+        assertThat(CanonicalJson.string(CanonicalJson.parse(json.getBytes())))
                 .isEqualTo("{\"\\r\":2,\"1\":4,\"\u0080\":6,\"\u00f6\":7,\"\u20ac\":1,\"\ud83d\ude00\":5,\"\ufb33\":3}");
     }
 
@@ -40,7 +43,7 @@ class CanonicalJsonTest {
     void stringsAreEscapedMinimally() {
         String json = "\"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\"";
 
-        assertThat(CanonicalJson.string(LedgerJson.readTree(json.getBytes())))
+        assertThat(CanonicalJson.string(CanonicalJson.parse(json.getBytes())))
                 .isEqualTo("\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"");
     }
 
@@ -49,8 +52,8 @@ class CanonicalJsonTest {
         String spaced = "{ \"b\" : [1, 2,  {\"z\": null, \"y\": true}], \"a\": null, \"c\": \"x\" }";
         String compact = "{\"c\":\"x\",\"b\":[1,2,{\"y\":true}]}";
 
-        assertThat(CanonicalJson.string(LedgerJson.readTree(spaced.getBytes())))
-                .isEqualTo(CanonicalJson.string(LedgerJson.readTree(compact.getBytes())))
+        assertThat(CanonicalJson.string(CanonicalJson.parse(spaced.getBytes())))
+                .isEqualTo(CanonicalJson.string(CanonicalJson.parse(compact.getBytes())))
                 .isEqualTo("{\"b\":[1,2,{\"y\":true}],\"c\":\"x\"}");
     }
 }
