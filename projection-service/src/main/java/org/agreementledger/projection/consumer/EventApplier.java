@@ -1,9 +1,12 @@
 package org.agreementledger.projection.consumer;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.agreementledger.contract.AgreementEvent;
+import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventUpcasting;
 import org.agreementledger.projection.live.FeedItem;
@@ -12,8 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
-import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +46,18 @@ public class EventApplier {
     /** The schema of the views that queries read. */
     public static final String LIVE_SCHEMA = "views";
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> PARTIES = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    private static final TypeReference<List<String>> PARTIES = new TypeReference<>() {
     };
+    private static final int PARTIES_CACHED = 10_000;
+
+    /** An agreement's parties never change after its offer, so the live feed's labels need not be read per event. */
+    private final Map<String, List<String>> partiesOf = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+                    return size() > PARTIES_CACHED;
+                }
+            });
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -99,9 +115,10 @@ public class EventApplier {
         List<FeedItem> applied = transaction.execute(status -> {
             jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
             Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-            List<FeedItem> items = new java.util.ArrayList<>();
+            Map<String, Long> nextSequences = new HashMap<>();
+            List<FeedItem> items = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : records) {
-                applyOne(record).ifPresent(items::add);
+                applyOne(record, nextSequences).ifPresent(items::add);
                 nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
             nextOffsets.forEach((partition, offset) -> jdbc.update("""
@@ -122,7 +139,8 @@ public class EventApplier {
         listeners.orderedStream().forEach(listener -> listener.applied(applied));
     }
 
-    private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record) {
+    /** @param nextSequences what this batch knows already of each agreement's next sequence */
+    private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record, Map<String, Long> nextSequences) {
         EventEnvelope envelope;
         AgreementEvent event;
         try {
@@ -135,9 +153,11 @@ public class EventApplier {
             return Optional.empty();
         }
         String agreementId = envelope.agreementId().value();
-        Long last = jdbc.queryForObject("SELECT max(sequence) FROM agreement_history WHERE agreement_id = ?",
-                Long.class, agreementId);
-        long expected = last == null ? 0 : last + 1;
+        long expected = nextSequences.computeIfAbsent(agreementId, id -> {
+            Long last = jdbc.queryForObject("SELECT max(sequence) FROM agreement_history WHERE agreement_id = ?",
+                    Long.class, id);
+            return last == null ? 0 : last + 1;
+        });
         if (envelope.sequence() < expected) {
             duplicates.increment();
             return Optional.empty();
@@ -165,10 +185,25 @@ public class EventApplier {
         for (Projector projector : projectors) {
             projector.apply(appliedEvent);
         }
-        List<String> parties = jdbc.query("SELECT parties FROM agreement_view WHERE agreement_id = ?",
-                (rs, row) -> Json.read(rs.getString(1), PARTIES), agreementId).stream().findFirst().orElse(List.of());
+        nextSequences.put(agreementId, envelope.sequence() + 1);
+        List<String> parties = event instanceof AgreementOffered offered
+                ? offered.parties().stream().map(CountryCode::value).toList()
+                : parties(agreementId);
         return Optional.of(new FeedItem(feedId, agreementId, envelope.sequence(), envelope.type(), envelope.time(),
                 envelope.principal().orElse(null), envelope.country().orElse(null), parties, payload));
+    }
+
+    private List<String> parties(String agreementId) {
+        List<String> cached = partiesOf.get(agreementId);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> parties = jdbc.query("SELECT parties FROM agreement_view WHERE agreement_id = ?",
+                (rs, row) -> Json.read(rs.getString(1), PARTIES), agreementId).stream().findFirst().orElse(List.of());
+        if (!parties.isEmpty()) {
+            partiesOf.put(agreementId, parties);
+        }
+        return parties;
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
