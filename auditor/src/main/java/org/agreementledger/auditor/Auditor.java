@@ -116,6 +116,10 @@ public final class Auditor {
         @Option(names = "--all", description = "List every agreement in the summary, not only broken ones, when there are many")
         boolean all;
 
+        @Option(names = "--report", description = "Also write the outcome as JSON to this file (findings, checkpoints, "
+                + "and each agreement's head: all of them up to 50, or with --all)")
+        Path report;
+
         @Override
         public Integer call() throws Exception {
             PrintStream out = Streams.out;
@@ -152,6 +156,9 @@ public final class Auditor {
             checkpointLines.forEach(line -> out.println("  " + line));
             out.println();
             List<Finding> findings = verifier.findings();
+            if (report != null) {
+                Summary.writeReport(report, verifier, extent, seconds, checkpointLines, all);
+            }
             if (findings.isEmpty()) {
                 out.printf("VERIFIED: %,d events of %,d agreements; every chain, sequence and checkpoint holds.%n",
                         extent.records(), verifier.chains().size());

@@ -1,6 +1,13 @@
 package org.agreementledger.auditor;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.agreementledger.contract.LedgerJson;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,6 +18,47 @@ final class Summary {
     private static final int LIST_ALL_UP_TO = 50;
 
     private Summary() {
+    }
+
+    /** The same outcome for programs: what was read, every finding, the checkpoints, and the agreements' heads. */
+    static void writeReport(Path file, ChainVerifier verifier, TopicLog.Extent extent, double seconds,
+                            List<String> checkpoints, boolean all) throws IOException {
+        ObjectNode report = LedgerJson.mapper().createObjectNode();
+        report.put("result", verifier.findings().isEmpty() ? "VERIFIED" : "FAILED");
+        report.put("events", extent.records());
+        report.put("position", PointInLog.format(extent.ends()));
+        report.put("seconds", Math.round(seconds * 10) / 10.0);
+        report.put("agreementCount", verifier.chains().size());
+        report.put("redeliveriesTolerated", verifier.redeliveries());
+        ArrayNode findings = report.putArray("findings");
+        for (Finding finding : verifier.findings()) {
+            ObjectNode f = findings.addObject();
+            f.put("kind", finding.kind().name());
+            f.put("agreementId", finding.agreementId());
+            if (finding.sequence() != null) {
+                f.put("sequence", finding.sequence());
+            }
+            f.put("where", finding.where());
+            f.put("detail", finding.detail());
+        }
+        checkpoints.forEach(report.putArray("checkpoints")::add);
+        ArrayNode agreements = report.putArray("agreements");
+        boolean listAll = all || verifier.chains().size() <= LIST_ALL_UP_TO;
+        for (ChainVerifier.Chain chain : verifier.chains().values()) {
+            if (listAll || !chain.breaks().isEmpty()) {
+                ObjectNode a = agreements.addObject();
+                a.put("agreementId", chain.agreementId);
+                a.put("events", chain.events);
+                a.put("lastSequence", chain.lastSequence());
+                chain.hashAt(chain.lastSequence()).ifPresent(h -> a.put("head", h));
+                chain.breaks().stream().distinct().forEach(kind -> a.withArray("breaks").add(kind.name()));
+            }
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(file, LedgerJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
     }
 
     static void print(PrintStream out, ChainVerifier verifier, TopicLog.Extent extent, double seconds, boolean all) {

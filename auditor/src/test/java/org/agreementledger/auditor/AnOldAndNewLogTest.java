@@ -63,11 +63,19 @@ class AnOldAndNewLogTest {
     }
 
     @Test
-    void bothShapesVerify() {
-        Run run = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic, "--checkpoint-topic", "-", "--no-progress");
+    void bothShapesVerifyAndTheReportSaysSoForPrograms(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report.json");
+
+        Run run = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic, "--checkpoint-topic", "-",
+                "--no-progress", "--report", report.toString());
 
         assertThat(run.exitCode).as(run.out).isZero();
         assertThat(run.out).contains("VERIFIED: 5 events of 1 agreements").contains("key NOT pinned");
+        JsonNode json = LedgerJson.readTree(Files.readAllBytes(report));
+        assertThat(json.get("result").asText()).isEqualTo("VERIFIED");
+        assertThat(json.get("findings")).isEmpty();
+        assertThat(json.get("agreements").get(0).get("agreementId").asText()).isEqualTo(agreement.value());
+        assertThat(json.get("agreements").get(0).get("lastSequence").asLong()).isEqualTo(4);
     }
 
     @Test
