@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -105,8 +106,8 @@ public final class Auditor {
         @Option(names = "--checkpoint", description = "A checkpoint saved earlier (JSON file); may be repeated")
         List<Path> savedCheckpoints = new ArrayList<>();
 
-        @Option(names = "--trusted-key", description = "The ledger's public key to pin: a JWK or JWK set file, or its URL "
-                + "(e.g. http://ledger:8080/.well-known/ledger-keys)")
+        @Option(names = "--trusted-key", description = "The ledger's public key to pin: a JWK or JWK set file, a PEM file "
+                + "(checkpoint-key.ed25519.pub.pem), or a URL (e.g. http://ledger:8080/.well-known/ledger-keys)")
         String trustedKey;
 
         @Option(names = "--tolerate-redeliveries", description = "Count identical repeats of an event (a publisher retry "
@@ -197,8 +198,12 @@ public final class Auditor {
                 } else {
                     json = Files.readAllBytes(Path.of(location));
                 }
+                String text = new String(json, StandardCharsets.UTF_8).strip();
+                if (text.startsWith("-----BEGIN PUBLIC KEY-----")) {
+                    return LedgerKeys.fromPem(text);
+                }
                 return LedgerKeys.fromJwk(LedgerJson.readTree(json));
-            } catch (IOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 throw new IllegalArgumentException("cannot read the trusted key from " + location + ": " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

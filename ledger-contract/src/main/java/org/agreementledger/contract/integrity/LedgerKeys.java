@@ -52,6 +52,16 @@ public final class LedgerKeys {
         return set;
     }
 
+    /** Reads an Ed25519 public key in PEM (X.509 SubjectPublicKeyInfo), the form the ledger keeps it in. */
+    public static PublicKey fromPem(String pem) {
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an Ed25519 public key in PEM: " + e.getMessage(), e);
+        }
+    }
+
     /** Reads a JWK or the first key of a JWK set. */
     public static PublicKey fromJwk(JsonNode json) {
         JsonNode jwk = json.has("keys") ? json.get("keys").get(0) : json;

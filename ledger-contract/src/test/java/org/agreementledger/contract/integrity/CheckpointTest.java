@@ -27,6 +27,9 @@ class CheckpointTest {
         assertThat(checkpoint.signatureValid(ledger.getPublic())).isTrue();
         assertThat(checkpoint.signatureValid(LedgerKeys.fromJwk(LedgerKeys.jwkSet(ledger.getPublic())))).isTrue();
         assertThat(checkpoint.signatureValid(checkpoint.embeddedKey())).isTrue();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(ledger.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        assertThat(checkpoint.signatureValid(LedgerKeys.fromPem(pem))).isTrue();
         assertThat(checkpoint.merkleRootMatches()).isTrue();
         assertThat(checkpoint.heads()).extracting(Checkpoint.Head::agreementId)
                 .containsExactly("a-agreement", "b-agreement", "c-agreement");
