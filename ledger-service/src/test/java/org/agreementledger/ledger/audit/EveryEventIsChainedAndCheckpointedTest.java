@@ -53,6 +53,30 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void theChainRunsOnUnbrokenAcrossSnapshots() {
+        String agreementId = as(port, "SV").ok("/agreements", OFFER).get("agreementId").asText();
+        LedgerHttp us = as(port, "US");
+        for (int i = 0; i < 120; i++) {
+            us.ok("/agreements/" + agreementId + "/amendments",
+                    "{\"party\": \"US\", \"amendedOn\": \"2025-02-04\", \"title\": \"Counter-offer " + i
+                            + "\", \"validity\": {\"from\": \"2025-02-04\"}}");
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 121);
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
+                Integer.class, agreementId)).as("a snapshot was taken on the way").isPositive();
+        String previous = null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(record, name));
+            assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
+                    .isEqualTo(java.util.Optional.ofNullable(previous));
+            assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
+            previous = envelope.hash().orElseThrow();
+        }
+    }
+
+    @Test
     void theChainIsRecordedInTheEventStoreNotAddedByThePublisher() {
         String agreementId = offerAndAccept();
         List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
