@@ -46,10 +46,6 @@ final class Progress {
         return seconds <= 0 ? 0 : done / seconds;
     }
 
-    double seconds() {
-        return (System.nanoTime() - started) / 1e9;
-    }
-
     private void draw(long now) {
         double share = Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(share * WIDTH);

@@ -20,6 +20,11 @@ final class Summary {
     private Summary() {
     }
 
+    /** Every agreement is listed when there are few, or when asked; otherwise only the broken ones. */
+    private static boolean listsAll(ChainVerifier verifier, boolean all) {
+        return all || verifier.chains().size() <= LIST_ALL_UP_TO;
+    }
+
     /** The same outcome for programs: what was read, every finding, the checkpoints, and the agreements' heads. */
     static void writeReport(Path file, ChainVerifier verifier, TopicLog.Extent extent, double seconds,
                             List<String> checkpoints, boolean all) throws IOException {
@@ -43,7 +48,7 @@ final class Summary {
         }
         checkpoints.forEach(report.putArray("checkpoints")::add);
         ArrayNode agreements = report.putArray("agreements");
-        boolean listAll = all || verifier.chains().size() <= LIST_ALL_UP_TO;
+        boolean listAll = listsAll(verifier, all);
         for (ChainVerifier.Chain chain : verifier.chains().values()) {
             if (listAll || !chain.breaks().isEmpty()) {
                 ObjectNode a = agreements.addObject();
@@ -63,7 +68,7 @@ final class Summary {
 
     static void print(PrintStream out, ChainVerifier verifier, TopicLog.Extent extent, double seconds, boolean all) {
         Map<String, ChainVerifier.Chain> chains = verifier.chains();
-        boolean listAll = all || chains.size() <= LIST_ALL_UP_TO;
+        boolean listAll = listsAll(verifier, all);
         out.printf("%-36s %8s %9s %-14s %s%n", "AGREEMENT", "EVENTS", "LAST SEQ", "HEAD", "CHAIN");
         long broken = 0;
         for (ChainVerifier.Chain chain : chains.values()) {

@@ -8,7 +8,6 @@ import org.agreementledger.contract.LedgerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -156,9 +155,5 @@ public final class CanonicalJson {
             out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
         }
         return out.toString();
-    }
-
-    static String number(BigInteger value) {
-        return number(new BigDecimal(value));
     }
 }

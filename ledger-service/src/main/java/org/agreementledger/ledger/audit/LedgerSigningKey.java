@@ -18,7 +18,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /** The ledger's Ed25519 checkpoint key, from the JDK alone: read from the key directory, or made there once. */
@@ -47,7 +46,7 @@ class LedgerSigningKey {
             }
             KeyFactory keys = KeyFactory.getInstance("Ed25519");
             privateKey = keys.generatePrivate(new PKCS8EncodedKeySpec(read(privateFile)));
-            publicKey = keys.generatePublic(new X509EncodedKeySpec(read(publicFile)));
+            publicKey = LedgerKeys.fromPem(Files.readString(publicFile));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or make the checkpoint key in " + dir.toAbsolutePath(), e);
         } catch (GeneralSecurityException e) {

@@ -20,6 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,14 +41,7 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
         List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
 
-        String previous = null;
-        for (ConsumerRecord<String, byte[]> record : records) {
-            EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(record, name));
-            assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
-                    .isEqualTo(java.util.Optional.ofNullable(previous));
-            assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
-            previous = envelope.hash().orElseThrow();
-        }
+        assertChained(records);
         assertThat(records).extracting(r -> TopicReader.header(r, EventHeaders.PRINCIPAL))
                 .containsExactly("integration-service-sv", "integration-service-us", "integration-service-us");
     }
@@ -66,14 +60,7 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
         assertThat(jdbc.queryForObject("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
                 Integer.class, agreementId)).as("a snapshot was taken on the way").isPositive();
-        String previous = null;
-        for (ConsumerRecord<String, byte[]> record : records) {
-            EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(record, name));
-            assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
-                    .isEqualTo(java.util.Optional.ofNullable(previous));
-            assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
-            previous = envelope.hash().orElseThrow();
-        }
+        assertChained(records);
     }
 
     @Test
@@ -122,6 +109,18 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+    }
+
+    /** Each record carries its predecessor's hash (none for the first) and a hash recomputable from itself. */
+    private static void assertChained(List<ConsumerRecord<String, byte[]>> records) {
+        String previous = null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(record, name));
+            assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
+                    .isEqualTo(Optional.ofNullable(previous));
+            assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
+            previous = envelope.hash().orElseThrow();
+        }
     }
 
     private String offerAndAccept() {
