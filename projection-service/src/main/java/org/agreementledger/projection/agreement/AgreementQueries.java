@@ -2,6 +2,7 @@ package org.agreementledger.projection.agreement;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.projection.parking.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
@@ -9,6 +10,7 @@ import org.springframework.stereotype.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 @Repository
@@ -18,9 +20,11 @@ class AgreementQueries {
     };
 
     private final JdbcTemplate jdbc;
+    private final ParkedEvents parked;
 
-    AgreementQueries(JdbcTemplate jdbc) {
+    AgreementQueries(JdbcTemplate jdbc, ParkedEvents parked) {
         this.jdbc = jdbc;
+        this.parked = parked;
     }
 
     private final RowMapper<AgreementView> agreement = (rs, row) -> new AgreementView(
@@ -28,14 +32,20 @@ class AgreementQueries {
             rs.getString("title"), rs.getObject("offered_on", java.time.LocalDate.class), rs.getString("status"),
             read(rs.getString("accepted_by")), rs.getObject("in_force_on", java.time.LocalDate.class),
             rs.getObject("ended_on", java.time.LocalDate.class), tree(rs.getString("terms")),
-            rs.getString("source_reference"), rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant());
+            rs.getString("source_reference"), rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant(),
+            false, null);
 
     Optional<AgreementView> findAgreement(String agreementId) {
         return jdbc.query("SELECT * FROM agreement_view WHERE agreement_id = ?", agreement, agreementId)
-                .stream().findFirst();
+                .stream().findFirst().map(view -> view.heldBecause(parked.hold(agreementId).orElse(null)));
     }
 
-    List<AgreementView> findAgreements(String visibleTo, String party, String status, int page, int size) {
+    /** Why the agreement is held, also when none of its events is applied yet (its offer is parked). */
+    Optional<String> hold(String agreementId) {
+        return parked.hold(agreementId);
+    }
+
+    List<AgreementView> findAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size) {
         StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
         List<Object> args = new java.util.ArrayList<>();
         if (visibleTo != null) {
@@ -50,10 +60,15 @@ class AgreementQueries {
             sql.append(" AND status = ?");
             args.add(status);
         }
+        if (heldOnly) {
+            sql.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
+        }
         sql.append(" ORDER BY offered_on, agreement_id LIMIT ? OFFSET ?");
         args.add(size);
         args.add((long) page * size);
-        return jdbc.query(sql.toString(), agreement, args.toArray());
+        List<AgreementView> views = jdbc.query(sql.toString(), agreement, args.toArray());
+        Map<String, String> holds = parked.holds();
+        return views.stream().map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
     }
 
     List<HistoryEntry> findHistory(String agreementId) {

@@ -46,8 +46,8 @@ class AgreementQueryController {
         access.check(agreementId);
         Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
         if (pointInLog.isPresent()) {
-            return asOfViews.query(pointInLog.get(), () -> queries.findAgreement(agreementId))
-                    .<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(agreementId));
+            return asOfViews.query(pointInLog.get(), () -> queries.findAgreement(agreementId)
+                    .<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(agreementId)));
         }
         return queries.findAgreement(agreementId)
                 .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
@@ -68,15 +68,22 @@ class AgreementQueryController {
             @Parameter(description = "ISO 3166-1 alpha-2 code of a party", example = "US")
             @RequestParam(required = false) @Pattern(regexp = "[A-Z]{2}") String party,
             @RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,32}") String status,
+            @Parameter(description = "Only agreements held because one of their events is parked")
+            @RequestParam(defaultValue = "false") boolean held,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return queries.findAgreements(access.restrictedTo().orElse(null), party, status, page, size);
+        return queries.findAgreements(access.restrictedTo().orElse(null), party, status, held, page, size);
     }
 
-    private static ResponseEntity<ProblemDetail> notFound(String agreementId) {
+    /** Unknown, or held before its offer could be applied: then the problem says why, as the view would. */
+    private ResponseEntity<ProblemDetail> notFound(String agreementId) {
         ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.NOT_FOUND, "unknown-agreement",
                 "No agreement " + agreementId + " has reached the projection (yet).", null);
         response.getBody().setProperty("agreementId", agreementId);
+        queries.hold(agreementId).ifPresent(reason -> {
+            response.getBody().setProperty("held", true);
+            response.getBody().setProperty("heldReason", reason);
+        });
         return response;
     }
 }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
-/** An agreement as the projection knows it from the topic: terms with commitments, parties, status. */
+/**
+ * An agreement as the projection knows it from the topic: terms with commitments, parties, status. {@code held}: one
+ * of its events is parked, so the view stops before it ({@code heldReason} says which and why).
+ */
 public record AgreementView(
         String agreementId,
         String offeringParty,
@@ -20,5 +23,12 @@ public record AgreementView(
         JsonNode terms,
         String sourceReference,
         long version,
-        Instant lastEventAt) {
+        Instant lastEventAt,
+        boolean held,
+        String heldReason) {
+
+    AgreementView heldBecause(String reason) {
+        return new AgreementView(agreementId, offeringParty, parties, title, offeredOn, status, acceptedBy, inForceOn,
+                endedOn, terms, sourceReference, version, lastEventAt, reason != null, reason);
+    }
 }

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 public class AsOfViews {
 
     private static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
-            "sequence_gap", "transfer_view", "fee_balance");
+            "sequence_gap", "transfer_view", "fee_balance", "parked_event");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;

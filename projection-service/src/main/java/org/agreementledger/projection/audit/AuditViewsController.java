@@ -2,6 +2,7 @@ package org.agreementledger.projection.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -13,6 +14,8 @@ import org.agreementledger.contract.views.AuditViews.TransferRow;
 import org.agreementledger.projection.asof.AsOf;
 import org.agreementledger.projection.asof.AsOfViews;
 import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.parking.ParkedEvent;
+import org.agreementledger.projection.parking.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -32,7 +35,8 @@ import java.util.Optional;
 
 /**
  * Every stored view in the one shape an auditor's {@code replay} also produces ({@link AuditViews}), live or as of a
- * point in the log, so {@code auditor compare} can check the service's views against its own, byte for byte.
+ * point in the log, so {@code auditor compare} can check the service's views against its own, byte for byte; and
+ * next to them the records those views could not apply ({@code parkedEvents}), which explain where they differ.
  */
 @RestController
 @Tag(name = "audit", description = "Every view in the auditor's shape, for `auditor compare`")
@@ -43,10 +47,12 @@ class AuditViewsController {
 
     private final JdbcTemplate jdbc;
     private final AsOfViews asOfViews;
+    private final ParkedEvents parked;
     private final TransactionTemplate snapshot;
 
-    AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, PlatformTransactionManager transactions) {
+    AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, ParkedEvents parked, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.parked = parked;
         this.asOfViews = asOfViews;
         // one consistent snapshot of all four tables while the consumer goes on applying events
         this.snapshot = new TransactionTemplate(transactions);
@@ -56,19 +62,23 @@ class AuditViewsController {
 
     @GetMapping("/audit/views")
     @Operation(summary = "Every view (agreements, transfers, fees, history) in the auditor's canonical shape")
-    AuditViews views(
+    Answer views(
             @Parameter(description = "As of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
             @Parameter(description = "As of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
         Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
         return pointInLog.isPresent() ? asOfViews.query(pointInLog.get(), this::read) : readLive();
     }
 
-    private AuditViews readLive() {
+    /** The views, and the records parked in them (an extra field, which readers of {@link AuditViews} ignore). */
+    record Answer(@JsonUnwrapped AuditViews views, List<ParkedEvent> parkedEvents) {
+    }
+
+    private Answer readLive() {
         return snapshot.execute(status -> read());
     }
 
-    private AuditViews read() {
-        return new AuditViews(
+    private Answer read() {
+        return new Answer(new AuditViews(
                 jdbc.query("SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
                         row.getString("agreement_id"), row.getString("offering_party"),
                         Json.read(row.getString("parties"), STRINGS), row.getString("title"),
@@ -93,7 +103,8 @@ class AuditViewsController {
                 jdbc.query("SELECT * FROM agreement_history", (row, i) -> new HistoryRow(
                         row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
                         row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
-                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id"))));
+                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id")))),
+                parked.list(Optional.empty()));
     }
 
     private static JsonNode corrections(ResultSet row) throws SQLException {

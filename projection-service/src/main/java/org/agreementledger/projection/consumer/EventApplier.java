@@ -8,17 +8,26 @@ import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementOffered;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventUpcasting;
 import org.agreementledger.projection.live.FeedItem;
 import org.agreementledger.projection.live.LiveFeed;
+import org.agreementledger.projection.parking.ParkedEvents;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PermissionDeniedDataAccessException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
@@ -31,12 +40,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies a batch of records in one database transaction: each event exactly once and in order per
  * agreement, and the consumer's next offsets with them. Redeliveries are skipped; an event whose
- * predecessor is missing is held back and reported, never applied out of order.
+ * predecessor is missing is held back and reported, never applied out of order. A record that cannot be
+ * applied is parked and holds its agreement (see {@link ParkedEvents}); every other agreement keeps flowing.
  */
 @Component
 public class EventApplier {
@@ -62,6 +72,7 @@ public class EventApplier {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
+    private final ParkedEvents parked;
     private final LiveFeed liveFeed;
     private final ObjectProvider<AppliedBatchListener> listeners;
     private final Counter applied;
@@ -70,8 +81,9 @@ public class EventApplier {
     private final Counter unreadable;
     private final Timer commandToView;
 
-    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, LiveFeed liveFeed,
-                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
+    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, ParkedEvents parked,
+                 LiveFeed liveFeed, ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
+        this.parked = parked;
         this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
@@ -82,7 +94,8 @@ public class EventApplier {
                 .description("Redelivered events skipped by agreement id and sequence").register(meters);
         this.gaps = Counter.builder("projection.sequence.gaps")
                 .description("Events held back because an earlier event of their agreement was missing").register(meters);
-        this.unreadable = Counter.builder("projection.events.unreadable").register(meters);
+        this.unreadable = Counter.builder("projection.events.unreadable")
+                .description("Records whose envelope or body could not be read (they are parked)").register(meters);
         this.commandToView = Timer.builder("projection.command.to.view")
                 .description("From the event's append in the ledger to its effect in the views")
                 .publishPercentiles(0.5, 0.99).register(meters);
@@ -108,49 +121,134 @@ public class EventApplier {
     }
 
     /**
-     * Applies a batch to the views of {@code schema}: the live ones, or a rebuild's twin. The same projectors
-     * write both, because the transaction's search path decides which tables unqualified names mean.
+     * Applies a batch to the views of {@code schema}: the live ones, a rebuild's twin or an as-of scratch schema. The
+     * same projectors write all of them, because the transaction's search path decides which tables unqualified
+     * names mean. A record that cannot be applied is parked, with its agreement's later events behind it; the rest
+     * of the batch, and the consumer positions past all of it, commit.
      */
     public void applyBatch(List<ConsumerRecord<String, byte[]>> records, String schema) {
-        List<FeedItem> applied = transaction.execute(status -> {
-            jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
-            Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-            Map<String, Long> nextSequences = new HashMap<>();
-            List<FeedItem> items = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> record : records) {
-                applyOne(record, nextSequences).ifPresent(items::add);
-                nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        Applied applied = inTransaction(records, schema, null);
+        if (LIVE_SCHEMA.equals(schema)) {
+            published(applied.items());
+        }
+    }
+
+    /**
+     * Applies parked records of the live views again, in the order given (the order they were consumed in), after a
+     * fix: the agreements in {@code releasing} are no longer held while they are tried. What applies, or turns out
+     * to be a duplicate, is unparked; what fails is parked again, with the events behind it. Positions do not move.
+     *
+     * @return how many of the records are parked after the retry
+     */
+    public long retryParked(List<ConsumerRecord<String, byte[]>> records, Set<String> releasing) {
+        Applied applied = inTransaction(records, LIVE_SCHEMA, releasing);
+        published(applied.items());
+        return applied.parked();
+    }
+
+    private void published(List<FeedItem> items) {
+        Instant now = Instant.now();
+        for (FeedItem item : items) {
+            this.applied.increment();
+            commandToView.record(Duration.between(item.occurredAt(), now));
+        }
+        liveFeed.published(items);
+        listeners.orderedStream().forEach(listener -> listener.applied(items));
+    }
+
+    /**
+     * First the whole batch in one go; only if a record's own failure aborts it, once more with each record in a
+     * savepoint, so that the failed record's partial writes are undone and it is parked. The fast path pays nothing
+     * for the savepoints.
+     */
+    private Applied inTransaction(List<ConsumerRecord<String, byte[]>> records, String schema, Set<String> releasing) {
+        try {
+            return transaction.execute(status -> applyAll(records, schema, releasing, null));
+        } catch (RuntimeException e) {
+            if (!isTheRecordsFault(e)) {
+                throw e;
             }
+            log.warn("A batch of {} records failed ({}); applying them one by one to park what cannot be applied",
+                    records.size(), mostSpecificMessage(e));
+            return transaction.execute(status -> applyAll(records, schema, releasing, status));
+        }
+    }
+
+    /**
+     * Whether a failure is the record's own (it would fail again on the same data: a value a column cannot hold, an
+     * event a projector cannot handle) rather than the database's or the connection's, which a retry of the whole
+     * batch outlasts, or the deployment's (a missing privilege). Only the former parks a record: a database outage
+     * must not park everything.
+     */
+    private static boolean isTheRecordsFault(RuntimeException e) {
+        return !(e instanceof TransientDataAccessException || e instanceof RecoverableDataAccessException
+                || e instanceof DataAccessResourceFailureException || e instanceof PermissionDeniedDataAccessException
+                || e instanceof TransactionException);
+    }
+
+    /**
+     * @param releasing null when consuming (positions move past every record); when retrying, the agreements being
+     *                  released (each record handled without being parked again is unparked)
+     * @param isolate   null for the fast path; else the transaction whose savepoints isolate each record
+     */
+    private Applied applyAll(List<ConsumerRecord<String, byte[]>> records, String schema, Set<String> releasing,
+                             TransactionStatus isolate) {
+        jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
+        Map<String, Long> held = parked.heldAgreements();
+        if (releasing != null) {
+            held.keySet().removeAll(releasing);
+        }
+        Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+        Map<String, Long> nextSequences = new HashMap<>();
+        List<FeedItem> items = new ArrayList<>();
+        int parkedRecords = 0;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Outcome outcome = applyOne(record, nextSequences, held, isolate);
+            if (outcome.item() != null) {
+                items.add(outcome.item());
+            }
+            if (outcome.parked()) {
+                parkedRecords++;
+            } else if (releasing != null) {
+                parked.unpark(record);
+            }
+            nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        }
+        if (releasing == null) {
             nextOffsets.forEach((partition, offset) -> jdbc.update("""
                     INSERT INTO consumer_position (topic, partition, next_offset) VALUES (?, ?, ?)
                     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
                     partition.topic(), partition.partition(), offset));
-            return items;
-        });
-        if (!LIVE_SCHEMA.equals(schema)) {
-            return;
         }
-        Instant now = Instant.now();
-        for (FeedItem item : applied) {
-            this.applied.increment();
-            commandToView.record(Duration.between(item.occurredAt(), now));
-        }
-        liveFeed.published(applied);
-        listeners.orderedStream().forEach(listener -> listener.applied(applied));
+        return new Applied(items, parkedRecords);
     }
 
-    /** @param nextSequences what this batch knows already of each agreement's next sequence */
-    private Optional<FeedItem> applyOne(ConsumerRecord<String, byte[]> record, Map<String, Long> nextSequences) {
+    /** The events a transaction applied, and how many of its records it parked. */
+    private record Applied(List<FeedItem> items, int parked) {
+    }
+
+    /** What became of one record: applied (with its feed item), skipped (duplicate, gap) or parked. */
+    private record Outcome(FeedItem item, boolean parked) {
+        static final Outcome SKIPPED = new Outcome(null, false);
+        static final Outcome PARKED = new Outcome(null, true);
+    }
+
+    /**
+     * @param nextSequences what this batch knows already of each agreement's next sequence
+     * @param held          each held agreement and its first parked sequence; grows when a record is parked
+     */
+    private Outcome applyOne(ConsumerRecord<String, byte[]> record, Map<String, Long> nextSequences,
+                             Map<String, Long> held, TransactionStatus isolate) {
         EventEnvelope envelope;
-        AgreementEvent event;
         try {
             envelope = EventEnvelope.fromHeaders(name -> header(record, name));
-            event = EventUpcasting.read(envelope.type(), envelope.schemaVersion(), record.value());
         } catch (RuntimeException e) {
             unreadable.increment();
-            log.error("Skipping unreadable record at {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return Optional.empty();
+            log.error("Parking unreadable record at {}-{}@{} (key {}): {}", record.topic(), record.partition(),
+                    record.offset(), record.key(), e.getMessage());
+            parked.park(record, null, null, header(record, EventHeaders.TYPE), ParkedEvents.Reason.FAILED,
+                    "unreadable envelope (record key " + record.key() + "): " + e.getMessage());
+            return Outcome.PARKED;
         }
         String agreementId = envelope.agreementId().value();
         long expected = nextSequences.computeIfAbsent(agreementId, id -> {
@@ -160,7 +258,13 @@ public class EventApplier {
         });
         if (envelope.sequence() < expected) {
             duplicates.increment();
-            return Optional.empty();
+            return Outcome.SKIPPED;
+        }
+        Long blocking = held.get(agreementId);
+        if (blocking != null) {
+            parked.park(record, agreementId, envelope.sequence(), envelope.type(), ParkedEvents.Reason.HELD,
+                    "held behind event " + blocking + " of its agreement, which is parked");
+            return Outcome.PARKED;
         }
         if (envelope.sequence() > expected) {
             gaps.increment();
@@ -170,8 +274,50 @@ public class EventApplier {
                     INSERT INTO sequence_gap (agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                     agreementId, expected, envelope.sequence(), record.partition(), record.offset());
-            return Optional.empty();
+            return Outcome.SKIPPED;
         }
+        AgreementEvent event;
+        try {
+            event = EventUpcasting.read(envelope.type(), envelope.schemaVersion(), record.value());
+        } catch (RuntimeException e) {
+            unreadable.increment();
+            return parkFailed(record, envelope, held, e);
+        }
+        FeedItem item;
+        if (isolate == null) {
+            // a failure aborts the batch, which is then applied again record by record
+            item = applyToViews(record, envelope, event);
+        } else {
+            Object savepoint = isolate.createSavepoint();
+            try {
+                item = applyToViews(record, envelope, event);
+                isolate.releaseSavepoint(savepoint);
+            } catch (RuntimeException e) {
+                if (!isTheRecordsFault(e)) {
+                    throw e;
+                }
+                isolate.rollbackToSavepoint(savepoint);
+                return parkFailed(record, envelope, held, e);
+            }
+        }
+        nextSequences.put(agreementId, envelope.sequence() + 1);
+        return new Outcome(item, false);
+    }
+
+    private Outcome parkFailed(ConsumerRecord<String, byte[]> record, EventEnvelope envelope, Map<String, Long> held,
+                               RuntimeException e) {
+        String agreementId = envelope.agreementId().value();
+        String error = mostSpecificMessage(e);
+        log.error("Parking event {} ({}) of agreement {} at {}-{}@{}, and holding the agreement: {}",
+                envelope.sequence(), envelope.type(), agreementId, record.topic(), record.partition(), record.offset(),
+                error);
+        parked.park(record, agreementId, envelope.sequence(), envelope.type(), ParkedEvents.Reason.FAILED, error);
+        held.put(agreementId, envelope.sequence());
+        return Outcome.PARKED;
+    }
+
+    private FeedItem applyToViews(ConsumerRecord<String, byte[]> record, EventEnvelope envelope, AgreementEvent event) {
+        String agreementId = envelope.agreementId().value();
         String payload = new String(record.value(), StandardCharsets.UTF_8);
         Long feedId = jdbc.queryForObject("""
                 INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, correlation_id,
@@ -185,12 +331,16 @@ public class EventApplier {
         for (Projector projector : projectors) {
             projector.apply(appliedEvent);
         }
-        nextSequences.put(agreementId, envelope.sequence() + 1);
         List<String> parties = event instanceof AgreementOffered offered
                 ? offered.parties().stream().map(CountryCode::value).toList()
                 : parties(agreementId);
-        return Optional.of(new FeedItem(feedId, agreementId, envelope.sequence(), envelope.type(), envelope.time(),
-                envelope.principal().orElse(null), envelope.country().orElse(null), parties, payload));
+        return new FeedItem(feedId, agreementId, envelope.sequence(), envelope.type(), envelope.time(),
+                envelope.principal().orElse(null), envelope.country().orElse(null), parties, payload);
+    }
+
+    private static String mostSpecificMessage(Throwable e) {
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
+        return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
     }
 
     private List<String> parties(String agreementId) {

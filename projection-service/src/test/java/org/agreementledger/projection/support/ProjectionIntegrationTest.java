@@ -4,6 +4,7 @@ import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -15,10 +16,11 @@ import java.util.List;
 
 /**
  * The projection-service against the JVM's shared real PostgreSQL and Kafka, with its own database,
- * topic and consumer group. Subclasses share one Spring context.
+ * topic and consumer group, and a {@link FaultyProjector} tests can make fail. Subclasses share one Spring context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
+@Import(FaultyProjector.class)
 public abstract class ProjectionIntegrationTest {
 
     protected static final String TOPIC;
@@ -55,6 +57,8 @@ public abstract class ProjectionIntegrationTest {
         registry.add("projection.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("projection.kafka.topic", () -> TOPIC);
         registry.add("projection.kafka.group-id", () -> "projection-" + TOPIC);
+        // the lag gauges are read by tests: refresh them often
+        registry.add("projection.lag.refresh-interval", () -> "200ms");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }

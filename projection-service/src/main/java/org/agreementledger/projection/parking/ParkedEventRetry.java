@@ -1,0 +1,120 @@
+package org.agreementledger.projection.parking;
+
+import org.agreementledger.projection.consumer.AgreementEventConsumer;
+import org.agreementledger.projection.consumer.ConsumerProperties;
+import org.agreementledger.projection.consumer.EventApplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Applies parked events again once a fix is deployed: reads them back from the topic (which keeps every record) and
+ * hands them, in the order they were consumed, to the {@link EventApplier}, with the live consumer paused so that no
+ * batch of the same agreements runs in between.
+ */
+@Component
+class ParkedEventRetry {
+
+    private static final Logger log = LoggerFactory.getLogger(ParkedEventRetry.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ParkedEvents parked;
+    private final EventApplier applier;
+    private final AgreementEventConsumer live;
+    private final ConsumerProperties properties;
+
+    ParkedEventRetry(ParkedEvents parked, EventApplier applier, AgreementEventConsumer live, ConsumerProperties properties) {
+        this.parked = parked;
+        this.applier = applier;
+        this.live = live;
+        this.properties = properties;
+    }
+
+    /** What a retry did. {@code notOnTopic}: parked records the topic did not return (they stay parked). */
+    record Outcome(int retried, long applied, long stillParked, List<String> released, List<String> stillHeld,
+                   List<String> notOnTopic) {
+    }
+
+    /** The topic could not be read: nothing was retried. */
+    static final class TopicUnavailable extends RuntimeException {
+        TopicUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    Outcome retry(Optional<String> agreementId) {
+        return live.whilePaused(() -> {
+            List<ParkedEvent> toRetry = parked.list(agreementId);
+            List<ConsumerRecord<String, byte[]>> records = read(toRetry);
+            Set<String> agreements = toRetry.stream().map(ParkedEvent::agreementId).filter(Objects::nonNull)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, agreements);
+            Set<String> held = parked.heldAgreements().keySet();
+            List<String> notOnTopic = toRetry.stream()
+                    .filter(p -> records.stream().noneMatch(r -> r.partition() == p.partition() && r.offset() == p.offset()
+                            && r.topic().equals(p.topic())))
+                    .map(p -> p.topic() + "-" + p.partition() + "@" + p.offset()).toList();
+            Outcome outcome = new Outcome(toRetry.size(), records.size() - stillParked, stillParked + notOnTopic.size(),
+                    agreements.stream().filter(a -> !held.contains(a)).toList(),
+                    agreements.stream().filter(held::contains).toList(), notOnTopic);
+            log.info("Retried {} parked records: {}", toRetry.size(), outcome);
+            return outcome;
+        });
+    }
+
+    /** The parked records from the topic, in the order they were consumed: each partition read once, first to last. */
+    private List<ConsumerRecord<String, byte[]>> read(List<ParkedEvent> toRetry) {
+        Map<TopicPartition, TreeSet<Long>> wanted = new TreeMap<>(Comparator.comparing(TopicPartition::topic)
+                .thenComparingInt(TopicPartition::partition));
+        toRetry.forEach(p -> wanted.computeIfAbsent(new TopicPartition(p.topic(), p.partition()), tp -> new TreeSet<>())
+                .add(p.offset()));
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        if (wanted.isEmpty()) {
+            return records;
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG, "projection-parked-retry"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            for (Map.Entry<TopicPartition, TreeSet<Long>> partition : wanted.entrySet()) {
+                TopicPartition tp = partition.getKey();
+                TreeSet<Long> offsets = partition.getValue();
+                consumer.assign(List.of(tp));
+                long end = Math.min(consumer.endOffsets(List.of(tp), READ_TIMEOUT).get(tp), offsets.last() + 1);
+                consumer.seek(tp, offsets.first());
+                while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (offsets.contains(record.offset())) {
+                            records.add(record);
+                        }
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            throw new TopicUnavailable("could not read the parked records from " + wanted.keySet() + ": " + e.getMessage(), e);
+        }
+        return records;
+    }
+}

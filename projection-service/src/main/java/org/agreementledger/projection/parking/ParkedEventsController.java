@@ -1,0 +1,83 @@
+package org.agreementledger.projection.parking;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.projection.rebuild.ProjectionRebuild;
+import org.agreementledger.security.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Optional;
+
+@RestController
+@RequestMapping(path = "/admin/parked-events", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Operations", description = "Needs ledger.admin")
+class ParkedEventsController {
+
+    private final ParkedEvents parked;
+    private final ParkedEventRetry retry;
+    private final ProjectionRebuild rebuild;
+
+    ParkedEventsController(ParkedEvents parked, ParkedEventRetry retry, ProjectionRebuild rebuild) {
+        this.parked = parked;
+        this.retry = retry;
+        this.rebuild = rebuild;
+    }
+
+    @GetMapping
+    @Operation(summary = "Events the projection could not apply, and those held behind them, in the order they were consumed")
+    ResponseEntity<?> list(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
+        if (agreementId != null && !isAgreementId(agreementId)) {
+            return invalid(agreementId);
+        }
+        List<ParkedEvent> events = parked.list(Optional.ofNullable(agreementId));
+        return ResponseEntity.ok(events);
+    }
+
+    @PostMapping("/retry")
+    @Operation(summary = "Apply the parked events again, in order per agreement (after a fix is deployed)",
+            description = "Those that now apply are removed and their agreements released; those that still fail stay parked, "
+                    + "with the events behind them.")
+    ResponseEntity<?> retry(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
+        if (agreementId != null && !isAgreementId(agreementId)) {
+            return invalid(agreementId);
+        }
+        if (rebuild.running()) {
+            return Problems.response(HttpStatus.CONFLICT, "rebuild-running",
+                    "A rebuild is running; retry the parked events when it is done.", null);
+        }
+        if (agreementId != null && parked.list(Optional.of(agreementId)).isEmpty()) {
+            return Problems.response(HttpStatus.NOT_FOUND, "nothing-parked",
+                    "No event of agreement " + agreementId + " is parked.", "agreementId");
+        }
+        try {
+            return ResponseEntity.ok(retry.retry(Optional.ofNullable(agreementId)));
+        } catch (ParkedEventRetry.TopicUnavailable e) {
+            return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
+                    "Nothing was retried: " + e.getMessage(), null);
+        }
+    }
+
+    private static boolean isAgreementId(String value) {
+        try {
+            AgreementId.of(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static ResponseEntity<?> invalid(String agreementId) {
+        return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request",
+                "agreementId must be a UUID, got '" + agreementId + "'", "agreementId");
+    }
+}
