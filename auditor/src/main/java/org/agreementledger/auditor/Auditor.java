@@ -1,5 +1,7 @@
 package org.agreementledger.auditor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.LedgerTopics;
@@ -36,7 +38,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The independent auditor: trusts nothing but the topic (and, if given, a key and checkpoints it saved itself).
- * Exit codes: 0 everything holds, 1 a finding or a difference, 2 the audit could not be carried out.
+ * Exit codes: 0 everything holds, 1 a finding, a difference or a record the replay could not apply, 2 the audit could
+ * not be carried out.
  */
 @Command(name = "auditor", mixinStandardHelpOptions = true, version = "agreement-ledger auditor 0.1",
         description = "Verifies the Agreement Ledger's event log, replays its views, compares them with the projections.",
@@ -230,10 +233,10 @@ public final class Auditor {
             Replayed replayed = replay(log, PointInLog.parse(asOf));
             replayed.writeTo(out);
             Streams.out.printf("Replayed %,d events as of %s into %s: agreements.json (%d), transfers.json (%d), fees.json (%d), "
-                            + "history.json (%d), position.json%n", replayed.applied(), replayed.describe(), out,
+                            + "history.json (%d), unapplied.json (%d), position.json%n", replayed.applied(), replayed.describe(), out,
                     replayed.views().agreements().size(), replayed.views().transfers().size(),
-                    replayed.views().fees().size(), replayed.views().history().size());
-            return HOLDS;
+                    replayed.views().fees().size(), replayed.views().history().size(), replayed.unapplied().size());
+            return replayed.reportUnapplied(Streams.out) ? HOLDS : BROKEN;
         }
     }
 
@@ -276,6 +279,8 @@ public final class Auditor {
             }
             Map<String, byte[]> ours = replayed.views().canonicalViews();
             Map<String, byte[]> theirs = AuditViews.fromJson(response.body()).canonicalViews();
+            // the records the projection parked, if it says (an older projection-service does not)
+            JsonNode parked = LedgerJson.readTree(response.body()).path("parkedEvents");
             if (out != null) {
                 replayed.writeTo(out);
             }
@@ -292,9 +297,18 @@ public final class Auditor {
                     differences.addAll(ViewDiff.differences(view.getKey(), mine, projection));
                 }
             }
+            if (parked.size() > 0) {
+                stdout.println("The projection-service has parked " + parked.size() + " record(s) it could not apply, "
+                        + "or holds behind one:");
+                parked.forEach(p -> stdout.println("  agreement " + p.path("agreementId").asText("?") + " sequence "
+                        + p.path("sequence").asText("?") + " (" + p.path("type").asText("?") + ") at partition "
+                        + p.path("partition").asText() + " offset " + p.path("offset").asText() + ": "
+                        + p.path("reason").asText() + ", " + p.path("error").asText()));
+            }
+            boolean complete = replayed.reportUnapplied(stdout);
             if (differences.isEmpty()) {
                 stdout.println("IDENTICAL: the projection-service's views are byte for byte the auditor's replay.");
-                return HOLDS;
+                return complete ? HOLDS : BROKEN;
             }
             stdout.println("DIFFERENT: " + differences.size() + " difference(s)");
             differences.stream().limit(200).forEach(d -> stdout.println("  " + d));
@@ -302,17 +316,45 @@ public final class Auditor {
         }
     }
 
-    record Replayed(AuditViews views, TopicLog.Extent extent, PointInLog point, long applied) {
+    /**
+     * What a replay produced. {@code unapplied}: the records it could not apply, each with the number of its
+     * agreement's later events held behind it.
+     */
+    record Replayed(AuditViews views, TopicLog.Extent extent, PointInLog point, long applied,
+                    List<Map.Entry<ViewReplay.Unapplied, Long>> unapplied) {
         String describe() {
             return "position " + PointInLog.format(extent.ends()) + point.instant().map(i -> " and instant " + i).orElse("");
         }
 
-        /** One canonical JSON file per view, and position.json saying exactly what was read. */
+        /** Says which records could not be applied, if any; true when every record was. */
+        boolean reportUnapplied(PrintStream out) {
+            if (unapplied.isEmpty()) {
+                return true;
+            }
+            out.println("INCOMPLETE: " + unapplied.size() + " record(s) could not be applied; every other agreement was "
+                    + "replayed in full, these stop before them:");
+            for (Map.Entry<ViewReplay.Unapplied, Long> entry : unapplied) {
+                ViewReplay.Unapplied u = entry.getKey();
+                out.println("  agreement " + u.agreementId() + " sequence " + (u.sequence() == null ? "?" : u.sequence())
+                        + " (" + u.type() + ") at partition " + u.partition() + " offset " + u.offset() + ": " + u.error()
+                        + (entry.getValue() > 0 ? "; " + entry.getValue() + " later event(s) held behind it" : ""));
+            }
+            return false;
+        }
+
+        /** One canonical JSON file per view, unapplied.json, and position.json saying exactly what was read. */
         void writeTo(Path dir) throws IOException {
             Files.createDirectories(dir);
             for (Map.Entry<String, byte[]> view : views.canonicalViews().entrySet()) {
                 Files.write(dir.resolve(view.getKey() + ".json"), view.getValue());
             }
+            var list = LedgerJson.mapper().createArrayNode();
+            for (Map.Entry<ViewReplay.Unapplied, Long> entry : unapplied) {
+                ObjectNode u = LedgerJson.mapper().valueToTree(entry.getKey());
+                u.put("heldBehind", entry.getValue());
+                list.add(u);
+            }
+            Files.write(dir.resolve("unapplied.json"), CanonicalJson.bytes(list));
             Files.writeString(dir.resolve("position.json"), positionJson());
         }
 
@@ -339,6 +381,8 @@ public final class Auditor {
                 replay.accept(record);
             }
         });
-        return new Replayed(replay.views(), extent, point, replay.applied());
+        List<Map.Entry<ViewReplay.Unapplied, Long>> unapplied = replay.unapplied().stream()
+                .map(u -> Map.entry(u, u.sequence() == null ? 0L : replay.heldBehind(u.agreementId()))).toList();
+        return new Replayed(replay.views(), extent, point, replay.applied(), unapplied);
     }
 }

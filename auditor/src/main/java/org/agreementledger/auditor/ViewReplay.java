@@ -14,6 +14,7 @@ import org.agreementledger.contract.AgreementSuspended;
 import org.agreementledger.contract.AgreementTerminated;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventUpcasting;
 import org.agreementledger.contract.FeeAssessed;
 import org.agreementledger.contract.FeePaymentRecorded;
@@ -43,6 +44,10 @@ import java.util.TreeMap;
  * Every view rebuilt from the log alone, in memory, by the auditor's own reading of the events: written
  * independently of the projection-service's SQL so that agreeing with it means something. Like the projection, it
  * applies each agreement's events once and in sequence; a record that arrives early waits for its predecessor.
+ * A record it cannot apply is reported ({@link #unapplied()}) and its agreement held: the agreement's later events
+ * are counted, not applied, so its views stop before that record (records are read before any view changes, so
+ * only a failure inside a view's own update could leave part of one there), and every other agreement is replayed in
+ * full.
  */
 final class ViewReplay {
 
@@ -52,8 +57,17 @@ final class ViewReplay {
     private final List<HistoryRow> history = new ArrayList<>();
     private final Map<String, Long> nextSequence = new HashMap<>();
     private final Map<String, TreeMap<Long, LogRecord>> early = new HashMap<>();
+    private final List<Unapplied> unapplied = new ArrayList<>();
+    /** Each held agreement, and how many of its later events wait behind the record it could not apply. */
+    private final Map<String, Long> heldBehind = new HashMap<>();
     private long applied;
-    private long unreadable;
+
+    /**
+     * A record the replay could not apply, where it sits and why. {@code sequence} is null, and {@code agreementId}
+     * the record's key, when its envelope could not be read; such a record holds nothing, as its place is unknown.
+     */
+    record Unapplied(String agreementId, Long sequence, int partition, long offset, String type, String error) {
+    }
 
     private static final class Agreement {
         String agreementId;
@@ -103,12 +117,17 @@ final class ViewReplay {
         try {
             envelope = EventEnvelope.fromHeaders(record::header);
         } catch (RuntimeException e) {
-            unreadable++;
+            unapplied.add(new Unapplied(record.key(), null, record.partition(), record.offset(),
+                    record.header(EventHeaders.TYPE), "unreadable envelope: " + e.getMessage()));
             return;
         }
         String agreementId = envelope.agreementId().value();
         long expected = nextSequence.getOrDefault(agreementId, 0L);
         if (envelope.sequence() < expected) {
+            return;
+        }
+        if (heldBehind.containsKey(agreementId)) {
+            heldBehind.merge(agreementId, 1L, Long::sum);
             return;
         }
         if (envelope.sequence() > expected) {
@@ -117,19 +136,26 @@ final class ViewReplay {
         }
         apply(envelope, record);
         TreeMap<Long, LogRecord> waiting = early.get(agreementId);
-        while (waiting != null && !waiting.isEmpty() && waiting.firstKey() == nextSequence.get(agreementId)) {
+        while (waiting != null && !waiting.isEmpty() && !heldBehind.containsKey(agreementId)
+                && waiting.firstKey() == nextSequence.get(agreementId)) {
             LogRecord next = waiting.pollFirstEntry().getValue();
             apply(EventEnvelope.fromHeaders(next::header), next);
         }
     }
 
+    /** Applies one event; if it cannot be, reports it and holds its agreement, with the events already waiting. */
     private void apply(EventEnvelope envelope, LogRecord record) {
         String agreementId = envelope.agreementId().value();
-        AgreementEvent event;
         try {
-            event = EventUpcasting.read(envelope.type(), envelope.schemaVersion(), record.body());
+            AgreementEvent event = EventUpcasting.read(envelope.type(), envelope.schemaVersion(), record.body());
+            applyToAgreement(envelope, event);
+            applyToTransfers(envelope, event);
+            applyToFees(event);
         } catch (RuntimeException e) {
-            unreadable++;
+            unapplied.add(new Unapplied(agreementId, envelope.sequence(), record.partition(), record.offset(),
+                    envelope.type(), e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            TreeMap<Long, LogRecord> waiting = early.remove(agreementId);
+            heldBehind.put(agreementId, waiting == null ? 0L : waiting.size());
             return;
         }
         nextSequence.put(agreementId, envelope.sequence() + 1);
@@ -137,9 +163,6 @@ final class ViewReplay {
         history.add(new HistoryRow(agreementId, envelope.sequence(), envelope.eventId(), envelope.type(),
                 envelope.time().toString(), envelope.principal().orElse(null), envelope.country().orElse(null),
                 envelope.correlationId().orElse(null), envelope.causationId().orElse(null)));
-        applyToAgreement(envelope, event);
-        applyToTransfers(envelope, event);
-        applyToFees(event);
     }
 
     private void applyToAgreement(EventEnvelope envelope, AgreementEvent event) {
@@ -264,8 +287,14 @@ final class ViewReplay {
         return applied;
     }
 
-    long unreadable() {
-        return unreadable;
+    /** The records that could not be applied, in the order they were read. */
+    List<Unapplied> unapplied() {
+        return List.copyOf(unapplied);
+    }
+
+    /** How many later events of the agreement wait behind its unapplied record. */
+    long heldBehind(String agreementId) {
+        return heldBehind.getOrDefault(agreementId, 0L);
     }
 
     AuditViews views() {
