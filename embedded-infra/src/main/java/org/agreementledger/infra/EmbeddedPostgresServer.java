@@ -1,14 +1,24 @@
 package org.agreementledger.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real PostgreSQL server from the binaries in zonky's jar. Works as root (zonky runs it in a user
@@ -16,10 +26,14 @@ import java.sql.Statement;
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
-    private final EmbeddedPostgres postgres;
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -46,7 +60,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on");
             }
-            return new EmbeddedPostgresServer(builder.start());
+            return new EmbeddedPostgresServer(builder.start(), absolute);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
@@ -54,6 +68,84 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public int port() {
         return postgres.getPort();
+    }
+
+    /** The postmaster's process id, as it wrote it in {@code postmaster.pid}. */
+    public long postmasterPid() {
+        return postmasterOf(dataDir).map(ProcessHandle::pid)
+                .orElseThrow(() -> new IllegalStateException("no running postmaster in " + dataDir));
+    }
+
+    /**
+     * Stops a postmaster still running on {@code dataDir} whose owner died (pg_ctl detaches it, so it outlives a
+     * killed JVM): otherwise the next start fails, or worse, zonky mistakes it for the server it started. A
+     * postmaster whose owner lives (it holds zonky's {@code epg-lock}) is refused, not stopped. A
+     * {@code postmaster.pid} naming a dead process needs nothing: PostgreSQL replaces it at its next start.
+     */
+    public static void stopLeftOver(Path dataDir) {
+        Path absolute = dataDir.toAbsolutePath();
+        Optional<ProcessHandle> postmaster = postmasterOf(absolute);
+        if (postmaster.isEmpty()) {
+            return;
+        }
+        long pid = postmaster.get().pid();
+        if (ownerAlive(absolute)) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") on " + absolute
+                    + " belongs to another running process; stop that first");
+        }
+        try {
+            // SIGINT is PostgreSQL's fast shutdown: disconnects clients, checkpoints, exits
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            if (!exited(postmaster.get(), 30)) {
+                postmaster.get().destroyForcibly();
+                exited(postmaster.get(), 10);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop PostgreSQL (pid " + pid + ") left running on " + absolute, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted stopping PostgreSQL (pid " + pid + ")", e);
+        }
+        if (postmaster.get().isAlive()) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") left running on " + absolute + " did not stop");
+        }
+        log.warn("Stopped PostgreSQL (pid {}) left running on {} by a process that died", pid, absolute);
+    }
+
+    /** The live postmaster that {@code postmaster.pid} names, if it is one running on this data directory. */
+    private static Optional<ProcessHandle> postmasterOf(Path dataDir) {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        // a pid reused by another process since is not ours to stop
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().commandLine().orElse("").contains(dataDir.toString()));
+    }
+
+    /** zonky holds a lock on {@code epg-lock} while it runs the server; the kernel drops it when its JVM dies. */
+    private static boolean ownerAlive(Path dataDir) {
+        try (FileChannel channel = FileChannel.open(dataDir.resolve("epg-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean exited(ProcessHandle process, int seconds) throws InterruptedException {
+        try {
+            process.onExit().get(seconds, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String jdbcUrl(String database) {
