@@ -12,16 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole Agreement Ledger on one machine with nothing installed: a real PostgreSQL and a real KRaft
  * Kafka broker in this process, the ledger-service and the projection-service as child processes.
- * Data lives under the data directory, so a restart keeps the history. Ctrl-C stops everything.
+ * Data lives under the data directory, so a restart keeps the history. Ctrl-C stops everything. Nothing outlives
+ * the launcher, even killed (see {@link ServiceProcess}, {@link PostmasterWatchdog}), and a launcher stops what an
+ * earlier one of the same data directory left running before it starts anything ({@link RunDirectory}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -30,7 +32,9 @@ public final class LocalStack implements AutoCloseable {
     private final StackConfig config;
     private final List<AutoCloseable> started = new ArrayList<>();
     private LocalIdentityProvider identity;
+    private RunDirectory run;
     private EmbeddedPostgresServer postgres;
+    private PostmasterWatchdog postmasterWatchdog;
     private EmbeddedKafkaBroker kafka;
     private ServiceProcess ledger;
     private ServiceProcess projection;
@@ -115,13 +119,26 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + data, e);
         }
+        run = RunDirectory.claim(data);
+        started.add(run);
+        if (config.externalPostgres().isEmpty()) {
+            EmbeddedPostgresServer.stopLeftOver(data.resolve("postgres"));
+        }
+        Ports.requireFree(portsToListenOn());
         identity = LocalIdentityProvider.loadOrCreate(data.resolve("keys"));
         CompletableFuture<EmbeddedPostgresServer> pg = config.externalPostgres().isPresent()
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> {
                     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data.resolve("postgres"), config.postgresPort(), true);
-                    server.createDatabase("ledger", "ledger", "ledger");
-                    server.createDatabase("projection", "projection", "projection");
+                    // at once, so that a launcher killed from now on takes PostgreSQL with it
+                    postmasterWatchdog = PostmasterWatchdog.start(server.postmasterPid(), data.resolve("postgres"));
+                    try {
+                        server.createDatabase("ledger", "ledger", "ledger");
+                        server.createDatabase("projection", "projection", "projection");
+                    } catch (RuntimeException e) {
+                        server.close();
+                        throw e;
+                    }
                     return server;
                 });
         CompletableFuture<EmbeddedKafkaBroker> broker = config.externalKafka().isPresent()
@@ -142,6 +159,9 @@ public final class LocalStack implements AutoCloseable {
         if (postgres != null) {
             started.add(postgres);
         }
+        if (postmasterWatchdog != null) {
+            started.add(postmasterWatchdog);
+        }
         if (kafka != null) {
             started.add(kafka);
         }
@@ -151,6 +171,20 @@ public final class LocalStack implements AutoCloseable {
         if (kafka != null) {
             kafka.createTopicIfAbsent(LedgerTopics.AGREEMENT_EVENTS, config.partitions());
         }
+    }
+
+    private Map<String, Integer> portsToListenOn() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (config.externalPostgres().isEmpty()) {
+            ports.put("postgres-port", config.postgresPort());
+        }
+        if (config.externalKafka().isEmpty()) {
+            ports.put("kafka-port", config.kafkaPort());
+            ports.put("kafka-controller-port", config.kafkaControllerPort());
+        }
+        ports.put("ledger-port", config.ledgerPort());
+        ports.put("projection-port", config.projectionPort());
+        return ports;
     }
 
     private static String rootMessage(Throwable e) {
@@ -167,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
         String trustedKey = "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                 + identity.publicKeyFile().toAbsolutePath();
         String issuer = "--ledger.security.expected-issuer=" + LocalIdentityProvider.ISSUER;
-        ledger = ServiceProcess.start("ledger-service", config.ledgerJar(), logs, config.ledgerUrl(), List.of(
+        ledger = ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs, config.ledgerPort(), config.ledgerUrl(), List.of(
                 "--server.port=" + config.ledgerPort(),
                 "--spring.datasource.url=" + pg + "ledger",
                 "--spring.datasource.username=ledger",
@@ -178,7 +212,8 @@ public final class LocalStack implements AutoCloseable {
                 // a local stack is for trying things: a checkpoint every minute rather than every five
                 "--ledger.checkpoints.interval=1m", trustedKey, issuer));
         started.add(ledger);
-        projection = ServiceProcess.start("projection-service", config.projectionJar(), logs, config.projectionUrl(), List.of(
+        projection = ServiceProcess.start("projection-service", config.projectionJar(), run, logs, config.projectionPort(),
+                config.projectionUrl(), List.of(
                 "--server.port=" + config.projectionPort(),
                 "--spring.datasource.url=" + pg + "projection",
                 "--spring.datasource.username=projection",
@@ -263,7 +298,9 @@ public final class LocalStack implements AutoCloseable {
     public List<Long> pids() {
         List<Long> pids = new ArrayList<>();
         pids.add(ProcessHandle.current().pid());
-        postmasterPid().ifPresent(pids::add);
+        if (postgres != null) {
+            pids.add(postgres.postmasterPid());
+        }
         if (ledger != null) {
             pids.add(ledger.pid());
         }
@@ -273,16 +310,7 @@ public final class LocalStack implements AutoCloseable {
         return pids;
     }
 
-    private Optional<Long> postmasterPid() {
-        Path pidFile = config.dataDir().toAbsolutePath().resolve("postgres").resolve("postmaster.pid");
-        try {
-            return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Stops the services first, so nothing is left writing, then Kafka, then PostgreSQL. */
+    /** Stops the services first, so nothing is left writing, then Kafka, then PostgreSQL; then frees the data directory. */
     @Override
     public synchronized void close() {
         closing = true;

@@ -20,19 +20,46 @@ final class ServiceProcess implements AutoCloseable {
     private static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
 
+    /**
+     * Runs the service through {@code sh}, so that it cannot outlive the launcher. Its stdin is a pipe from the
+     * launcher, which reaches EOF when the launcher exits, however it exits (kill -9, the OOM killer). A background
+     * watcher reads that pipe; the shell then execs java, so the service keeps the pid the launcher knows and the
+     * launcher's SIGTERM reaches Spring directly. At EOF the watcher stops the service (SIGTERM, SIGKILL after
+     * 10 s) if it is still its parent, that is, still this service (/proc/self/stat, Linux): a pid the system has
+     * since given to another process is left alone. Nothing is added to the services.
+     */
+    private static final String DIE_WITH_LAUNCHER = """
+            exec 3<&0 </dev/null
+            (
+              ours() { read -r _ _ _ parent _ </proc/self/stat 2>/dev/null && [ "$parent" = "$$" ]; }
+              while read -r _; do :; done
+              ours || exit 0
+              kill -TERM $$
+              for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.5; ours || exit 0; done
+              kill -KILL $$
+            ) <&3 &
+            exec 3<&-
+            exec "$@"
+            """;
+
     private final String name;
     private final Process process;
     private final Path log;
+    private final int port;
     private final String healthUrl;
+    private final RunDirectory run;
 
-    private ServiceProcess(String name, Process process, Path log, String healthUrl) {
+    private ServiceProcess(String name, Process process, Path log, int port, String healthUrl, RunDirectory run) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.port = port;
         this.healthUrl = healthUrl;
+        this.run = run;
     }
 
-    static ServiceProcess start(String name, Path jar, Path logDir, String baseUrl, List<String> springArgs) {
+    static ServiceProcess start(String name, Path jar, RunDirectory run, Path logDir, int port, String baseUrl,
+                                List<String> springArgs) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + " jar not found at " + jar.toAbsolutePath()
                     + "; build it first (./mvnw -DskipTests package)");
@@ -41,20 +68,20 @@ final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
             // Run a copy, so that rebuilding the project while the stack runs cannot pull the jar from under it.
-            Path runDir = logDir.resolveSibling("run");
-            Files.createDirectories(runDir);
-            Path runnable = Files.copy(jar, runDir.resolve(name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            List<String> command = new ArrayList<>();
+            Path runnable = Files.copy(jar, run.path().resolve(name + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            List<String> command = new ArrayList<>(List.of("sh", "-c", DIE_WITH_LAUNCHER, name));
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_OPTIONS);
             command.add("-jar");
             command.add(runnable.toAbsolutePath().toString());
             command.addAll(springArgs);
+            // stdin stays the default pipe, held open by this process until the service exits
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new ServiceProcess(name, process, log, baseUrl + "/actuator/health");
+            run.record(name, process.toHandle(), runnable);
+            return new ServiceProcess(name, process, log, port, baseUrl + "/actuator/health", run);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -72,6 +99,7 @@ final class ServiceProcess implements AutoCloseable {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(healthUrl))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"")) {
+                    requireAnsweredByThisProcess();
                     return;
                 }
             } catch (IOException e) {
@@ -83,6 +111,20 @@ final class ServiceProcess implements AutoCloseable {
             sleep(250);
         }
         throw new IllegalStateException(name + " did not report UP within " + timeout + "; see " + log + "\n" + tail());
+    }
+
+    /**
+     * An UP from the port is only this service's if it still runs and holds the port: not, say, an orphan of an
+     * earlier launcher that kept the port, which this service then failed to bind.
+     */
+    private void requireAnsweredByThisProcess() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log + "\n" + tail());
+        }
+        Ports.heldByAnotherThan(process.pid(), port).ifPresent(holder -> {
+            throw new IllegalStateException("port " + port + " answers, but " + Ports.describe(holder) + " holds it, not the "
+                    + name + " this launcher started (pid " + process.pid() + "); stop that process or choose another port");
+        });
     }
 
     boolean isAlive() {
@@ -113,17 +155,19 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM first, so Spring shuts down gracefully; killed if it takes longer than 20 s. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            run.forget(name);
         }
     }
 
