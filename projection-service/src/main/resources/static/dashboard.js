@@ -9,7 +9,10 @@
   const countriesEl = document.getElementById('countries');
   const feedEl = document.getElementById('feed');
   const connectionEl = document.getElementById('connection');
+  const heldEl = document.getElementById('held');
+  const heldListEl = document.getElementById('held-list');
   const countries = new Map();
+  let held = new Map();
 
   if (!token) {
     document.getElementById('token-form').hidden = false;
@@ -63,6 +66,7 @@
           a.fromParties.length ? ' from ' + a.fromParties.join(', ') : '', a.facility ? ' into ' + a.facility : '',
           a.pendingOnwardReturn ? ', pending onward return' : ''),
         el('div', {class: 'received'}, 'received: ' + a.personsReceived + ' people'));
+      if (held.has(a.agreementId)) { block.prepend(heldBadge(held.get(a.agreementId))); }
       if (a.capacity) {
         const p = currentPeriod(a.capacity);
         block.append(el('div', {}, 'capacity ' + p.period + ': ' + p.used + ' / ' + a.capacity.persons),
@@ -88,6 +92,26 @@
     if (old) { old.replaceWith(card); } else { countriesEl.append(card); }
   }
 
+  function heldBadge(reason) {
+    return el('span', {class: 'badge held', title: reason}, 'held');
+  }
+
+  // A parked event sends no live event, so the held list is also read every 10 s.
+  function refreshHeld() {
+    return api('/agreements?held=true&size=500').then(list => {
+      held = new Map(list.map(a => [a.agreementId, a.heldReason]));
+      heldListEl.replaceChildren(...list.map(a => el('li', {'data-agreement': a.agreementId},
+        heldBadge(a.heldReason), ' ', el('strong', {}, a.title), ' (' + a.parties.join('–') + ', ' + a.agreementId + ')',
+        el('div', {class: 'reason'}, a.heldReason))));
+      heldEl.hidden = list.length === 0;
+    }).catch(() => {});
+  }
+
+  let heldSoon = null;
+  function refreshHeldSoon() {
+    if (!heldSoon) { heldSoon = setTimeout(() => { heldSoon = null; refreshHeld(); }, 500); }
+  }
+
   function refresh(code) {
     return api('/countries/' + code + '/commitments').then(view => render(code, view)).catch(() => {});
   }
@@ -101,6 +125,7 @@
     setTimeout(() => item.classList.remove('fresh'), 3000);
     while (feedEl.children.length > 200) { feedEl.lastChild.remove(); }
     data.parties.forEach(code => { countries.set(code, true); refresh(code); });
+    refreshHeldSoon();
   }
 
   // Subscribe first, then read the current views: an event applied in between refreshes its countries again.
@@ -113,7 +138,8 @@
     'FeePaymentRecorded'].forEach(type => source.addEventListener(type, addToFeed));
   source.addEventListener('resync', () => location.reload());
 
-  api('/agreements?size=500').then(list => {
+  setInterval(refreshHeld, 10000);
+  refreshHeld().then(() => api('/agreements?size=500')).then(list => {
     list.forEach(a => a.parties.forEach(code => countries.set(code, true)));
     return Promise.all([...countries.keys()].sort().map(refresh));
   }).catch(err => {

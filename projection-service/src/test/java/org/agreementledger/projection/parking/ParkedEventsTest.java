@@ -91,6 +91,8 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         assertThat(view.get("held").asBoolean()).isTrue();
         assertThat(view.get("heldReason").asText()).isEqualTo("event 1 (FeePaymentRecorded) could not be applied: "
                 + "injected fault: event 1 of " + poisoned + "; 2 later event(s) parked behind it");
+        assertThat(get("/agreements?held=true&size=500", dashboardToken()).body())
+                .extracting(a -> a.get("agreementId").asText()).containsExactly(poisoned.value());
 
         Answer readiness = get("/actuator/health/readiness", null);
         assertThat(readiness.status()).isEqualTo(503);
