@@ -10,7 +10,9 @@ public record AgreementTerms(String title, List<Commitment> commitments, List<Fe
     public AgreementTerms {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(validity, "validity");
-        commitments = commitments == null ? List.of() : List.copyOf(commitments);
-        feeSchedules = feeSchedules == null ? List.of() : List.copyOf(feeSchedules);
+        commitments = commitments == null ? List.of()
+                : List.copyOf(ContractLimits.requireSize(commitments, ContractLimits.MAX_COMMITMENTS, "commitments"));
+        feeSchedules = feeSchedules == null ? List.of()
+                : List.copyOf(ContractLimits.requireSize(feeSchedules, ContractLimits.MAX_FEE_SCHEDULES, "feeSchedules"));
     }
 }

@@ -10,8 +10,8 @@ public record Capacity(int persons, Period period) {
 
     public Capacity {
         Objects.requireNonNull(period, "period");
-        if (persons <= 0) {
-            throw new IllegalArgumentException("a capacity is positive, got " + persons);
+        if (persons <= 0 || persons > ContractLimits.MAX_CAPACITY) {
+            throw new IllegalArgumentException("a capacity is from 1 to " + ContractLimits.MAX_CAPACITY + " persons, got " + persons);
         }
     }
 

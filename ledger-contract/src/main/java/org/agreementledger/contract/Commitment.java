@@ -37,7 +37,9 @@ public sealed interface Commitment {
             // in declaration order, never hash order: the JSON of an event must be the same in every JVM, or its
             // hash could not be recomputed from it
             categories = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(categories));
-            fromParties = fromParties == null ? java.util.List.of() : java.util.List.copyOf(fromParties);
+            fromParties = fromParties == null ? java.util.List.of()
+                    : java.util.List.copyOf(ContractLimits.requireSize(fromParties, ContractLimits.MAX_PARTIES, "fromParties"));
+            ContractLimits.requireLength(facility, ContractLimits.MAX_FACILITY_LENGTH, "facility");
         }
 
         public boolean acceptsFrom(CountryCode sender) {
@@ -76,6 +78,7 @@ public sealed interface Commitment {
         public PayCosts {
             java.util.Objects.requireNonNull(party, "party");
             java.util.Objects.requireNonNull(purpose, "purpose");
+            ContractLimits.requireLength(description, ContractLimits.MAX_DESCRIPTION_LENGTH, "description");
         }
     }
 
@@ -87,6 +90,7 @@ public sealed interface Commitment {
             if (description == null || description.isBlank()) {
                 throw new IllegalArgumentException("assistance is described");
             }
+            ContractLimits.requireLength(description, ContractLimits.MAX_DESCRIPTION_LENGTH, "description");
         }
     }
 }

@@ -14,8 +14,8 @@ public record Headcount(CountryCode nationality, PersonCategory category, Sex se
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(sex, "sex");
         Objects.requireNonNull(ageGroup, "ageGroup");
-        if (count <= 0) {
-            throw new IllegalArgumentException("a headcount is positive, got " + count);
+        if (count <= 0 || count > ContractLimits.MAX_HEADCOUNT) {
+            throw new IllegalArgumentException("a headcount is from 1 to " + ContractLimits.MAX_HEADCOUNT + ", got " + count);
         }
     }
 }

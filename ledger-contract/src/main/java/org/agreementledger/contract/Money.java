@@ -20,6 +20,11 @@ public record Money(
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(currency, "currency");
         int digits = currency.minorUnitDigits();
+        // checked before any scaling: 1e999999999 must be refused, not expanded
+        if (ContractLimits.integerDigits(amount) > ContractLimits.MAX_AMOUNT_INTEGER_DIGITS) {
+            throw new IllegalArgumentException("an amount has at most " + ContractLimits.MAX_AMOUNT_INTEGER_DIGITS
+                    + " digits before the decimal point");
+        }
         if (amount.stripTrailingZeros().scale() > digits) {
             throw new IllegalArgumentException(amount.toPlainString() + " has more decimals than " + currency
                     + " has minor units (" + digits + ")");
@@ -31,6 +36,9 @@ public record Money(
     public static Money of(@JsonProperty("amount") String amount, @JsonProperty("currency") String currency) {
         if (amount == null || currency == null) {
             throw new IllegalArgumentException("money needs an amount and a currency");
+        }
+        if (amount.length() > 64) {
+            throw new IllegalArgumentException("an amount is a decimal of at most 64 characters");
         }
         try {
             return new Money(new BigDecimal(amount), CurrencyCode.of(currency));
@@ -55,6 +63,12 @@ public record Money(
 
     public Money times(long factor) {
         return new Money(amount.multiply(BigDecimal.valueOf(factor)), currency);
+    }
+
+    /** Whether a party may state this amount (a fee schedule, a payment): below 10^15 in major units. */
+    @JsonIgnore
+    public boolean isWithinStatedBound() {
+        return ContractLimits.integerDigits(amount) <= ContractLimits.MAX_STATED_AMOUNT_INTEGER_DIGITS;
     }
 
     @JsonIgnore

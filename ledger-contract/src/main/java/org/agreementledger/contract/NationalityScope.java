@@ -10,7 +10,8 @@ public record NationalityScope(Kind kind, List<CountryCode> nationalities) {
 
     public NationalityScope {
         Objects.requireNonNull(kind, "kind");
-        nationalities = nationalities == null ? List.of() : List.copyOf(nationalities);
+        nationalities = nationalities == null ? List.of()
+                : List.copyOf(ContractLimits.requireSize(nationalities, ContractLimits.MAX_LISTED_NATIONALITIES, "nationalities"));
         if (kind == Kind.LISTED && nationalities.isEmpty()) {
             throw new IllegalArgumentException("a LISTED nationality scope lists at least one nationality");
         }

@@ -16,7 +16,7 @@ public record TransferCorrected(
         String reason) implements AgreementEvent {
 
     public TransferCorrected {
-        headcounts = List.copyOf(headcounts);
+        headcounts = List.copyOf(ContractLimits.requireSize(headcounts, ContractLimits.MAX_HEADCOUNT_LINES, "headcounts"));
     }
 
     public int persons() {

@@ -17,7 +17,7 @@ public record TransferRecorded(
         String reference) implements AgreementEvent {
 
     public TransferRecorded {
-        headcounts = List.copyOf(headcounts);
+        headcounts = List.copyOf(ContractLimits.requireSize(headcounts, ContractLimits.MAX_HEADCOUNT_LINES, "headcounts"));
     }
 
     public int persons() {

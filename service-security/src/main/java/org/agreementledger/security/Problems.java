@@ -1,11 +1,18 @@
 package org.agreementledger.security;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** RFC 9457 problems with the ledger's stable type URIs, one per rule; each is described in docs/api.md. */
 public final class Problems {
@@ -35,5 +42,57 @@ public final class Problems {
             problem.setProperty("field", field);
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Seconds a caller should wait before retrying while a dependency (the database) is unavailable. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
+    /** Writes a problem straight to a servlet response, for the places that answer before Spring MVC does. */
+    public static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,
+                             ObjectMapper json) throws IOException {
+        if (problem.getInstance() == null) {
+            problem.setInstance(instanceOf(request));
+        }
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
+    }
+
+    /** The request's path as the problem's instance; a path too broken to be a URI is left out rather than failing. */
+    public static URI instanceOf(HttpServletRequest request) {
+        try {
+            return new URI(request.getRequestURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a failure means the database cannot be reached (down, restarting, out of connections): the request
+     * may succeed later, so it is answered 503 with Retry-After rather than 500.
+     */
+    public static boolean isDatabaseOutage(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String name = cause.getClass().getName();
+            if (cause instanceof SQLTransientConnectionException
+                    || name.equals("org.springframework.transaction.CannotCreateTransactionException")
+                    || name.equals("org.springframework.jdbc.CannotGetJdbcConnectionException")
+                    || name.equals("org.springframework.dao.DataAccessResourceFailureException")
+                    || name.equals("org.springframework.dao.QueryTimeoutException")) {
+                return true;
+            }
+            // SQLSTATE class 08: connection exception; 57P01-57P03: the server is shutting down or starting
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The answer while the database is unavailable: 503 with Retry-After, nothing was recorded. */
+    public static ProblemDetail databaseUnavailable() {
+        return of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "The database cannot be reached right now;"
+                + " nothing was recorded. Retry after " + RETRY_AFTER_SECONDS + " seconds (with the same Idempotency-Key).");
     }
 }

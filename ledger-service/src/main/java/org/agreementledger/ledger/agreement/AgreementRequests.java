@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeSchedule;
 import org.agreementledger.contract.Validity;
@@ -46,13 +47,13 @@ final class AgreementRequests {
             @Schema(description = "ISO 3166-1 alpha-2 code of the party making the offer", example = "SV")
             @NotNull CountryCode offeringParty,
             @Schema(description = "ISO 3166-1 alpha-2 codes of the other parties", example = "[\"US\"]")
-            @NotEmpty List<@NotNull CountryCode> otherParties,
-            @NotBlank @Size(max = TermsRules.MAX_TITLE_LENGTH) String title,
+            @NotEmpty @Size(max = ContractLimits.MAX_PARTIES - 1) List<@NotNull CountryCode> otherParties,
+            @NotBlank @Size(max = ContractLimits.MAX_TITLE_LENGTH) String title,
             @Schema(description = "The day the offer was made", example = "2025-02-03") @NotNull LocalDate offeredOn,
             @Schema(description = "When the agreement may be in force; by default from the offer, open-ended") Validity validity,
             List<@NotNull Commitment> commitments,
             List<@NotNull FeeSchedule> feeSchedules,
-            @Size(max = 1000) String sourceReference) {
+            @Size(max = ContractLimits.MAX_REFERENCE_LENGTH) String sourceReference) {
 
         OfferAgreement toCommand(AgreementId agreementId) {
             Validity effective = validity != null ? validity : new Validity(offeredOn, null);
@@ -69,7 +70,7 @@ final class AgreementRequests {
     record Amend(
             @NotNull CountryCode party,
             @NotNull LocalDate amendedOn,
-            @NotBlank @Size(max = TermsRules.MAX_TITLE_LENGTH) String title,
+            @NotBlank @Size(max = ContractLimits.MAX_TITLE_LENGTH) String title,
             @NotNull Validity validity,
             List<@NotNull Commitment> commitments,
             List<@NotNull FeeSchedule> feeSchedules) {
@@ -88,21 +89,21 @@ final class AgreementRequests {
     }
 
     @Schema(example = "{\"party\": \"US\", \"rejectedOn\": \"2025-02-05\", \"reason\": \"US law forbids deporting citizens\"}")
-    record Reject(@NotNull CountryCode party, @NotNull LocalDate rejectedOn, @Size(max = 2000) String reason) {
+    record Reject(@NotNull CountryCode party, @NotNull LocalDate rejectedOn, @Size(max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         RejectAgreement toCommand(AgreementId id, Long expectedVersion) {
             return new RejectAgreement(id, party, rejectedOn, reason, expectedVersion);
         }
     }
 
     @Schema(example = "{\"party\": \"SV\", \"withdrawnOn\": \"2025-02-10\", \"reason\": \"superseded\"}")
-    record Withdraw(@NotNull CountryCode party, @NotNull LocalDate withdrawnOn, @Size(max = 2000) String reason) {
+    record Withdraw(@NotNull CountryCode party, @NotNull LocalDate withdrawnOn, @Size(max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         WithdrawOffer toCommand(AgreementId id, Long expectedVersion) {
             return new WithdrawOffer(id, party, withdrawnOn, reason, expectedVersion);
         }
     }
 
     @Schema(example = "{\"party\": \"GT\", \"suspendedOn\": \"2025-06-01\", \"reason\": \"flights paused pending review\"}")
-    record Suspend(@NotNull CountryCode party, @NotNull LocalDate suspendedOn, @Size(max = 2000) String reason) {
+    record Suspend(@NotNull CountryCode party, @NotNull LocalDate suspendedOn, @Size(max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         SuspendAgreement toCommand(AgreementId id, Long expectedVersion) {
             return new SuspendAgreement(id, party, suspendedOn, reason, expectedVersion);
         }
@@ -116,7 +117,7 @@ final class AgreementRequests {
     }
 
     @Schema(example = "{\"party\": \"US\", \"terminatedOn\": \"2026-01-31\", \"reason\": \"replaced by a new agreement\"}")
-    record Terminate(@NotNull CountryCode party, @NotNull LocalDate terminatedOn, @Size(max = 2000) String reason) {
+    record Terminate(@NotNull CountryCode party, @NotNull LocalDate terminatedOn, @Size(max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         TerminateAgreement toCommand(AgreementId id, Long expectedVersion) {
             return new TerminateAgreement(id, party, terminatedOn, reason, expectedVersion);
         }

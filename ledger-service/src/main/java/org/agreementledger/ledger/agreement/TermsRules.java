@@ -2,15 +2,15 @@ package org.agreementledger.ledger.agreement;
 
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeSchedule;
+import org.agreementledger.ledger.fee.FeeRules;
 
 import java.util.List;
 
 /** What makes terms coherent: everyone they bind or benefit is a party. Clauses are not judged for wisdom. */
 final class TermsRules {
-
-    static final int MAX_TITLE_LENGTH = 500;
 
     private TermsRules() {
     }
@@ -20,9 +20,9 @@ final class TermsRules {
         if (title == null || title.isBlank()) {
             throw LedgerRuleViolation.rule("missing-title", "title", "An agreement needs a title.");
         }
-        if (title.strip().length() > MAX_TITLE_LENGTH) {
+        if (title.strip().length() > ContractLimits.MAX_TITLE_LENGTH) {
             throw LedgerRuleViolation.rule("title-too-long", "title",
-                    "A title has at most " + MAX_TITLE_LENGTH + " characters.");
+                    "A title has at most " + ContractLimits.MAX_TITLE_LENGTH + " characters.");
         }
         for (int i = 0; i < terms.commitments().size(); i++) {
             Commitment commitment = terms.commitments().get(i);
@@ -49,6 +49,7 @@ final class TermsRules {
             if (!fee.amount().isPositive()) {
                 throw LedgerRuleViolation.rule("non-positive-amount", field + ".amount", "A fee is a positive amount.");
             }
+            FeeRules.checkStatedAmount(fee.amount(), field + ".amount.amount");
         }
     }
 

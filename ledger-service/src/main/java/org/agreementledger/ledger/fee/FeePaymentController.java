@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Money;
 import org.agreementledger.contract.PaymentId;
@@ -45,7 +46,7 @@ class FeePaymentController {
              "paidOn": "2025-03-20", "reference": "first instalment"}""")
     record RecordPayment(@Schema(description = "Generated when absent") PaymentId paymentId,
                          @NotNull CountryCode payer, @NotNull CountryCode payee, @NotNull Money amount,
-                         @NotNull LocalDate paidOn, @Size(max = 1000) String reference) {
+                         @NotNull LocalDate paidOn, @Size(max = ContractLimits.MAX_REFERENCE_LENGTH) String reference) {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

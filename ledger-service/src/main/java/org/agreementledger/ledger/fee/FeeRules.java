@@ -1,6 +1,7 @@
 package org.agreementledger.ledger.fee;
 
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeAssessed;
 import org.agreementledger.contract.FeeSchedule;
@@ -67,6 +68,14 @@ public final class FeeRules {
      * A payment must go from a payer to a payee that a schedule names, in that schedule's currency, and be
      * positive. Paying more than is outstanding is allowed: the excess is a credit for later assessments.
      */
+    /** An amount a party states is within the contract's bound (docs/events.md, "Bounds"); checked before any rule. */
+    public static void checkStatedAmount(Money amount, String field) {
+        if (!amount.isWithinStatedBound()) {
+            throw LedgerRuleViolation.malformed("amount-out-of-range", field, "An amount is below 10^"
+                    + ContractLimits.MAX_STATED_AMOUNT_INTEGER_DIGITS + " " + amount.currency() + ".");
+        }
+    }
+
     public static void checkPayment(List<FeeSchedule> schedules, CountryCode payer, CountryCode payee, Money amount) {
         if (!amount.isPositive()) {
             throw LedgerRuleViolation.rule("non-positive-amount", "amount", "A payment is a positive amount.");

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.PersonCategory;
@@ -52,8 +53,8 @@ final class TransferRequests {
             @NotNull CountryCode fromCountry,
             @NotNull CountryCode toCountry,
             @NotNull LocalDate transferDate,
-            @NotEmpty List<@NotNull HeadcountLine> headcounts,
-            @Size(max = 1000) String reference) {
+            @NotEmpty @Size(max = ContractLimits.MAX_HEADCOUNT_LINES) List<@NotNull HeadcountLine> headcounts,
+            @Size(max = ContractLimits.MAX_REFERENCE_LENGTH) String reference) {
 
         RecordTransfer toCommand(AgreementId agreementId, TransferId id, Long expectedVersion) {
             return new RecordTransfer(agreementId, id, fromCountry, toCountry, transferDate,
@@ -69,7 +70,7 @@ final class TransferRequests {
     }
 
     @Schema(example = "{\"cancelledOn\": \"2025-02-06\", \"reason\": \"aircraft unavailable\"}")
-    record Cancel(@NotNull LocalDate cancelledOn, @Size(max = 2000) String reason) {
+    record Cancel(@NotNull LocalDate cancelledOn, @Size(max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         CancelTransfer toCommand(AgreementId agreementId, TransferId transferId, Long expectedVersion) {
             return new CancelTransfer(agreementId, transferId, cancelledOn, reason, expectedVersion);
         }
@@ -79,8 +80,8 @@ final class TransferRequests {
             {"correctedOn": "2025-02-07", "reason": "manifest recount",
              "headcounts": [{"nationality": "CO", "category": "IRREGULAR_MIGRANT", "sex": "MALE", "count": 31},
                             {"nationality": "CO", "category": "IRREGULAR_MIGRANT", "sex": "FEMALE", "count": 12}]}""")
-    record Correct(@NotNull LocalDate correctedOn, @NotEmpty List<@NotNull HeadcountLine> headcounts,
-                   @NotNull @Size(min = 1, max = 2000) String reason) {
+    record Correct(@NotNull LocalDate correctedOn, @NotEmpty @Size(max = ContractLimits.MAX_HEADCOUNT_LINES) List<@NotNull HeadcountLine> headcounts,
+                   @NotNull @Size(min = 1, max = ContractLimits.MAX_REASON_LENGTH) String reason) {
         CorrectTransfer toCommand(AgreementId agreementId, TransferId transferId, Long expectedVersion) {
             return new CorrectTransfer(agreementId, transferId, correctedOn, HeadcountLine.toHeadcounts(headcounts), reason,
                     expectedVersion);

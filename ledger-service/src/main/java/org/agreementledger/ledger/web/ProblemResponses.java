@@ -3,6 +3,7 @@ package org.agreementledger.ledger.web;
 import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.agreementledger.ledger.agreement.LedgerRuleViolation;
@@ -26,6 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -34,6 +37,8 @@ import java.util.stream.Collectors;
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '([^']*)'");
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -59,13 +64,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         Throwable cause = ex.getMostSpecificCause();
         String field = null;
         String detail = "The request body is not valid JSON for this operation.";
-        if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        Matcher duplicate = cause != null && cause.getMessage() != null ? DUPLICATE_FIELD.matcher(cause.getMessage()) : null;
+        if (ex.getCause() instanceof UnrecognizedPropertyException unknown) {
+            field = fieldPath(unknown);
+            detail = field + " is not a field of this request; nothing is ignored, so remove it.";
+        } else if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             field = fieldPath(mapping);
             if (mapping instanceof InvalidFormatException || mapping instanceof ValueInstantiationException) {
                 detail = field + ": " + rootMessage(cause);
             } else {
-                detail = field + " has the wrong type or shape.";
+                detail = field + " has the wrong type or shape (a count, for one, is a whole number, never a fraction).";
             }
+        } else if (duplicate != null && duplicate.find()) {
+            field = duplicate.group(1);
+            detail = "The field " + field + " appears more than once; a request says each thing once.";
         }
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, field == null ? "malformed-json" : "invalid-request",
                 field == null ? "Malformed request body" : "Invalid request", detail, request);
@@ -106,7 +118,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setTitle(title);
         if (request instanceof NativeWebRequest nativeRequest
                 && nativeRequest.getNativeRequest() instanceof HttpServletRequest servletRequest) {
-            problem.setInstance(java.net.URI.create(servletRequest.getRequestURI()));
+            problem.setInstance(Problems.instanceOf(servletRequest));
             problem.setProperty("correlationId", CorrelationIdFilter.of(servletRequest));
         }
         Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE,

@@ -133,9 +133,12 @@ class WhoMayDoWhatTest extends LedgerIntegrationTest {
     @Test
     void everyEventRecordsTheCallerFromItsTokenNotFromTheRequest() {
         LedgerHttp unitedStates = as(port, "US");
+        HttpResponse<String> forged = unitedStates.post("/agreements/" + agreementId + "/acceptances",
+                "{\"party\": \"US\", \"acceptedOn\": \"2025-02-04\", \"principal\": \"forged\", \"country\": \"SV\"}");
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(unitedStates.json(forged).get("field").asText()).isIn("principal", "country");
         HttpResponse<String> accepted = unitedStates.post("/agreements/" + agreementId + "/acceptances",
-                "{\"party\": \"US\", \"acceptedOn\": \"2025-02-04\", \"principal\": \"forged\", \"country\": \"SV\"}",
-                Map.of("X-Correlation-Id", "dhs-request-7781"));
+                "{\"party\": \"US\", \"acceptedOn\": \"2025-02-04\"}", Map.of("X-Correlation-Id", "dhs-request-7781"));
         assertThat(accepted.statusCode()).isEqualTo(200);
 
         JsonNode events = unitedStates.json(unitedStates.get("/agreements/" + agreementId)).get("events");

@@ -1,0 +1,59 @@
+package org.agreementledger.contract;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+
+/**
+ * The bounds of every value the ledger records, stated once for every reader: the ledger refuses a request beyond
+ * them with a 400 naming the field, and the projection, the rebuild, as-of replays and the auditor are built to hold
+ * anything within them (docs/events.md, "Bounds").
+ */
+public final class ContractLimits {
+
+    /** Digits before the decimal point of an amount a party states (a fee schedule, a payment): below 10^15. */
+    public static final int MAX_STATED_AMOUNT_INTEGER_DIGITS = 15;
+    /** People in one headcount line, and lines in one transfer: at most 10^7 people per transfer. */
+    public static final int MAX_HEADCOUNT = 100_000;
+    public static final int MAX_HEADCOUNT_LINES = 100;
+    /**
+     * Digits before the decimal point of any amount in an event. Assessed fees are a stated amount times the people
+     * of a transfer (at most 10^7), so they stay below 10^22.
+     */
+    public static final int MAX_AMOUNT_INTEGER_DIGITS = MAX_STATED_AMOUNT_INTEGER_DIGITS + 7;
+    /** People a capacity allows per period. */
+    public static final int MAX_CAPACITY = 1_000_000_000;
+
+    public static final int MAX_TITLE_LENGTH = 500;
+    public static final int MAX_REASON_LENGTH = 2_000;
+    public static final int MAX_REFERENCE_LENGTH = 1_000;
+    public static final int MAX_FACILITY_LENGTH = 200;
+    public static final int MAX_DESCRIPTION_LENGTH = 2_000;
+
+    public static final int MAX_PARTIES = 50;
+    public static final int MAX_COMMITMENTS = 100;
+    public static final int MAX_FEE_SCHEDULES = 50;
+    public static final int MAX_LISTED_NATIONALITIES = 250;
+
+    private ContractLimits() {
+    }
+
+    /** Digits before the decimal point; 0.5 has none. */
+    public static int integerDigits(BigDecimal amount) {
+        return Math.max(0, amount.precision() - amount.scale());
+    }
+
+    /** A text of at most {@code max} characters (null allowed: optional texts are checked where they are required). */
+    public static String requireLength(String text, int max, String what) {
+        if (text != null && text.length() > max) {
+            throw new IllegalArgumentException(what + " has at most " + max + " characters, got " + text.length());
+        }
+        return text;
+    }
+
+    public static <T extends Collection<?>> T requireSize(T items, int max, String what) {
+        if (items != null && items.size() > max) {
+            throw new IllegalArgumentException(what + " has at most " + max + " entries, got " + items.size());
+        }
+        return items;
+    }
+}

@@ -1,0 +1,189 @@
+package org.agreementledger.ledger.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.agreementledger.ledger.support.LedgerHttp;
+import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.agreementledger.ledger.transfer.TreatyRulesOverHttpTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a careless or hostile client tries: values beyond the contract's bounds, fractions for counts, repeated keys,
+ * unknown fields, huge bodies and broken URLs. Each is refused at the door with problem+json naming what is wrong,
+ * and nothing is appended.
+ */
+class HostileRequestsTest extends LedgerIntegrationTest {
+
+    private static final String PAYMENT = """
+            {"payer": "US", "payee": "SV", "amount": {"amount": %s, "currency": "USD"}, "paidOn": "2025-03-20"}""";
+    private static final String TRANSFER = """
+            {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-16",
+             "headcounts": [{"nationality": "VE", "category": "GANG_MEMBER", "sex": "MALE", "count": %s}]}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private LedgerHttp us;
+    private String agreementId;
+
+    @BeforeEach
+    void elSalvadorsOfferIsInForce() {
+        agreementId = as(port, "SV").ok("/agreements", TreatyRulesOverHttpTest.EL_SALVADOR_OFFER).get("agreementId").asText();
+        us = as(port, "US");
+        us.ok("/agreements/" + agreementId + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+    }
+
+    @ParameterizedTest(name = "amount {0}")
+    @ValueSource(strings = {"1e400", "\"1e400\"", "123456789012345678901234567890", "\"123456789012345678901234567890\"",
+            "\"1e999999999\"", "\"1000000000000000.00\""})
+    void aPaymentBeyondTheContractsBoundIsRefusedNamingTheField(String amount) {
+        long before = eventsOf(agreementId);
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/fee-payments", PAYMENT.formatted(amount));
+        assertProblem(response, 400, "amount");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @Test
+    void aFeeScheduleBeyondTheStatedBoundIsRefusedNamingTheField() {
+        String offer = TreatyRulesOverHttpTest.EL_SALVADOR_OFFER.replace("\"20000.00\"", "\"1000000000000000\"");
+        HttpResponse<String> response = as(port, "SV").post("/agreements", offer);
+        JsonNode problem = assertProblem(response, 400, "feeSchedules[0].amount.amount");
+        assertThat(problem.get("type").asText()).endsWith("/amount-out-of-range");
+    }
+
+    @Test
+    void theLargestAllowedPaymentIsRecordedExactly() {
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/fee-payments",
+                PAYMENT.formatted("\"999999999999999.99\""));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String payload = jdbc.queryForObject("""
+                SELECT convert_from(payload, 'UTF8') FROM domainevententry
+                WHERE aggregateidentifier = ? AND payloadtype LIKE '%FeePaymentRecorded'""", String.class, agreementId);
+        assertThat(payload).contains("\"999999999999999.99\"");
+    }
+
+    @Test
+    void aPaymentWithMoreDecimalsThanTheCurrencyHasIsRefused() {
+        assertProblem(us.post("/agreements/" + agreementId + "/fee-payments", PAYMENT.formatted("\"10.001\"")), 400, "amount");
+    }
+
+    @ParameterizedTest(name = "count {0}")
+    @ValueSource(strings = {"3.7", "3.0", "\"3\"", "0", "-1", "100001", "1e10", "null"})
+    void aHeadcountThatIsNotAWholeNumberInRangeIsRefusedNeverTruncated(String count) {
+        long before = eventsOf(agreementId);
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/transfers", TRANSFER.formatted(count));
+        assertProblem(response, 400, "headcounts[0]");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @Test
+    void aRepeatedKeyIsRefusedRatherThanTheLastOneWinning() {
+        String twice = TRANSFER.formatted("3").replace("\"count\": 3", "\"count\": 3, \"count\": 4");
+        assertProblem(us.post("/agreements/" + agreementId + "/transfers", twice), 400, "count");
+        String twoSenders = TRANSFER.formatted("3").replace("{\"fromCountry\": \"US\",",
+                "{\"fromCountry\": \"US\", \"fromCountry\": \"SV\",");
+        assertProblem(us.post("/agreements/" + agreementId + "/transfers", twoSenders), 400, "fromCountry");
+    }
+
+    @Test
+    void anUnknownFieldIsRefusedRatherThanIgnored() {
+        String extra = TRANSFER.formatted("3").replace("{\"fromCountry\"", "{\"note\": \"x\", \"fromCountry\"");
+        assertProblem(us.post("/agreements/" + agreementId + "/transfers", extra), 400, "note");
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRefusedWith413() {
+        String huge = TRANSFER.formatted("3").replace("{\"fromCountry\"",
+                "{\"padding\": \"" + "x".repeat(10 * 1024 * 1024) + "\", \"fromCountry\"");
+        long before = eventsOf(agreementId);
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/transfers", huge);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @Test
+    void aLongTextIsRefusedNamingTheField() {
+        String longReference = TRANSFER.formatted("3").replace("{\"fromCountry\"",
+                "{\"reference\": \"" + "r".repeat(1001) + "\", \"fromCountry\"");
+        assertProblem(us.post("/agreements/" + agreementId + "/transfers", longReference), 400, "reference");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/agreements/%FF", "/agreements/%00", "/agreements/..%2F..%2Fetc%2Fpasswd", "/agreements/%",
+            "/no-such-route", "/agreements/%C0%AE%C0%AE"})
+    void brokenOrUnknownUrlsAreAnsweredWithProblemJson(String path) throws Exception {
+        String response = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + countryToken("US") + "\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+        assertThat(response).matches("(?s)HTTP/1\\.1 4\\d\\d .*");
+        assertThat(response.toLowerCase()).contains("content-type: application/problem+json");
+        assertThat(response).doesNotContain("<html");
+    }
+
+    @Test
+    void wrongMethodsMediaTypesAndAcceptsAreAnsweredWithProblemJson() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String token = "Bearer " + countryToken("US");
+        Map<Integer, HttpRequest> cases = Map.of(
+                405, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements/" + agreementId + "/acceptances"))
+                        .header("Authorization", token).GET().build(),
+                415, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements/" + agreementId + "/transfers"))
+                        .header("Authorization", token).header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("3 people")).build(),
+                406, HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/agreements/" + agreementId))
+                        .header("Authorization", token).header("Accept", "image/png").GET().build());
+        for (Map.Entry<Integer, HttpRequest> each : cases.entrySet()) {
+            HttpResponse<String> response = http.send(each.getValue(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(each.getValue().toString()).isEqualTo(each.getKey());
+            assertThat(response.headers().firstValue("Content-Type")).as(each.getValue().toString())
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        }
+    }
+
+    private JsonNode assertProblem(HttpResponse<String> response, int status, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = us.json(response);
+        assertThat(problem.path("field").asText()).as(response.body()).contains(field);
+        return problem;
+    }
+
+    private long eventsOf(String agreement) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Long.class, agreement);
+    }
+
+    /** A request exactly as written, without a client's normalising of the path. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
