@@ -178,16 +178,17 @@ class Agreement {
     }
 
     @CommandHandler
-    void handle(AmendOffer command) {
+    long handle(AmendOffer command) {
         checkVersion(command);
         requireParty(command.amendingParty(), "party");
         requireStatus("amend", Status.OFFERED);
         TermsRules.check(parties, command.terms());
         record(new OfferAmended(agreementId, command.amendingParty(), command.amendedOn(), normalised(command.terms())));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(AcceptAgreement command) {
+    long handle(AcceptAgreement command) {
         checkVersion(command);
         requireParty(command.acceptingParty(), "party");
         requireStatus("accept", Status.OFFERED);
@@ -203,10 +204,11 @@ class Agreement {
             FeeRules.forEntryIntoForce(agreementId, terms.feeSchedules(), inForceOn)
                     .forEach(this::record);
         }
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(RejectAgreement command) {
+    long handle(RejectAgreement command) {
         checkVersion(command);
         requireParty(command.rejectingParty(), "party");
         requireStatus("reject", Status.OFFERED);
@@ -215,10 +217,11 @@ class Agreement {
                     + " proposed or accepted the current terms; it may amend the offer instead.");
         }
         record(new AgreementRejected(agreementId, command.rejectingParty(), command.rejectedOn(), command.reason()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(WithdrawOffer command) {
+    long handle(WithdrawOffer command) {
         checkVersion(command);
         requireParty(command.withdrawingParty(), "party");
         if (!command.withdrawingParty().equals(offeringParty)) {
@@ -227,31 +230,35 @@ class Agreement {
         }
         requireStatus("withdraw", Status.OFFERED);
         record(new OfferWithdrawn(agreementId, command.withdrawingParty(), command.withdrawnOn(), command.reason()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(SuspendAgreement command, Clock clock) {
+    long handle(SuspendAgreement command, Clock clock) {
         checkVersion(command);
         requireParty(command.suspendingParty(), "party");
         requireInForce("suspend", clock);
         record(new AgreementSuspended(agreementId, command.suspendingParty(), command.suspendedOn(), command.reason()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(ResumeAgreement command, Clock clock) {
+    long handle(ResumeAgreement command, Clock clock) {
         checkVersion(command);
         requireParty(command.resumingParty(), "party");
         requireNotLapsed("resume", clock);
         requireStatus("resume", Status.SUSPENDED);
         record(new AgreementResumed(agreementId, command.resumingParty(), command.resumedOn()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(TerminateAgreement command) {
+    long handle(TerminateAgreement command) {
         checkVersion(command);
         requireParty(command.terminatingParty(), "party");
         requireStatus("terminate", Status.IN_FORCE, Status.SUSPENDED);
         record(new AgreementTerminated(agreementId, command.terminatingParty(), command.terminatedOn(), command.reason()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
@@ -264,7 +271,7 @@ class Agreement {
     }
 
     @CommandHandler
-    void handle(RecordTransfer command, Clock clock) {
+    long handle(RecordTransfer command, Clock clock) {
         checkVersion(command);
         requireParty(command.fromCountry(), "fromCountry");
         requireParty(command.toCountry(), "toCountry");
@@ -281,10 +288,11 @@ class Agreement {
                 command.transferDate(), command.headcounts(), acceptCommitmentsOf(command.toCountry()));
         record(new TransferRecorded(agreementId, command.transferId(), command.fromCountry(), command.toCountry(),
                 command.transferDate(), command.headcounts(), command.reference()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(CompleteTransfer command) {
+    long handle(CompleteTransfer command) {
         checkVersion(command);
         TransferBook.Transfer transfer = transfer(command.transferId());
         if (transfer.status() != TransferBook.Status.RECORDED) {
@@ -294,10 +302,11 @@ class Agreement {
         record(new TransferCompleted(agreementId, command.transferId(), command.completedOn()));
         FeeRules.forCompletedTransfer(agreementId, terms.feeSchedules(), transfer, command.completedOn())
                 .forEach(this::record);
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(CancelTransfer command) {
+    long handle(CancelTransfer command) {
         checkVersion(command);
         TransferBook.Transfer transfer = transfer(command.transferId());
         if (transfer.status() != TransferBook.Status.RECORDED) {
@@ -305,10 +314,11 @@ class Agreement {
                     + " is " + transfer.status() + "; only a recorded transfer can be cancelled.");
         }
         record(new TransferCancelled(agreementId, command.transferId(), command.cancelledOn(), command.reason()));
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(CorrectTransfer command) {
+    long handle(CorrectTransfer command) {
         checkVersion(command);
         TransferBook.Transfer transfer = transfer(command.transferId());
         transfers.checkCorrection(transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
@@ -319,10 +329,12 @@ class Agreement {
             FeeRules.forCorrection(agreementId, terms.feeSchedules(), transfer, corrected.persons(), command.correctedOn())
                     .forEach(this::record);
         }
+        return chain.lastSequence();
     }
 
     @CommandHandler
-    void handle(RecordFeePayment command) {
+    long handle(RecordFeePayment command) {
+        FeeRules.checkStatedAmount(command.amount(), "amount.amount");
         checkVersion(command);
         requireParty(command.payer(), "payer");
         requireParty(command.payee(), "payee");
@@ -336,9 +348,10 @@ class Agreement {
         FeeRules.checkPayment(terms.feeSchedules(), command.payer(), command.payee(), command.amount());
         record(new FeePaymentRecorded(agreementId, command.paymentId(), command.payer(), command.payee(),
                 command.amount(), command.paidOn(), command.reference()));
+        return chain.lastSequence();
     }
 
-    /** Every event goes out sealed into the agreement's hash chain. */
+    /** Every event goes out sealed into the agreement's hash chain; command handlers answer the version they produced. */
     private void record(AgreementEvent event) {
         AggregateLifecycle.apply(event, chain.seal(event));
     }

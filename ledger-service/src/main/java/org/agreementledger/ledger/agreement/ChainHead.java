@@ -40,6 +40,11 @@ class ChainHead {
     private long lastSequence = -1;
     private String lastHash;
 
+    /** The sequence of the agreement's latest event: its version, which the ETag names. */
+    long lastSequence() {
+        return lastSequence;
+    }
+
     /** The metadata that seals the next event of this agreement into its chain. */
     MetaData seal(AgreementEvent event) {
         String eventId = UUID.randomUUID().toString();

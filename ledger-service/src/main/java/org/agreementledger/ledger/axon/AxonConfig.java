@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.axon;
 
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import java.sql.SQLException;
 import java.time.Clock;
 
 @Configuration
@@ -28,6 +30,23 @@ class AxonConfig {
     SnapshotTriggerDefinition agreementSnapshotTrigger(Snapshotter snapshotter,
                                                        @Value("${ledger.snapshot-threshold:100}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+    }
+
+    /**
+     * A unique-key violation on append means another ledger instance appended that sequence first. Axon's default
+     * resolver only knows {@code SQLIntegrityConstraintViolationException}, which PostgreSQL's driver never throws
+     * (SQLSTATE 23505 instead), so the race surfaced as a 500 rather than a ConcurrencyException to retry.
+     */
+    @Bean
+    PersistenceExceptionResolver postgresDuplicateKeyResolver() {
+        return failure -> {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     /** Replaces Axon's default so events carry the caller's correlation id, not only the command's id. */

@@ -3,11 +3,8 @@ package org.agreementledger.ledger.web;
 import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
@@ -20,7 +17,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,6 +38,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "Idempotency-Key";
     static final String CLAIM = IdempotencyFilter.class.getName() + ".claim";
+    static final String IN_PROGRESS = "idempotency-key-in-progress";
     private static final Pattern ACCEPTABLE = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
     /** A key and the fingerprint of the request it was first used for. */
@@ -71,24 +68,35 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         String key = Caller.current().map(Caller::principal).orElseThrow() + " " + given;
-        byte[] body = request.getInputStream().readAllBytes();
-        String hash = fingerprint(request, body);
-        List<Map<String, Object>> seen = jdbc.queryForList("SELECT * FROM idempotency_key WHERE idempotency_key = ?", key);
-        if (!seen.isEmpty()) {
-            answerAgain(request, response, seen.get(0), hash);
+        // the body is in memory already (RequestBodyLimit) and can be read again by the controller
+        String hash = fingerprint(request, request.getInputStream().readAllBytes());
+        Map<String, Object> seen = stored(key);
+        if (seen != null) {
+            answerAgain(request, response, seen, hash);
             return;
         }
         request.setAttribute(CLAIM, new Claim(key, hash));
         ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
-        chain.doFilter(new CachedBodyRequest(request, body), captured);
-        if (captured.getStatus() / 100 == 2) {
-            jdbc.update("""
-                    UPDATE idempotency_key SET response_status = ?, response_location = ?, response_etag = ?, response_body = ?
-                    WHERE idempotency_key = ? AND request_hash = ?""",
-                    captured.getStatus(), captured.getHeader("Location"), captured.getHeader("ETag"),
-                    new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8), key, hash);
+        chain.doFilter(request, captured);
+        if (captured.getStatus() == HttpStatus.CONFLICT.value() && lostTheClaim(captured)) {
+            // a concurrent request with the same key won; its answer was committed with its command
+            captured.resetBuffer();
+            Map<String, Object> winner = stored(key);
+            if (winner != null) {
+                answerAgain(request, response, winner, hash);
+                return;
+            }
         }
         captured.copyBodyToResponse();
+    }
+
+    private Map<String, Object> stored(String key) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM idempotency_key WHERE idempotency_key = ?", key);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private static boolean lostTheClaim(ContentCachingResponseWrapper captured) {
+        return new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8).contains(Problems.type(IN_PROGRESS).toString());
     }
 
     private void answerAgain(HttpServletRequest request, HttpServletResponse response, Map<String, Object> first,
@@ -100,8 +108,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         Object status = first.get("response_status");
         if (status == null) {
-            problem(request, response, HttpStatus.CONFLICT, "idempotency-key-in-progress",
-                    "A request with this Idempotency-Key was accepted but its answer is not stored yet; retry shortly.");
+            // only keys recorded before answers were stored with their command can be in this state
+            problem(request, response, HttpStatus.CONFLICT, IN_PROGRESS,
+                    "A request with this Idempotency-Key was accepted but its answer is not stored; retry shortly.");
             return;
         }
         response.setStatus(((Number) status).intValue());
@@ -118,14 +127,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug,
                          String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(Problems.type(slug));
-        problem.setTitle(slug.substring(0, 1).toUpperCase() + slug.substring(1).replace('-', ' '));
-        problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        ProblemDetail problem = Problems.of(status, slug, detail);
         problem.setProperty("field", HEADER);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(request, response, problem, json);
     }
 
     private static String fingerprint(HttpServletRequest request, byte[] body) {
@@ -136,53 +140,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             return HexFormat.of().formatHex(sha256.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** The body, read once for the fingerprint, handed on unchanged. */
-    private static final class CachedBodyRequest extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        CachedBodyRequest(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
         }
     }
 }

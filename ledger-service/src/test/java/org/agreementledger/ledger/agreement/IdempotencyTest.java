@@ -9,8 +9,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +54,49 @@ class IdempotencyTest extends LedgerIntegrationTest {
         assertThat(retry.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+    }
+
+    @Test
+    void tenConcurrentRequestsWithOneKeyCreateOneAgreementAndAllGetItsAnswer() throws Exception {
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                answers.add(pool.submit(() -> ledger.post("/agreements", OFFER, key)));
+            }
+            Set<String> bodies = new HashSet<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get();
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                bodies.add(response.body());
+            }
+            assertThat(bodies).hasSize(1);
+            String agreementId = ledger.json(answers.get(0).get()).get("agreementId").asText();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE agreement_id = ?", Long.class,
+                    agreementId)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theAnswerToAKeyIsStoredWithTheCommandSoACrashCannotSeparateThem() {
+        String given = UUID.randomUUID().toString();
+        HttpResponse<String> first = ledger.post("/agreements", OFFER, Map.of("Idempotency-Key", given));
+        Map<String, Object> stored = jdbc.queryForMap(
+                "SELECT response_status, response_etag, response_body FROM idempotency_key WHERE idempotency_key LIKE ?",
+                "% " + given);
+        assertThat(stored.get("response_status")).isEqualTo(201);
+        assertThat(stored.get("response_etag")).isEqualTo(first.headers().firstValue("ETag").orElseThrow());
+        assertThat(stored.get("response_body")).isEqualTo(first.body());
+
+        String refusedKey = UUID.randomUUID().toString();
+        HttpResponse<String> refused = ledger.post("/agreements", OFFER.replace("\"US\"", "\"GT\""),
+                Map.of("Idempotency-Key", refusedKey));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key LIKE ?", Long.class,
+                "% " + refusedKey)).as("a refused command claims no key: it may be sent again, corrected").isZero();
     }
 
     @Test
