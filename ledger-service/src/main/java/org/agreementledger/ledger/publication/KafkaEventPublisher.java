@@ -14,6 +14,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,13 +43,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashMap;
+import java.util.Set;
 
 /**
- * Publishes every appended event to Kafka from a tracking event processor. The processor's token only
- * moves once Kafka has acknowledged (acks=all) every event of the batch, so a command is accepted while
- * Kafka is down and its event goes out, in order, once Kafka is back. A failed batch is retried from
- * the token, so consumers may see an event twice: they dedupe by agreement id and sequence number.
+ * Publishes every appended event to Kafka from a tracking event processor, one Kafka transaction per processor
+ * batch. The processor's token only moves once Kafka has committed the batch (acks=all), so a command is accepted
+ * while Kafka is down and its event goes out, in order, once Kafka is back. No event reaches the topic twice: an
+ * aborted batch is invisible to read_committed readers, a new producer fences any late write of the one before it,
+ * and after a restart or a failed batch the publisher first reads what the topic already holds past the offsets it
+ * recorded with its token, and does not send that again (ADR 0002, docs/reliability.md).
  */
 @Component
 @ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
@@ -56,18 +61,30 @@ class KafkaEventPublisher implements DisposableBean {
     static final String PROCESSING_GROUP = "kafka-publisher";
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
     private static final String PENDING_SENDS = KafkaEventPublisher.class.getName() + ".pending";
+    /** Room for the largest event a 1 MiB request can produce, with its headers. */
+    static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
     private final KafkaPublicationProperties properties;
     private final JdbcTemplate jdbc;
     private final Counter published;
     private final Timer publishDelay;
-    private final AtomicLong lastPublishedPosition = new AtomicLong(-1);
+    private final Counter skipped;
+    private final PublicationStatus status;
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
+    /** What the topic held past the recorded offsets when this producer started; not sent again. */
+    private volatile Set<String> alreadyOnTopic = Set.of();
+    /** The highest store position this producer's committed transactions cover. */
+    private volatile long committedUpTo = -1;
 
-    KafkaEventPublisher(KafkaPublicationProperties properties, JdbcTemplate jdbc, MeterRegistry meters) {
+    KafkaEventPublisher(KafkaPublicationProperties properties, JdbcTemplate jdbc, MeterRegistry meters,
+                        PublicationStatus status) {
         this.properties = properties;
         this.jdbc = jdbc;
+        this.status = status;
+        this.skipped = Counter.builder("ledger.events.republish.skipped")
+                .description("Events found on the topic after a crash or failed batch, and therefore not sent again")
+                .register(meters);
         this.published = Counter.builder("ledger.events.published")
                 .description("Events acknowledged by Kafka").register(meters);
         this.publishDelay = Timer.builder("ledger.events.publish.delay")
@@ -75,18 +92,29 @@ class KafkaEventPublisher implements DisposableBean {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
-    long lastPublishedPosition() {
-        return lastPublishedPosition.get();
-    }
-
     @EventHandler
     void publish(AgreementEvent event, DomainEventMessage<?> message) {
         ensureTopic();
+        long position = positionOf(message);
+        if (position >= 0 && position <= committedUpTo && !CurrentUnitOfWork.get().root().resources().containsKey(PENDING_SENDS)) {
+            // the processor went back behind what this producer committed (a restart, a claim that moved and came
+            // back): learn again what the topic holds before sending anything
+            resetProducer();
+        }
+        Producer<String, byte[]> kafka = producer();
+        Batch batch = batchOf(kafka);
+        if (alreadyOnTopic.contains(PublishedTail.keyOf(message.getAggregateIdentifier(), message.getSequenceNumber()))) {
+            skipped.increment();
+            batch.skippedUpTo = Math.max(batch.skippedUpTo, position);
+            return;
+        }
         EventEnvelope envelope = envelopeOf(event, message);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
                 message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headersOf(envelope));
-        Future<RecordMetadata> sent = producer().send(record);
-        pendingSendsOfThisBatch().add(new PendingSend(sent, message.getTimestamp(), positionOf(message)));
+        batch.begin(kafka);
+        Future<RecordMetadata> sent = kafka.send(record);
+        batch.sends.add(new PendingSend(sent, message.getTimestamp(), position, message.getAggregateIdentifier(),
+                message.getSequenceNumber()));
     }
 
     /**
@@ -137,57 +165,114 @@ class KafkaEventPublisher implements DisposableBean {
         return -1;
     }
 
-    /** One list per processor batch; the batch commits only when every send in it was acknowledged. */
-    private List<PendingSend> pendingSendsOfThisBatch() {
-        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
-        return batch.getOrComputeResource(PENDING_SENDS, key -> {
-            List<PendingSend> pending = new ArrayList<>();
-            batch.onPrepareCommit(u -> awaitAcknowledgements(pending));
-            return pending;
+    /** One Kafka transaction per processor batch; the batch commits only when Kafka has committed every send in it. */
+    private Batch batchOf(Producer<String, byte[]> kafka) {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(PENDING_SENDS, key -> {
+            Batch batch = new Batch();
+            unitOfWork.onPrepareCommit(u -> complete(batch, kafka));
+            unitOfWork.onRollback(u -> {
+                if (batch.begun) {
+                    resetProducer();
+                }
+            });
+            return batch;
         });
     }
 
-    private void awaitAcknowledgements(List<PendingSend> pending) {
+    private void complete(Batch batch, Producer<String, byte[]> kafka) {
         long timeoutMs = properties.deliveryTimeout().toMillis() + 5_000;
+        Map<Integer, Long> nextOffsets = new HashMap<>();
+        long position = batch.skippedUpTo;
         try {
-            for (PendingSend send : pending) {
-                send.future().get(timeoutMs, TimeUnit.MILLISECONDS);
-                published.increment();
-                publishDelay.record(Duration.between(send.appendedAt(), Instant.now()));
-                lastPublishedPosition.accumulateAndGet(send.position(), Math::max);
+            for (PendingSend send : batch.sends) {
+                RecordMetadata sent = send.future().get(timeoutMs, TimeUnit.MILLISECONDS);
+                nextOffsets.merge(sent.partition(), sent.offset() + 1, Math::max);
+                position = Math.max(position, send.position());
+            }
+            if (batch.begun) {
+                kafka.commitTransaction();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublicationFailed("interrupted while waiting for Kafka", e);
-        } catch (ExecutionException | TimeoutException e) {
-            resetProducer();
-            throw new PublicationFailed("Kafka did not acknowledge an event; the batch will be retried", e);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            status.failed(cause, batch.sends.isEmpty() ? null : batch.sends.get(0).describe());
+            throw new PublicationFailed("Kafka did not commit a batch of events; it will be retried", cause);
         }
+        for (PendingSend send : batch.sends) {
+            published.increment();
+            publishDelay.record(Duration.between(send.appendedAt(), Instant.now()));
+        }
+        // with the token, in the processor's database transaction: where to look after a crash
+        nextOffsets.forEach((partition, offset) -> jdbc.update("""
+                INSERT INTO published_offset (topic, kafka_partition, next_offset) VALUES (?, ?, ?)
+                ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
+                properties.topic(), partition, offset));
+        if (position >= 0) {
+            jdbc.update("""
+                    INSERT INTO publication_progress (topic, last_position, updated_at) VALUES (?, ?, now())
+                    ON CONFLICT (topic) DO UPDATE SET last_position = greatest(publication_progress.last_position,
+                    EXCLUDED.last_position), updated_at = now()""", properties.topic(), position);
+        }
+        committedUpTo = Math.max(committedUpTo, position);
+        status.published(position);
     }
 
+    /**
+     * The transactional producer; a new one fences its predecessor, aborts whatever it left open, and first learns
+     * what the topic already holds beyond the recorded offsets.
+     */
     private Producer<String, byte[]> producer() {
         Producer<String, byte[]> current = producer;
-        if (current == null) {
-            current = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                    ProducerConfig.LINGER_MS_CONFIG, 2,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.deliveryTimeout().toMillis(),
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                    (int) Math.min(10_000, properties.deliveryTimeout().toMillis() / 2),
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-publisher"),
-                    new StringSerializer(), new ByteArraySerializer());
-            producer = current;
+        if (current != null) {
+            return current;
         }
+        current = new KafkaProducer<>(Map.ofEntries(
+                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers()),
+                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                // one id per topic: whichever ledger instance holds the processor's claim fences any other
+                Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ledger-publisher-" + properties.topic()),
+                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
+                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 2),
+                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES),
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) properties.deliveryTimeout().toMillis()),
+                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        (int) Math.min(10_000, properties.deliveryTimeout().toMillis() / 2)),
+                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
+                Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-publisher")),
+                new StringSerializer(), new ByteArraySerializer());
+        try {
+            current.initTransactions();
+            alreadyOnTopic = PublishedTail.read(properties.bootstrapServers(), properties.topic(), recordedOffsets());
+        } catch (RuntimeException e) {
+            current.close(Duration.ZERO);
+            status.failed(e, null);
+            throw new PublicationFailed("Kafka is not ready for publication: " + e.getMessage(), e);
+        }
+        if (!alreadyOnTopic.isEmpty()) {
+            log.info("{} events are on {} already from before a crash or failed batch; they are not sent again",
+                    alreadyOnTopic.size(), properties.topic());
+        }
+        producer = current;
         return current;
+    }
+
+    private Map<Integer, Long> recordedOffsets() {
+        Map<Integer, Long> offsets = new HashMap<>();
+        jdbc.query("SELECT kafka_partition, next_offset FROM published_offset WHERE topic = ?",
+                rs -> {
+                    offsets.put(rs.getInt(1), rs.getLong(2));
+                }, properties.topic());
+        return offsets;
     }
 
     private void resetProducer() {
         Producer<String, byte[]> broken = producer;
         producer = null;
+        committedUpTo = -1;
         if (broken != null) {
             broken.close(Duration.ofSeconds(1));
         }
@@ -199,7 +284,8 @@ class KafkaEventPublisher implements DisposableBean {
         }
         try {
             InfiniteRetentionTopic.ensure(properties.bootstrapServers(), properties.topic(), properties.partitions(),
-                    properties.replicationFactor());
+                    properties.replicationFactor(),
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES)));
         } catch (InfiniteRetentionTopic.TopicUnavailable e) {
             throw new PublicationFailed(e.getMessage(), e);
         }
@@ -211,7 +297,25 @@ class KafkaEventPublisher implements DisposableBean {
         resetProducer();
     }
 
-    private record PendingSend(Future<RecordMetadata> future, Instant appendedAt, long position) {
+    /** The sends of one processor batch, in one Kafka transaction begun with its first send. */
+    private static final class Batch {
+        private final List<PendingSend> sends = new ArrayList<>();
+        private long skippedUpTo = -1;
+        private boolean begun;
+
+        void begin(Producer<String, byte[]> kafka) {
+            if (!begun) {
+                kafka.beginTransaction();
+                begun = true;
+            }
+        }
+    }
+
+    private record PendingSend(Future<RecordMetadata> future, Instant appendedAt, long position, String agreementId,
+                               long sequence) {
+        String describe() {
+            return "agreement " + agreementId + " event " + sequence + " (store position " + position + ")";
+        }
     }
 
     static class PublicationFailed extends RuntimeException {

@@ -1,0 +1,111 @@
+package org.agreementledger.ledger.publication;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * How far publication is behind the event store, and whether Kafka refuses an event for good. Measured from the
+ * database on its own schedule, so the figures exist, and stay true, whether Kafka is up or not; the health says
+ * DOWN while a record is refused (the publisher keeps retrying it: order per agreement forbids skipping it).
+ */
+@Component("publication")
+class PublicationStatus implements HealthIndicator {
+
+    private record Lag(long events, double oldestAgeSeconds, Instant measuredAt) {
+    }
+
+    private record Failure(String kind, String message, String event, Instant at, boolean permanent) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final KafkaPublicationProperties properties;
+    private final MeterRegistry meters;
+    private final AtomicReference<Lag> lag = new AtomicReference<>(new Lag(0, 0, null));
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+
+    PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.meters = meters;
+        Gauge.builder("ledger.publication.lag.events", () -> lag.get().events())
+                .description("Events in the event store that Kafka has not committed yet").register(meters);
+        Gauge.builder("ledger.publication.oldest.unpublished.age", () -> lag.get().oldestAgeSeconds())
+                .description("Age of the oldest event not yet on the topic (0 when none)").baseUnit("seconds")
+                .register(meters);
+        Gauge.builder("ledger.publication.refused", () -> {
+                    Failure last = failure.get();
+                    return last != null && last.permanent() ? 1 : 0;
+                })
+                .description("1 while Kafka refuses an event for good (too large, not authorised); see /actuator/health")
+                .register(meters);
+    }
+
+    @Scheduled(fixedDelayString = "${ledger.publication.lag-interval:5s}", initialDelay = 1_000)
+    void measure() {
+        try {
+            jdbc.query("""
+                    SELECT count(*), min(timestamp) FROM domainevententry WHERE globalindex >
+                        coalesce((SELECT last_position FROM publication_progress WHERE topic = ?), -1)""",
+                    rs -> {
+                        long events = rs.getLong(1);
+                        String oldest = rs.getString(2);
+                        double age = oldest == null ? 0
+                                : Math.max(0, Duration.between(Instant.parse(oldest), Instant.now()).toMillis() / 1000.0);
+                        lag.set(new Lag(events, age, Instant.now()));
+                    }, properties.topic());
+        } catch (RuntimeException e) {
+            // the database is unreachable: the last figures stay, and their age shows in the health
+        }
+    }
+
+    void published(long position) {
+        failure.set(null);
+    }
+
+    void failed(Throwable cause, String event) {
+        boolean permanent = cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidRecordException || cause instanceof SerializationException
+                || cause instanceof AuthorizationException || cause instanceof UnknownTopicOrPartitionException;
+        String kind = cause.getClass().getSimpleName();
+        failure.set(new Failure(kind, String.valueOf(cause.getMessage()), event, Instant.now(), permanent));
+        Counter.builder("ledger.publication.failures").tag("kind", kind).tag("permanent", Boolean.toString(permanent))
+                .description("Publication batches Kafka did not commit, by cause").register(meters).increment();
+    }
+
+    @Override
+    public Health health() {
+        Lag current = lag.get();
+        Failure last = failure.get();
+        Health.Builder health = last != null && last.permanent() ? Health.down() : Health.up();
+        health.withDetail("lagEvents", current.events())
+                .withDetail("oldestUnpublishedAgeSeconds", current.oldestAgeSeconds());
+        if (current.measuredAt() != null) {
+            health.withDetail("measuredAt", current.measuredAt().toString());
+        }
+        if (last != null) {
+            health.withDetail("lastFailure", last.kind() + ": " + last.message())
+                    .withDetail("lastFailureAt", last.at().toString())
+                    .withDetail("refusedForGood", last.permanent());
+            if (last.event() != null) {
+                health.withDetail("event", last.event());
+            }
+        }
+        return health.build();
+    }
+}
