@@ -92,11 +92,10 @@ public class ParkedEvents {
 
     private Map<String, String> holds(String condition, Object[] args) {
         Map<String, String> holds = new LinkedHashMap<>();
-        jdbc.query("""
-                SELECT DISTINCT ON (agreement_id) agreement_id, sequence, event_type, error,
-                       count(*) OVER (PARTITION BY agreement_id) AS parked
-                FROM parked_event WHERE agreement_id IS NOT NULL""" + condition + """
-                 ORDER BY agreement_id, reason = 'HELD', sequence, kafka_offset""",
+        jdbc.query("SELECT DISTINCT ON (agreement_id) agreement_id, sequence, event_type, error,"
+                        + " count(*) OVER (PARTITION BY agreement_id) AS parked"
+                        + " FROM parked_event WHERE agreement_id IS NOT NULL" + condition
+                        + " ORDER BY agreement_id, reason = 'HELD', sequence, kafka_offset",
                 rs -> {
                     long behind = rs.getLong("parked") - 1;
                     holds.put(rs.getString("agreement_id"), "event " + rs.getLong("sequence") + " ("
