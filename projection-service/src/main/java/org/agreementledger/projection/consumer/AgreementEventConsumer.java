@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Reads {@code ledger.agreement-events} in a consumer group. Positions live in the projection's own
  * database, committed with the views; Kafka's committed offsets are only a copy for lag tooling.
- * On a failed batch the consumer seeks back to the stored positions and tries again.
+ * A record that cannot be applied does not fail its batch: the {@link EventApplier} parks it. A batch
+ * fails when the database does; the consumer then seeks back to the stored positions and tries again.
  */
 @Component
 public class AgreementEventConsumer implements SmartLifecycle {

@@ -47,8 +47,8 @@ public class ProjectionLag implements SmartLifecycle {
     private final Map<Integer, Long> ends = new ConcurrentHashMap<>();
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
     private final Set<Integer> gauged = ConcurrentHashMap.newKeySet();
-    /** The append time of the record at a partition's stored position, while that position stands. */
-    private final Map<Integer, Map.Entry<Long, Instant>> firstUnapplied = new ConcurrentHashMap<>();
+    /** What was found at a lagging partition's stored position, read once per position (and end). */
+    private final Map<Integer, Probe> probes = new ConcurrentHashMap<>();
     private volatile Instant endsReadAt;
     private volatile String kafkaError;
     private volatile String databaseError;
@@ -63,6 +63,17 @@ public class ProjectionLag implements SmartLifecycle {
         Gauge.builder("projection.oldest.unapplied.age.seconds", this, ProjectionLag::oldestUnappliedAgeSeconds)
                 .description("Age of the oldest record on the topic not yet applied to the views; 0 when caught up")
                 .register(meters);
+    }
+
+    /**
+     * The first record at or after a stored position: its append time, or null when the offsets up to {@code end} held
+     * only transaction markers, which the consumer never stores a position past (the views are then caught up).
+     */
+    private record Probe(long position, long end, Instant firstUnapplied) {
+
+        boolean markersOnly(long position, long end) {
+            return firstUnapplied == null && this.position == position && this.end == end;
+        }
     }
 
     /** What the health endpoint shows: lag per partition (null: unknown) and how fresh the end offsets are. */
@@ -156,17 +167,18 @@ public class ProjectionLag implements SmartLifecycle {
         endsReadAt = Instant.now();
     }
 
-    /** The append time of the record at each lagging partition's position, read once per position. */
+    /** The append time of the first record at or after each lagging partition's position, read once per position. */
     private void readFirstUnapplied() {
-        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
-            int partition = end.getKey();
+        for (Map.Entry<Integer, Long> entry : ends.entrySet()) {
+            int partition = entry.getKey();
+            long end = entry.getValue();
             Long position = positions.get(partition);
-            if (position == null || position >= end.getValue()) {
-                firstUnapplied.remove(partition);
+            if (position == null || position >= end) {
+                probes.remove(partition);
                 continue;
             }
-            Map.Entry<Long, Instant> known = firstUnapplied.get(partition);
-            if (known != null && known.getKey().equals(position)) {
+            Probe known = probes.get(partition);
+            if (known != null && known.position() == position && (known.firstUnapplied() != null || known.end() == end)) {
                 continue;
             }
             TopicPartition tp = new TopicPartition(consumer.topic(), partition);
@@ -176,7 +188,11 @@ public class ProjectionLag implements SmartLifecycle {
             while (System.nanoTime() < deadline) {
                 List<ConsumerRecord<String, byte[]>> records = kafka.poll(Duration.ofMillis(200)).records(tp);
                 if (!records.isEmpty()) {
-                    firstUnapplied.put(partition, Map.entry(position, Instant.ofEpochMilli(records.get(0).timestamp())));
+                    probes.put(partition, new Probe(position, end, Instant.ofEpochMilli(records.get(0).timestamp())));
+                    break;
+                }
+                if (kafka.position(tp) >= end) {
+                    probes.put(partition, new Probe(position, end, null));
                     break;
                 }
             }
@@ -195,7 +211,11 @@ public class ProjectionLag implements SmartLifecycle {
     private double lag(int partition) {
         Long end = ends.get(partition);
         Long position = positions.get(partition);
-        return end == null || position == null ? Double.NaN : Math.max(0, end - position);
+        if (end == null || position == null) {
+            return Double.NaN;
+        }
+        Probe probe = probes.get(partition);
+        return probe != null && probe.markersOnly(position, end) ? 0 : Math.max(0, end - position);
     }
 
     private double oldestUnappliedAgeSeconds() {
@@ -205,11 +225,11 @@ public class ProjectionLag implements SmartLifecycle {
         Instant oldest = null;
         for (Integer partition : ends.keySet()) {
             if (lag(partition) > 0) {
-                Map.Entry<Long, Instant> first = firstUnapplied.get(partition);
-                if (first == null || !first.getKey().equals(positions.get(partition))) {
+                Probe probe = probes.get(partition);
+                if (probe == null || probe.firstUnapplied() == null || !positions.get(partition).equals(probe.position())) {
                     return Double.NaN;
                 }
-                oldest = oldest == null || first.getValue().isBefore(oldest) ? first.getValue() : oldest;
+                oldest = oldest == null || probe.firstUnapplied().isBefore(oldest) ? probe.firstUnapplied() : oldest;
             }
         }
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toMillis() / 1000.0);

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,7 @@ public final class LedgerRecords implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
+    private final boolean transactional;
 
     /** Publishes to the JVM's shared test broker. */
     public LedgerRecords(String topic) {
@@ -31,10 +33,27 @@ public final class LedgerRecords implements AutoCloseable {
     }
 
     public LedgerRecords(String topic, String bootstrapServers) {
+        this(topic, bootstrapServers, false);
+    }
+
+    private LedgerRecords(String topic, String bootstrapServers, boolean transactional) {
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
+        this.transactional = transactional;
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.ACKS_CONFIG, "all"));
+        if (transactional) {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ledger-records-" + UUID.randomUUID());
+        }
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        if (transactional) {
+            producer.initTransactions();
+        }
+    }
+
+    /** Publishes each record in a Kafka transaction of its own: a commit marker follows it on the partition. */
+    public static LedgerRecords inTransactions(String topic) {
+        return new LedgerRecords(topic, SharedTestInfrastructure.get().kafka().bootstrapServers(), true);
     }
 
     public String publish(AgreementEvent event, long sequence) {
@@ -55,7 +74,13 @@ public final class LedgerRecords implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
+            if (transactional) {
+                producer.beginTransaction();
+            }
             producer.send(new ProducerRecord<>(topic, null, agreementId.value(), json, headers)).get();
+            if (transactional) {
+                producer.commitTransaction();
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
