@@ -196,12 +196,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startServices() {
-        Path logs = config.dataDir().toAbsolutePath().resolve("logs");
+        ledger = startLedger();
+        started.add(ledger);
+        projection = startProjection();
+        started.add(projection);
+        ledger.awaitHealthy(Duration.ofSeconds(120));
+        projection.awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    private ServiceProcess startLedger() {
         String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
-        String trustedKey = "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
-                + identity.publicKeyFile().toAbsolutePath();
-        String issuer = "--ledger.security.expected-issuer=" + LocalIdentityProvider.ISSUER;
-        ledger = ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs, config.ledgerPort(), config.ledgerUrl(), List.of(
+        return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(), List.of(
                 "--server.port=" + config.ledgerPort(),
                 "--spring.datasource.url=" + pg + "ledger",
                 "--spring.datasource.username=ledger",
@@ -210,18 +215,53 @@ public final class LocalStack implements AutoCloseable {
                 "--ledger.kafka.partitions=" + config.partitions(),
                 "--ledger.checkpoints.key-directory=" + config.dataDir().toAbsolutePath().resolve("keys"),
                 // a local stack is for trying things: a checkpoint every minute rather than every five
-                "--ledger.checkpoints.interval=1m", trustedKey, issuer));
-        started.add(ledger);
-        projection = ServiceProcess.start("projection-service", config.projectionJar(), run, logs, config.projectionPort(),
+                "--ledger.checkpoints.interval=1m", trustedKey(), issuer()));
+    }
+
+    private ServiceProcess startProjection() {
+        String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
+        return ServiceProcess.start("projection-service", config.projectionJar(), run, logs(), config.projectionPort(),
                 config.projectionUrl(), List.of(
                 "--server.port=" + config.projectionPort(),
                 "--spring.datasource.url=" + pg + "projection",
                 "--spring.datasource.username=projection",
                 "--spring.datasource.password=projection",
-                "--projection.kafka.bootstrap-servers=" + config.kafkaBootstrap(), trustedKey, issuer));
-        started.add(projection);
-        ledger.awaitHealthy(Duration.ofSeconds(120));
-        projection.awaitHealthy(Duration.ofSeconds(120));
+                "--projection.kafka.bootstrap-servers=" + config.kafkaBootstrap(), trustedKey(), issuer()));
+    }
+
+    private Path logs() {
+        return config.dataDir().toAbsolutePath().resolve("logs");
+    }
+
+    private String trustedKey() {
+        return "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + identity.publicKeyFile().toAbsolutePath();
+    }
+
+    private static String issuer() {
+        return "--ledger.security.expected-issuer=" + LocalIdentityProvider.ISSUER;
+    }
+
+    /** Which service a fault is injected into. */
+    public enum Service { LEDGER, PROJECTION }
+
+    /** Kills the service at once (SIGKILL), as a crash or the OOM killer would: no shutdown hook runs. */
+    public synchronized void crash(Service service) {
+        ServiceProcess process = service == Service.LEDGER ? ledger : projection;
+        process.kill();
+    }
+
+    /** Starts the service again, as an operator or an orchestrator would after a crash, and waits until it is up. */
+    public synchronized void restart(Service service) {
+        ServiceProcess old = service == Service.LEDGER ? ledger : projection;
+        started.remove(old);
+        ServiceProcess fresh = service == Service.LEDGER ? startLedger() : startProjection();
+        started.add(fresh);
+        if (service == Service.LEDGER) {
+            ledger = fresh;
+        } else {
+            projection = fresh;
+        }
+        fresh.awaitHealthy(Duration.ofSeconds(120));
     }
 
     private void printAddresses(Duration startup) {

@@ -127,6 +127,16 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
