@@ -65,17 +65,19 @@ class ParkedEventRetry {
         return live.whilePaused(() -> {
             List<ParkedEvent> toRetry = parked.list(agreementId);
             List<ConsumerRecord<String, byte[]>> records = read(toRetry);
+            List<ParkedEvent> missing = toRetry.stream().filter(p -> records.stream().noneMatch(r -> r.topic().equals(p.topic())
+                    && r.partition() == p.partition() && r.offset() == p.offset())).toList();
             Set<String> agreements = toRetry.stream().map(ParkedEvent::agreementId).filter(Objects::nonNull)
                     .collect(Collectors.toCollection(TreeSet::new));
-            long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, agreements);
+            // an agreement with a record the topic did not return stays held, so its later records stay parked
+            Set<String> releasing = new TreeSet<>(agreements);
+            missing.forEach(p -> releasing.remove(p.agreementId()));
+            long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, releasing);
             Set<String> held = parked.heldAgreements().keySet();
-            List<String> notOnTopic = toRetry.stream()
-                    .filter(p -> records.stream().noneMatch(r -> r.partition() == p.partition() && r.offset() == p.offset()
-                            && r.topic().equals(p.topic())))
-                    .map(p -> p.topic() + "-" + p.partition() + "@" + p.offset()).toList();
-            Outcome outcome = new Outcome(toRetry.size(), records.size() - stillParked, stillParked + notOnTopic.size(),
+            Outcome outcome = new Outcome(toRetry.size(), records.size() - stillParked, stillParked + missing.size(),
                     agreements.stream().filter(a -> !held.contains(a)).toList(),
-                    agreements.stream().filter(held::contains).toList(), notOnTopic);
+                    agreements.stream().filter(held::contains).toList(),
+                    missing.stream().map(p -> p.topic() + "-" + p.partition() + "@" + p.offset()).toList());
             log.info("Retried {} parked records: {}", toRetry.size(), outcome);
             return outcome;
         });

@@ -17,7 +17,9 @@ import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +52,9 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @AfterAll
     static void closeProducer() {
@@ -176,6 +181,36 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         assertThat(get("/admin/parked-events?agreementId=" + poisoned, admin()).body())
                 .extracting(p -> p.get("reason").asText()).containsExactly("FAILED", "HELD");
         assertThat(get("/agreements/" + poisoned, dashboardToken()).body().get("held").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aParkedRecordTheTopicNoLongerReturnsStaysParkedAndKeepsItsAgreementHeld() throws Exception {
+        AgreementId poisoned = AgreementId.random();
+        FaultyProjector.failAt(poisoned, 1);
+        records.publish(offer(poisoned, "its record is gone"), 0);
+        records.publish(new AgreementAccepted(poisoned, US, MAR_15), 1);
+        records.publish(new AgreementAccepted(poisoned, SV, MAR_15), 2);
+        JsonNode parked = await("/admin/parked-events?agreementId=" + poisoned, admin(), list -> list.size() == 2);
+        // as if the topic had lost the failed record: its row now points past the partition's end
+        jdbc.update("UPDATE views.parked_event SET kafka_offset = kafka_offset + 1000000 WHERE agreement_id = ? AND sequence = 1",
+                poisoned.value());
+        FaultyProjector.fixAll();
+
+        try {
+            Answer retried = post("/admin/parked-events/retry?agreementId=" + poisoned, admin());
+
+            assertThat(retried.body().get("notOnTopic")).extracting(JsonNode::asText).containsExactly(
+                    TOPIC + "-" + parked.get(0).get("partition").asInt() + "@" + (parked.get(0).get("offset").asLong() + 1_000_000));
+            assertThat(retried.body().get("stillParked").asLong()).isEqualTo(2);
+            assertThat(retried.body().get("stillHeld")).extracting(JsonNode::asText).containsExactly(poisoned.value());
+            assertThat(get("/admin/parked-events?agreementId=" + poisoned, admin()).body())
+                    .extracting(p -> p.get("sequence").asLong() + " " + p.get("reason").asText())
+                    .containsExactlyInAnyOrder("1 FAILED", "2 HELD");
+            assertThat(get("/agreements/" + poisoned, dashboardToken()).body().get("version").asLong()).isZero();
+        } finally {
+            jdbc.update("UPDATE views.parked_event SET kafka_offset = kafka_offset - 1000000 WHERE agreement_id = ? AND sequence = 1",
+                    poisoned.value());
+        }
     }
 
     @Test
