@@ -48,61 +48,75 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * its log under {@code logDir} (formatted on first use).
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
+        Properties props = nodeConfig(1, "1@localhost:" + controllerPort, port, controllerPort, logDir, 1);
+        format(logDir, props, Uuid.randomUuid().toString());
+        EmbeddedKafkaBroker broker = startNode(props, "localhost:" + port);
+        broker.awaitReady();
+        return broker;
+    }
+
+    /**
+     * The configuration of one node (broker and controller) of a KRaft cluster whose controllers are {@code voters};
+     * internal topics are replicated {@code replication} times.
+     */
+    static Properties nodeConfig(int nodeId, String voters, int port, int controllerPort, Path logDir, int replication) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("controller.quorum.voters", voters);
+        props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toAbsolutePath().toString());
+        props.put("offsets.topic.replication.factor", Integer.toString(replication));
+        props.put("offsets.topic.num.partitions", "10");
+        props.put("transaction.state.log.replication.factor", Integer.toString(replication));
+        props.put("transaction.state.log.min.isr", Integer.toString(Math.max(1, replication - 1)));
+        // the ledger publishes in transactions: 50 coordinator partitions are only start-up time here
+        props.put("transaction.state.log.num.partitions", "10");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // A topic appears only when someone creates it on purpose, with the retention it needs.
+        props.put("auto.create.topics.enable", "false");
+        props.put("num.partitions", "1");
+        // The log cleaner (compacted topics) reserves 128 MiB by default: too much for a small in-process broker.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        props.put("log.cleaner.threads", "1");
+        return props;
+    }
+
+    static EmbeddedKafkaBroker startNode(Properties props, String bootstrap) {
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
+        return new EmbeddedKafkaBroker(server, bootstrap);
+    }
+
+    /** Formats the log directory once, for the cluster {@code clusterId}; a formatted one is reused as it is. */
+    static void format(Path logDir, Properties props, String clusterId) {
         try {
             Files.createDirectories(logDir);
-            Properties props = new Properties();
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("log.dirs", logDir.toAbsolutePath().toString());
-            props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "10");
-            props.put("transaction.state.log.replication.factor", "1");
-            props.put("transaction.state.log.min.isr", "1");
-            props.put("group.initial.rebalance.delay.ms", "0");
-            // A topic appears only when someone creates it on purpose, with the retention it needs.
-            props.put("auto.create.topics.enable", "false");
-            props.put("num.partitions", "1");
-            // The log cleaner (compacted topics) reserves 128 MiB by default: too much for a small in-process broker.
-            props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
-            props.put("log.cleaner.threads", "1");
-
-            format(logDir, props);
-            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            server.startup();
-            String bootstrap = "localhost:" + port;
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap);
-            broker.awaitReady();
-            return broker;
+            if (Files.exists(logDir.resolve("meta.properties"))) {
+                return;
+            }
+            Path config = Files.createTempFile("kraft", ".properties");
+            try (OutputStream out = Files.newOutputStream(config)) {
+                props.store(out, "embedded KRaft broker");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int exit = StorageTool.execute(new String[]{"format", "-t", clusterId,
+                    "-c", config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+            Files.deleteIfExists(config);
+            if (exit != 0) {
+                throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
+            }
+            log.debug("Formatted Kafka storage {}", logDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void format(Path logDir, Properties props) throws IOException {
-        if (Files.exists(logDir.resolve("meta.properties"))) {
-            return;
-        }
-        Path config = Files.createTempFile("kraft", ".properties");
-        try (OutputStream out = Files.newOutputStream(config)) {
-            props.store(out, "embedded KRaft broker");
-        }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exit = StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
-        Files.deleteIfExists(config);
-        if (exit != 0) {
-            throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
-        }
-        log.debug("Formatted Kafka storage {}", logDir);
-    }
-
-    private void awaitReady() {
+    void awaitReady() {
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

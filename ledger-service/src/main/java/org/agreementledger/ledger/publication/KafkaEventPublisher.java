@@ -285,7 +285,10 @@ class KafkaEventPublisher implements DisposableBean {
         try {
             InfiniteRetentionTopic.ensure(properties.bootstrapServers(), properties.topic(), properties.partitions(),
                     properties.replicationFactor(),
-                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES)));
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES),
+                            // acks=all then means: on all but one replica, so losing one broker loses nothing acknowledged
+                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                            Integer.toString(Math.max(1, properties.replicationFactor() - 1))));
         } catch (InfiniteRetentionTopic.TopicUnavailable e) {
             throw new PublicationFailed(e.getMessage(), e);
         }
