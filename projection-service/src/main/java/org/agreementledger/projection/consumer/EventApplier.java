@@ -129,6 +129,9 @@ public class EventApplier {
     public void applyBatch(List<ConsumerRecord<String, byte[]>> records, String schema) {
         Applied applied = inTransaction(records, schema, null);
         if (LIVE_SCHEMA.equals(schema)) {
+            if (applied.parked() > 0) {
+                parked.recount();
+            }
             published(applied.items());
         }
     }
@@ -142,6 +145,7 @@ public class EventApplier {
      */
     public long retryParked(List<ConsumerRecord<String, byte[]>> records, Set<String> releasing) {
         Applied applied = inTransaction(records, LIVE_SCHEMA, releasing);
+        parked.recount();
         published(applied.items());
         return applied.parked();
     }

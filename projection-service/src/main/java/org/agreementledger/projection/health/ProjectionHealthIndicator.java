@@ -33,8 +33,12 @@ class ProjectionHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        long events = parked.count();
-        List<String> held = parked.heldAgreements().keySet().stream().sorted().limit(LISTED).toList();
+        ParkedEvents.Count count = parked.recount();
+        if (count == null) {
+            return Health.unknown().withDetail("parkedEvents", "not counted yet: the database did not answer").build();
+        }
+        long events = count.total();
+        List<String> held = count.heldAgreements().stream().limit(LISTED).toList();
         ProjectionLag.State state = lag.state();
         Map<String, Object> lagDetails = new LinkedHashMap<>();
         lagDetails.put("perPartition", state.lag());

@@ -2,19 +2,23 @@ package org.agreementledger.projection.parking;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.agreementledger.projection.consumer.EventApplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The table {@code parked_event}, in whichever views the connection's search path names (the live ones, a rebuild's
@@ -33,17 +37,60 @@ public class ParkedEvents {
             (Long) rs.getObject("sequence"), rs.getString("event_type"), Reason.valueOf(rs.getString("reason")),
             rs.getString("error"), rs.getTimestamp("parked_at").toInstant());
 
+    private static final Logger log = LoggerFactory.getLogger(ParkedEvents.class);
+
     private final JdbcTemplate jdbc;
+    /** The live views' count, for gauges that must not wait for the database; null until first counted. */
+    private volatile Count count;
+    private volatile boolean countFailing;
+
+    /** Parked events in the live views, by reason, and the held agreements, sorted. */
+    public record Count(Map<Reason, Long> byReason, List<String> heldAgreements) {
+
+        public long total() {
+            return byReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
     ParkedEvents(JdbcTemplate jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
         for (Reason reason : Reason.values()) {
-            Gauge.builder("projection.events.parked", this, parked -> parked.orNaN(() -> parked.count(reason)))
+            Gauge.builder("projection.events.parked", this, parked -> parked.counted(c -> c.byReason().getOrDefault(reason, 0L)))
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("Events parked in the live views: failed ones, and those held behind them").register(meters);
         }
-        Gauge.builder("projection.agreements.held", this, parked -> parked.orNaN(() -> parked.heldAgreements().size()))
+        Gauge.builder("projection.agreements.held", this, parked -> parked.counted(c -> c.heldAgreements().size()))
                 .description("Agreements whose events are not applied because one of them is parked").register(meters);
+        recount();
+    }
+
+    /**
+     * Counts the live views' parked events again: after every change to them (a batch that parked, a retry, a rebuild's
+     * swap) and at every health check. A scrape then reads memory, even while the database does not answer.
+     */
+    public Count recount() {
+        try {
+            Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
+            jdbc.query("SELECT reason, count(*) FROM " + EventApplier.LIVE_SCHEMA + ".parked_event GROUP BY reason",
+                    rs -> {
+                        byReason.put(Reason.valueOf(rs.getString(1)), rs.getLong(2));
+                    });
+            List<String> held = jdbc.queryForList("SELECT DISTINCT agreement_id FROM " + EventApplier.LIVE_SCHEMA
+                    + ".parked_event WHERE agreement_id IS NOT NULL ORDER BY agreement_id", String.class);
+            count = new Count(byReason, held);
+            countFailing = false;
+        } catch (DataAccessException e) {
+            if (!countFailing) {
+                log.warn("Could not count the parked events; the gauges keep the last count: {}", e.getMessage());
+            }
+            countFailing = true;
+        }
+        return count;
+    }
+
+    private double counted(ToDoubleFunction<Count> value) {
+        Count last = count;
+        return last == null ? Double.NaN : value.applyAsDouble(last);
     }
 
     /** Each held agreement, with the sequence of its first parked event. */
@@ -103,24 +150,6 @@ public class ParkedEvents {
                             + (behind > 0 ? "; " + behind + " later event(s) parked behind it" : ""));
                 }, args);
         return holds;
-    }
-
-    public long count() {
-        Long count = jdbc.queryForObject("SELECT count(*) FROM parked_event", Long.class);
-        return count == null ? 0 : count;
-    }
-
-    private long count(Reason reason) {
-        Long count = jdbc.queryForObject("SELECT count(*) FROM parked_event WHERE reason = ?", Long.class, reason.name());
-        return count == null ? 0 : count;
-    }
-
-    private double orNaN(LongSupplier count) {
-        try {
-            return count.getAsLong();
-        } catch (DataAccessException e) {
-            return Double.NaN;
-        }
     }
 
     /** PostgreSQL text holds no NUL; an error message is kept to a readable length. */

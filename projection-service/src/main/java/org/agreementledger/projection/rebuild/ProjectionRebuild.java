@@ -6,6 +6,7 @@ import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.live.LiveFeed;
+import org.agreementledger.projection.parking.ParkedEvents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,13 +63,15 @@ public class ProjectionRebuild {
     private final AgreementEventConsumer live;
     private final ConsumerProperties properties;
     private final LiveFeed liveFeed;
+    private final ParkedEvents parkedEvents;
     private final AtomicLong replayed = new AtomicLong();
     private volatile boolean running;
 
     ProjectionRebuild(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
-                      MeterRegistry meters) {
+                      ParkedEvents parkedEvents, MeterRegistry meters) {
         this.liveFeed = liveFeed;
+        this.parkedEvents = parkedEvents;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.applier = applier;
@@ -110,6 +113,7 @@ public class ProjectionRebuild {
                 return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(), differences,
                         differences.values().stream().allMatch(n -> n == 0), positions, parked == null ? 0 : parked);
             });
+            parkedEvents.recount();
             liveFeed.resync();
             log.info("Rebuilt every view from {} records in {} ms; identical to the live views: {}",
                     report.recordsReplayed(), report.millis(), report.identical());
