@@ -10,11 +10,15 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.Validity;
 import org.agreementledger.infra.SharedTestInfrastructure;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +35,18 @@ class AnUnappliableRecordTest {
     private static final CountryCode SV = CountryCode.of("SV");
     private static final CountryCode US = CountryCode.of("US");
 
-    @Test
-    void aReplayKeepsGoingPastARecordItCannotApplyAndReportsIt(@TempDir Path out) throws Exception {
+    private static String bootstrap;
+    private static String topic;
+    private static AgreementId broken;
+    private static AgreementId sound;
+
+    @BeforeAll
+    static void aLogWithOneRecordNoReaderCanApply() {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
-        String bootstrap = infrastructure.kafka().bootstrapServers();
-        String topic = infrastructure.freshTopic("auditor-unappliable", 1);
-        AgreementId broken = AgreementId.random();
-        AgreementId sound = AgreementId.random();
+        bootstrap = infrastructure.kafka().bootstrapServers();
+        topic = infrastructure.freshTopic("auditor-unappliable", 1);
+        broken = AgreementId.random();
+        sound = AgreementId.random();
         try (SealedLog log = new SealedLog(bootstrap, topic)) {
             log.append(offer(broken, "broken at its second event"));
             // a transfer with no transfer id, date or headcounts: no reader can make an event of it
@@ -47,7 +56,10 @@ class AnUnappliableRecordTest {
             log.append(new AgreementAccepted(sound, US, LocalDate.of(2025, 2, 4)));
             log.append(new AgreementEnteredIntoForce(sound, LocalDate.of(2025, 2, 4)));
         }
+    }
 
+    @Test
+    void aReplayKeepsGoingPastARecordItCannotApplyAndReportsIt(@TempDir Path out) throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
         int exitCode = Auditor.run(print, print, "replay", "--bootstrap-servers", bootstrap, "--topic", topic,
@@ -69,6 +81,44 @@ class AnUnappliableRecordTest {
         assertThat(unapplied.get(0).get("offset").asLong()).isEqualTo(1);
         assertThat(unapplied.get(0).get("heldBehind").asLong()).isEqualTo(1);
         assertThat(unapplied.get(0).get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void compareNamesWhatTheProjectionParkedAndFailsWhileItsOwnReplayIsIncomplete(@TempDir Path out) throws Exception {
+        Auditor.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
+                "replay", "--bootstrap-servers", bootstrap, "--topic", topic, "--out", out.toString(), "--no-progress");
+        // a projection-service that holds the same views and parked the same record
+        ObjectNode answer = LedgerJson.mapper().createObjectNode();
+        for (String view : List.of("agreements", "transfers", "fees", "history")) {
+            answer.set(view, LedgerJson.readTree(Files.readAllBytes(out.resolve(view + ".json"))));
+        }
+        answer.putArray("parkedEvents").addObject().put("topic", topic).put("partition", 0).put("offset", 1)
+                .put("agreementId", broken.value()).put("sequence", 1).put("type", "TransferRecorded")
+                .put("reason", "FAILED").put("error", "cannot construct TransferRecorded");
+        HttpServer projection = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        projection.createContext("/audit/views", exchange -> {
+            byte[] body = LedgerJson.mapper().writeValueAsBytes(answer);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        projection.start();
+        try {
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
+            int exitCode = Auditor.run(print, print, "compare", "--bootstrap-servers", bootstrap, "--topic", topic,
+                    "--projection-url", "http://localhost:" + projection.getAddress().getPort(), "--no-progress");
+            String text = output.toString(StandardCharsets.UTF_8);
+
+            assertThat(exitCode).as(text).isEqualTo(1);
+            assertThat(text).contains("IDENTICAL", "The projection-service has parked 1 record(s)",
+                    "agreement " + broken.value() + " sequence 1 (TransferRecorded) at partition 0 offset 1: FAILED, "
+                            + "cannot construct TransferRecorded",
+                    "INCOMPLETE: 1 record(s) could not be applied");
+        } finally {
+            projection.stop(0);
+        }
     }
 
     private static AgreementOffered offer(AgreementId id, String title) {
