@@ -77,7 +77,7 @@ public class ParkedEvents {
                     });
             List<String> held = jdbc.queryForList("SELECT DISTINCT agreement_id FROM " + EventApplier.LIVE_SCHEMA
                     + ".parked_event WHERE agreement_id IS NOT NULL ORDER BY agreement_id", String.class);
-            count = new Count(byReason, held);
+            count = new Count(Map.copyOf(byReason), held);
             countFailing = false;
         } catch (DataAccessException e) {
             if (!countFailing) {
