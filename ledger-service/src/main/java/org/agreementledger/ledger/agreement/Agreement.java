@@ -1,5 +1,10 @@
 package org.agreementledger.ledger.agreement;
 
+import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
+import org.agreementledger.ledger.command.Actor;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
+import org.agreementledger.ledger.command.AgreementCommand;
+
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
@@ -31,8 +36,6 @@ import org.agreementledger.ledger.agreement.LifecycleCommands.SuspendAgreement;
 import org.agreementledger.ledger.agreement.LifecycleCommands.TerminateAgreement;
 import org.agreementledger.ledger.agreement.LifecycleCommands.WithdrawOffer;
 import org.agreementledger.ledger.fee.FeeCommands.RecordFeePayment;
-import org.agreementledger.ledger.fee.FeeRules;
-import org.agreementledger.ledger.transfer.TransferBook;
 import org.agreementledger.ledger.transfer.TransferCommands.CancelTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CompleteTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CorrectTransfer;
@@ -68,9 +71,6 @@ class Agreement {
 
     enum Status { OFFERED, IN_FORCE, SUSPENDED, REJECTED, WITHDRAWN, TERMINATED, EXPIRED }
 
-    /** Command metadata naming the country the verified caller acts for. */
-    static final String ACTING_COUNTRY = "country";
-
     @AggregateIdentifier
     private AgreementId agreementId;
     private CountryCode offeringParty;
@@ -89,7 +89,7 @@ class Agreement {
     }
 
     @CommandHandler
-    Agreement(OfferAgreement command, @MetaDataValue(ACTING_COUNTRY) String actingCountry) {
+    Agreement(OfferAgreement command, @MetaDataValue(RequestCorrelationDataProvider.COUNTRY) String actingCountry) {
         if (actingCountry != null && !actingCountry.equals(command.offeringParty().value())) {
             throw LedgerRuleViolation.forbidden("acting-for-another-country", "offeringParty",
                     actingCountry + " cannot make an offer in the name of " + command.offeringParty() + ".");
@@ -117,7 +117,8 @@ class Agreement {
      * that sends it, a fee payment by the payer. Commands without an acting country are the ledger's own (expiry).
      */
     @CommandHandlerInterceptor
-    void onlyPartiesActAndOnlyForThemselves(Object command, @MetaDataValue(ACTING_COUNTRY) String actingCountry) {
+    void onlyPartiesActAndOnlyForThemselves(AgreementCommand command,
+                                            @MetaDataValue(RequestCorrelationDataProvider.COUNTRY) String actingCountry) {
         if (actingCountry == null) {
             return;
         }
@@ -126,51 +127,22 @@ class Agreement {
             throw LedgerRuleViolation.forbidden("not-a-party", null,
                     caller + " is not a party to agreement " + agreementId + " and cannot act on it.");
         }
-        CountryCode actingFor = actingFor(command);
+        Actor actor = command.actor();
+        CountryCode actingFor;
+        String rule;
+        if (actor instanceof Actor.Party party) {
+            actingFor = party.country();
+            rule = party.rule();
+        } else if (actor instanceof Actor.SenderOf sent) {
+            actingFor = senderOf(sent.transferId());
+            rule = Actor.SENDS_ITS_TRANSFERS;
+        } else {
+            throw LedgerRuleViolation.forbidden("ledger-only", null, "Only the ledger itself sends this command.");
+        }
         if (actingFor != null && !actingFor.equals(caller)) {
             throw LedgerRuleViolation.forbidden("acting-for-another-country", null,
-                    caller + " cannot act for " + actingFor + ": " + whoActs(command) + ".");
+                    caller + " cannot act for " + actingFor + ": " + rule + ".");
         }
-    }
-
-    private CountryCode actingFor(Object command) {
-        if (command instanceof AmendOffer c) {
-            return c.amendingParty();
-        } else if (command instanceof AcceptAgreement c) {
-            return c.acceptingParty();
-        } else if (command instanceof RejectAgreement c) {
-            return c.rejectingParty();
-        } else if (command instanceof WithdrawOffer c) {
-            return c.withdrawingParty();
-        } else if (command instanceof SuspendAgreement c) {
-            return c.suspendingParty();
-        } else if (command instanceof ResumeAgreement c) {
-            return c.resumingParty();
-        } else if (command instanceof TerminateAgreement c) {
-            return c.terminatingParty();
-        } else if (command instanceof RecordTransfer c) {
-            return c.fromCountry();
-        } else if (command instanceof CompleteTransfer c) {
-            return senderOf(c.transferId());
-        } else if (command instanceof CancelTransfer c) {
-            return senderOf(c.transferId());
-        } else if (command instanceof CorrectTransfer c) {
-            return senderOf(c.transferId());
-        } else if (command instanceof RecordFeePayment c) {
-            return c.payer();
-        }
-        return null;
-    }
-
-    private static String whoActs(Object command) {
-        if (command instanceof RecordTransfer || command instanceof CompleteTransfer
-                || command instanceof CancelTransfer || command instanceof CorrectTransfer) {
-            return "only the sending country records and updates its transfers";
-        }
-        if (command instanceof RecordFeePayment) {
-            return "only the payer records its payments";
-        }
-        return "a country acts only in its own name";
     }
 
     private CountryCode senderOf(org.agreementledger.contract.TransferId transferId) {
@@ -272,6 +244,7 @@ class Agreement {
 
     @CommandHandler
     long handle(RecordTransfer command, Clock clock) {
+        // rules 0a and 0b are the interceptor's; 1 to 7 here, 8 to 13 in TransferRules (docs/architecture.md)
         checkVersion(command);
         requireParty(command.fromCountry(), "fromCountry");
         requireParty(command.toCountry(), "toCountry");
@@ -284,7 +257,7 @@ class Agreement {
                     + terms.validity().from() + " to " + (terms.validity().until() == null ? "open end" : terms.validity().until())
                     + "; a transfer on " + command.transferDate() + " is outside it.");
         }
-        transfers.checkNewTransfer(command.transferId(), command.fromCountry(), command.toCountry(),
+        TransferRules.checkNewTransfer(transfers, command.transferId(), command.fromCountry(), command.toCountry(),
                 command.transferDate(), command.headcounts(), acceptCommitmentsOf(command.toCountry()));
         record(new TransferRecorded(agreementId, command.transferId(), command.fromCountry(), command.toCountry(),
                 command.transferDate(), command.headcounts(), command.reference()));
@@ -321,7 +294,7 @@ class Agreement {
     long handle(CorrectTransfer command) {
         checkVersion(command);
         TransferBook.Transfer transfer = transfer(command.transferId());
-        transfers.checkCorrection(transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
+        TransferRules.checkCorrection(transfers, transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
         TransferCorrected corrected = new TransferCorrected(agreementId, command.transferId(), transfer.countsSequence(),
                 command.correctedOn(), command.headcounts(), command.reason());
         record(corrected);

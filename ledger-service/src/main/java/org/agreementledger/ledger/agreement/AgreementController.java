@@ -1,5 +1,7 @@
 package org.agreementledger.ledger.agreement;
 
+import org.agreementledger.ledger.command.LedgerRuleViolation;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,4 +1,4 @@
-package org.agreementledger.ledger.fee;
+package org.agreementledger.ledger.agreement;
 
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.ContractLimits;
@@ -6,22 +6,21 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeAssessed;
 import org.agreementledger.contract.FeeSchedule;
 import org.agreementledger.contract.Money;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation;
-import org.agreementledger.ledger.transfer.TransferBook.Transfer;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the fee schedules make payable, and which payments they admit. */
-public final class FeeRules {
+final class FeeRules {
 
     private FeeRules() {
     }
 
     /** Fees a completed transfer owes: per person or per transfer, to the schedule's payee when it received it. */
-    public static List<FeeAssessed> forCompletedTransfer(AgreementId agreementId, List<FeeSchedule> schedules,
-                                                         Transfer transfer, LocalDate on) {
+    static List<FeeAssessed> forCompletedTransfer(AgreementId agreementId, List<FeeSchedule> schedules,
+                                                         TransferBook.Transfer transfer, LocalDate on) {
         List<FeeAssessed> assessments = new ArrayList<>();
         for (FeeSchedule schedule : schedulesPayableTo(schedules, transfer.toCountry())) {
             Money amount = switch (schedule.basis()) {
@@ -38,8 +37,8 @@ public final class FeeRules {
     }
 
     /** When a completed transfer's count is corrected, per-person fees follow: the difference, which may be negative. */
-    public static List<FeeAssessed> forCorrection(AgreementId agreementId, List<FeeSchedule> schedules,
-                                                  Transfer before, int personsAfter, LocalDate on) {
+    static List<FeeAssessed> forCorrection(AgreementId agreementId, List<FeeSchedule> schedules,
+                                                  TransferBook.Transfer before, int personsAfter, LocalDate on) {
         List<FeeAssessed> assessments = new ArrayList<>();
         int difference = personsAfter - before.persons();
         if (difference == 0) {
@@ -58,7 +57,7 @@ public final class FeeRules {
     }
 
     /** Lump sums fall due when the agreement enters into force. */
-    public static List<FeeAssessed> forEntryIntoForce(AgreementId agreementId, List<FeeSchedule> schedules, LocalDate on) {
+    static List<FeeAssessed> forEntryIntoForce(AgreementId agreementId, List<FeeSchedule> schedules, LocalDate on) {
         return schedules.stream().filter(s -> s.basis() == FeeSchedule.Basis.LUMP_SUM)
                 .map(s -> new FeeAssessed(agreementId, null, s.payer(), s.payee(), s.amount(), s.basis(), 0, on))
                 .toList();
@@ -69,14 +68,14 @@ public final class FeeRules {
      * positive. Paying more than is outstanding is allowed: the excess is a credit for later assessments.
      */
     /** An amount a party states is within the contract's bound (docs/events.md, "Bounds"); checked before any rule. */
-    public static void checkStatedAmount(Money amount, String field) {
+    static void checkStatedAmount(Money amount, String field) {
         if (!amount.isWithinStatedBound()) {
             throw LedgerRuleViolation.malformed("amount-out-of-range", field, "An amount is below 10^"
                     + ContractLimits.MAX_STATED_AMOUNT_INTEGER_DIGITS + " " + amount.currency() + ".");
         }
     }
 
-    public static void checkPayment(List<FeeSchedule> schedules, CountryCode payer, CountryCode payee, Money amount) {
+    static void checkPayment(List<FeeSchedule> schedules, CountryCode payer, CountryCode payee, Money amount) {
         if (!amount.isPositive()) {
             throw LedgerRuleViolation.rule("non-positive-amount", "amount", "A payment is a positive amount.");
         }

@@ -1,11 +1,12 @@
 package org.agreementledger.ledger.agreement;
 
+import org.agreementledger.ledger.command.LedgerRuleViolation;
+
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Commitment;
 import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeSchedule;
-import org.agreementledger.ledger.fee.FeeRules;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.agreementledger.ledger.agreement;
+package org.agreementledger.ledger.command;
 
 /**
  * A command broke a rule of the ledger. {@code problem} is the stable slug of the rule's problem type

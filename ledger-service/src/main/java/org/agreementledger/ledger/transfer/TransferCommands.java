@@ -4,7 +4,8 @@ import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.TransferId;
-import org.agreementledger.ledger.agreement.AgreementCommand;
+import org.agreementledger.ledger.command.Actor;
+import org.agreementledger.ledger.command.AgreementCommand;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.LocalDate;
@@ -23,14 +24,27 @@ public final class TransferCommands {
         public RecordTransfer {
             headcounts = List.copyOf(headcounts);
         }
+
+        @Override
+        public Actor actor() {
+            return Actor.Party.sender(fromCountry);
+        }
     }
 
     public record CompleteTransfer(@TargetAggregateIdentifier AgreementId agreementId, TransferId transferId,
                                    LocalDate completedOn, Long expectedVersion) implements AgreementCommand {
+        @Override
+        public Actor actor() {
+            return new Actor.SenderOf(transferId);
+        }
     }
 
     public record CancelTransfer(@TargetAggregateIdentifier AgreementId agreementId, TransferId transferId,
                                  LocalDate cancelledOn, String reason, Long expectedVersion) implements AgreementCommand {
+        @Override
+        public Actor actor() {
+            return new Actor.SenderOf(transferId);
+        }
     }
 
     public record CorrectTransfer(@TargetAggregateIdentifier AgreementId agreementId, TransferId transferId,
@@ -38,6 +52,11 @@ public final class TransferCommands {
                                   Long expectedVersion) implements AgreementCommand {
         public CorrectTransfer {
             headcounts = List.copyOf(headcounts);
+        }
+
+        @Override
+        public Actor actor() {
+            return new Actor.SenderOf(transferId);
         }
     }
 }

@@ -7,7 +7,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.TransferId;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.agreementledger.ledger.web.AgreementCommands;
 import org.agreementledger.ledger.web.CommandResponse;
 import org.springframework.http.MediaType;

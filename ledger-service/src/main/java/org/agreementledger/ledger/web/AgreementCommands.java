@@ -1,8 +1,8 @@
 package org.agreementledger.ledger.web;
 
 import org.agreementledger.contract.AgreementId;
-import org.agreementledger.ledger.agreement.AgreementCommand;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation;
+import org.agreementledger.ledger.command.AgreementCommand;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;

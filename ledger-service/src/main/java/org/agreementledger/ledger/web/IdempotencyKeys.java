@@ -2,9 +2,8 @@ package org.agreementledger.ledger.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.agreementledger.ledger.agreement.AgreementCommand;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation;
-import org.agreementledger.ledger.agreement.LifecycleCommands;
+import org.agreementledger.ledger.command.AgreementCommand;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
@@ -73,9 +72,6 @@ class IdempotencyKeys {
     private static String agreementIdOf(Object payload) {
         if (payload instanceof AgreementCommand command) {
             return command.agreementId().value();
-        }
-        if (payload instanceof LifecycleCommands.OfferAgreement offer) {
-            return offer.agreementId().value();
         }
         throw new IllegalStateException("not an agreement command: " + payload.getClass().getName());
     }

@@ -1,7 +1,7 @@
 package org.agreementledger.ledger.web;
 
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation;
+import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.agreementledger.security.Caller;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;

@@ -1,5 +1,7 @@
 package org.agreementledger.ledger.agreement;
 
+import org.agreementledger.ledger.command.LedgerRuleViolation;
+
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
 import org.agreementledger.contract.AgreementExpired;

@@ -1,9 +1,9 @@
-package org.agreementledger.ledger.fee;
+package org.agreementledger.ledger.agreement;
 
 import org.agreementledger.contract.FeePaymentRecorded;
 import org.agreementledger.contract.Money;
 import org.agreementledger.contract.PaymentId;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation.Kind;
+import org.agreementledger.ledger.command.LedgerRuleViolation.Kind;
 import org.agreementledger.ledger.fee.FeeCommands.RecordFeePayment;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -21,12 +21,11 @@ class FeePaymentRulesTest {
     private static final PaymentId PAYMENT = PaymentId.of("3d1b8c5a-2e3f-4a0b-9c73-4b2f7c6a9d32");
     private static final LocalDate MAR_20 = LocalDate.of(2025, 3, 20);
 
-    private FixtureConfiguration<Object> fixture;
+    private FixtureConfiguration<Agreement> fixture;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
-    void fixture() throws Exception {
-        fixture = new AggregateTestFixture<>((Class<Object>) Class.forName("org.agreementledger.ledger.agreement.Agreement"));
+    void fixture() {
+        fixture = new AggregateTestFixture<>(Agreement.class);
         fixture.registerInjectableResource(MARCH_2025);
     }
 

@@ -1,5 +1,7 @@
 package org.agreementledger.ledger.agreement;
 
+import org.agreementledger.ledger.command.LedgerRuleViolation;
+
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;

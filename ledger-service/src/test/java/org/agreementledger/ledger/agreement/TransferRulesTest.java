@@ -1,4 +1,4 @@
-package org.agreementledger.ledger.transfer;
+package org.agreementledger.ledger.agreement;
 
 import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementAccepted;
@@ -18,7 +18,7 @@ import org.agreementledger.contract.TransferCompleted;
 import org.agreementledger.contract.TransferCorrected;
 import org.agreementledger.contract.TransferId;
 import org.agreementledger.contract.TransferRecorded;
-import org.agreementledger.ledger.agreement.LedgerRuleViolation.Kind;
+import org.agreementledger.ledger.command.LedgerRuleViolation.Kind;
 import org.agreementledger.ledger.transfer.TransferCommands.CancelTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CompleteTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CorrectTransfer;
@@ -42,13 +42,11 @@ class TransferRulesTest {
     private static final TransferId SECOND_FLIGHT = TransferId.of("2c0a7b4f-1d2e-4d9f-8b62-3a1e6b5f8c21");
     private static final LocalDate MAR_16 = LocalDate.of(2025, 3, 16);
 
-    private FixtureConfiguration<Object> fixture;
+    private FixtureConfiguration<Agreement> fixture;
 
     @BeforeEach
-    @SuppressWarnings("unchecked")
-    void fixture() throws Exception {
-        Class<Object> agreement = (Class<Object>) Class.forName("org.agreementledger.ledger.agreement.Agreement");
-        fixture = new AggregateTestFixture<>(agreement);
+    void fixture() {
+        fixture = new AggregateTestFixture<>(Agreement.class);
         fixture.registerInjectableResource(MARCH_2025);
     }
 
@@ -110,12 +108,50 @@ class TransferRulesTest {
     }
 
     @Test
-    void aCountryAcceptsOnlyFromTheSendersItNamed() {
+    void aCountryThatCommittedToTakeNobodyTakesNobody() {
         fixture.given(elSalvadorInForce())
                 .when(new RecordTransfer(ID, FLIGHT, SV, US, MAR_16,
                         List.of(count(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 4)), null, null))
                 .expectNoEvents()
                 .expectException(refusal(Kind.RULE_BROKEN, "nationality-not-accepted"));
+    }
+
+    @Test
+    void aCountryAcceptsOnlyFromTheSendersItNamed() {
+        var terms = new org.agreementledger.contract.AgreementTerms("Colombia takes back its nationals flown by the US",
+                List.of(new org.agreementledger.contract.Commitment.AcceptPeople(CO,
+                        org.agreementledger.contract.NationalityScope.any(), java.util.Set.of(PersonCategory.IRREGULAR_MIGRANT),
+                        List.of(US), null, null, false)),
+                List.of(), new org.agreementledger.contract.Validity(FEB_3, null));
+        fixture.given(offered(PA, List.of(PA, CO, US), terms), new AgreementAccepted(ID, CO, FEB_5),
+                        new AgreementAccepted(ID, US, FEB_5), new AgreementEnteredIntoForce(ID, FEB_5))
+                .when(new RecordTransfer(ID, FLIGHT, PA, CO, MAR_16,
+                        List.of(count(CO, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 43)), null, null))
+                .expectNoEvents()
+                .expectException(refusal(Kind.RULE_BROKEN, "sender-not-accepted"));
+    }
+
+    @Test
+    void eachPersonCountsAgainstTheFirstCommitmentThatTakesThemSoOverlappingCapacitiesAreKeptApart() {
+        Capacity hundredAMonth = new Capacity(100, Capacity.Period.MONTH);
+        Capacity fiftyAMonth = new Capacity(50, Capacity.Period.MONTH);
+        var terms = new org.agreementledger.contract.AgreementTerms("Guatemala: migrants, and convicted Venezuelans apart",
+                List.of(new org.agreementledger.contract.Commitment.AcceptPeople(GT,
+                                org.agreementledger.contract.NationalityScope.any(), java.util.Set.of(PersonCategory.IRREGULAR_MIGRANT),
+                                List.of(), null, hundredAMonth, false),
+                        new org.agreementledger.contract.Commitment.AcceptPeople(GT,
+                                org.agreementledger.contract.NationalityScope.listed(List.of(VE)),
+                                java.util.Set.of(PersonCategory.IRREGULAR_MIGRANT, PersonCategory.CONVICTED_CRIMINAL),
+                                List.of(), "CECOT-like facility", fiftyAMonth, false)),
+                List.of(), new org.agreementledger.contract.Validity(FEB_3, null));
+        Headcount eightyMigrants = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 80);
+        Headcount fortyConvicted = count(VE, PersonCategory.CONVICTED_CRIMINAL, Sex.MALE, 40);
+        // the 80 migrants are the first commitment's; the second still has room for 40 of its own
+        fixture.given(offered(GT, List.of(GT, US), terms), new AgreementAccepted(ID, US, FEB_5),
+                        new AgreementEnteredIntoForce(ID, FEB_5),
+                        new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(eightyMigrants), null))
+                .when(new RecordTransfer(ID, SECOND_FLIGHT, US, GT, MAR_16, List.of(fortyConvicted), null, null))
+                .expectEvents(new TransferRecorded(ID, SECOND_FLIGHT, US, GT, MAR_16, List.of(fortyConvicted), null));
     }
 
     @Test
@@ -171,7 +207,7 @@ class TransferRulesTest {
     @Test
     void noTransferIsAcceptedOnceTheValidityHasEndedEvenBeforeTheExpiryIsRecorded() {
         Clock afterValidity = Clock.fixed(LocalDate.of(2026, 3, 1).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
-        fixture = new AggregateTestFixture<>(fixtureClass());
+        fixture = new AggregateTestFixture<>(Agreement.class);
         fixture.registerInjectableResource(afterValidity);
         fixture.given(elSalvadorInForce())
                 .when(usToElSalvador(FLIGHT, count(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 1)))
@@ -286,14 +322,5 @@ class TransferRulesTest {
                         org.axonframework.test.matchers.Matchers.exactSequenceOf(
                                 org.hamcrest.Matchers.instanceOf(org.agreementledger.contract.TransferRecorded.class),
                                 org.axonframework.test.matchers.Matchers.andNoMore())));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Class<Object> fixtureClass() {
-        try {
-            return (Class<Object>) Class.forName("org.agreementledger.ledger.agreement.Agreement");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

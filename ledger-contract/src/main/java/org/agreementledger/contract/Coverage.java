@@ -1,0 +1,53 @@
+package org.agreementledger.contract;
+
+import org.agreementledger.contract.Commitment.AcceptPeople;
+
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Which of a receiving party's accept commitments takes each person, and how much of a commitment's capacity a
+ * period has used: one computation for the ledger's decision (rules 12 and 13 in docs/architecture.md), the
+ * projection's country view and the auditor's replay, so that they cannot disagree.
+ */
+public final class Coverage {
+
+    private Coverage() {
+    }
+
+    /** A transfer as capacity counts it: one that is not cancelled, with its current (corrected) counts. */
+    public record Movement(CountryCode from, CountryCode to, LocalDate date, List<Headcount> headcounts) {
+    }
+
+    /**
+     * The index of the first of the receiver's accept commitments (in the order the terms list them) that takes this
+     * headcount from this sender; -1 when none does. Only that one commitment counts the people against its capacity.
+     */
+    public static int coveringCommitment(List<AcceptPeople> commitments, Headcount headcount, CountryCode sender) {
+        for (int c = 0; c < commitments.size(); c++) {
+            if (commitments.get(c).covers(headcount, sender)) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** People of the movements to {@code receiver} that commitment {@code commitment} takes in {@code period}. */
+    public static long personsUnder(List<AcceptPeople> commitments, int commitment, CountryCode receiver, String period,
+                                    Collection<Movement> movements) {
+        Capacity capacity = commitments.get(commitment).capacity();
+        long used = 0;
+        for (Movement movement : movements) {
+            if (!movement.to().equals(receiver) || capacity != null && !capacity.periodOf(movement.date()).equals(period)) {
+                continue;
+            }
+            for (Headcount headcount : movement.headcounts()) {
+                if (coveringCommitment(commitments, headcount, movement.from()) == commitment) {
+                    used += headcount.count();
+                }
+            }
+        }
+        return used;
+    }
+}
