@@ -2,6 +2,7 @@ package org.agreementledger.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.auditor.Auditor;
 import org.agreementledger.infra.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -232,6 +236,68 @@ class LocalStackEndToEndIT {
         } finally {
             browser.quit();
         }
+    }
+
+    @Test
+    @Order(6)
+    void theLargestAmountsAndCountsTheLedgerAcceptsAreShownExactlyByTheProjectionAndTheAuditor() throws Exception {
+        String offer = post(config.ledgerUrl() + "/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "The contract's extremes", "offeredOn": "2025-02-03",
+                 "commitments": [{"type": "accept-people", "party": "SV", "nationalities": {"kind": "ANY"},
+                                  "categories": ["IRREGULAR_MIGRANT"]}],
+                 "feeSchedules": [{"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"},
+                                   "basis": "PER_PERSON"}]}""").body();
+        String agreement = json.readTree(offer).get("agreementId").asText();
+        String base = config.ledgerUrl() + "/agreements/" + agreement;
+        assertThat(postAs("US", base + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}").statusCode())
+                .isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        for (String nationality : FIFTY_NATIONALITIES) {
+            for (String sex : List.of("MALE", "FEMALE")) {
+                lines.add("{\"nationality\": \"%s\", \"category\": \"IRREGULAR_MIGRANT\", \"sex\": \"%s\", \"count\": 100000}"
+                        .formatted(nationality, sex));
+            }
+        }
+        HttpResponse<String> transfer = postAs("US", base + "/transfers", """
+                {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-16", "headcounts": [%s]}"""
+                .formatted(String.join(",", lines)));
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(201);
+        String transferId = json.readTree(transfer.body()).get("transferId").asText();
+        assertThat(postAs("US", base + "/transfers/" + transferId + "/completion", "{\"completedOn\": \"2025-03-20\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(postAs("US", base + "/fee-payments", """
+                {"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"}, "paidOn": "2025-03-21"}""")
+                .statusCode()).isEqualTo(201);
+
+        BigDecimal assessed = new BigDecimal("999999999999999.99").multiply(BigDecimal.valueOf(10_000_000));
+        BigDecimal outstanding = assessed.subtract(new BigDecimal("999999999999999.99"));
+        assertThat(get(base).body()).as("the ledger's own record").contains("\"" + assessed.toPlainString() + "\"");
+        JsonNode fees = await(config.projectionUrl() + "/agreements/" + agreement + "/fees",
+                node -> node.size() == 1 && node.get(0).get("paid").asText().equals("999999999999999.99"));
+        assertThat(new BigDecimal(fees.get(0).get("assessed").asText())).isEqualByComparingTo(assessed);
+        assertThat(new BigDecimal(fees.get(0).get("outstanding").asText())).isEqualByComparingTo(outstanding);
+        JsonNode transfers = await(config.projectionUrl() + "/agreements/" + agreement + "/transfers", node -> node.size() == 1);
+        assertThat(transfers.get(0).get("persons").asLong()).isEqualTo(10_000_000L);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Auditor.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8), "compare", "--bootstrap-servers", config.kafkaBootstrap(),
+                "--no-progress", "--projection-url", config.projectionUrl(),
+                "--token", LocalTokens.presets(stack.identity()).get("AUDITOR"));
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("auditor compare").contains("IDENTICAL");
+        assertThat(code).isZero();
+    }
+
+    private static final List<String> FIFTY_NATIONALITIES = List.of("AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC",
+            "GT", "HN", "HT", "JM", "MX", "NI", "PA", "PE", "PY", "UY", "VE", "AF", "BD", "CN", "EG", "ER", "ET", "GH", "IN",
+            "IQ", "IR", "KE", "LK", "MA", "NG", "NP", "PK", "PH", "SD", "SN", "SO", "SY", "TR", "UA", "UZ", "VN", "YE", "ZW",
+            "CM", "ML", "GN");
+
+    /** Posts as the given country's integration service. */
+    private HttpResponse<String> postAs(String country, String url, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalTokens.countryToken(stack.identity(), country))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String field(HttpResponse<String> response, String name) throws Exception {

@@ -92,7 +92,8 @@ public final class Problems {
 
     /** The answer while the database is unavailable: 503 with Retry-After, nothing was recorded. */
     public static ProblemDetail databaseUnavailable() {
-        return of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "The database cannot be reached right now;"
-                + " nothing was recorded. Retry after " + RETRY_AFTER_SECONDS + " seconds (with the same Idempotency-Key).");
+        return of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "The database cannot be reached right now."
+                + " Retry after " + RETRY_AFTER_SECONDS + " seconds with the same Idempotency-Key: if the connection broke"
+                + " while the command was being committed, the retry gets its answer; otherwise it is decided then.");
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 @Component("publication")
 class PublicationStatus implements HealthIndicator {
 
-    private record Lag(long events, double oldestAgeSeconds, Instant measuredAt) {
+    /** NaN figures: not known yet (no batch published since this version was installed). */
+    private record Lag(double events, double oldestAgeSeconds, Instant measuredAt) {
     }
 
     private record Failure(String kind, String message, String event, Instant at, boolean permanent) {
@@ -59,16 +60,22 @@ class PublicationStatus implements HealthIndicator {
     @Scheduled(fixedDelayString = "${ledger.publication.lag-interval:5s}", initialDelay = 1_000)
     void measure() {
         try {
-            jdbc.query("""
-                    SELECT count(*), min(timestamp) FROM domainevententry WHERE globalindex >
-                        coalesce((SELECT last_position FROM publication_progress WHERE topic = ?), -1)""",
+            Long published = jdbc.query("SELECT last_position FROM publication_progress WHERE topic = ?",
+                    rs -> rs.next() ? rs.getLong(1) : null, properties.topic());
+            Long appended = jdbc.queryForObject("SELECT max(globalindex) FROM domainevententry", Long.class);
+            if (published == null && appended != null) {
+                // upgraded from a version without publication_progress: unknown until the next batch is published
+                lag.set(new Lag(Double.NaN, Double.NaN, Instant.now()));
+                return;
+            }
+            jdbc.query("SELECT count(*), min(timestamp) FROM domainevententry WHERE globalindex > ?",
                     rs -> {
                         long events = rs.getLong(1);
                         String oldest = rs.getString(2);
                         double age = oldest == null ? 0
                                 : Math.max(0, Duration.between(Instant.parse(oldest), Instant.now()).toMillis() / 1000.0);
                         lag.set(new Lag(events, age, Instant.now()));
-                    }, properties.topic());
+                    }, published == null ? -1 : published);
         } catch (RuntimeException e) {
             // the database is unreachable: the last figures stay, and their age shows in the health
         }

@@ -1,5 +1,6 @@
 package org.agreementledger.security.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.catalina.connector.Request;
@@ -9,6 +10,7 @@ import org.agreementledger.security.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -20,7 +22,9 @@ import java.nio.charset.StandardCharsets;
  */
 public class ProblemErrorPages extends ErrorReportValve {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Spring's problem mix-in lays properties out as members; absent members are left out, never null. */
+    private static final ObjectMapper JSON = Jackson2ObjectMapperBuilder.json()
+            .serializationInclusion(JsonInclude.Include.NON_NULL).build();
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {
