@@ -37,10 +37,12 @@ class ValueObjectsTest {
     }
 
     @Test
-    void everyEventSurvivesTheRoundTripThroughItsJsonForm() {
+    void everyEventTypeSurvivesTheRoundTripThroughItsJsonForm() {
         AgreementId id = AgreementId.random();
+        TransferId flight = TransferId.random();
         CountryCode sv = CountryCode.of("SV");
         CountryCode us = CountryCode.of("US");
+        LocalDate day = LocalDate.of(2025, 2, 3);
         AgreementTerms terms = new AgreementTerms("CECOT", List.of(
                 new Commitment.AcceptPeople(sv, NationalityScope.any(), Set.of(PersonCategory.CONVICTED_CRIMINAL),
                         List.of(us), "CECOT", new Capacity(40000, Capacity.Period.AGREEMENT), false),
@@ -49,11 +51,33 @@ class ValueObjectsTest {
                 new Commitment.PayCosts(us, sv, Commitment.PayCosts.Purpose.FEES, null),
                 new Commitment.ProvideAssistance(us, sv, "ports")),
                 List.of(new FeeSchedule(us, sv, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR)),
-                new Validity(LocalDate.of(2025, 2, 3), null));
-        AgreementEvent offered = new AgreementOffered(id, sv, List.of(sv, us), LocalDate.of(2025, 2, 3), terms, "ref");
-        AgreementEvent read = LedgerJson.read("AgreementOffered", LedgerJson.toBytes(offered));
-        assertThat(read).isEqualTo(offered);
-        assertThat(new String(LedgerJson.toBytes(offered))).contains("\"type\":\"accept-people\"");
+                new Validity(day, null));
+        List<Headcount> counts = List.of(new Headcount(CountryCode.of("VE"), PersonCategory.GANG_MEMBER, Sex.MALE,
+                AgeGroup.ADULT, 238));
+        List<AgreementEvent> oneOfEach = List.of(
+                new AgreementOffered(id, sv, List.of(sv, us), day, terms, "ref"),
+                new OfferAmended(id, us, day, terms),
+                new AgreementAccepted(id, us, day),
+                new AgreementEnteredIntoForce(id, day),
+                new AgreementRejected(id, us, day, "no"),
+                new OfferWithdrawn(id, sv, day, "superseded"),
+                new AgreementSuspended(id, us, day, "review"),
+                new AgreementResumed(id, us, day),
+                new AgreementTerminated(id, us, day, "replaced"),
+                new AgreementExpired(id, day),
+                new TransferRecorded(id, flight, us, sv, day, counts, "flight"),
+                new TransferCompleted(id, flight, day),
+                new TransferCancelled(id, flight, day, "aircraft"),
+                new TransferCorrected(id, flight, 10, day, counts, "recount"),
+                new FeeAssessed(id, flight, us, sv, Money.of("4760000.00", "USD"), FeeSchedule.Basis.PER_PERSON, 238, day),
+                new FeePaymentRecorded(id, PaymentId.random(), us, sv, Money.of("6000000.00", "USD"), day, "first"));
+
+        assertThat(oneOfEach.stream().map(Object::getClass).distinct())
+                .as("a sample of every event type").hasSize(AgreementEvent.class.getPermittedSubclasses().length);
+        for (AgreementEvent event : oneOfEach) {
+            AgreementEvent read = LedgerJson.read(EventTypes.nameOf(event.getClass()), LedgerJson.toBytes(event));
+            assertThat(read).as(event.getClass().getSimpleName()).isEqualTo(event);
+        }
     }
 
     @Test
