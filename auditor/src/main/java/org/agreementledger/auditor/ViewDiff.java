@@ -46,6 +46,8 @@ final class ViewDiff {
                 case "fees" -> row.path("agreementId").asText() + "/" + row.path("payer").asText() + "→"
                         + row.path("payee").asText() + "/" + row.path("currency").asText();
                 case "history" -> row.path("agreementId").asText() + "#" + row.path("sequence").asText();
+                case "countryCommitments" -> row.path("country").asText() + "/" + row.path("agreementId").asText()
+                        + "/commitments[" + row.path("commitment").asText() + "]";
                 default -> Integer.toString(rows.size());
             }, row);
         }

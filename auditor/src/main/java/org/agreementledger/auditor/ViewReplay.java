@@ -1,5 +1,6 @@
 package org.agreementledger.auditor;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,11 @@ import org.agreementledger.contract.AgreementRejected;
 import org.agreementledger.contract.AgreementResumed;
 import org.agreementledger.contract.AgreementSuspended;
 import org.agreementledger.contract.AgreementTerminated;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Capacity;
 import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.Coverage;
+import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventUpcasting;
@@ -28,6 +33,8 @@ import org.agreementledger.contract.TransferCorrected;
 import org.agreementledger.contract.TransferRecorded;
 import org.agreementledger.contract.views.AuditViews;
 import org.agreementledger.contract.views.AuditViews.AgreementRow;
+import org.agreementledger.contract.views.AuditViews.CommitmentRow;
+import org.agreementledger.contract.views.CommitmentUse;
 import org.agreementledger.contract.views.AuditViews.FeeRow;
 import org.agreementledger.contract.views.AuditViews.HistoryRow;
 import org.agreementledger.contract.views.AuditViews.TransferRow;
@@ -50,6 +57,9 @@ import java.util.TreeMap;
  * full.
  */
 final class ViewReplay {
+
+    private static final TypeReference<List<Headcount>> HEADCOUNTS = new TypeReference<>() {
+    };
 
     private final Map<String, Agreement> agreements = new HashMap<>();
     private final Map<String, Transfer> transfers = new HashMap<>();
@@ -308,6 +318,34 @@ final class ViewReplay {
                 fees.values().stream().map(f -> new FeeRow(f.agreementId, f.payer, f.payee, f.currency,
                         AuditViews.amount(f.assessed), AuditViews.amount(f.paid),
                         AuditViews.amount(f.assessed.subtract(f.paid)))).toList(),
-                history);
+                history, countryCommitments());
+    }
+
+    /**
+     * Each party's use of its accept commitments, from the agreements and transfers above, counted with
+     * {@link CommitmentUse} as the ledger counts capacity: what the projection's country view must show.
+     */
+    private List<CommitmentRow> countryCommitments() {
+        List<CommitmentRow> rows = new ArrayList<>();
+        for (Agreement agreement : agreements.values()) {
+            if (!CommitmentUse.STATUSES_SHOWN.contains(agreement.status)) {
+                continue;
+            }
+            AgreementTerms terms = LedgerJson.mapper().convertValue(agreement.terms, AgreementTerms.class);
+            List<Coverage.Movement> movements = transfers.values().stream()
+                    .filter(t -> t.agreementId.equals(agreement.agreementId) && !"CANCELLED".equals(t.status))
+                    .map(t -> new Coverage.Movement(CountryCode.of(t.fromCountry), CountryCode.of(t.toCountry),
+                            LocalDate.parse(t.transferDate), LedgerJson.mapper().convertValue(t.headcounts, HEADCOUNTS)))
+                    .toList();
+            for (String party : agreement.parties) {
+                for (CommitmentUse use : CommitmentUse.of(terms, CountryCode.of(party), movements)) {
+                    Capacity capacity = use.terms().capacity();
+                    rows.add(new CommitmentRow(party, agreement.agreementId, use.commitment(),
+                            capacity == null ? null : capacity.persons(), capacity == null ? null : capacity.period().name(),
+                            use.personsReceived(), use.usedPerPeriod()));
+                }
+            }
+        }
+        return rows;
     }
 }

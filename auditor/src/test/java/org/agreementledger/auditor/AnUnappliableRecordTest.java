@@ -89,7 +89,7 @@ class AnUnappliableRecordTest {
                 "replay", "--bootstrap-servers", bootstrap, "--topic", topic, "--out", out.toString(), "--no-progress");
         // a projection-service that holds the same views and parked the same record
         ObjectNode answer = LedgerJson.mapper().createObjectNode();
-        for (String view : List.of("agreements", "transfers", "fees", "history")) {
+        for (String view : List.of("agreements", "transfers", "fees", "history", "countryCommitments")) {
             answer.set(view, LedgerJson.readTree(Files.readAllBytes(out.resolve(view + ".json"))));
         }
         answer.putArray("parkedEvents").addObject().put("topic", topic).put("partition", 0).put("offset", 1)

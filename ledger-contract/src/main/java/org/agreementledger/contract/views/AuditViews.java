@@ -6,10 +6,13 @@ import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.CanonicalJson;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Every stored view in one document, the shape in which the projection-service ({@code GET /audit/views}) and the
@@ -20,7 +23,8 @@ public record AuditViews(
         List<AgreementRow> agreements,
         List<TransferRow> transfers,
         List<FeeRow> fees,
-        List<HistoryRow> history) {
+        List<HistoryRow> history,
+        List<CommitmentRow> countryCommitments) {
 
     public AuditViews {
         agreements = agreements.stream().sorted(Comparator.comparing(AgreementRow::agreementId)).toList();
@@ -30,6 +34,10 @@ public record AuditViews(
                 .thenComparing(FeeRow::payee).thenComparing(FeeRow::currency)).toList();
         history = history.stream().sorted(Comparator.comparing(HistoryRow::agreementId)
                 .thenComparingLong(HistoryRow::sequence)).toList();
+        // a document from before the country commitments were compared has none
+        countryCommitments = countryCommitments == null ? List.of() : countryCommitments.stream()
+                .sorted(Comparator.comparing(CommitmentRow::country).thenComparing(CommitmentRow::agreementId)
+                        .thenComparingInt(CommitmentRow::commitment)).toList();
     }
 
     /** An agreement: terms, parties, acceptances and status. */
@@ -56,6 +64,24 @@ public record AuditViews(
                              String principal, String country, String correlationId, String causationId) {
     }
 
+    /**
+     * How much of one accept commitment a country has used under one agreement, as its country view shows it
+     * ({@link CommitmentUse}): only the periods in which it took someone.
+     */
+    public record CommitmentRow(String country, String agreementId, int commitment, Integer capacityPersons,
+                                String capacityPeriod, long personsReceived, SortedMap<String, Long> usedPerPeriod) {
+
+        public CommitmentRow {
+            SortedMap<String, Long> taken = new TreeMap<>();
+            usedPerPeriod.forEach((period, persons) -> {
+                if (persons != 0) {
+                    taken.put(period, persons);
+                }
+            });
+            usedPerPeriod = Collections.unmodifiableSortedMap(taken);
+        }
+    }
+
     public static String amount(BigDecimal value) {
         return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
     }
@@ -64,7 +90,7 @@ public record AuditViews(
     public Map<String, byte[]> canonicalViews() {
         ObjectNode document = LedgerJson.mapper().valueToTree(this);
         Map<String, byte[]> views = new LinkedHashMap<>();
-        for (String name : List.of("agreements", "transfers", "fees", "history")) {
+        for (String name : List.of("agreements", "transfers", "fees", "history", "countryCommitments")) {
             views.put(name, CanonicalJson.bytes(document.get(name)));
         }
         return views;

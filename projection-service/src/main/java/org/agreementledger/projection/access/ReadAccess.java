@@ -1,7 +1,10 @@
 package org.agreementledger.projection.access;
 
 import org.agreementledger.security.Problems;
+import org.agreementledger.security.AgreementReaders;
 import org.agreementledger.security.Caller;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.agreementledger.projection.consumer.Json;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -10,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +25,9 @@ public class ReadAccess {
 
     /** Stands for a country service whose token names no country: it matches no agreement's parties. */
     private static final String NO_COUNTRY = "--";
+
+    private static final TypeReference<List<String>> PARTIES = new TypeReference<>() {
+    };
 
     private final JdbcTemplate jdbc;
 
@@ -36,18 +43,14 @@ public class ReadAccess {
 
     /** Refuses a country caller that is not a party to this (existing) agreement. */
     public void check(String agreementId) {
-        Optional<String> country = restrictedTo();
-        if (country.isEmpty()) {
-            return;
-        }
-        if (country.get().equals(NO_COUNTRY)) {
-            throw new NotAParty("A country service's token must name its country to read agreements.", agreementId);
-        }
-        Boolean party = jdbc.query("SELECT parties @> ?::jsonb FROM agreement_view WHERE agreement_id = ?",
-                rs -> rs.next() ? rs.getBoolean(1) : null, "[\"" + country.get() + "\"]", agreementId);
-        if (Boolean.FALSE.equals(party)) {
-            throw NotAParty.of(country.get(), agreementId);
-        }
+        AgreementReaders.refusal(Caller.current(), agreementId, () -> parties(agreementId)).ifPresent(refusal -> {
+            throw new NotAParty(refusal.detail(), agreementId);
+        });
+    }
+
+    private Optional<List<String>> parties(String agreementId) {
+        return jdbc.query("SELECT parties FROM agreement_view WHERE agreement_id = ?",
+                rs -> rs.next() ? Optional.of(Json.read(rs.getString(1), PARTIES)) : Optional.empty(), agreementId);
     }
 
     /** A country service asked for what belongs to other countries. */
@@ -57,11 +60,6 @@ public class ReadAccess {
         public NotAParty(String message, String agreementId) {
             super(message);
             this.agreementId = agreementId;
-        }
-
-        static NotAParty of(String country, String agreementId) {
-            return new NotAParty(country + " is not a party to agreement " + agreementId
-                    + "; only its parties, auditors and dashboards read it.", agreementId);
         }
     }
 

@@ -2,7 +2,7 @@ package org.agreementledger.projection.agreement;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.agreementledger.contract.LedgerJson;
-import org.agreementledger.projection.parking.ParkedEvents;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;

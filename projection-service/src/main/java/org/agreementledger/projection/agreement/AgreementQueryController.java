@@ -8,8 +8,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.agreementledger.projection.access.ReadAccess;
-import org.agreementledger.projection.asof.AsOf;
 import org.agreementledger.projection.asof.AsOfViews;
+import org.agreementledger.projection.asof.PointInLog;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
-import java.util.Optional;
 
 @RestController
 @RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -40,18 +39,15 @@ class AgreementQueryController {
 
     @GetMapping("/{agreementId}")
     @Operation(summary = "One agreement: its terms, parties and status; the ETag is the last applied sequence number")
-    ResponseEntity<?> agreement(@PathVariable String agreementId,
-            @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
-            @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
+    ResponseEntity<?> agreement(@PathVariable String agreementId, PointInLog pointInLog) {
         access.check(agreementId);
-        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
-        if (pointInLog.isPresent()) {
-            return asOfViews.query(pointInLog.get(), () -> queries.findAgreement(agreementId)
-                    .<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(agreementId)));
-        }
-        return queries.findAgreement(agreementId)
-                .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
-                .orElseGet(() -> notFound(agreementId));
+        // only the current view has a version to name in an ETag
+        return asOfViews.answer(pointInLog,
+                () -> queries.findAgreement(agreementId).<ResponseEntity<?>>map(ResponseEntity::ok)
+                        .orElseGet(() -> notFound(agreementId)),
+                () -> queries.findAgreement(agreementId)
+                        .<ResponseEntity<?>>map(view -> ResponseEntity.ok().eTag(Long.toString(view.version())).body(view))
+                        .orElseGet(() -> notFound(agreementId)));
     }
 
     @GetMapping("/{agreementId}/history")

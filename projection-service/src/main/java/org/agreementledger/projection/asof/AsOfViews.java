@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -42,7 +43,21 @@ public class AsOfViews {
         this.properties = properties;
     }
 
-    public <T> T query(AsOf asOf, Supplier<T> query) {
+    /**
+     * The answer now, or as of the point in the log the request names: one query for both, read from the live views
+     * or from a scratch schema. A malformed point is refused (400) before anything is replayed.
+     */
+    public <T> T answer(PointInLog point, Supplier<T> query) {
+        return answer(point, query, query);
+    }
+
+    /** The same, with {@code now} for the live views (e.g. in a snapshot transaction of their own). */
+    public <T> T answer(PointInLog point, Supplier<T> asOf, Supplier<T> now) {
+        Optional<AsOf> parsed = AsOf.parse(point.asOf(), point.position());
+        return parsed.isPresent() ? query(parsed.get(), asOf) : now.get();
+    }
+
+    private <T> T query(AsOf asOf, Supplier<T> query) {
         String schema = "asof_" + UUID.randomUUID().toString().replace("-", "");
         try {
             transaction.executeWithoutResult(status -> {

@@ -4,24 +4,23 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.contract.views.AuditViews;
 import org.agreementledger.contract.views.AuditViews.AgreementRow;
 import org.agreementledger.contract.views.AuditViews.FeeRow;
 import org.agreementledger.contract.views.AuditViews.HistoryRow;
 import org.agreementledger.contract.views.AuditViews.TransferRow;
-import org.agreementledger.projection.asof.AsOf;
 import org.agreementledger.projection.asof.AsOfViews;
 import org.agreementledger.projection.consumer.Json;
-import org.agreementledger.projection.parking.ParkedEvent;
-import org.agreementledger.projection.parking.ParkedEvents;
+import org.agreementledger.projection.country.CountryCommitmentsView;
+import org.agreementledger.projection.consumer.ParkedEvent;
+import org.agreementledger.projection.consumer.ParkedEvents;
+import org.agreementledger.projection.asof.PointInLog;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.math.BigDecimal;
@@ -48,33 +47,29 @@ class AuditViewsController {
     private final JdbcTemplate jdbc;
     private final AsOfViews asOfViews;
     private final ParkedEvents parked;
+    private final CountryCommitmentsView countryCommitments;
     private final TransactionTemplate snapshot;
 
-    AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, ParkedEvents parked, PlatformTransactionManager transactions) {
+    AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, ParkedEvents parked,
+                         CountryCommitmentsView countryCommitments, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.countryCommitments = countryCommitments;
         this.parked = parked;
         this.asOfViews = asOfViews;
-        // one consistent snapshot of all four tables while the consumer goes on applying events
+        // one consistent snapshot of all the tables while the consumer goes on applying events
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setReadOnly(true);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
     @GetMapping("/audit/views")
-    @Operation(summary = "Every view (agreements, transfers, fees, history) in the auditor's canonical shape")
-    Answer views(
-            @Parameter(description = "As of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
-            @Parameter(description = "As of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
-        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
-        return pointInLog.isPresent() ? asOfViews.query(pointInLog.get(), this::read) : readLive();
+    @Operation(summary = "Every view (agreements, transfers, fees, history, country commitments) in the auditor's canonical shape")
+    Answer views(PointInLog pointInLog) {
+        return asOfViews.answer(pointInLog, this::read, () -> snapshot.execute(status -> read()));
     }
 
     /** The views, and the records parked in them (an extra field, which readers of {@link AuditViews} ignore). */
     record Answer(@JsonUnwrapped AuditViews views, List<ParkedEvent> parkedEvents) {
-    }
-
-    private Answer readLive() {
-        return snapshot.execute(status -> read());
     }
 
     private Answer read() {
@@ -103,7 +98,8 @@ class AuditViewsController {
                 jdbc.query("SELECT * FROM agreement_history", (row, i) -> new HistoryRow(
                         row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
                         row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
-                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id")))),
+                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id"))),
+                countryCommitments.auditRows()),
                 parked.list(Optional.empty()));
     }
 

@@ -1,7 +1,5 @@
 package org.agreementledger.projection.consumer;
 
-import org.agreementledger.projection.live.FeedItem;
-
 import java.util.List;
 
 /** Told, after the transaction, which events a batch applied to the live views. */

@@ -10,9 +10,6 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventUpcasting;
-import org.agreementledger.projection.live.FeedItem;
-import org.agreementledger.projection.live.LiveFeed;
-import org.agreementledger.projection.parking.ParkedEvents;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -73,7 +70,6 @@ public class EventApplier {
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
     private final ParkedEvents parked;
-    private final LiveFeed liveFeed;
     private final ObjectProvider<AppliedBatchListener> listeners;
     private final Counter applied;
     private final Counter duplicates;
@@ -82,13 +78,12 @@ public class EventApplier {
     private final Timer commandToView;
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, ParkedEvents parked,
-                 LiveFeed liveFeed, ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
+                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
         this.parked = parked;
         this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.projectors = projectors;
-        this.liveFeed = liveFeed;
         this.applied = Counter.builder("projection.events.applied").register(meters);
         this.duplicates = Counter.builder("projection.events.duplicates")
                 .description("Redelivered events skipped by agreement id and sequence").register(meters);
@@ -156,7 +151,6 @@ public class EventApplier {
             this.applied.increment();
             commandToView.record(Duration.between(item.occurredAt(), now));
         }
-        liveFeed.published(items);
         listeners.orderedStream().forEach(listener -> listener.applied(items));
     }
 

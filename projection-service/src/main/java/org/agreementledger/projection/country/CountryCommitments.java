@@ -19,14 +19,17 @@ public record CountryCommitments(
         List<Balance> pays,
         List<Balance> isOwed) {
 
-    /** One accept-people commitment under one agreement, with its use so far. */
-    public record Acceptance(String agreementId, String agreementTitle, String agreementStatus,
+    /**
+     * One accept-people commitment under one agreement ({@code commitment}: its position in the terms), with its use
+     * so far: each person counts for the first of the country's commitments in the agreement that takes them.
+     */
+    public record Acceptance(String agreementId, String agreementTitle, String agreementStatus, int commitment,
                              JsonNode nationalities, List<String> categories, List<String> fromParties,
                              String facility, boolean pendingOnwardReturn, Capacity capacity,
                              long personsReceived) {
     }
 
-    /** Capacity per period: used and remaining in each period that saw transfers, and in the current one. */
+    /** Capacity per period: used and remaining in each period that saw transfers to the country, and in the current one. */
     public record Capacity(int persons, String period, List<PeriodUse> use) {
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.projection.consumer.AppliedBatchListener;
 import org.agreementledger.projection.consumer.ConsumerProperties;
-import org.agreementledger.projection.live.FeedItem;
+import org.agreementledger.projection.consumer.FeedItem;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,7 +42,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
     /** A country with many agreements is an expensive view: publish each at most this often. */
     private static final long PUBLISH_INTERVAL_SECONDS = 5;
 
-    private final CountryCommitmentsQuery query;
+    private final CountryCommitmentsView view;
     private final String topic;
     private final String bootstrapServers;
     private volatile Producer<String, byte[]> producer;
@@ -54,9 +54,9 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
                 return thread;
             });
 
-    CountryCommitmentsTopic(CountryCommitmentsQuery query, ConsumerProperties consumer,
+    CountryCommitmentsTopic(CountryCommitmentsView view, ConsumerProperties consumer,
                             @Value("${projection.country-commitments-topic:ledger.country-commitments}") String topic) {
-        this.query = query;
+        this.view = view;
         this.topic = topic;
         this.bootstrapServers = consumer.bootstrapServers();
         publisher.scheduleWithFixedDelay(this::publishPending, 1, PUBLISH_INTERVAL_SECONDS, TimeUnit.SECONDS);
@@ -77,8 +77,8 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, Disposable
         try {
             Producer<String, byte[]> kafka = producer();
             for (String country : countries) {
-                byte[] view = LedgerJson.mapper().writeValueAsBytes(query.build(country));
-                kafka.send(new ProducerRecord<>(topic, country, view));
+                byte[] json = LedgerJson.mapper().writeValueAsBytes(view.now(country));
+                kafka.send(new ProducerRecord<>(topic, country, json));
             }
             kafka.flush();
         } catch (JsonProcessingException | RuntimeException e) {

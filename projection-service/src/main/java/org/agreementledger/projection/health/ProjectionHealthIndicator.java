@@ -1,7 +1,7 @@
 package org.agreementledger.projection.health;
 
 import org.agreementledger.projection.lag.ProjectionLag;
-import org.agreementledger.projection.parking.ParkedEvents;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;

@@ -1,5 +1,6 @@
 package org.agreementledger.projection.live;
 
+import org.agreementledger.projection.consumer.FeedItem;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.agreementledger.projection.consumer.Json;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,5 +1,6 @@
 package org.agreementledger.projection.live;
 
+import org.agreementledger.projection.consumer.FeedItem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;

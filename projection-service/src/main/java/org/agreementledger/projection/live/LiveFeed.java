@@ -1,10 +1,14 @@
 package org.agreementledger.projection.live;
 
+import org.agreementledger.projection.consumer.AppliedBatchListener;
+import org.agreementledger.projection.consumer.FeedItem;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -23,7 +27,8 @@ import java.util.function.Predicate;
  * before the backlog is read, and anything that arrives meanwhile is held until the backlog is out.
  */
 @Component
-public class LiveFeed {
+@Order(Ordered.HIGHEST_PRECEDENCE) // subscribers hear of a batch before anything else that listens
+public class LiveFeed implements AppliedBatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
@@ -58,7 +63,8 @@ public class LiveFeed {
     }
 
     /** Called once a batch is committed to the views. */
-    public void published(List<FeedItem> items) {
+    @Override
+    public void applied(List<FeedItem> items) {
         if (items.isEmpty() || subscribers.isEmpty()) {
             return;
         }

@@ -1,5 +1,7 @@
 package org.agreementledger.projection.parking;
 
+import org.agreementledger.projection.consumer.ParkedEvent;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;

@@ -1,5 +1,7 @@
 package org.agreementledger.projection.parking;
 
+import org.agreementledger.projection.consumer.ParkedEvent;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -6,7 +6,7 @@ import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.live.LiveFeed;
-import org.agreementledger.projection.parking.ParkedEvents;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

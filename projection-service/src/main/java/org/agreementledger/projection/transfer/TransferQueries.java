@@ -2,11 +2,9 @@ package org.agreementledger.projection.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.projection.consumer.Json;
-import io.swagger.v3.oas.annotations.Parameter;
 import org.agreementledger.projection.access.ReadAccess;
-import org.agreementledger.projection.asof.AsOf;
 import org.agreementledger.projection.asof.AsOfViews;
-import org.springframework.web.bind.annotation.RequestParam;
+import org.agreementledger.projection.asof.PointInLog;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,7 +16,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Optional;
 
 @RestController
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,15 +46,9 @@ class TransferQueries {
 
     @GetMapping("/agreements/{agreementId}/transfers")
     @Operation(summary = "The transfers under an agreement, in date order")
-    List<TransferView> transfersOf(@PathVariable String agreementId,
-            @Parameter(description = "Answer as of this instant (ISO-8601): replays the topic up to it") @RequestParam(required = false) String asOf,
-            @Parameter(description = "Answer as of this log position: partition:offset pairs, e.g. 0:120,3:98") @RequestParam(required = false) String position) {
+    List<TransferView> transfersOf(@PathVariable String agreementId, PointInLog pointInLog) {
         access.check(agreementId);
-        Optional<AsOf> pointInLog = AsOf.parse(asOf, position);
-        if (pointInLog.isPresent()) {
-            return asOfViews.query(pointInLog.get(), () -> transfers(agreementId));
-        }
-        return transfers(agreementId);
+        return asOfViews.answer(pointInLog, () -> transfers(agreementId));
     }
 
     private List<TransferView> transfers(String agreementId) {

@@ -1,8 +1,7 @@
-package org.agreementledger.projection.parking;
+package org.agreementledger.projection.consumer;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.agreementledger.projection.consumer.EventApplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

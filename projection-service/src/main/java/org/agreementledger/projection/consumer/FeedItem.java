@@ -1,4 +1,4 @@
-package org.agreementledger.projection.live;
+package org.agreementledger.projection.consumer;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.agreementledger.projection.parking;
+package org.agreementledger.projection.consumer;
 
 import java.time.Instant;
 

@@ -1,0 +1,182 @@
+package org.agreementledger.projection.country;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Commitment.AcceptPeople;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.Coverage;
+import org.agreementledger.contract.Headcount;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.views.AuditViews.CommitmentRow;
+import org.agreementledger.contract.views.CommitmentUse;
+import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.fee.FeeAmounts;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Answers "what has this country committed to, and how much is used?" from the agreement, transfer and fee
+ * views, so it is always exactly as current as they are. Capacity is counted with the contract's {@link Coverage}
+ * ({@link CommitmentUse}), as the ledger counts it when it decides a transfer.
+ */
+@Component
+public class CountryCommitmentsView {
+
+    private static final TypeReference<List<Headcount>> HEADCOUNTS = new TypeReference<>() {
+    };
+    private static final String STATUSES_SHOWN = "'" + String.join("', '", CommitmentUse.STATUSES_SHOWN) + "'";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate snapshot;
+    private final Clock clock = Clock.systemUTC();
+
+    CountryCommitmentsView(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
+    }
+
+    /** One consistent answer: every query of the view reads the same snapshot of the views. */
+    public CountryCommitments now(String country) {
+        return snapshot.execute(status -> read(country));
+    }
+
+    /** The answer from the views the current transaction sees (the live ones, or a scratch schema as of a point). */
+    public CountryCommitments read(String country) {
+        Map<String, Long> byStatus = new TreeMap<>();
+        jdbc.query("SELECT status, count(*) FROM agreement_view WHERE parties @> ?::jsonb GROUP BY status",
+                rs -> {
+                    byStatus.put(rs.getString(1), rs.getLong(2));
+                }, party(country));
+        CountryCode receiver = CountryCode.of(country);
+        List<CountryCommitments.Acceptance> accepts = new ArrayList<>();
+        List<CountryCommitments.Volume> volumes = new ArrayList<>();
+        List<CountryCommitments.Obligation> others = new ArrayList<>();
+        jdbc.query("SELECT agreement_id, title, status, terms FROM agreement_view "
+                        + "WHERE parties @> ?::jsonb AND status IN (" + STATUSES_SHOWN + ") "
+                        + "AND terms -> 'commitments' @> ?::jsonb ORDER BY offered_on, agreement_id",
+                rs -> {
+                    String agreementId = rs.getString(1);
+                    JsonNode terms = Json.tree(rs.getString(4));
+                    AgreementTerms typed = LedgerJson.mapper().convertValue(terms, AgreementTerms.class);
+                    boolean accepting = typed.commitments().stream()
+                            .anyMatch(c -> c instanceof AcceptPeople accept && accept.party().equals(receiver));
+                    if (accepting) {
+                        for (CommitmentUse use : CommitmentUse.of(typed, receiver, movements(agreementId, country))) {
+                            accepts.add(acceptance(agreementId, rs.getString(2), rs.getString(3),
+                                    terms.path("commitments").get(use.commitment()), use));
+                        }
+                    }
+                    for (JsonNode commitment : terms.path("commitments")) {
+                        if (!country.equals(commitment.path("party").asText())) {
+                            continue;
+                        }
+                        switch (commitment.path("type").asText()) {
+                            case "accept-people" -> { }
+                            case "raise-volume" -> volumes.add(volume(agreementId, commitment, country));
+                            default -> others.add(new CountryCommitments.Obligation(agreementId,
+                                    commitment.path("type").asText(), commitment));
+                        }
+                    }
+                }, party(country), "[{\"party\": \"" + country + "\"}]");
+        return new CountryCommitments(country, byStatus, accepts, volumes, others,
+                balances("payer", "payee", country), balances("payee", "payer", country));
+    }
+
+    /**
+     * Every country's use of its accept commitments, in the auditor's shape, from the views the current transaction
+     * sees: what {@code auditor compare} checks against its own replay.
+     */
+    public List<CommitmentRow> auditRows() {
+        List<CommitmentRow> rows = new ArrayList<>();
+        for (String country : jdbc.queryForList("SELECT DISTINCT commitment ->> 'party' FROM agreement_view, "
+                + "jsonb_array_elements(terms -> 'commitments') commitment "
+                + "WHERE commitment ->> 'type' = 'accept-people' ORDER BY 1", String.class)) {
+            for (CountryCommitments.Acceptance accept : read(country).accepts()) {
+                Map<String, Long> used = new TreeMap<>();
+                if (accept.capacity() != null) {
+                    accept.capacity().use().forEach(use -> used.put(use.period(), use.used()));
+                }
+                rows.add(new CommitmentRow(country, accept.agreementId(), accept.commitment(),
+                        accept.capacity() == null ? null : accept.capacity().persons(),
+                        accept.capacity() == null ? null : accept.capacity().period(), accept.personsReceived(),
+                        new TreeMap<>(used)));
+            }
+        }
+        return rows;
+    }
+
+    /** The agreement's transfers to the country as capacity counts them: not cancelled, with their current counts. */
+    private List<Coverage.Movement> movements(String agreementId, String country) {
+        return jdbc.query("SELECT from_country, to_country, transfer_date, headcounts FROM transfer_view "
+                        + "WHERE agreement_id = ? AND to_country = ? AND status <> 'CANCELLED'",
+                (rs, row) -> new Coverage.Movement(CountryCode.of(rs.getString(1)), CountryCode.of(rs.getString(2)),
+                        rs.getObject(3, LocalDate.class), Json.read(rs.getString(4), HEADCOUNTS)),
+                agreementId, country);
+    }
+
+    private CountryCommitments.Acceptance acceptance(String agreementId, String title, String status, JsonNode commitment,
+                                                     CommitmentUse use) {
+        CountryCommitments.Capacity capacity = null;
+        if (use.terms().capacity() != null) {
+            int persons = use.terms().capacity().persons();
+            Map<String, Long> used = new TreeMap<>(use.usedPerPeriod());
+            used.putIfAbsent(use.terms().capacity().periodOf(LocalDate.now(clock)), 0L);
+            List<CountryCommitments.PeriodUse> periods = new ArrayList<>();
+            used.forEach((period, n) -> periods.add(new CountryCommitments.PeriodUse(period, n, Math.max(0, persons - n))));
+            capacity = new CountryCommitments.Capacity(persons, use.terms().capacity().period().name(), periods);
+        }
+        List<String> categories = new ArrayList<>();
+        commitment.path("categories").forEach(c -> categories.add(c.asText()));
+        List<String> from = new ArrayList<>();
+        commitment.path("fromParties").forEach(c -> from.add(c.asText()));
+        return new CountryCommitments.Acceptance(agreementId, title, status, use.commitment(),
+                commitment.path("nationalities"), categories, from,
+                commitment.path("facility").isTextual() ? commitment.path("facility").asText() : null,
+                commitment.path("pendingOnwardReturn").asBoolean(false), capacity, use.personsReceived());
+    }
+
+    private CountryCommitments.Volume volume(String agreementId, JsonNode commitment, String country) {
+        Map<String, Long> perMonth = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT to_char(transfer_date, 'YYYY-MM'), count(*) FROM transfer_view
+                WHERE agreement_id = ? AND to_country = ? AND status <> 'CANCELLED' GROUP BY 1 ORDER BY 1""",
+                rs -> {
+                    perMonth.put(rs.getString(1), rs.getLong(2));
+                }, agreementId, country);
+        BigDecimal baseline = commitment.path("baseline").isNumber() ? commitment.path("baseline").decimalValue() : null;
+        BigDecimal increase = commitment.path("increasePercent").decimalValue();
+        BigDecimal target = baseline == null ? null : baseline.multiply(BigDecimal.valueOf(100).add(increase))
+                .divide(BigDecimal.valueOf(100), 2, RoundingMode.HALF_UP);
+        return new CountryCommitments.Volume(agreementId, commitment.path("metric").asText(), baseline, increase, target, perMonth);
+    }
+
+    private List<CountryCommitments.Balance> balances(String side, String other, String country) {
+        return jdbc.query("SELECT agreement_id, " + other + ", currency, assessed, paid FROM fee_balance WHERE " + side
+                        + " = ? ORDER BY agreement_id, currency",
+                (rs, row) -> {
+                    FeeAmounts amounts = FeeAmounts.of(rs.getString(3), rs.getBigDecimal(4), rs.getBigDecimal(5));
+                    return new CountryCommitments.Balance(rs.getString(1), rs.getString(2), rs.getString(3),
+                            amounts.assessed(), amounts.paid(), amounts.outstanding());
+                }, country);
+    }
+
+    private static String party(String country) {
+        return "[\"" + country + "\"]";
+    }
+}
