@@ -15,6 +15,7 @@ import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.NationalityScope;
 import org.agreementledger.contract.PersonCategory;
 import org.agreementledger.contract.Sex;
+import org.agreementledger.contract.TransferCompleted;
 import org.agreementledger.contract.TransferId;
 import org.agreementledger.contract.TransferRecorded;
 import org.agreementledger.contract.Validity;
@@ -31,7 +32,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +85,60 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
             assertThat(json.readTree(transfer.data()).get("payload").get("headcounts").get(0).get("count").asInt()).isEqualTo(12);
             assertThat(resumed.quietFor(Duration.ofMillis(500))).isTrue();
         }
+    }
+
+    @Test
+    void everyLiveStreamResumesAfterLastEventIdWithNothingMissedAndNothingTwice() throws Exception {
+        // Belize is a party to no other test's agreement, so its commitments stream carries this agreement alone
+        CountryCode belize = CountryCode.of("BZ");
+        AgreementId id = AgreementId.random();
+        TransferId flight = TransferId.random();
+        records.publish(new AgreementOffered(id, belize, List.of(belize, US), LocalDate.of(2025, 2, 3),
+                new AgreementTerms("Belize resumes", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)),
+                null), 0);
+        records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
+        records.publish(new TransferRecorded(id, flight, US, belize, LocalDate.of(2025, 3, 3),
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, 12)), null), 3);
+        List<String> feedIds = new ArrayList<>();
+        try (SseClient all = new SseClient(url("/live/agreements/" + id + "?after=0"), dashboardToken(), null)) {
+            for (int i = 0; i < 4; i++) {
+                feedIds.add(all.next(WAIT).id());
+            }
+        }
+        // missed while away: the completion of the flight and a second flight
+        records.publish(new TransferCompleted(id, flight, LocalDate.of(2025, 3, 3)), 4);
+        records.publish(new TransferRecorded(id, TransferId.random(), US, belize, LocalDate.of(2025, 3, 10),
+                List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, AgeGroup.ADULT, 7)), null), 5);
+        Predicate<SseClient.Event> ofThisAgreement = event -> event.data().contains(id.value());
+
+        assertResumes("/live/agreements/" + id, feedIds.get(2), ofThisAgreement,
+                List.of("TransferRecorded", "TransferCompleted", "TransferRecorded"));
+        assertResumes("/live/events", feedIds.get(2), ofThisAgreement,
+                List.of("TransferRecorded", "TransferCompleted", "TransferRecorded"));
+        assertResumes("/live/transfers", feedIds.get(3), ofThisAgreement, List.of("TransferCompleted", "TransferRecorded"));
+        assertResumes("/live/countries/BZ/commitments", feedIds.get(1), event -> !event.name().equals("snapshot"),
+                List.of("AgreementEnteredIntoForce", "TransferRecorded", "TransferCompleted", "TransferRecorded"));
+    }
+
+    /** Resumed after {@code lastSeen}, the stream sends exactly the events {@code ofInterest} applied since, in order. */
+    private void assertResumes(String stream, String lastSeen, Predicate<SseClient.Event> ofInterest, List<String> missed)
+            throws Exception {
+        try (SseClient resumed = new SseClient(url(stream), dashboardToken(), lastSeen)) {
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < missed.size(); i++) {
+                SseClient.Event event = resumed.next(WAIT, ofInterest);
+                assertThat(event).as(stream + " after " + received).isNotNull();
+                assertThat(Long.parseLong(event.id())).as(stream).isGreaterThan(Long.parseLong(lastSeen));
+                received.add(event.name());
+            }
+            assertThat(received).as(stream).containsExactlyElementsOf(missed);
+            assertThat(resumed.next(Duration.ofMillis(500), ofInterest)).as(stream + ": nothing twice").isNull();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
     }
 
     @Test

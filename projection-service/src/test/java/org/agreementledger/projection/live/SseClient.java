@@ -58,6 +58,18 @@ final class SseClient implements AutoCloseable {
         return event;
     }
 
+    /** The next event of those {@code wanted} within the time given; null if none came. */
+    Event next(Duration timeout, java.util.function.Predicate<Event> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            Event event = events.poll(left, TimeUnit.NANOSECONDS);
+            if (event != null && wanted.test(event)) {
+                return event;
+            }
+        }
+        return null;
+    }
+
     /** True if nothing arrives within the time given. */
     boolean quietFor(Duration time) throws InterruptedException {
         return events.poll(time.toMillis(), TimeUnit.MILLISECONDS) == null;

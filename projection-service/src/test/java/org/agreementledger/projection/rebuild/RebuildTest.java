@@ -22,6 +22,7 @@ import org.agreementledger.contract.TransferCorrected;
 import org.agreementledger.contract.TransferId;
 import org.agreementledger.contract.TransferRecorded;
 import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.support.FaultyProjector;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +82,42 @@ class RebuildTest extends ProjectionIntegrationTest {
         records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
         JsonNode after = await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
         assertThat(after.get(0).get("outstanding").asText()).isEqualTo("-780100.00");
+    }
+
+    @Test
+    void whileARebuildRunsQueriesKeepAnsweringNewEventsAreAppliedOnceAndASecondRebuildIsRefused() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        JsonNode agreementBefore = await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+        FaultyProjector.Stall stall = FaultyProjector.stallRebuildAt(id, 4);
+        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+
+        CompletableFuture<HttpResponse<String>> rebuilding = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/admin/rebuild")).header("Authorization", "Bearer " + operator)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
+
+            HttpResponse<String> second = send("/admin/rebuild", operator, true);
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+            assertThat(json.readTree(second.body()).get("type").asText()).endsWith("/rebuild-running");
+            assertThat(get("/agreements/" + id, dashboardToken())).isEqualTo(agreementBefore);
+            records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
+            await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
+            assertThat(rebuilding).as("the rebuild is still running").isNotDone();
+        } finally {
+            stall.released().countDown();
+        }
+
+        HttpResponse<String> done = rebuilding.get(60, TimeUnit.SECONDS);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(json.readTree(done.body()).get("identical").asBoolean()).as(done.body()).isTrue();
+        // the payment applied during the rebuild is in the rebuilt views, once
+        JsonNode fees = get("/agreements/" + id + "/fees", dashboardToken());
+        assertThat(fees.get(0).get("paid").asText()).isEqualTo("6000100.00");
+        JsonNode history = get("/agreements/" + id + "/history", dashboardToken());
+        List<Long> sequences = new ArrayList<>();
+        history.forEach(event -> sequences.add(event.get("sequence").asLong()));
+        assertThat(sequences).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
     @Test
