@@ -260,6 +260,12 @@ class AgreementLifecycleTest {
                 .when(new SuspendAgreement(ID, US, MAR_15, null, null))
                 .expectNoEvents()
                 .expectException(refusal(LedgerRuleViolation.Kind.STATE_CONFLICT, "agreement-expired"));
+        fixture.given(elSalvadorInForce())
+                .andGiven(new AgreementSuspended(ID, US, MAR_15, "review"),
+                        new AgreementExpired(ID, elSalvadorOffer().validity().until()))
+                .when(new ResumeAgreement(ID, US, MAR_15, null))
+                .expectNoEvents()
+                .expectException(refusal(LedgerRuleViolation.Kind.STATE_CONFLICT, "agreement-expired"));
     }
 
     @Test

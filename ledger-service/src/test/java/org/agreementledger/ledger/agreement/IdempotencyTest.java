@@ -41,9 +41,9 @@ class IdempotencyTest extends LedgerIntegrationTest {
 
     @Test
     void aRetriedOfferWithTheSameKeyGetsTheFirstAnswerAndAppendsNothing() {
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         HttpResponse<String> first = ledger.post("/agreements", OFFER, key);
-        long eventsAfterFirst = eventCount();
+        long eventsAfterFirst = eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"));
 
         HttpResponse<String> retry = ledger.post("/agreements", OFFER, key);
 
@@ -53,12 +53,12 @@ class IdempotencyTest extends LedgerIntegrationTest {
         assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
         assertThat(retry.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+        assertThat(eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"))).isEqualTo(eventsAfterFirst);
     }
 
     @Test
     void tenConcurrentRequestsWithOneKeyCreateOneAgreementAndAllGetItsAnswer() throws Exception {
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         ExecutorService pool = Executors.newFixedThreadPool(10);
         List<Future<HttpResponse<String>>> answers = new ArrayList<>();
         try {
@@ -101,28 +101,28 @@ class IdempotencyTest extends LedgerIntegrationTest {
 
     @Test
     void aKeyReusedForAnotherRequestIsRefusedAndAppendsNothing() {
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         ledger.post("/agreements", OFFER, key);
-        long eventsBefore = eventCount();
+        long eventsBefore = eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"));
 
         HttpResponse<String> other = ledger.post("/agreements", OFFER.replace("Safe third country", "Another"), key);
 
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(other.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(ledger.json(other).get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/idempotency-key-reused");
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"))).isEqualTo(eventsBefore);
     }
 
     @Test
     void aRefusedCommandDoesNotUseUpItsKey() {
         String agreementId = ledger.ok("/agreements", OFFER).get("agreementId").asText();
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         String alreadyProposed = "{\"party\": \"GT\", \"acceptedOn\": \"2025-02-06\"}";
-        long eventsBefore = eventCount();
+        long eventsBefore = eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"));
 
         assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", alreadyProposed, key).statusCode()).isEqualTo(409);
         assertThat(ledger.post("/agreements/" + agreementId + "/acceptances", alreadyProposed, key).statusCode()).isEqualTo(409);
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"))).isEqualTo(eventsBefore);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key LIKE ?", Long.class,
                 "% " + key.get("Idempotency-Key"))).isZero();
     }
@@ -130,44 +130,47 @@ class IdempotencyTest extends LedgerIntegrationTest {
     @Test
     void everyCommandOnAnAgreementHonoursTheKey() {
         String agreementId = ledger.ok("/agreements", OFFER).get("agreementId").asText();
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         String accept = "{\"party\": \"US\", \"acceptedOn\": \"2025-02-06\"}";
 
         LedgerHttp unitedStates = as(port, "US");
         HttpResponse<String> first = unitedStates.post("/agreements/" + agreementId + "/acceptances", accept, key);
-        long eventsAfterFirst = eventCount();
+        long eventsAfterFirst = eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"));
         HttpResponse<String> retry = unitedStates.post("/agreements/" + agreementId + "/acceptances", accept, key);
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo(first.body());
-        assertThat(eventCount()).isEqualTo(eventsAfterFirst);
+        assertThat(eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"))).isEqualTo(eventsAfterFirst);
     }
 
     @Test
     void aKeyBelongsToTheCallerThatUsedIt() {
-        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> key = keyAndCorrelation();
         HttpResponse<String> guatemala = ledger.post("/agreements", OFFER, key);
-        long eventsBefore = eventCount();
+        long eventsBefore = eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"));
 
         HttpResponse<String> withoutToken = new LedgerHttp(port, null).post("/agreements", OFFER, key);
         assertThat(withoutToken.statusCode()).isEqualTo(401);
         HttpResponse<String> unitedStates = as(port, "US").post("/agreements", OFFER, key);
         assertThat(unitedStates.statusCode()).isEqualTo(403);
         assertThat(unitedStates.body()).doesNotContain(ledger.json(guatemala).get("agreementId").asText());
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, key.get("X-Correlation-Id"))).isEqualTo(eventsBefore);
     }
 
     @Test
     void aMalformedKeyIsRefused() {
-        long eventsBefore = eventCount();
-        HttpResponse<String> response = ledger.post("/agreements", OFFER, Map.of("Idempotency-Key", "x".repeat(201)));
+        String correlation = UUID.randomUUID().toString();
+        HttpResponse<String> response = ledger.post("/agreements", OFFER,
+                Map.of("Idempotency-Key", "x".repeat(201), "X-Correlation-Id", correlation));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(ledger.json(response).get("field").asText()).isEqualTo("Idempotency-Key");
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
-    private long eventCount() {
-        return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
+    /** One key per request, also sent as its correlation id, so that its events can be counted apart. */
+    private static Map<String, String> keyAndCorrelation() {
+        String key = UUID.randomUUID().toString();
+        return Map.of("Idempotency-Key", key, "X-Correlation-Id", key);
     }
 }

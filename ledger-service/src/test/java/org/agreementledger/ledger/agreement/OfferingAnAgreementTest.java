@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,9 +107,9 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
     })
     void badOffersAreRefusedWithAProblemNamingTheFieldAndNothingIsAppended(String caseName, String body, String field)
             throws Exception {
-        long eventsBefore = eventCount();
+        String correlation = UUID.randomUUID().toString();
 
-        HttpResponse<String> response = post("/agreements", body, Map.of());
+        HttpResponse<String> response = post("/agreements", body, Map.of("X-Correlation-Id", correlation));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -116,50 +117,51 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         assertThat(problem.get("type").asText()).startsWith("https://agreement-ledger.org/problems/");
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(problem.get("field").asText()).isEqualTo(field);
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
     @Test
     void malformedJsonIsRefusedAndNothingIsAppended() throws Exception {
-        long eventsBefore = eventCount();
+        String correlation = UUID.randomUUID().toString();
 
-        HttpResponse<String> response = post("/agreements", "{\"offeringParty\": \"SV\", ", Map.of());
+        HttpResponse<String> response = post("/agreements", "{\"offeringParty\": \"SV\", ", Map.of("X-Correlation-Id", correlation));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(json.readTree(response.body()).get("type").asText())
                 .isEqualTo("https://agreement-ledger.org/problems/malformed-json");
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
     @Test
     void aCountryNamedTwiceBreaksARuleAndNothingIsAppended() throws Exception {
-        long eventsBefore = eventCount();
+        String correlation = UUID.randomUUID().toString();
 
         HttpResponse<String> response = post("/agreements", """
-                {"offeringParty": "SV", "otherParties": ["US", "SV"], "title": "t", "offeredOn": "2025-02-03"}""", Map.of());
+                {"offeringParty": "SV", "otherParties": ["US", "SV"], "title": "t", "offeredOn": "2025-02-03"}""",
+                Map.of("X-Correlation-Id", correlation));
 
         assertThat(response.statusCode()).isEqualTo(422);
         JsonNode problem = json.readTree(response.body());
         assertThat(problem.get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/duplicate-party");
         assertThat(problem.get("field").asText()).isEqualTo("otherParties");
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
     @Test
     void amendingAnUnknownAgreementIsNotFoundAndNothingIsAppended() throws Exception {
-        long eventsBefore = eventCount();
+        String correlation = UUID.randomUUID().toString();
         String unknown = "00000000-0000-4000-8000-000000000000";
 
         HttpResponse<String> response = post("/agreements/" + unknown + "/amendments",
                 "{\"party\": \"US\", \"amendedOn\": \"2025-02-04\", \"title\": \"t\", \"validity\": {\"from\": \"2025-02-04\"}}",
-                Map.of("Authorization", "Bearer " + countryToken("US")));
+                Map.of("Authorization", "Bearer " + countryToken("US"), "X-Correlation-Id", correlation));
 
         assertThat(response.statusCode()).isEqualTo(404);
         JsonNode problem = json.readTree(response.body());
         assertThat(problem.get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/unknown-agreement");
         assertThat(problem.get("agreementId").asText()).isEqualTo(unknown);
-        assertThat(eventCount()).isEqualTo(eventsBefore);
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
     @Test
@@ -170,10 +172,6 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
                 jdbc.update("DELETE FROM domainevententry")))
                 .hasMessageContaining("append-only");
-    }
-
-    private long eventCount() {
-        return jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class);
     }
 
     /** Posts as El Salvador's integration service unless the headers name another token. */

@@ -58,6 +58,9 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
         List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 121);
 
+        assertThat(records).as("every event of the agreement, in order, once").hasSize(121);
+        assertThat(records.stream().map(r -> Long.parseLong(TopicReader.header(r, EventHeaders.SEQUENCE))))
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 121).boxed().toList());
         assertThat(jdbc.queryForObject("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
                 Integer.class, agreementId)).as("a snapshot was taken on the way").isPositive();
         assertChained(records);

@@ -60,6 +60,16 @@ public abstract class LedgerIntegrationTest {
         return TOKENS.mint("integration-service-" + country.toLowerCase(), country, List.of("ledger.write"), Duration.ofHours(1));
     }
 
+    /**
+     * Events recorded for requests that carried this X-Correlation-Id: "nothing appended" measured for one request,
+     * however many other tests share the event store.
+     */
+    protected static long eventsCorrelatedWith(org.springframework.jdbc.core.JdbcTemplate jdbc, String correlationId) {
+        return jdbc.queryForObject("""
+                SELECT count(*) FROM domainevententry WHERE convert_from(metadata, 'UTF8')::jsonb ->> 'correlationId' = ?""",
+                Long.class, correlationId);
+    }
+
     /** A ledger client acting as the given country's integration service. */
     protected LedgerHttp as(int port, String country) {
         return new LedgerHttp(port, countryToken(country));

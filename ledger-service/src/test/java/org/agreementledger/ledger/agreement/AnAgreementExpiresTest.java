@@ -1,0 +1,52 @@
+package org.agreementledger.ledger.agreement;
+
+import org.agreementledger.ledger.support.LedgerHttp;
+import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ledger records the end of an agreement's validity as its own event, once, and only for one in force. */
+class AnAgreementExpiresTest extends LedgerIntegrationTest {
+
+    private static final String LAPSED_OFFER = """
+            {"offeringParty": "GT", "otherParties": ["US"], "title": "A one-year pilot that has ended",
+             "offeredOn": "2024-01-10", "validity": {"from": "2024-01-10", "until": "2024-12-31"}}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ExpiryWatch expiryWatch;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void anAgreementInForcePastItsValidityIsRecordedAsExpiredOnceAndAnOfferIsNot() {
+        LedgerHttp guatemala = as(port, "GT");
+        String inForce = guatemala.ok("/agreements", LAPSED_OFFER).get("agreementId").asText();
+        as(port, "US").ok("/agreements/" + inForce + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2024-01-12\"}");
+        String onlyOffered = guatemala.ok("/agreements", LAPSED_OFFER).get("agreementId").asText();
+
+        expiryWatch.expireDueAgreements();
+        expiryWatch.expireDueAgreements();
+
+        assertThat(typesOf(inForce)).containsExactly("AgreementOffered", "AgreementAccepted", "AgreementEnteredIntoForce",
+                "AgreementExpired");
+        assertThat(typesOf(onlyOffered)).containsExactly("AgreementOffered");
+        assertThat(jdbc.queryForObject("SELECT convert_from(payload, 'UTF8') FROM domainevententry "
+                + "WHERE aggregateidentifier = ? AND sequencenumber = 3", String.class, inForce))
+                .contains("\"expiredOn\":\"2024-12-31\"");
+    }
+
+    private List<String> typesOf(String agreementId) {
+        return jdbc.queryForList("SELECT payloadtype FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber",
+                String.class, agreementId).stream().map(type -> type.substring(type.lastIndexOf('.') + 1)).toList();
+    }
+}
