@@ -10,11 +10,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
-import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.ledger.web.AgreementCommands;
 import org.agreementledger.ledger.web.CommandResponse;
+import org.agreementledger.security.AgreementReaders;
 import org.agreementledger.security.Caller;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -33,6 +33,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.agreementledger.ledger.web.AgreementCommands.expectedVersion;
 import static org.agreementledger.ledger.web.AgreementCommands.parseId;
@@ -145,22 +146,15 @@ class AgreementController {
                 .body(new AgreementRecord(id.value(), version, events));
     }
 
-    /** A country service reads the agreements it is a party to; auditors and dashboards read all. */
+    /** Who may read an agreement is one rule for both services ({@link AgreementReaders}). */
     private static void onlyPartiesAuditorsAndDashboardsRead(AgreementRecord.RecordedEvent offer) {
-        Caller.current().filter(caller -> !caller.readsEverything()).ifPresent(caller -> {
-            if (caller.country().isEmpty()) {
-                throw LedgerRuleViolation.forbidden("no-country", null,
-                        "A country service's token must name its country to read agreements.");
-            }
-            CountryCode country = caller.country().get();
-            boolean party = false;
-            for (var node : offer.payload().path("parties")) {
-                party |= node.asText().equals(country.value());
-            }
-            if (!party) {
-                throw LedgerRuleViolation.forbidden("not-a-party", null,
-                        country + " is not a party to this agreement; only its parties, auditors and dashboards read it.");
-            }
+        AgreementReaders.refusal(Caller.current(), offer.payload().path("agreementId").asText(), () -> {
+            List<String> parties = new ArrayList<>();
+            offer.payload().path("parties").forEach(party -> parties.add(party.asText()));
+            return Optional.of(parties);
+        }).ifPresent(refusal -> {
+            throw LedgerRuleViolation.forbidden(refusal.kind() == AgreementReaders.Refusal.Kind.NO_COUNTRY
+                    ? "no-country" : "not-a-party", null, refusal.detail());
         });
     }
 

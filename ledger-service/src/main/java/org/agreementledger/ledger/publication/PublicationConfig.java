@@ -2,8 +2,12 @@ package org.agreementledger.ledger.publication;
 
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.agreementledger.security.health.KafkaHealthIndicator;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 @Configuration
 class PublicationConfig {
@@ -16,5 +20,11 @@ class PublicationConfig {
     void publicationFailuresAreRetried(EventProcessingConfigurer processing) {
         processing.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
                         configuration -> PropagatingErrorHandler.instance());
+    }
+
+    /** The ledger creates its topic when it first publishes, so no topic has to exist for it to be healthy. */
+    @Bean("kafka")
+    KafkaHealthIndicator kafkaHealth(KafkaPublicationProperties properties) {
+        return new KafkaHealthIndicator(properties.bootstrapServers(), List.of());
     }
 }
