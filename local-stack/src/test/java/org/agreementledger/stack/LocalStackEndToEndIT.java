@@ -288,6 +288,37 @@ class LocalStackEndToEndIT {
         assertThat(code).isZero();
     }
 
+    /**
+     * The Grafana dashboard and the Prometheus alert rules in docker/ name only metrics these services export (the
+     * local stack runs the same jars as compose), and the checked-in list ObservabilityConfigurationTest reads is true.
+     */
+    @Test
+    @Order(7)
+    void everyMetricTheDashboardAndTheAlertRulesNameIsExportedByTheServices() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(root.resolve("docker-compose.yml"))) {
+            root = root.getParent();
+        }
+        java.util.Map<String, java.util.Set<String>> exported = new java.util.TreeMap<>();
+        for (String[] service : new String[][] {{"ledger-service", config.ledgerUrl()},
+                {"projection-service", config.projectionUrl()}}) {
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(service[1] + "/actuator/prometheus"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).as("%s /actuator/prometheus without a token", service[0]).isEqualTo(200);
+            exported.put(service[0], MetricNames.inScrape(scrape.body()));
+        }
+        java.util.Set<String> exportedByEither = new java.util.TreeSet<>();
+        exported.values().forEach(exportedByEither::addAll);
+
+        java.util.Map<String, java.util.Set<String>> missing = new java.util.TreeMap<>(MetricNames.usedByDashboardAndAlerts(root));
+        missing.keySet().removeIf(name -> MetricNames.PROMETHEUS_OWN.contains(name)
+                || exportedByEither.contains(name) || exportedByEither.contains(MetricNames.base(name)));
+        assertThat(missing).as("metrics the dashboard and alert rules name that neither service exports").isEmpty();
+
+        MetricNames.exportedList(root).forEach((service, names) -> assertThat(exported.get(service))
+                .as("%s exports what %s lists", service, MetricNames.EXPORTED_LIST).containsAll(names));
+    }
+
     private static final List<String> FIFTY_NATIONALITIES = List.of("AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC",
             "GT", "HN", "HT", "JM", "MX", "NI", "PA", "PE", "PY", "UY", "VE", "AF", "BD", "CN", "EG", "ER", "ET", "GH", "IN",
             "IQ", "IR", "KE", "LK", "MA", "NG", "NP", "PK", "PH", "SD", "SN", "SO", "SY", "TR", "UA", "UZ", "VN", "YE", "ZW",

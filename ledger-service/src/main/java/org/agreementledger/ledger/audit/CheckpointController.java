@@ -27,7 +27,8 @@ class CheckpointController {
         this.key = key;
     }
 
-    @GetMapping(value = "/.well-known/ledger-keys", produces = "application/jwk-set+json")
+    /** JWKS clients mostly ask for plain JSON; RFC 7517's own type is the default. */
+    @GetMapping(value = "/.well-known/ledger-keys", produces = {"application/jwk-set+json", "application/json"})
     @Operation(summary = "The Ed25519 public key checkpoints are signed with, as a JWK set (RFC 8037)")
     JsonNode keys() {
         return LedgerKeys.jwkSet(key.publicKey());

@@ -2,6 +2,7 @@ package org.agreementledger.ledger.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
@@ -68,6 +69,8 @@ class CheckpointPublisher implements DisposableBean {
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
     private volatile Checkpoint latest;
+    /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
+    private volatile double currentAt = Double.NaN;
 
     CheckpointPublisher(JdbcTemplate jdbc, EventProcessingConfiguration processing, LedgerSigningKey key,
                         CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock, MeterRegistry meters) {
@@ -79,6 +82,17 @@ class CheckpointPublisher implements DisposableBean {
         this.clock = clock;
         this.published = Counter.builder("ledger.checkpoints.published")
                 .description("Signed checkpoints published").register(meters);
+        // Epoch seconds, NaN before the first; Prometheus alerts on time() minus these (docs/operations.md).
+        Gauge.builder("ledger.checkpoints.last.published", this,
+                        self -> self.latest == null ? Double.NaN : self.latest.createdAt().getEpochSecond())
+                .baseUnit("seconds").description("When the latest checkpoint was signed, seconds since the epoch")
+                .register(meters);
+        Gauge.builder("ledger.checkpoints.last.current", this, self -> self.currentAt)
+                .baseUnit("seconds").description("When the latest checkpoint last covered every published head"
+                        + " (published, or no chain moved since), seconds since the epoch")
+                .register(meters);
+        Gauge.builder("ledger.checkpoints.interval", properties, p -> p.interval().toMillis() / 1000.0)
+                .baseUnit("seconds").description("ledger.checkpoints.interval").register(meters);
     }
 
     @Scheduled(initialDelayString = "${ledger.checkpoints.interval:5m}", fixedDelayString = "${ledger.checkpoints.interval:5m}")
@@ -89,6 +103,7 @@ class CheckpointPublisher implements DisposableBean {
             if (!heads.isEmpty() && (previous == null || !previous.heads().equals(heads))) {
                 publish(heads);
             }
+            currentAt = clock.millis() / 1000.0;
         } catch (RuntimeException e) {
             log.warn("No checkpoint this time: {}", e.getMessage());
         }
@@ -117,6 +132,7 @@ class CheckpointPublisher implements DisposableBean {
             throw new CheckpointNotPublished("Kafka did not acknowledge the checkpoint", e);
         }
         latest = checkpoint;
+        currentAt = checkpoint.createdAt().toEpochMilli() / 1000.0;
         published.increment();
         log.info("Published checkpoint {} over {} agreements, Merkle root {}", checkpoint.checkpointId(),
                 heads.size(), checkpoint.merkleRoot());
