@@ -11,14 +11,12 @@ import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.Validity;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,30 +93,13 @@ class AnUnappliableRecordTest {
         answer.putArray("parkedEvents").addObject().put("topic", topic).put("partition", 0).put("offset", 1)
                 .put("agreementId", broken.value()).put("sequence", 1).put("type", "TransferRecorded")
                 .put("reason", "FAILED").put("error", "cannot construct TransferRecorded");
-        HttpServer projection = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        projection.createContext("/audit/views", exchange -> {
-            byte[] body = LedgerJson.mapper().writeValueAsBytes(answer);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        projection.start();
-        try {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
-            int exitCode = Auditor.run(print, print, "compare", "--bootstrap-servers", bootstrap, "--topic", topic,
-                    "--projection-url", "http://localhost:" + projection.getAddress().getPort(), "--no-progress");
-            String text = output.toString(StandardCharsets.UTF_8);
+        FakeProjection.Comparison comparison = FakeProjection.compare(answer, bootstrap, topic);
 
-            assertThat(exitCode).as(text).isEqualTo(1);
-            assertThat(text).contains("IDENTICAL", "The projection-service has parked 1 record(s)",
-                    "agreement " + broken.value() + " sequence 1 (TransferRecorded) at partition 0 offset 1: FAILED, "
-                            + "cannot construct TransferRecorded",
-                    "INCOMPLETE: 1 record(s) could not be applied");
-        } finally {
-            projection.stop(0);
-        }
+        assertThat(comparison.exitCode()).as(comparison.output()).isEqualTo(1);
+        assertThat(comparison.output()).contains("IDENTICAL", "The projection-service has parked 1 record(s)",
+                "agreement " + broken.value() + " sequence 1 (TransferRecorded) at partition 0 offset 1: FAILED, "
+                        + "cannot construct TransferRecorded",
+                "INCOMPLETE: 1 record(s) could not be applied");
     }
 
     private static AgreementOffered offer(AgreementId id, String title) {

@@ -2,7 +2,6 @@ package org.agreementledger.auditor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import org.agreementledger.contract.AgeGroup;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -96,40 +93,19 @@ class OverlappingCommitmentsTest {
         for (String view : List.of("agreements", "transfers", "fees", "history", "countryCommitments")) {
             answer.set(view, LedgerJson.readTree(Files.readAllBytes(out.resolve(view + ".json"))));
         }
-        assertThat(compare(answer)).contains("IDENTICAL");
+        assertThat(FakeProjection.compare(answer, bootstrap, topic).output()).contains("IDENTICAL");
 
         // what the dashboard showed before issue 11: all 120 people against the first commitment's 100
         ((ObjectNode) answer.get("countryCommitments").get(0).get("usedPerPeriod")).put("2025-03", 120);
-        String text = compare(answer);
+        FakeProjection.Comparison comparison = FakeProjection.compare(answer, bootstrap, topic);
 
-        assertThat(text).contains("DIFFERENT", "countryCommitments", "GT/" + id.value() + "/commitments[0]");
+        assertThat(comparison.exitCode()).isEqualTo(1);
+        assertThat(comparison.output()).contains("DIFFERENT", "countryCommitments", "GT/" + id.value() + "/commitments[0]");
     }
 
     private static void replay(Path out) {
         int exitCode = Auditor.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
                 "replay", "--bootstrap-servers", bootstrap, "--topic", topic, "--out", out.toString(), "--no-progress");
         assertThat(exitCode).isZero();
-    }
-
-    /** Runs {@code compare} against a projection-service that answers {@code answer}; its output. */
-    private static String compare(ObjectNode answer) throws Exception {
-        HttpServer projection = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
-        projection.createContext("/audit/views", exchange -> {
-            byte[] body = LedgerJson.mapper().writeValueAsBytes(answer);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        projection.start();
-        try {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
-            Auditor.run(print, print, "compare", "--bootstrap-servers", bootstrap, "--topic", topic,
-                    "--projection-url", "http://localhost:" + projection.getAddress().getPort(), "--no-progress");
-            return output.toString(StandardCharsets.UTF_8);
-        } finally {
-            projection.stop(0);
-        }
     }
 }
