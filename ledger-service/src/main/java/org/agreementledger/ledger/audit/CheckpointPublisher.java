@@ -10,6 +10,7 @@ import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
 import org.agreementledger.ledger.publication.KafkaPublicationProperties;
+import org.agreementledger.ledger.publication.PublisherProcessor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,7 +52,6 @@ import java.util.concurrent.TimeoutException;
 class CheckpointPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointPublisher.class);
-    private static final String PUBLISHER = "kafka-publisher";
     /**
      * A checkpoint is one record holding every head (about 150 bytes each): 64 MiB is some 400,000 agreements.
      * Beyond that, publishing fails (logged, {@code ledger.checkpoints.published} stops rising) until checkpoints
@@ -170,7 +170,7 @@ class CheckpointPublisher implements DisposableBean {
     }
 
     private Optional<GapAwareTrackingToken> publisherToken() {
-        return processing.eventProcessor(PUBLISHER, TrackingEventProcessor.class)
+        return processing.eventProcessor(PublisherProcessor.NAME, TrackingEventProcessor.class)
                 .flatMap(processor -> processor.processingStatus().values().stream()
                         .map(EventTrackerStatus::getTrackingToken)
                         .filter(GapAwareTrackingToken.class::isInstance)

@@ -55,10 +55,9 @@ import java.util.Set;
  * recorded with its token, and does not send that again (ADR 0002, docs/reliability.md).
  */
 @Component
-@ProcessingGroup(KafkaEventPublisher.PROCESSING_GROUP)
+@ProcessingGroup(PublisherProcessor.NAME)
 class KafkaEventPublisher implements DisposableBean {
 
-    static final String PROCESSING_GROUP = "kafka-publisher";
     private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
     private static final String PENDING_SENDS = KafkaEventPublisher.class.getName() + ".pending";
     /** Room for the largest event a 1 MiB request can produce, with its headers. */

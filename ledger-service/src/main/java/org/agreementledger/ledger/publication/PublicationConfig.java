@@ -18,7 +18,7 @@ class PublicationConfig {
      */
     @Autowired
     void publicationFailuresAreRetried(EventProcessingConfigurer processing) {
-        processing.registerListenerInvocationErrorHandler(KafkaEventPublisher.PROCESSING_GROUP,
+        processing.registerListenerInvocationErrorHandler(PublisherProcessor.NAME,
                         configuration -> PropagatingErrorHandler.instance());
     }
 

@@ -45,11 +45,11 @@ class NoEventIsPublishedTwiceTest extends LedgerIntegrationTest {
         awaitOnTopic(first, 1);
         awaitProgressCovering(first);
         StreamingEventProcessor publisher = processing
-                .eventProcessor(KafkaEventPublisher.PROCESSING_GROUP, StreamingEventProcessor.class).orElseThrow();
+                .eventProcessor(PublisherProcessor.NAME, StreamingEventProcessor.class).orElseThrow();
         publisher.shutDown();
         // what the database held at this moment: the token and the offsets it was stored with
         Map<String, Object> token = jdbc.queryForMap(
-                "SELECT token, tokentype FROM tokenentry WHERE processorname = ?", KafkaEventPublisher.PROCESSING_GROUP);
+                "SELECT token, tokentype FROM tokenentry WHERE processorname = ?", PublisherProcessor.NAME);
         List<Map<String, Object>> offsets = jdbc.queryForList(
                 "SELECT kafka_partition, next_offset FROM published_offset WHERE topic = ?", TOPIC);
         publisher.start();
@@ -65,7 +65,7 @@ class NoEventIsPublishedTwiceTest extends LedgerIntegrationTest {
         // the crash: Kafka has these events, the database never learnt it
         publisher.shutDown();
         jdbc.update("UPDATE tokenentry SET token = ?, tokentype = ? WHERE processorname = ?",
-                token.get("token"), token.get("tokentype"), KafkaEventPublisher.PROCESSING_GROUP);
+                token.get("token"), token.get("tokentype"), PublisherProcessor.NAME);
         jdbc.update("DELETE FROM published_offset WHERE topic = ?", TOPIC);
         offsets.forEach(row -> jdbc.update("INSERT INTO published_offset (topic, kafka_partition, next_offset) VALUES (?, ?, ?)",
                 TOPIC, row.get("kafka_partition"), row.get("next_offset")));
