@@ -53,7 +53,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setOverrideWorkingDirectory(binaries.toFile())
                     .setPort(port)
-                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    // with fsync on, right after another stack's shutdown on 2 cores, 60 s was once not enough (CI)
+                    .setPGStartupWait(java.time.Duration.ofSeconds(120))
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("listen_addresses", "localhost");
             if (durable) {
