@@ -3,7 +3,6 @@ package org.agreementledger.ledger.faults;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.infra.EmbeddedKafkaCluster;
 import org.agreementledger.infra.LocalIdentityProvider;
-import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,15 +58,8 @@ class ABrokerOfThreeFailsTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> SharedTestInfrastructure.get().freshDatabase("ledger-three-brokers"));
-        registry.add("spring.datasource.username", () -> "test");
-        registry.add("spring.datasource.password", () -> "test");
-        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
-        registry.add("ledger.kafka.bootstrap-servers", CLUSTER::bootstrapServers);
+        LedgerOnItsOwnKafka.register(registry, "three-brokers", CLUSTER::bootstrapServers, TOKENS);
         registry.add("ledger.kafka.replication-factor", () -> "3");
-        registry.add("ledger.checkpoints.key-directory", () -> System.getProperty("java.io.tmpdir") + "/three-brokers-checkpoint-keys");
-        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
-                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }
 
     @AfterAll

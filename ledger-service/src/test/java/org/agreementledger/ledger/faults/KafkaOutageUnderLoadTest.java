@@ -2,7 +2,6 @@ package org.agreementledger.ledger.faults;
 
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.infra.LocalIdentityProvider;
-import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,15 +61,8 @@ class KafkaOutageUnderLoadTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> SharedTestInfrastructure.get().freshDatabase("ledger-kafka-outage"));
-        registry.add("spring.datasource.username", () -> "test");
-        registry.add("spring.datasource.password", () -> "test");
-        registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
-        registry.add("ledger.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        LedgerOnItsOwnKafka.register(registry, "kafka-outage", KAFKA::bootstrapServers, TOKENS);
         registry.add("ledger.kafka.delivery-timeout", () -> "4s");
-        registry.add("ledger.checkpoints.key-directory", () -> System.getProperty("java.io.tmpdir") + "/kafka-outage-checkpoint-keys");
-        registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
-                () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }
 
     @AfterAll
