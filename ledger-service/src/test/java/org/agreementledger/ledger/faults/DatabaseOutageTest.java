@@ -90,6 +90,8 @@ class DatabaseOutageTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(probe("readiness")).as("a ledger without its database takes no commands: not ready").isEqualTo(503);
+        assertThat(probe("liveness")).as("but nothing a restart would fix: still live").isEqualTo(200);
 
         postgres = EmbeddedPostgresServer.start(DATA, PORT, false);
         HttpResponse<String> accepted = retryUntilAnswered(guatemala);
@@ -115,4 +117,9 @@ class DatabaseOutageTest {
 
     private static final String OFFER = """
             {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""";
+
+    private int probe(String name) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/" + name))
+                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
 }

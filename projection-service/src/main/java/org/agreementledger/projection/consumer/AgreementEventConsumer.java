@@ -18,6 +18,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,6 +45,9 @@ public class AgreementEventConsumer implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile boolean reseek;
+    /** Since when every attempt to apply a batch fails (null while batches apply), and why: for readiness. */
+    private volatile Instant failingSince;
+    private volatile String lastFailure;
 
     private final MeterRegistry meters;
 
@@ -84,6 +88,18 @@ public class AgreementEventConsumer implements SmartLifecycle {
         return running;
     }
 
+    /**
+     * What readiness needs to know of the live consumer: whether it is meant to run, whether its thread is alive, and
+     * since when its batches fail (null while they apply).
+     */
+    public record State(boolean enabled, boolean threadAlive, Instant failingSince, String lastFailure) {
+    }
+
+    public State state() {
+        Thread current = thread;
+        return new State(properties.enabled(), current != null && current.isAlive(), failingSince, lastFailure);
+    }
+
     private void run() {
         Duration backoff = Duration.ofMillis(500);
         while (running) {
@@ -110,6 +126,8 @@ public class AgreementEventConsumer implements SmartLifecycle {
                             continue;
                         }
                         applier.applyBatch(batch);
+                        failingSince = null;
+                        lastFailure = null;
                     } finally {
                         batches.unlock();
                     }
@@ -121,6 +139,10 @@ public class AgreementEventConsumer implements SmartLifecycle {
                     log.warn("Consumer woken up unexpectedly; restarting");
                 }
             } catch (RuntimeException e) {
+                if (failingSince == null) {
+                    failingSince = Instant.now();
+                }
+                lastFailure = e.toString();
                 log.error("Applying events failed; retrying from the stored positions in {}", backoff, e);
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0

@@ -1,34 +1,39 @@
 package org.agreementledger.projection.health;
 
-import org.agreementledger.projection.lag.ProjectionLag;
+import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ParkedEvents;
+import org.agreementledger.projection.lag.ProjectionLag;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code DEGRADED} while any event is parked: the views are then missing the held agreements' events, though every
- * other agreement is current. Part of the readiness group (503 there); the overall health and liveness stay UP, so
- * a parked event neither stops the stack nor gets the service restarted. Details: the parked events, the held
- * agreements (the first 100), and the lag per partition (null while the end offsets were never read).
+ * Whether the views are current, as {@link ProjectionReadiness} judges it: {@code UP}, {@code DEGRADED} (behind, or
+ * events parked) or {@code OUT_OF_SERVICE} (not applying events). Part of the readiness group, where both answer
+ * 503; liveness never includes it, so nothing restarts the service for what a restart would not fix. Details: the
+ * reasons, the parked events, the held agreements (the first 100), the lag per partition (null while the end offsets
+ * were never read) and the consumer's state.
  */
 @Component("projection")
 class ProjectionHealthIndicator implements HealthIndicator {
 
-    static final Status DEGRADED = new Status("DEGRADED", "events are parked; their agreements are held");
     private static final int LISTED = 100;
 
     private final ParkedEvents parked;
     private final ProjectionLag lag;
+    private final AgreementEventConsumer consumer;
+    private final ProjectionReadiness readiness;
 
-    ProjectionHealthIndicator(ParkedEvents parked, ProjectionLag lag) {
+    ProjectionHealthIndicator(ParkedEvents parked, ProjectionLag lag, AgreementEventConsumer consumer, ReadinessProperties limits) {
         this.parked = parked;
         this.lag = lag;
+        this.consumer = consumer;
+        this.readiness = new ProjectionReadiness(limits);
     }
 
     @Override
@@ -37,22 +42,38 @@ class ProjectionHealthIndicator implements HealthIndicator {
         if (count == null) {
             return Health.unknown().withDetail("parkedEvents", "not counted yet: the database did not answer").build();
         }
-        long events = count.total();
-        List<String> held = count.heldAgreements().stream().limit(LISTED).toList();
         ProjectionLag.State state = lag.state();
+        AgreementEventConsumer.State consumerState = consumer.state();
+        ProjectionReadiness.Verdict verdict = readiness.judge(consumerState, state, count.total(), Instant.now());
+
         Map<String, Object> lagDetails = new LinkedHashMap<>();
         lagDetails.put("perPartition", state.lag());
+        lagDetails.put("total", state.totalLag());
+        lagDetails.put("oldestUnappliedAgeSeconds", Double.isNaN(state.oldestUnappliedAgeSeconds()) ? null : state.oldestUnappliedAgeSeconds());
         lagDetails.put("endOffsetsReadAt", state.endOffsetsReadAt());
+        if (!state.laggingWithoutProgressSince().isEmpty()) {
+            lagDetails.put("laggingWithoutProgressSince", state.laggingWithoutProgressSince());
+        }
         if (state.kafkaError() != null) {
             lagDetails.put("kafkaError", state.kafkaError() + " (the last known end offsets are shown)");
         }
         if (state.databaseError() != null) {
             lagDetails.put("databaseError", state.databaseError());
         }
-        return Health.status(events == 0 ? Status.UP : DEGRADED)
-                .withDetail("parkedEvents", events)
+        Map<String, Object> consumerDetails = new LinkedHashMap<>();
+        consumerDetails.put("enabled", consumerState.enabled());
+        consumerDetails.put("running", consumerState.threadAlive());
+        if (consumerState.failingSince() != null) {
+            consumerDetails.put("failingSince", consumerState.failingSince());
+            consumerDetails.put("lastFailure", consumerState.lastFailure());
+        }
+        List<String> held = count.heldAgreements().stream().limit(LISTED).toList();
+        return Health.status(verdict.status())
+                .withDetail("reasons", verdict.reasons())
+                .withDetail("parkedEvents", count.total())
                 .withDetail("heldAgreements", held)
                 .withDetail("lag", lagDetails)
+                .withDetail("consumer", consumerDetails)
                 .build();
     }
 }

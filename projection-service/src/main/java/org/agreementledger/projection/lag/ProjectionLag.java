@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,8 @@ public class ProjectionLag implements SmartLifecycle {
     private final Map<Integer, Long> ends = new ConcurrentHashMap<>();
     private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
     private final Set<Integer> gauged = ConcurrentHashMap.newKeySet();
+    /** Per lagging partition: the stored position it has not moved from, and since when (for readiness). */
+    private final Map<Integer, Stuck> stuck = new ConcurrentHashMap<>();
     /** What was found at a lagging partition's stored position, read once per position (and end). */
     private final Map<Integer, Probe> probes = new ConcurrentHashMap<>();
     private volatile Instant endsReadAt;
@@ -76,8 +79,19 @@ public class ProjectionLag implements SmartLifecycle {
         }
     }
 
-    /** What the health endpoint shows: lag per partition (null: unknown) and how fresh the end offsets are. */
-    public record State(Map<Integer, Long> lag, Instant endOffsetsReadAt, String kafkaError, String databaseError) {
+    private record Stuck(long position, Instant since) {
+    }
+
+    /**
+     * What the health endpoint shows: lag per partition (null: unknown), how fresh the end offsets are, the age of the
+     * oldest unapplied record (NaN: unknown), and, per lagging partition, since when its stored position has not moved.
+     */
+    public record State(Map<Integer, Long> lag, Instant endOffsetsReadAt, String kafkaError, String databaseError,
+                        double oldestUnappliedAgeSeconds, Map<Integer, Instant> laggingWithoutProgressSince) {
+
+        public long totalLag() {
+            return lag.values().stream().filter(Objects::nonNull).mapToLong(Long::longValue).sum();
+        }
     }
 
     public State state() {
@@ -88,7 +102,9 @@ public class ProjectionLag implements SmartLifecycle {
             double value = lag(partition);
             return Double.isNaN(value) ? null : (long) value;
         });
-        return new State(lag, endsReadAt, kafkaError, databaseError);
+        Map<Integer, Instant> noProgress = new TreeMap<>();
+        stuck.forEach((partition, since) -> noProgress.put(partition, since.since()));
+        return new State(lag, endsReadAt, kafkaError, databaseError, oldestUnappliedAgeSeconds(), noProgress);
     }
 
     @Override
@@ -145,6 +161,21 @@ public class ProjectionLag implements SmartLifecycle {
         }
         positions.keySet().forEach(this::gauge);
         ends.keySet().forEach(this::gauge);
+        ends.keySet().forEach(this::watchProgress);
+    }
+
+    /** A partition is stuck from the refresh that first saw it lagging at its position until that position moves. */
+    private void watchProgress(int partition) {
+        double lag = lag(partition);
+        Long position = positions.get(partition);
+        if (Double.isNaN(lag) || lag == 0 || position == null) {
+            stuck.remove(partition);
+            return;
+        }
+        Stuck known = stuck.get(partition);
+        if (known == null || known.position() != position) {
+            stuck.put(partition, new Stuck(position, Instant.now()));
+        }
     }
 
     private void readEnds() {

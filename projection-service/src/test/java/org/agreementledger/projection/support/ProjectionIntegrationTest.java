@@ -59,6 +59,9 @@ public abstract class ProjectionIntegrationTest {
         registry.add("projection.kafka.group-id", () -> "projection-" + TOPIC);
         // the lag gauges are read by tests: refresh them often
         registry.add("projection.lag.refresh-interval", () -> "200ms");
+        // readiness thresholds small enough for a test to cross them in seconds
+        registry.add("projection.readiness.max-lag", () -> "50");
+        registry.add("projection.readiness.stall-after", () -> "3s");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
     }
