@@ -7,6 +7,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +35,9 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
         as(port, "US").ok("/agreements/" + inForce + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2024-01-12\"}");
         String onlyOffered = guatemala.ok("/agreements", LAPSED_OFFER).get("agreementId").asText();
 
+        // the expiry index is kept by a tracking processor, moments after the events are committed
+        awaitIndexed(inForce, true);
+        awaitIndexed(onlyOffered, false);
         expiryWatch.expireDueAgreements();
         expiryWatch.expireDueAgreements();
 
@@ -43,6 +47,24 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT convert_from(payload, 'UTF8') FROM domainevententry "
                 + "WHERE aggregateidentifier = ? AND sequencenumber = 3", String.class, inForce))
                 .contains("\"expiredOn\":\"2024-12-31\"");
+    }
+
+    private void awaitIndexed(String agreementId, boolean active) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Boolean> indexed = jdbc.queryForList("SELECT active FROM agreement_validity WHERE agreement_id = ?",
+                    Boolean.class, agreementId);
+            if (indexed.equals(List.of(active))) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the expiry index never held " + agreementId + " as active=" + active);
     }
 
     private List<String> typesOf(String agreementId) {

@@ -1,0 +1,235 @@
+package org.agreementledger.ledger.axon;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.eventhandling.EventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Appends the events of every command waiting at that moment in one transaction on a connection of its own, so that
+ * concurrent commands share one commit and one WAL flush (ADR 0007). Each command was decided on its own aggregate by
+ * its own thread, which waits here until the commit and only then answers its caller. A command whose key another
+ * request claimed first is left out of the batch; when the batch fails as a whole (a duplicate sequence number from
+ * another ledger instance, a database failure), every command in it is tried again alone, so that each caller gets
+ * its own answer and no command is appended because of another.
+ */
+final class GroupCommit {
+
+    /** Writes a batch of events on the given connection: the event store's own statement. */
+    interface Appender {
+        PreparedStatement prepare(Connection connection, List<? extends EventMessage<?>> events) throws SQLException;
+    }
+
+    private record Pending(List<? extends EventMessage<?>> events, IdempotencyClaim claim, CompletableFuture<Void> done) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final DataSource dataSource;
+    private final Appender appender;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final DistributionSummary batchSizes;
+    private final Counter isolations;
+    private final Thread committer;
+    private volatile boolean running = true;
+
+    GroupCommit(DataSource dataSource, Appender appender, int maxBatch, MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.appender = appender;
+        this.maxBatch = maxBatch;
+        this.batchSizes = DistributionSummary.builder("ledger.group.commit.commands")
+                .description("Commands whose events were appended in one transaction").register(meters);
+        this.isolations = Counter.builder("ledger.group.commit.isolations")
+                .description("Batches that failed as a whole and were tried again one command at a time").register(meters);
+        this.committer = new Thread(this::run, "ledger-group-commit");
+        this.committer.setDaemon(true);
+        this.committer.start();
+    }
+
+    /** Blocks until the events (and the claim, if any) are committed; throws what kept them from it. */
+    void append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running) {
+            throw new IllegalStateException("the ledger is shutting down; nothing was appended");
+        }
+        waiting.add(new Pending(events, claim, done));
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        }
+    }
+
+    void stop() {
+        running = false;
+        committer.interrupt();
+        try {
+            committer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = waiting.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("the ledger shut down before this command was appended"));
+        }
+        if (dataSource instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                log.debug("Closing the group commit's connections failed", e);
+            }
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !waiting.isEmpty()) {
+            try {
+                Pending first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, maxBatch - 1);
+                batchSizes.record(batch.size());
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (running) {
+                    log.warn("Group commit interrupted while running; going on");
+                }
+            } catch (RuntimeException | Error e) {
+                log.error("Group commit failed unexpectedly; failing its batch", e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                commit(connection, batch);
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+                List<Pending> undecided = batch.stream().filter(p -> !p.done().isDone()).toList();
+                if (undecided.size() > 1 && isConstraintViolation(e)) {
+                    // most likely one command lost a race with another instance: find it, commit the others
+                    isolations.increment();
+                    for (Pending alone : undecided) {
+                        try {
+                            commit(connection, List.of(alone));
+                        } catch (SQLException | RuntimeException failure) {
+                            rollback(connection);
+                            alone.done().completeExceptionally(failure);
+                        }
+                    }
+                } else {
+                    undecided.forEach(p -> p.done().completeExceptionally(e));
+                }
+            }
+        } catch (SQLException e) {
+            batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(e));
+        }
+    }
+
+    private void commit(Connection connection, List<Pending> batch) throws SQLException {
+        List<Pending> claimed = claim(connection, batch);
+        List<EventMessage<?>> events = new ArrayList<>();
+        claimed.forEach(p -> events.addAll(p.events()));
+        if (!events.isEmpty()) {
+            try (PreparedStatement statement = appender.prepare(connection, events)) {
+                statement.executeBatch();
+            }
+        }
+        connection.commit();
+        claimed.forEach(p -> p.done().complete(null));
+    }
+
+    /** SQLSTATE class 23: a unique key (or other constraint) refused a row; a connection failure is not one. */
+    private static boolean isConstraintViolation(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the keys and answers of the batch in one statement; a command whose key is already taken (by a committed
+     * request or by an earlier one in this batch) is answered with its claim's refusal and left out.
+     */
+    private static List<Pending> claim(Connection connection, List<Pending> batch) throws SQLException {
+        List<Pending> withClaim = batch.stream().filter(p -> p.claim() != null).toList();
+        if (withClaim.isEmpty()) {
+            return batch;
+        }
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                INSERT INTO idempotency_key (idempotency_key, request_hash, agreement_id, response_status, response_location,
+                                             response_etag, response_body)
+                SELECT * FROM unnest(?::varchar[], ?::char(64)[], ?::varchar[], ?::int[], ?::text[], ?::varchar[], ?::text[])
+                ON CONFLICT DO NOTHING
+                RETURNING idempotency_key""")) {
+            statement.setArray(1, array(connection, "varchar", withClaim, IdempotencyClaim::key));
+            statement.setArray(2, array(connection, "bpchar", withClaim, IdempotencyClaim::requestHash));
+            statement.setArray(3, array(connection, "varchar", withClaim, IdempotencyClaim::agreementId));
+            statement.setArray(4, connection.createArrayOf("int4", withClaim.stream().map(p -> p.claim().status()).toArray()));
+            statement.setArray(5, array(connection, "text", withClaim, IdempotencyClaim::location));
+            statement.setArray(6, array(connection, "varchar", withClaim, IdempotencyClaim::etag));
+            statement.setArray(7, array(connection, "text", withClaim, IdempotencyClaim::body));
+            try (ResultSet keys = statement.executeQuery()) {
+                while (keys.next()) {
+                    inserted.add(keys.getString(1));
+                }
+            }
+        }
+        List<Pending> claimed = new ArrayList<>(batch.size());
+        Set<String> seen = new HashSet<>();
+        for (Pending pending : batch) {
+            IdempotencyClaim claim = pending.claim();
+            // two requests of one batch with the same key: unnest inserts the first, the second is taken
+            if (claim == null || (inserted.contains(claim.key()) && seen.add(claim.key()))) {
+                claimed.add(pending);
+            } else {
+                pending.done().completeExceptionally(claim.whenTaken().get());
+            }
+        }
+        return claimed;
+    }
+
+    private static Array array(Connection connection, String type, List<Pending> batch,
+                               Function<IdempotencyClaim, String> field) throws SQLException {
+        return connection.createArrayOf(type, batch.stream().map(p -> field.apply(p.claim())).toArray());
+    }
+
+    private static void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("Rollback after a failed group commit failed too", e);
+        }
+    }
+}
