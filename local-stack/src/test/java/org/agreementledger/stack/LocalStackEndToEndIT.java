@@ -7,14 +7,12 @@ import org.agreementledger.infra.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +34,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -191,7 +191,7 @@ class LocalStackEndToEndIT {
 
     @Test
     @Order(5)
-    void theDashboardShowsANewAgreementWithoutAReloadInARealBrowser() throws Exception {
+    void theDashboardShowsTheLedgerAtAGlanceAndNewEventsWithoutAReloadInARealBrowser() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Path chromedriver = Path.of("/usr/bin/chromedriver");
         Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
@@ -200,19 +200,37 @@ class LocalStackEndToEndIT {
         options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+                "--window-size=1400,1000", "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = new ChromeDriver(service, options);
         try {
             String dashboard = LocalTokens.presets(stack.identity()).get("DASHBOARD");
             browser.get(config.projectionUrl() + "/?token=" + dashboard);
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             wait.until(ExpectedConditions.textToBe(By.id("connection"), "live"));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("country-SV")));
-            ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            browser.executeScript("window.notReloaded = true;");
+
+            // at a glance: names beside codes, charts, plain fee balances, the latest events already there
+            WebElement elSalvador = browser.findElement(By.id("country-SV"));
+            assertThat(elSalvador.findElement(By.tagName("h3")).getText()).isEqualTo("El Salvador SV");
+            assertThat(browser.findElement(By.id("country-GT")).getText()).contains("Guatemala");
+            assertThat(elSalvador.findElements(By.cssSelector("[data-chart=transfers] svg[role=img] rect.received"))).isNotEmpty();
+            assertThat(elSalvador.getText()).contains("United States holds a credit of USD 780,000.00 with El Salvador");
+            assertThat(browser.findElement(By.id("country-US")).getText()).contains("United States holds a credit of USD 780,000.00");
+            WebElement flights = browser.findElement(By.cssSelector("#country-GT [data-chart=volume] svg[role=img]"));
+            assertThat(flights.getDomAttribute("aria-label")).contains("Deportation flights per month").contains("+40 %");
+            assertThat(browser.findElements(By.cssSelector("#feed li"))).as("the latest events, on load").hasSizeGreaterThan(5);
+            assertThat(browser.findElement(By.id("agreements")).getText()).contains("In force").contains("El Salvador · United States");
+            assertThat(browser.findElement(By.id("total-people")).getText()).contains("304");
+            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+                    .as("nothing the page loads fails (a 404 shows as a console error)")
+                    .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
             assertThat(browser.findElements(By.id("country-HN"))).isEmpty();
 
+            // new events arrive without a reload: an offer to Honduras, and a flight to Guatemala under its +40 %
             HttpResponse<String> offered = http.send(HttpRequest.newBuilder(URI.create(config.ledgerUrl() + "/agreements"))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + LocalTokens.countryToken(stack.identity(), "US"))
@@ -223,19 +241,72 @@ class LocalStackEndToEndIT {
                                               "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 500, "period": "MONTH"}}]}"""))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(offered.statusCode()).isEqualTo(201);
+            String honduras = json.readTree(offered.body()).get("agreementId").asText();
+            String guatemala = json.readTree(get(config.projectionUrl() + "/agreements?party=GT&status=IN_FORCE").body())
+                    .get(0).get("agreementId").asText();
+            HttpResponse<String> flight = postAs("US", config.ledgerUrl() + "/agreements/" + guatemala + "/transfers", """
+                    {"fromCountry": "US", "toCountry": "GT", "transferDate": "2025-03-10", "reference": "deportation flight",
+                     "headcounts": [{"nationality": "HN", "category": "IRREGULAR_MIGRANT", "sex": "MALE", "count": 96},
+                                    {"nationality": "HN", "category": "IRREGULAR_MIGRANT", "sex": "FEMALE", "count": 39}]}""");
+            assertThat(flight.statusCode()).as(flight.body()).isEqualTo(201);
 
-            WebElement honduras = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("country-HN")));
-            wait.until(ExpectedConditions.textToBePresentInElement(honduras, "Accepts OWN nationals"));
-            assertThat(honduras.getText()).contains("OFFERED: 1").contains("capacity");
-            assertThat(browser.findElement(By.id("feed")).getText()).contains("AgreementOffered");
-            assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+            WebElement hondurasCard = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("country-HN")));
+            wait.until(ExpectedConditions.textToBePresentInElement(hondurasCard, "Accepts its own nationals"));
+            assertThat(hondurasCard.getText()).contains("Honduras").contains("Offered 1").contains("500 people per month");
+            assertThat(hondurasCard.findElements(By.cssSelector("[data-chart=capacity] svg[role=img] rect.used"))).isNotEmpty();
+            wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#country-GT [data-chart=volume] rect[data-month='2025-03'][data-value='1']")));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("total-people"), "439"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("feed"), "135 people, United States → Guatemala"));
+            assertThat(browser.findElement(By.id("feed")).getText()).contains("Agreement offered");
+            assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
 
-            Path screenshot = Path.of("target", "dashboard.png");
-            Files.createDirectories(screenshot.getParent());
-            Files.write(screenshot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            // an agreement's history opens on the same page
+            browser.findElement(By.cssSelector("#agreements tr[data-agreement='" + honduras + "'] a.history-link")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("history-list"), "Agreement offered"));
+            assertThat(browser.findElement(By.id("history-heading")).getText())
+                    .isEqualTo("History: Under negotiation: acceptance of deportees by Honduras");
+            browser.findElement(By.cssSelector("#history a.close")).click();
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("history")));
+
+            assertThat(seriousAccessibilityViolations(browser)).as("axe-core: serious or critical violations").isEmpty();
+            Path images = Path.of("target", "dashboard");
+            Files.createDirectories(images);
+            browser.executeScript("window.scrollTo(0, 0);");
+            Files.write(images.resolve("dashboard-desktop.png"), browser.getScreenshotAs(OutputType.BYTES));
+            browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+            assertThat(browser.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                    .as("no horizontal scrolling at phone width").isEqualTo(true);
+            assertThat(seriousAccessibilityViolations(browser)).as("axe-core at phone width").isEmpty();
+            Files.write(images.resolve("dashboard-phone.png"), browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
         }
+    }
+
+    /** axe-core's serious and critical findings on the page as it is, one line each (the script is injected by the test only). */
+    private static List<String> seriousAccessibilityViolations(ChromeDriver browser) throws Exception {
+        java.util.Properties webjar = new java.util.Properties();
+        try (var pom = LocalStackEndToEndIT.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/axe-core/pom.properties")) {
+            assertThat(pom).as("the axe-core webjar on the test class path").isNotNull();
+            webjar.load(pom);
+        }
+        try (var axe = LocalStackEndToEndIT.class.getResourceAsStream(
+                "/META-INF/resources/webjars/axe-core/" + webjar.getProperty("version") + "/axe.min.js")) {
+            browser.executeScript(new String(axe.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Object found = browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(results => done(results.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+                  .catch(e => done(['axe failed: ' + e]));""");
+        List<String> violations = new ArrayList<>();
+        ((List<?>) found).forEach(v -> violations.add(String.valueOf(v)));
+        return violations;
     }
 
     @Test

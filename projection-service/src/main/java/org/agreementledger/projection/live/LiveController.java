@@ -6,7 +6,10 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.security.Problems;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -28,6 +31,8 @@ import java.util.function.Predicate;
 @RequestMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 @Tag(name = "Live", description = "Server-Sent Events with Last-Event-ID resume")
 public class LiveController {
+
+    private static final int MAX_RECENT = 200;
 
     private final LiveFeed feed;
     private final FeedBacklog backlog;
@@ -61,6 +66,18 @@ public class LiveController {
     SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                          @RequestParam(name = "after", required = false) Long after) {
         return subscribe(start(lastEventId, after), visible().and(item -> item.type().startsWith("Transfer")));
+    }
+
+    @GetMapping(path = "/recent", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "The latest applied events, newest first, as the streams send them: what a dashboard shows "
+            + "before it subscribes with ?after= the first one's feedId (a country sees its own agreements' events only)")
+    ResponseEntity<?> recent(@Parameter(description = "How many events, 1 to " + MAX_RECENT, example = "20")
+                             @RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > MAX_RECENT) {
+            return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request",
+                    "limit must be between 1 and " + MAX_RECENT + ".", "limit");
+        }
+        return ResponseEntity.ok(backlog.newest(limit, access.restrictedTo()).stream().map(LiveController::render).toList());
     }
 
     private SseEmitter subscribe(long after, Predicate<FeedItem> wanted) {

@@ -180,6 +180,43 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
         assertThat(get("/countries/XX/commitments", dashboardToken()).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aDashboardOpenedNowShowsTheLatestEventsNewestFirstAndSubscribesAfterThem() throws Exception {
+        // Suriname is a party to no other test's agreement, so its token sees this agreement's events alone
+        CountryCode suriname = CountryCode.of("SR");
+        AgreementId id = AgreementId.random();
+        records.publish(new AgreementOffered(id, US, List.of(US, suriname), LocalDate.of(2025, 2, 6),
+                new AgreementTerms("Suriname listens", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 6), null)),
+                null), 0);
+        records.publish(new AgreementAccepted(id, suriname, LocalDate.of(2025, 2, 7)), 1);
+        JsonNode recent = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && (recent == null || recent.size() < 2)) {
+            recent = json.readTree(get("/live/recent?limit=5", countryToken("SR")).body());
+            Thread.sleep(50);
+        }
+        assertThat(recent).hasSize(2);
+        assertThat(recent.get(0).get("type").asText()).isEqualTo("AgreementAccepted");
+        assertThat(recent.get(1).get("type").asText()).isEqualTo("AgreementOffered");
+        assertThat(recent.get(0).get("feedId").asLong()).isGreaterThan(recent.get(1).get("feedId").asLong());
+        assertThat(recent.get(1).get("parties").toString()).isEqualTo("[\"US\",\"SR\"]");
+
+        JsonNode newestOfAll = json.readTree(get("/live/recent?limit=1", dashboardToken()).body());
+        assertThat(newestOfAll).hasSize(1);
+        assertThat(json.readTree(get("/live/recent", countryToken("MX")).body()).toString()).doesNotContain(id.value());
+
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 7)), 2);
+        try (SseClient next = new SseClient(url("/live/events?after=" + recent.get(0).get("feedId").asLong()),
+                countryToken("SR"), null)) {
+            assertThat(next.next(WAIT).name()).isEqualTo("AgreementEnteredIntoForce");
+        }
+
+        HttpResponse<String> tooMany = get("/live/recent?limit=201", dashboardToken());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(tooMany.body()).get("field").asText()).isEqualTo("limit");
+    }
+
     private static AgreementOffered guatemalaOffer(AgreementId id, Capacity capacity) {
         AgreementTerms terms = new AgreementTerms("Safe third country", List.of(
                 new Commitment.AcceptPeople(GT, NationalityScope.any(), Set.of(PersonCategory.IRREGULAR_MIGRANT),
