@@ -21,13 +21,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * Appends the events of every command waiting at that moment in one transaction on a connection of its own, so that
  * concurrent commands share one commit and one WAL flush (ADR 0007). Each command was decided on its own aggregate by
- * its own thread, which waits here until the commit and only then answers its caller. A command whose key another
+ * its own thread, which waits here until the commit and only then answers its caller; whichever waiting thread holds
+ * the commit lock commits for all (no committer thread, no hand-off). A command whose key another
  * request claimed first is left out of the batch; when the batch fails as a whole (a duplicate sequence number from
  * another ledger instance, a database failure), every command in it is tried again alone, so that each caller gets
  * its own answer and no command is appended because of another.
@@ -50,7 +51,7 @@ final class GroupCommit {
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
     private final Counter isolations;
-    private final Thread committer;
+    private final ReentrantLock committing = new ReentrantLock();
     private volatile boolean running = true;
 
     GroupCommit(DataSource dataSource, Appender appender, int maxBatch, MeterRegistry meters) {
@@ -61,36 +62,46 @@ final class GroupCommit {
                 .description("Commands whose events were appended in one transaction").register(meters);
         this.isolations = Counter.builder("ledger.group.commit.isolations")
                 .description("Batches that failed as a whole and were tried again one command at a time").register(meters);
-        this.committer = new Thread(this::run, "ledger-group-commit");
-        this.committer.setDaemon(true);
-        this.committer.start();
     }
 
-    /** Blocks until the events (and the claim, if any) are committed; throws what kept them from it. */
+    /**
+     * Blocks until the events (and the claim, if any) are committed; throws what kept them from it. The calling thread
+     * queues its command and takes the commit lock: if a commit is running, it waits for it; once it holds the lock,
+     * either an earlier holder has committed its command already, or it commits everything waiting, its own included.
+     * A lone command thus commits on its own thread without a hand-off.
+     */
     void append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         if (!running) {
             throw new IllegalStateException("the ledger is shutting down; nothing was appended");
         }
-        waiting.add(new Pending(events, claim, done));
+        Pending mine = new Pending(events, claim, new CompletableFuture<>());
+        waiting.add(mine);
+        committing.lock();
         try {
-            done.get();
+            if (!mine.done().isDone()) {
+                commitWaiting();
+            }
+        } finally {
+            committing.unlock();
+        }
+        try {
+            mine.done().get();
         } catch (ExecutionException e) {
             throw e.getCause();
         }
     }
 
+    /** Refuses new commands and closes the committer's connections; commands in flight finish first. */
     void stop() {
         running = false;
-        committer.interrupt();
+        committing.lock();
         try {
-            committer.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Pending left;
-        while ((left = waiting.poll()) != null) {
-            left.done().completeExceptionally(new IllegalStateException("the ledger shut down before this command was appended"));
+            Pending left;
+            while ((left = waiting.poll()) != null) {
+                left.done().completeExceptionally(new IllegalStateException("the ledger shut down before this command was appended"));
+            }
+        } finally {
+            committing.unlock();
         }
         if (dataSource instanceof AutoCloseable pool) {
             try {
@@ -101,28 +112,18 @@ final class GroupCommit {
         }
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (running || !waiting.isEmpty()) {
-            try {
-                Pending first = waiting.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                waiting.drainTo(batch, maxBatch - 1);
-                batchSizes.record(batch.size());
-                commit(batch);
-            } catch (InterruptedException e) {
-                if (running) {
-                    log.warn("Group commit interrupted while running; going on");
-                }
-            } catch (RuntimeException | Error e) {
-                log.error("Group commit failed unexpectedly; failing its batch", e);
-                batch.forEach(p -> p.done().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
+    private void commitWaiting() {
+        List<Pending> batch = new ArrayList<>(Math.min(maxBatch, waiting.size() + 1));
+        waiting.drainTo(batch, maxBatch);
+        if (batch.isEmpty()) {
+            return;
+        }
+        batchSizes.record(batch.size());
+        try {
+            commit(batch);
+        } catch (RuntimeException | Error e) {
+            log.error("Group commit failed unexpectedly; failing its batch", e);
+            batch.forEach(p -> p.done().completeExceptionally(e));
         }
     }
 

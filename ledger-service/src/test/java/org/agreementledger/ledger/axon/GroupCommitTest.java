@@ -111,7 +111,7 @@ class GroupCommitTest extends LedgerIntegrationTest {
 
             Future<?> gateCommand = commands.submit(() -> append(groupCommit, event(gate, gate), null));
             assertThat(firstBatchInside.await(10, TimeUnit.SECONDS)).isTrue();
-            // while the committer is inside the first batch, six commands queue up for the next one
+            // while the first command commits (holding the commit lock), six commands queue up for the next commit
             String sharedKey = "key-" + UUID.randomUUID();
             List<Future<?>> recorded = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
