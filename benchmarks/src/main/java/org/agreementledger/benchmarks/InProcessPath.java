@@ -48,6 +48,6 @@ final class InProcessPath {
         }
         JsonNode run = JSON.readTree(response.body());
         return new Run(run.path("offers").asLong(), run.path("errors").asLong(), run.path("seconds").asDouble(),
-                run.path("meanMillis").asDouble(), run.path("firstError").isNull() ? null : run.path("firstError").asText());
+                run.path("meanMillis").asDouble(), run.hasNonNull("firstError") ? run.path("firstError").asText() : null);
     }
 }

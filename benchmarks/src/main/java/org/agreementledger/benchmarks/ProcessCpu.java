@@ -35,11 +35,23 @@ final class ProcessCpu {
         return micros;
     }
 
+    /**
+     * A backend reaped while its siblings are read would be in neither the live sum nor the postmaster's cutime
+     * read before: so the postmaster is read before and after the siblings, and again until nothing was reaped between.
+     */
     private static long postgres(long postmaster) {
-        long[] main = own(postmaster);
-        long total = main[0] + main[1];
-        for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
-            total += own(child.pid())[0];
+        long total = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long[] first = own(postmaster);
+            total = 0;
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+                total += own(child.pid())[0];
+            }
+            long[] last = own(postmaster);
+            total += last[0] + last[1];
+            if (first[1] == last[1]) {
+                break;
+            }
         }
         return total;
     }
