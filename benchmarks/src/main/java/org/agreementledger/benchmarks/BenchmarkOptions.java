@@ -7,6 +7,10 @@ import java.util.List;
 record BenchmarkOptions(
         int seconds,
         int warmupSeconds,
+        int settleSeconds,
+        int repeats,
+        List<Boolean> groupCommitSettings,
+        boolean profile,
         int latencySamples,
         List<Integer> historySizes,
         List<Integer> levels,
@@ -16,8 +20,14 @@ record BenchmarkOptions(
 
     static final String USAGE = """
             Usage: LedgerBenchmark [options]
-              --seconds=N              measured seconds per throughput level (default 15)
-              --warmup-seconds=N       warm-up before each level, and once before the first (default 5; 0 for none)
+              --seconds=N              counted seconds per throughput window (default 15)
+              --warmup-seconds=N       warm-up of each path before the first window and of the ledger's paths after
+                                       each restart of the ledger (default 30; 0 for none)
+              --settle-seconds=N       load before each counted window, not counted (default 5)
+              --repeats=N              times each level of each path is measured, interleaved (default 3)
+              --group-commit=on,off    the ledger's group commit settings to measure (default on,off)
+              --profile                after the throughput windows, one more ledger window with JFR on the ledger
+                                       and pg_stat_statements, pg_stat_wal and pg_stat_database per command
               --latency-samples=N      offers timed until the projection serves them, idle and under load (default 300)
               --history-sizes=A,B,...  events in an agreement before its amendment commands are timed (default 10,1000,100000)
               --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)
@@ -28,7 +38,11 @@ record BenchmarkOptions(
 
     static BenchmarkOptions parse(String[] args) {
         int seconds = 15;
-        int warmupSeconds = 5;
+        int warmupSeconds = 30;
+        int settleSeconds = 5;
+        int repeats = 3;
+        List<Boolean> groupCommit = List.of(true, false);
+        boolean profile = false;
         int latencySamples = 300;
         List<Integer> historySizes = List.of(10, 1_000, 100_000);
         List<Integer> levels = List.of(1, 4, 16);
@@ -43,6 +57,10 @@ record BenchmarkOptions(
                 keepData = true;
                 continue;
             }
+            if (arg.equals("--profile")) {
+                profile = true;
+                continue;
+            }
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
                 throw new IllegalArgumentException("unrecognised argument '" + arg + "'\n" + USAGE);
@@ -52,6 +70,9 @@ record BenchmarkOptions(
             switch (name) {
                 case "seconds" -> seconds = number(name, value, 1);
                 case "warmup-seconds" -> warmupSeconds = number(name, value, 0);
+                case "settle-seconds" -> settleSeconds = number(name, value, 0);
+                case "repeats" -> repeats = number(name, value, 1);
+                case "group-commit" -> groupCommit = onOff(name, value);
                 case "latency-samples" -> latencySamples = number(name, value, 1);
                 case "history-sizes" -> historySizes = numbers(name, value);
                 case "levels" -> levels = numbers(name, value);
@@ -60,7 +81,7 @@ record BenchmarkOptions(
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, latencySamples, historySizes, levels, replayEvents, phases,
+        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile, latencySamples, historySizes, levels, replayEvents, phases,
                 keepData);
     }
 
@@ -83,6 +104,18 @@ record BenchmarkOptions(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a whole number of at least " + min + ", got '" + value + "'");
         }
+    }
+
+    private static List<Boolean> onOff(String name, String value) {
+        List<Boolean> list = new ArrayList<>();
+        for (String part : value.split(",")) {
+            switch (part.trim()) {
+                case "on" -> list.add(true);
+                case "off" -> list.add(false);
+                default -> throw new IllegalArgumentException("--" + name + " takes on, off or on,off; got '" + value + "'");
+            }
+        }
+        return List.copyOf(list);
     }
 
     private static List<Integer> numbers(String name, String value) {

@@ -1,5 +1,8 @@
 package org.agreementledger.benchmarks;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +23,8 @@ final class ClosedLoop {
         void call() throws Exception;
     }
 
-    record Result(long ok, long errors, double seconds, String firstError) {
+    /** {@code micros}: the latency of every answer counted, in microseconds. */
+    record Result(long ok, long errors, double seconds, String firstError, Histogram micros) {
         double perSecond() {
             return seconds > 0 ? ok / seconds : 0;
         }
@@ -30,6 +34,7 @@ final class ClosedLoop {
     private final LongAdder ok = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final Recorder latencies = new Recorder(3);
     private final long countFrom;
     private volatile long countForNanos;
     private volatile boolean stopped;
@@ -50,9 +55,18 @@ final class ClosedLoop {
     /** Runs the clients through the warm-up, then counts answers for {@code window}, then stops them. */
     static Result run(String name, List<? extends Client> clients, Duration warmup, Duration window)
             throws InterruptedException {
+        return run(name, clients, warmup, window, () -> { }, () -> { });
+    }
+
+    /** As {@link #run(String, List, Duration, Duration)}; calls {@code opens} and {@code closes} as the counted window does. */
+    static Result run(String name, List<? extends Client> clients, Duration warmup, Duration window,
+                      Runnable opens, Runnable closes) throws InterruptedException {
         long countFrom = System.nanoTime() + warmup.toNanos();
         ClosedLoop loop = new ClosedLoop(name, clients, countFrom, window.toNanos());
+        sleepUntil(countFrom);
+        opens.run();
         sleepUntil(countFrom + window.toNanos());
+        closes.run();
         return loop.stop();
     }
 
@@ -71,12 +85,13 @@ final class ClosedLoop {
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
         }
-        return new Result(ok.sum(), errors.sum(), countForNanos / 1e9, firstError.get());
+        return new Result(ok.sum(), errors.sum(), countForNanos / 1e9, firstError.get(), latencies.getIntervalHistogram());
     }
 
     private void loop(Client client) {
         while (!stopped) {
             boolean success;
+            long start = System.nanoTime();
             try {
                 client.call();
                 success = true;
@@ -87,9 +102,13 @@ final class ClosedLoop {
                 success = false;
                 firstError.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-            long sinceCountFrom = System.nanoTime() - countFrom;
+            long answeredAt = System.nanoTime();
+            long sinceCountFrom = answeredAt - countFrom;
             if (sinceCountFrom >= 0 && sinceCountFrom < countForNanos) {
                 (success ? ok : errors).increment();
+                if (success) {
+                    latencies.recordValue(TimeUnit.NANOSECONDS.toMicros(answeredAt - start));
+                }
             }
         }
     }

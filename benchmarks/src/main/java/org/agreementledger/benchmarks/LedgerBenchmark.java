@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +41,6 @@ import static org.agreementledger.benchmarks.Report.format;
  */
 public final class LedgerBenchmark {
 
-    private static final int WARM_UP_CLIENTS = 4;
     private static final int BACKGROUND_CLIENTS = 4;
     private static final int HISTORY_BUILDERS = 8;
     private static final int TIMED_AMENDMENTS = 200;
@@ -60,9 +60,6 @@ public final class LedgerBenchmark {
     /** Reused from level to level, so each client keeps its connection as a real caller would. */
     private final List<LedgerHttp> offeringClients = new ArrayList<>();
     private LocalIdentityProvider identity;
-
-    private record Level(int clients, ClosedLoop.Result ledger, ClosedLoop.Result jdbc, ClosedLoop.Result kafka) {
-    }
 
     private record Latency(Histogram micros, int failures, String firstFailure) {
     }
@@ -106,7 +103,7 @@ public final class LedgerBenchmark {
         LocalStack stack = null;
         try {
             progress("Starting the local stack in %s", dataDir);
-            stack = LocalStack.start(config);
+            stack = LocalStack.start(config, options.profile() ? Profile.POSTGRES_SETTINGS : Map.of());
             LocalStack started = stack;
             // Ctrl-C must not leave PostgreSQL and the services running; close() does nothing the second time.
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "benchmark-shutdown"));
@@ -149,9 +146,7 @@ public final class LedgerBenchmark {
         RawBaselines.createTopic(config.kafkaBootstrap());
         try (PipelineDrain drain = new PipelineDrain(jdbcUrl, config.kafkaBootstrap())) {
             if (options.runs("throughput")) {
-                warmUp();
-                StackMemory.Snapshot underLoad = throughput(stack, drain);
-                reportMemory(idle, underLoad);
+                throughput(stack, drain, idle);
             }
             if (options.runs("latency")) {
                 latency(drain);
@@ -166,6 +161,71 @@ public final class LedgerBenchmark {
                 audit(drain);
             }
         }
+    }
+
+    /**
+     * The load generator in a JVM of its own and the REST floor as a process of its own, both for this phase only;
+     * the ledger restarted with the in-process endpoint and each group commit setting.
+     */
+    private void throughput(LocalStack stack, PipelineDrain drain, StackMemory.Snapshot idle) throws Exception {
+        Path logs = config.dataDir().toAbsolutePath().resolve("logs");
+        Files.createDirectories(logs);
+        progress("Starting the REST floor and the load generator");
+        try (RestFloor floor = RestFloor.start(Path.of(System.getProperty("floor.jar")), config, identity, FreePorts.next());
+             LoadGenerator.Remote generator = new LoadGenerator.Remote(stackArgs(config), floor.url(), logs.resolve("load-generator.log"))) {
+            InProcessPath inProcess = new InProcessPath(config.ledgerUrl(),
+                    identity.mint("bench-admin", null, List.of("ledger.admin"), Duration.ofDays(1)));
+            Throughput throughput = new Throughput(options, stack, drain, generator, floor, inProcess, report);
+            StackMemory.Snapshot underLoad = throughput.run();
+            reportMemory(idle, underLoad);
+            if (options.profile()) {
+                profile(stack, drain, throughput, generator);
+            }
+            if (!throughput.groupCommitOn()) {
+                throughput.useGroupCommit(true);
+            }
+        }
+    }
+
+    /** One more window of the ledger with an Idempotency-Key at the top level, group commit on, profiled. */
+    private void profile(LocalStack stack, PipelineDrain drain, Throughput throughput, LoadGenerator.Remote generator)
+            throws Exception {
+        if (!throughput.groupCommitOn()) {
+            throughput.useGroupCommit(true);
+        }
+        Profile profile = new Profile(config.postgresHostPort());
+        long ledgerPid = stack.pids().get(2);
+        Path recording = config.dataDir().toAbsolutePath().resolve("ledger-profile.jfr");
+        progress("Profiled window: %s, %d clients, %d s, JFR on the ledger, pg_stat_statements", Throughput.LEDGER_KEY,
+                options.topLevel(), options.seconds());
+        // load at once and no settle: the statistics count from the reset, so should the commands
+        generator.run(Throughput.LEDGER_KEY, options.topLevel(), Duration.ZERO, Duration.ofSeconds(options.warmupSeconds() > 0
+                ? Math.min(options.warmupSeconds(), 10) : 1), () -> { }, () -> { });
+        drain.await();
+        profile.reset();
+        Profile.startJfr(ledgerPid);
+        Map<String, Long> before = throughput.cpu();
+        LoadGenerator.Measured measured = generator.run(Throughput.LEDGER_KEY, options.topLevel(), Duration.ZERO,
+                Duration.ofSeconds(options.seconds()), () -> { }, () -> { });
+        // the publication and the projection of these commands belong to their cost
+        drain.await();
+        Map<String, Double> cpu = ProcessCpu.microsBetween(before, throughput.cpu());
+        Profile.stopJfr(ledgerPid, recording);
+        long commands = measured.ok() + measured.errors();
+        List<String> perCommand = new ArrayList<>();
+        cpu.forEach((component, micros) -> perCommand.add(format("%s %.0f", component, micros / commands)));
+        report.section(format("Profile: %s, %d clients, group commit on", Throughput.LEDGER_KEY, options.topLevel()),
+                format("%.0f offers/s over %d s, then until the pipeline drained. CPU µs per command (including the"
+                                + " drain): %s.%n%n", measured.perSecond(), options.seconds(), String.join(", ", perCommand))
+                        + profile.summarise(commands) + "\n"
+                        + Profile.hotMethods(recording)
+                        + format("%nThe recording: `%s` (kept with --keep-data); open it in JDK Mission Control.%n", recording));
+    }
+
+    private static List<String> stackArgs(StackConfig config) {
+        return List.of("--data-dir=" + config.dataDir().toAbsolutePath(), "--kafka-port=" + config.kafkaPort(),
+                "--kafka-controller-port=" + config.kafkaControllerPort(), "--postgres-port=" + config.postgresPort(),
+                "--ledger-port=" + config.ledgerPort(), "--projection-port=" + config.projectionPort());
     }
 
     private void audit(PipelineDrain drain) throws Exception {
@@ -213,13 +273,21 @@ public final class LedgerBenchmark {
     private String setup() {
         int payload = SampleEvent.offeredEvent(UUID.randomUUID().toString()).length;
         return String.join("\n",
-                format("- Throughput: closed loop (each client sends one request and waits for its answer) at %s clients;"
-                                + " per level %d s warm-up, then %d s counted. Before the first level, a %d s warm-up of each path"
-                                + " with %d clients.", options.levels(), options.warmupSeconds(), options.seconds(),
-                        options.warmupSeconds(), WARM_UP_CLIENTS),
-                "- Ledger: `POST /agreements`, 201 expected (anything else is an error); one `java.net.http.HttpClient`"
-                        + " (HTTP/1.1 keep-alive) per client. The event is committed to PostgreSQL before the answer;"
-                        + " publication to Kafka follows asynchronously.",
+                format("- Throughput: closed loop (each client sends one request and waits for its answer) at %s clients,"
+                                + " each level of each path %d times, interleaved; per window %d s settle, then %d s counted."
+                                + " A %d s warm-up of each path first, and of the ledger's paths after each restart.",
+                        options.levels(), options.repeats(), options.settleSeconds(), options.seconds(), options.warmupSeconds()),
+                "- Ledger (`ledger-key`, `ledger`): `POST /agreements` with and without a fresh `Idempotency-Key`, 201"
+                        + " expected (anything else is an error); one `java.net.http.HttpClient` (HTTP/1.1 keep-alive) per"
+                        + " client. The event is committed to PostgreSQL before the answer; publication to Kafka follows"
+                        + " asynchronously. The ledger runs with group commit on and off (`ledger.group-commit.enabled`,"
+                        + " a restart between them).",
+                "- In-process (`in-process`): threads inside the ledger send the same offer through Axon's"
+                        + " `CommandGateway` (benchmark-only endpoint, `ledger.benchmark.in-process=true`): no HTTP, no"
+                        + " token, no JSON per command; same aggregate, event store, group commit and publication.",
+                "- REST floor (`floor`): module rest-floor, a Spring Boot app with the ledger's web and security stack"
+                        + " (service-security, same JWT validation, actuator) and the services' JVM options, doing one"
+                        + " autocommitted INSERT of the request's JSON per `POST /agreements` into the ledger's database.",
                 format("- JDBC baseline: one `INSERT` of the same AgreementOffered JSON (%d bytes) into `bench_raw_events`"
                         + " (jsonb payload; identity key, unique aggregate id + sequence and unique event id, like Axon's"
                         + " `domainevententry`), autocommit so one transaction per row, one connection per thread, same"
@@ -232,72 +300,9 @@ public final class LedgerBenchmark {
                         + " commit.", payload, RawBaselines.TOPIC, RawBaselines.TOPIC_PARTITIONS),
                 "- Before every measurement the benchmark waits until the ledger has published every appended event"
                         + " and the projection has consumed every published record, so no backlog competes for the CPU.",
-                "- The benchmark JVM also hosts the Kafka broker, so clients and broker share the machine with"
-                        + " PostgreSQL and both services.");
-    }
-
-    private void warmUp() throws Exception {
-        if (options.warmupSeconds() == 0) {
-            return;
-        }
-        Duration window = Duration.ofSeconds(options.warmupSeconds());
-        progress("Warm-up: each path with %d clients for %d s", WARM_UP_CLIENTS, options.warmupSeconds());
-        logResult("warm-up ledger", WARM_UP_CLIENTS, runLedger(WARM_UP_CLIENTS, Duration.ZERO, window));
-        logResult("warm-up JDBC", WARM_UP_CLIENTS, runJdbc(WARM_UP_CLIENTS, Duration.ZERO, window));
-        logResult("warm-up Kafka", WARM_UP_CLIENTS, runKafka(WARM_UP_CLIENTS, Duration.ZERO, window));
-    }
-
-    /** Runs every level on all three paths; returns the stack's largest memory sample at the top level. */
-    private StackMemory.Snapshot throughput(LocalStack stack, PipelineDrain drain) throws Exception {
-        Duration warmup = Duration.ofSeconds(options.warmupSeconds());
-        Duration window = Duration.ofSeconds(options.seconds());
-        List<Level> levels = new ArrayList<>();
-        StackMemory.Snapshot underLoad = null;
-        for (int clients : options.levels()) {
-            drain.await();
-            ClosedLoop.Result ledger;
-            if (clients == options.topLevel()) {
-                try (StackMemory.Sampler sampler = new StackMemory.Sampler(stack::pids)) {
-                    ledger = runLedger(clients, warmup, window);
-                    underLoad = larger(underLoad, sampler.max());
-                }
-            } else {
-                ledger = runLedger(clients, warmup, window);
-            }
-            logResult("ledger", clients, ledger);
-            drain.await();
-            ClosedLoop.Result jdbc = runJdbc(clients, warmup, window);
-            logResult("JDBC", clients, jdbc);
-            ClosedLoop.Result kafka = runKafka(clients, warmup, window);
-            logResult("Kafka", clients, kafka);
-            levels.add(new Level(clients, ledger, jdbc, kafka));
-        }
-
-        List<List<String>> rows = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        for (Level level : levels) {
-            rows.add(List.of(Integer.toString(level.clients()),
-                    format("%.0f", level.ledger().perSecond()),
-                    format("%.0f", level.jdbc().perSecond()),
-                    format("%.0f", level.kafka().perSecond()),
-                    Report.ratio(level.ledger().perSecond(), level.jdbc().perSecond()),
-                    Report.ratio(level.ledger().perSecond(), level.kafka().perSecond()),
-                    level.ledger().errors() + " / " + level.jdbc().errors() + " / " + level.kafka().errors()));
-            firstError(errors, "ledger", level.clients(), level.ledger());
-            firstError(errors, "JDBC", level.clients(), level.jdbc());
-            firstError(errors, "Kafka", level.clients(), level.kafka());
-        }
-        report.section("Throughput",
-                Report.table(List.of("Clients", "Ledger offers/s", "JDBC inserts/s", "Kafka sends/s",
-                        "Ledger / JDBC", "Ledger / Kafka", "Errors (ledger / JDBC / Kafka)"), rows)
-                        + format("%nCounted over %d s per level and path, after a %d s warm-up.%n",
-                        options.seconds(), options.warmupSeconds())
-                        + (errors.isEmpty() ? "" : "\nFirst error of each failing run:\n\n" + String.join("\n", errors) + "\n"));
-        return underLoad;
-    }
-
-    private ClosedLoop.Result runLedger(int clients, Duration warmup, Duration window) throws InterruptedException {
-        return ClosedLoop.run("ledger", ledgerClients(clients), warmup, window);
+                "- The benchmark JVM is the stack's launcher: it hosts the Kafka broker as `LocalStack` does, and"
+                        + " coordinates. The throughput load comes from a load generator in a JVM of its own; the latency,"
+                        + " history, replay and audit phases send from the benchmark JVM.");
     }
 
     private List<ClosedLoop.Client> ledgerClients(int count) {
@@ -309,33 +314,6 @@ public final class LedgerBenchmark {
             clients.add(http::offer);
         }
         return clients;
-    }
-
-    private ClosedLoop.Result runJdbc(int threads, Duration warmup, Duration window) throws Exception {
-        List<RawBaselines.JdbcInserter> inserters = new ArrayList<>();
-        try {
-            for (int i = 0; i < threads; i++) {
-                inserters.add(new RawBaselines.JdbcInserter(jdbcUrl));
-            }
-            return ClosedLoop.run("jdbc", inserters, warmup, window);
-        } finally {
-            for (RawBaselines.JdbcInserter inserter : inserters) {
-                inserter.close();
-            }
-        }
-    }
-
-    private ClosedLoop.Result runKafka(int threads, Duration warmup, Duration window) throws InterruptedException {
-        Producer<String, byte[]> producer = RawBaselines.newProducer(config.kafkaBootstrap());
-        try {
-            List<ClosedLoop.Client> senders = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                senders.add(RawBaselines.kafkaSender(producer));
-            }
-            return ClosedLoop.run("kafka", senders, warmup, window);
-        } finally {
-            producer.close(Duration.ofSeconds(10));
-        }
     }
 
     private void reportMemory(StackMemory.Snapshot idle, StackMemory.Snapshot underLoad) {
@@ -357,9 +335,10 @@ public final class LedgerBenchmark {
                         underTarget(idle), underLoad == null ? "n/a" : underTarget(underLoad))
                         + format("%nPSS from `/proc/<pid>/smaps_rollup`, so memory shared between processes (PostgreSQL's"
                                 + " shared buffers) counts once. Idle: %d s after start, before any load. Under load: the"
-                                + " largest of the samples taken every second during the %d-client ledger level. The"
-                                + " benchmark JVM holds the Kafka broker and also the benchmark's own clients (HTTP, JDBC,"
-                                + " Kafka producer), so it overstates what the broker alone needs.%n",
+                                + " largest of the samples taken every second during the %d-client windows of the ledger with an"
+                                + " Idempotency-Key and group commit on. The load generator and the REST floor are not the"
+                                + " stack's and are not counted; the launcher JVM also runs the benchmark's coordinator"
+                                + " (report, drain checks), a few MiB.%n",
                         IDLE_SETTLE.toSeconds(), options.topLevel())
                         + (fallback ? "\nSome processes had no readable PSS; their RSS was counted instead.\n" : ""));
     }
@@ -590,10 +569,16 @@ public final class LedgerBenchmark {
                 "--seconds=" + options.seconds(),
                 "--warmup-seconds=" + options.warmupSeconds(),
                 "--latency-samples=" + options.latencySamples(),
+                "--settle-seconds=" + options.settleSeconds(),
+                "--repeats=" + options.repeats(),
+                "--group-commit=" + String.join(",", options.groupCommitSettings().stream().map(on -> on ? "on" : "off").toList()),
                 "--history-sizes=" + join(options.historySizes()),
                 "--levels=" + join(options.levels())));
         if (options.keepData()) {
             parts.add("--keep-data");
+        }
+        if (options.profile()) {
+            parts.add("--profile");
         }
         return parts;
     }

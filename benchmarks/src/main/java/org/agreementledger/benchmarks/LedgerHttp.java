@@ -35,7 +35,12 @@ final class LedgerHttp {
 
     /** Offers as El Salvador's service, amends as the United States', reads the projection as a dashboard. */
     LedgerHttp(StackConfig config, LocalIdentityProvider identity) {
-        this.ledgerUrl = config.ledgerUrl();
+        this(config.ledgerUrl(), config, identity);
+    }
+
+    /** As {@link #LedgerHttp(StackConfig, LocalIdentityProvider)}, commands sent to another base URL (the REST floor). */
+    LedgerHttp(String ledgerUrl, StackConfig config, LocalIdentityProvider identity) {
+        this.ledgerUrl = ledgerUrl;
         this.projectionUrl = config.projectionUrl();
         this.offeringToken = identity.mint("bench-sv", "SV", List.of("ledger.write"), Duration.ofDays(1));
         this.amendingToken = identity.mint("bench-us", "US", List.of("ledger.write"), Duration.ofDays(1));
@@ -44,14 +49,20 @@ final class LedgerHttp {
 
     /** Offers the sample agreement; returns its id once the ledger has answered 201. */
     String offer() throws IOException, InterruptedException {
-        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest(), offeringToken);
+        return offer(false);
+    }
+
+    /** Offers, with a fresh {@code Idempotency-Key} when {@code withKey}, as a real client sends every command. */
+    String offer(boolean withKey) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest(), offeringToken,
+                withKey ? java.util.UUID.randomUUID().toString() : null);
         return body(response, 201).path("agreementId").asText();
     }
 
     /** Amends the agreement's offer; returns the agreement's version (last sequence number) after it. */
     long amend(String agreementId) throws IOException, InterruptedException {
         HttpResponse<String> response = post(ledgerUrl + "/agreements/" + agreementId + "/amendments",
-                SampleEvent.amendmentRequest(), amendingToken);
+                SampleEvent.amendmentRequest(), amendingToken, null);
         return body(response, 200).path("version").asLong();
     }
 
@@ -69,13 +80,17 @@ final class LedgerHttp {
         throw new UnexpectedStatus("GET", response);
     }
 
-    private HttpResponse<String> post(String url, String json, String token) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url))
+    private HttpResponse<String> post(String url, String json, String token, String idempotencyKey)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode body(HttpResponse<String> response, int expectedStatus) throws IOException {

@@ -33,10 +33,12 @@ final class PipelineDrain implements AutoCloseable {
     /** A backlog that has not shrunk for this long will not: a service is stuck, and waiting longer is pointless. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
-    record Backlog(long appended, long published, long consumed) {
+    record Backlog(long appended, long published, long consumed, int partitions) {
         boolean drained() {
-            // Greater-or-equal: a publication batch retried after a failure may publish an event twice.
-            return published >= appended && consumed >= published;
+            // Greater-or-equal: a publication batch retried after a failure may publish an event twice. The end
+            // offsets count the publisher's transaction markers; the projection's offsets stop before a marker that no
+            // record follows (after a restart of the ledger, an abort marker on every partition): one per partition.
+            return published >= appended && consumed + partitions >= published;
         }
     }
 
@@ -71,7 +73,7 @@ final class PipelineDrain implements AutoCloseable {
                 consumed += offset.offset();
             }
         }
-        return new Backlog(appendedEvents(), published, consumed);
+        return new Backlog(appendedEvents(), published, consumed, partitions.size());
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 final class StackMemory {
 
-    static final String BENCHMARK_JVM = "benchmark JVM (Kafka broker + benchmark clients)";
+    static final String BENCHMARK_JVM = "launcher JVM (Kafka broker; benchmark coordinator)";
     static final String POSTGRES = "PostgreSQL";
     static final List<String> COMPONENTS = List.of(BENCHMARK_JVM, POSTGRES, "ledger-service", "projection-service");
 

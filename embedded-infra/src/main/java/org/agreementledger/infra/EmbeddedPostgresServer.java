@@ -41,6 +41,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      *                {@code fsync} and {@code synchronous_commit} back on (zonky starts with {@code -F}).
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port, boolean durable) {
+        return start(dataDir, port, durable, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, int, boolean)}, with further server settings, e.g. {@code shared_preload_libraries}. */
+    public static EmbeddedPostgresServer start(Path dataDir, int port, boolean durable, java.util.Map<String, String> settings) {
         try {
             Path absolute = dataDir.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
@@ -61,6 +66,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on");
             }
+            settings.forEach(builder::setServerConfig);
             return new EmbeddedPostgresServer(builder.start(), absolute);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);

@@ -30,6 +30,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
     private final StackConfig config;
+    private final Map<String, String> postgresSettings;
+    private final List<String> ledgerArgs = new ArrayList<>();
     private final List<AutoCloseable> started = new ArrayList<>();
     private LocalIdentityProvider identity;
     private RunDirectory run;
@@ -40,8 +42,9 @@ public final class LocalStack implements AutoCloseable {
     private ServiceProcess projection;
     private volatile boolean closing;
 
-    private LocalStack(StackConfig config) {
+    private LocalStack(StackConfig config, Map<String, String> postgresSettings) {
         this.config = config;
+        this.postgresSettings = Map.copyOf(postgresSettings);
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,7 +104,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything and returns once both services report UP. */
     public static LocalStack start(StackConfig config) {
-        LocalStack stack = new LocalStack(config);
+        return start(config, Map.of());
+    }
+
+    /** As {@link #start(StackConfig)}, with further PostgreSQL settings (the benchmark loads pg_stat_statements). */
+    public static LocalStack start(StackConfig config, Map<String, String> postgresSettings) {
+        LocalStack stack = new LocalStack(config, postgresSettings);
         try {
             stack.startInfrastructure();
             stack.startServices();
@@ -129,7 +137,8 @@ public final class LocalStack implements AutoCloseable {
         CompletableFuture<EmbeddedPostgresServer> pg = config.externalPostgres().isPresent()
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> {
-                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data.resolve("postgres"), config.postgresPort(), true);
+                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data.resolve("postgres"), config.postgresPort(), true,
+                            postgresSettings);
                     // at once, so that a launcher killed from now on takes PostgreSQL with it
                     postmasterWatchdog = PostmasterWatchdog.start(server.postmasterPid(), data.resolve("postgres"));
                     try {
@@ -206,7 +215,7 @@ public final class LocalStack implements AutoCloseable {
 
     private ServiceProcess startLedger() {
         String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
-        return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(), List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + config.ledgerPort(),
                 "--spring.datasource.url=" + pg + "ledger",
                 "--spring.datasource.username=ledger",
@@ -216,6 +225,27 @@ public final class LocalStack implements AutoCloseable {
                 "--ledger.checkpoints.key-directory=" + config.dataDir().toAbsolutePath().resolve("keys"),
                 // a local stack is for trying things: a checkpoint every minute rather than every five
                 "--ledger.checkpoints.interval=1m", trustedKey(), issuer()));
+        args.addAll(ledgerArgs);
+        return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(), args);
+    }
+
+    /**
+     * Restarts the ledger-service with these further Spring arguments (replacing those of an earlier call), e.g. the
+     * benchmark's {@code --ledger.group-commit.enabled=false}; waits until it is up.
+     */
+    public synchronized void restartLedger(List<String> extraArgs) {
+        ledgerArgs.clear();
+        ledgerArgs.addAll(extraArgs);
+        started.remove(ledger);
+        ledger.close();
+        ledger = startLedger();
+        started.add(ledger);
+        ledger.awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    /** The JVM options the stack runs both services with; the benchmark runs its REST floor with the same. */
+    public static List<String> serviceJvmOptions() {
+        return ServiceProcess.JVM_OPTIONS;
     }
 
     private ServiceProcess startProjection() {
