@@ -31,7 +31,10 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A log written partly by a version 1 ledger (no age groups) verifies, and replays to the right views. */
+/**
+ * A log written partly by a version 1 ledger (no age groups, no trace context) verifies, and replays to the right
+ * views: the new events' ce_traceparent is no part of what the auditor checks.
+ */
 class AnOldAndNewLogTest {
 
     private static final CountryCode PA = CountryCode.of("PA");

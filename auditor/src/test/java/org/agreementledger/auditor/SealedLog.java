@@ -3,6 +3,7 @@ package org.agreementledger.auditor;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.EventChain;
@@ -20,7 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Writes events to a topic sealed into their chains the way the ledger does, in any schema version. */
+/**
+ * Writes events to a topic sealed into their chains the way the ledger does, in any schema version. Events in the
+ * current version carry a trace context ({@code ce_traceparent}) as a traced ledger's do; older ones none, as an
+ * older ledger's did.
+ */
 final class SealedLog implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
@@ -37,14 +42,14 @@ final class SealedLog implements AutoCloseable {
 
     void append(AgreementEvent event) {
         append(EventTypes.nameOf(event.getClass()), event.agreementId(), EventTypes.schemaVersionOf(event.getClass()),
-                LedgerJson.toBytes(event));
+                LedgerJson.toBytes(event), true);
     }
 
     void append(String type, AgreementId agreementId, int schemaVersion, String json) {
-        append(type, agreementId, schemaVersion, json.getBytes(StandardCharsets.UTF_8));
+        append(type, agreementId, schemaVersion, json.getBytes(StandardCharsets.UTF_8), false);
     }
 
-    private void append(String type, AgreementId agreementId, int schemaVersion, byte[] body) {
+    private void append(String type, AgreementId agreementId, int schemaVersion, byte[] body, boolean traced) {
         clock = clock.plusSeconds(3600);
         long sequence = sequences.merge(agreementId.value(), 1L, Long::sum) - 1;
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), type, agreementId, sequence, clock,
@@ -54,6 +59,10 @@ final class SealedLog implements AutoCloseable {
         heads.put(agreementId.value(), sealed.hash().orElseThrow());
         RecordHeaders headers = new RecordHeaders();
         sealed.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        if (traced) {
+            headers.add(EventHeaders.TRACEPARENT, ("00-4bf92f3577b34da6a3ce929d0e0e4736-" + Long.toHexString(
+                    0x1000_0000_0000_0000L + sequence) + "-01").getBytes(StandardCharsets.UTF_8));
+        }
         try {
             producer.send(new ProducerRecord<>(topic, null, agreementId.value(), body, headers)).get();
         } catch (Exception e) {

@@ -30,6 +30,14 @@ public final class EventHeaders {
     public static final String PREVIOUS_HASH = "ce_previoushash";
     /** SHA-256 (hex) of this event: its canonical envelope and payload, previous hash included. */
     public static final String HASH = "ce_hash";
+    /**
+     * CloudEvents distributed-tracing extension: the W3C trace context of the ledger's publication of the event, a
+     * child of the request that caused it. Absent on events recorded before tracing and while tracing is off. Not an
+     * attribute of the event: it is not in {@link EventEnvelope} and not covered by {@link #HASH}.
+     */
+    public static final String TRACEPARENT = "ce_traceparent";
+    /** The W3C {@code tracestate} that goes with {@link #TRACEPARENT}, when the trace has one. */
+    public static final String TRACESTATE = "ce_tracestate";
     public static final String CONTENT_TYPE = "content-type";
 
     public static final String SPEC_VERSION_VALUE = "1.0";
@@ -37,5 +45,18 @@ public final class EventHeaders {
     public static final String JSON = "application/json";
 
     private EventHeaders() {
+    }
+
+    /**
+     * The record header carrying a W3C trace-context field, as tracing libraries name the fields they inject and
+     * extract ({@code traceparent}, {@code tracestate}), or null for any other field (B3, baggage): those are not
+     * carried on events.
+     */
+    public static String ofTraceContextField(String field) {
+        return switch (field) {
+            case "traceparent" -> TRACEPARENT;
+            case "tracestate" -> TRACESTATE;
+            default -> null;
+        };
     }
 }

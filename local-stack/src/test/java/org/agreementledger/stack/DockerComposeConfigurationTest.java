@@ -56,6 +56,10 @@ class DockerComposeConfigurationTest {
     /** Ours, declared in both application.yml files: the {@code iss} every token must carry. */
     private static final String EXPECTED_ISSUER = "ledger.security.expected-issuer";
 
+    /** Boot's tracing switch and OTLP endpoint: application.yml declares both, so compose may set them. */
+    private static final String TRACING_ENABLED = "management.tracing.enabled";
+    private static final String OTLP_TRACING_ENDPOINT = "management.otlp.tracing.endpoint";
+
     /** Where {@code kc.sh start-dev --import-realm} looks for realm files. */
     private static final String KEYCLOAK_IMPORT_DIRECTORY = "/opt/keycloak/data/import/";
     private static final String REALM_FILE = "docker/keycloak/agreement-ledger-realm.json";
@@ -216,6 +220,29 @@ class DockerComposeConfigurationTest {
                     .containsEntry(environmentVariable(PUBLIC_KEY_LOCATION), "");
             // ... and no discovery: the issuer (localhost:8180) cannot be reached from a container.
             assertThat(environment).as("%s environment", name).doesNotContainKey(environmentVariable(ISSUER_URI));
+        }
+    }
+
+    @Test
+    void tracingIsOffByDefaultAndOnInComposeExportingToJaeger() throws IOException {
+        assertThat(String.valueOf(service("jaeger").get("image"))).startsWith("jaegertracing/all-in-one:");
+        List<String> jaegerPorts = new ArrayList<>();
+        for (Object port : list(service("jaeger").get("ports"), "jaeger.ports")) {
+            jaegerPorts.add(publishedAndTarget(port)[1]);
+        }
+        // the UI and both OTLP receivers
+        assertThat(jaegerPorts).contains("16686", "4317", "4318");
+
+        for (String name : SERVICES) {
+            assertThat(property(name, TRACING_ENABLED)).as("%s traces only when asked to", name).isEqualTo(false);
+            Map<String, String> environment = environment(name);
+            assertThat(environment.get(environmentVariable(TRACING_ENABLED))).as("%s tracing in compose", name)
+                    .isEqualTo("true");
+            URI endpoint = URI.create(environment.get(environmentVariable(OTLP_TRACING_ENDPOINT)));
+            // OTLP over HTTP (Boot's default transport) to Jaeger's receiver, over the compose network
+            assertThat(endpoint.getHost()).as("%s OTLP endpoint host", name).isEqualTo("jaeger");
+            assertThat(String.valueOf(endpoint.getPort())).as("%s OTLP endpoint port", name).isEqualTo("4318");
+            assertThat(endpoint.getPath()).as("%s OTLP endpoint path", name).isEqualTo("/v1/traces");
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,5 +55,21 @@ class EventChainTest {
                 .containsEntry(EventHeaders.PREVIOUS_HASH, "aa").containsEntry(EventHeaders.HASH, "bb")
                 .containsEntry(EventHeaders.TIME, "2025-02-05T10:00:00.123Z");
         assertThat(EventEnvelope.fromHeaders(headers::get)).isEqualTo(sealed);
+    }
+
+    @Test
+    void aRecordsTraceContextIsNotPartOfItsHash() {
+        EventEnvelope sealed = envelope(3, "aa");
+        String hash = EventChain.hashOf(sealed, BODY);
+        Map<String, String> traced = new HashMap<>(sealed.withHash(hash).toHeaders());
+        traced.put(EventHeaders.ofTraceContextField("traceparent"), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        traced.put(EventHeaders.ofTraceContextField("tracestate"), "vendor=value");
+
+        EventEnvelope read = EventEnvelope.fromHeaders(traced::get);
+
+        assertThat(traced).containsKeys(EventHeaders.TRACEPARENT, EventHeaders.TRACESTATE);
+        assertThat(read).isEqualTo(sealed.withHash(hash));
+        assertThat(EventChain.hashOf(read, BODY)).isEqualTo(hash);
+        assertThat(EventHeaders.ofTraceContextField("baggage")).as("only the W3C trace context travels").isNull();
     }
 }

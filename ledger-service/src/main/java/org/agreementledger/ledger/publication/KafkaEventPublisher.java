@@ -3,12 +3,14 @@ package org.agreementledger.ledger.publication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
+import org.agreementledger.ledger.tracing.LedgerTracing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,6 +71,7 @@ class KafkaEventPublisher implements DisposableBean {
     private final Timer publishDelay;
     private final Counter skipped;
     private final PublicationStatus status;
+    private final LedgerTracing tracing;
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
     /** What the topic held past the recorded offsets when this producer started; not sent again. */
@@ -77,8 +80,9 @@ class KafkaEventPublisher implements DisposableBean {
     private volatile long committedUpTo = -1;
 
     KafkaEventPublisher(KafkaPublicationProperties properties, JdbcTemplate jdbc, MeterRegistry meters,
-                        PublicationStatus status) {
+                        PublicationStatus status, LedgerTracing tracing) {
         this.properties = properties;
+        this.tracing = tracing;
         this.jdbc = jdbc;
         this.status = status;
         this.skipped = Counter.builder("ledger.events.republish.skipped")
@@ -108,12 +112,15 @@ class KafkaEventPublisher implements DisposableBean {
             return;
         }
         EventEnvelope envelope = envelopeOf(event, message);
+        RecordHeaders headers = headersOf(envelope);
+        // the trace context is added beside the envelope, never into it: it is not part of the event's hash
+        Span span = tracing.publishing(message, envelope.type(), properties.topic(), headers);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
-                message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headersOf(envelope));
+                message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headers);
         batch.begin(kafka);
         Future<RecordMetadata> sent = kafka.send(record);
         batch.sends.add(new PendingSend(sent, message.getTimestamp(), position, message.getAggregateIdentifier(),
-                message.getSequenceNumber()));
+                message.getSequenceNumber(), span));
     }
 
     /**
@@ -174,6 +181,7 @@ class KafkaEventPublisher implements DisposableBean {
                 if (batch.begun) {
                     resetProducer();
                 }
+                batch.sends.forEach(send -> send.span().end());
             });
             return batch;
         });
@@ -197,12 +205,14 @@ class KafkaEventPublisher implements DisposableBean {
             throw new PublicationFailed("interrupted while waiting for Kafka", e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            batch.sends.forEach(send -> send.span().error(cause));
             status.failed(cause, batch.sends.isEmpty() ? null : batch.sends.get(0).describe());
             throw new PublicationFailed("Kafka did not commit a batch of events; it will be retried", cause);
         }
         for (PendingSend send : batch.sends) {
             published.increment();
             publishDelay.record(Duration.between(send.appendedAt(), Instant.now()));
+            send.span().end();
         }
         // with the token, in the processor's database transaction: where to look after a crash
         nextOffsets.forEach((partition, offset) -> jdbc.update("""
@@ -313,8 +323,9 @@ class KafkaEventPublisher implements DisposableBean {
         }
     }
 
+    /** One record sent in the batch's transaction; its span ends when Kafka has committed it, or the batch failed. */
     private record PendingSend(Future<RecordMetadata> future, Instant appendedAt, long position, String agreementId,
-                               long sequence) {
+                               long sequence, Span span) {
         String describe() {
             return "agreement " + agreementId + " event " + sequence + " (store position " + position + ")";
         }

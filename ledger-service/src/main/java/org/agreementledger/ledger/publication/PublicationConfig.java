@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.publication;
 
+import io.micrometer.tracing.exporter.SpanExportingPredicate;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.agreementledger.security.health.KafkaHealthIndicator;
@@ -20,6 +21,15 @@ class PublicationConfig {
     void publicationFailuresAreRetried(EventProcessingConfigurer processing) {
         processing.registerListenerInvocationErrorHandler(PublisherProcessor.NAME,
                         configuration -> PropagatingErrorHandler.instance());
+    }
+
+    /**
+     * With tracing on, Spring traces every scheduled run, and the publication lag, measured every few seconds, would
+     * flood the traces with one of its own each time: its spans are not exported (its timer stays).
+     */
+    @Bean
+    SpanExportingPredicate theLagMeasurementIsNotATrace() {
+        return span -> !PublicationStatus.class.getName().equals(span.getTags().get("code.namespace"));
     }
 
     /** The ledger creates its topic when it first publishes, so no topic has to exist for it to be healthy. */

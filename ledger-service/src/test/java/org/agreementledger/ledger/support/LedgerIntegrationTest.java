@@ -4,6 +4,7 @@ import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,6 +20,7 @@ import java.util.List;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
+@Import(CapturedSpans.class)
 public abstract class LedgerIntegrationTest {
 
     protected static final String TOPIC;
@@ -53,6 +55,11 @@ public abstract class LedgerIntegrationTest {
         registry.add("ledger.checkpoints.key-directory", CHECKPOINT_KEYS::toString);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
+        // tracing on as in docker-compose, but recording only the traces of requests a test sends with a sampled
+        // traceparent (into CapturedSpans), and exporting nothing
+        registry.add("management.tracing.enabled", () -> "true");
+        registry.add("management.tracing.sampling.probability", () -> "0.0");
+        registry.add("management.otlp.tracing.export.enabled", () -> "false");
     }
 
     /** A token of the given country's integration service. */

@@ -71,6 +71,7 @@ public class EventApplier {
     private final List<Projector> projectors;
     private final ParkedEvents parked;
     private final ObjectProvider<AppliedBatchListener> listeners;
+    private final RecordTracing tracing;
     private final Counter applied;
     private final Counter duplicates;
     private final Counter gaps;
@@ -78,8 +79,9 @@ public class EventApplier {
     private final Timer commandToView;
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, ParkedEvents parked,
-                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters) {
+                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters, RecordTracing tracing) {
         this.parked = parked;
+        this.tracing = tracing;
         this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
@@ -200,8 +202,12 @@ public class EventApplier {
         Map<String, Long> nextSequences = new HashMap<>();
         List<FeedItem> items = new ArrayList<>();
         int parkedRecords = 0;
+        // the live views' records join their request's trace; a rebuild or an as-of replay of old events does not
+        boolean traced = LIVE_SCHEMA.equals(schema);
         for (ConsumerRecord<String, byte[]> record : records) {
-            Outcome outcome = applyOne(record, nextSequences, held, isolate);
+            Outcome outcome = traced
+                    ? tracing.applying(record, () -> applyOne(record, nextSequences, held, isolate))
+                    : applyOne(record, nextSequences, held, isolate);
             if (outcome.item() != null) {
                 items.add(outcome.item());
             }

@@ -3,6 +3,7 @@ package org.agreementledger.projection.support;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.infra.SharedTestInfrastructure;
@@ -68,11 +69,24 @@ public final class LedgerRecords implements AutoCloseable {
 
     /** Publishes an event's JSON as recorded in any schema version, e.g. by an older ledger. */
     public String publish(String type, AgreementId agreementId, long sequence, int schemaVersion, byte[] json, String eventId) {
+        return publish(type, agreementId, sequence, schemaVersion, json, eventId, Map.of());
+    }
+
+    /** Publishes as the ledger does with tracing on: the record continues the trace of its publication. */
+    public String publishTraced(AgreementEvent event, long sequence, String traceparent) {
+        return publish(EventTypes.nameOf(event.getClass()), event.agreementId(), sequence,
+                EventTypes.schemaVersionOf(event.getClass()), LedgerJson.toBytes(event), UUID.randomUUID().toString(),
+                Map.of(EventHeaders.TRACEPARENT, traceparent));
+    }
+
+    private String publish(String type, AgreementId agreementId, long sequence, int schemaVersion, byte[] json,
+                           String eventId, Map<String, String> moreHeaders) {
         EventEnvelope envelope = new EventEnvelope(eventId, type, agreementId, sequence, Instant.now(), schemaVersion,
                 Optional.of("test-correlation"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
         RecordHeaders headers = new RecordHeaders();
         envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        moreHeaders.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         try {
             if (transactional) {
                 producer.beginTransaction();

@@ -20,7 +20,7 @@ import java.util.List;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
-@Import(FaultyProjector.class)
+@Import({FaultyProjector.class, CapturedSpans.class})
 public abstract class ProjectionIntegrationTest {
 
     protected static final String TOPIC;
@@ -64,5 +64,10 @@ public abstract class ProjectionIntegrationTest {
         registry.add("projection.readiness.stall-after", () -> "3s");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
+        // tracing on as in docker-compose, but recording only the traces of records a test sends with a sampled
+        // ce_traceparent (into CapturedSpans), and exporting nothing
+        registry.add("management.tracing.enabled", () -> "true");
+        registry.add("management.tracing.sampling.probability", () -> "0.0");
+        registry.add("management.otlp.tracing.export.enabled", () -> "false");
     }
 }
