@@ -158,12 +158,14 @@ public final class ApiDocument {
 
     /**
      * Fails when this (live) document differs from the committed file, saying how to refresh it; with
-     * {@code -Dapi-docs.write=true} rewrites the file instead. Compared without {@code servers}, which name the
-     * address the document was fetched from.
+     * {@code -Dapi-docs.write=true} rewrites the file instead. Compared without {@code servers}: the live document
+     * names the address it was fetched from, the committed one {@code server}, where the service answers locally.
      */
-    public void assertCommittedAs(Path committed) {
+    public void assertCommittedAs(Path committed, String server) {
         JsonNode live = canonical(withoutServers(tree));
-        String pretty = live.toPrettyString() + "\n";
+        ObjectNode withServer = (ObjectNode) canonical(withoutServers(tree));
+        withServer.putArray("servers").addObject().put("url", server).put("description", "The local stack");
+        String pretty = readingOrder(canonical(withServer)).toPrettyString() + "\n";
         try {
             if (Boolean.getBoolean(REWRITE)) {
                 Files.createDirectories(committed.getParent());
@@ -200,6 +202,22 @@ public final class ApiDocument {
             return array;
         }
         return node;
+    }
+
+    /** The top-level members in the order a reader expects (openapi, info, servers, … paths, components). */
+    private static JsonNode readingOrder(JsonNode document) {
+        ObjectNode ordered = JSON.createObjectNode();
+        for (String member : List.of("openapi", "info", "servers", "security", "tags", "paths", "components")) {
+            if (document.has(member)) {
+                ordered.set(member, document.get(member));
+            }
+        }
+        document.fields().forEachRemaining(field -> {
+            if (!ordered.has(field.getKey())) {
+                ordered.set(field.getKey(), field.getValue());
+            }
+        });
+        return ordered;
     }
 
     private static JsonNode withoutServers(JsonNode document) {

@@ -22,22 +22,36 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * An {@link HttpClient} that checks every answer against an API document before its caller reads it, so any client
  * built on java.net.http — the generated one included — is held to the document without a line of its own. An
- * answer the document does not describe fails with an {@link AssertionError}. Only {@link #send} is checked.
+ * answer the document does not describe fails with an {@link AssertionError}. Only {@link #send} is checked; a live
+ * subscription (an SSE stream, which never ends), the services' own infrastructure ({@code /actuator},
+ * {@code /v3/api-docs}, Swagger UI) and the dashboard's static files pass unchecked.
  */
 public final class ValidatingHttpClient extends HttpClient {
 
+    private static final Pattern STATIC_FILE = Pattern.compile(".*\\.(html|js|css|ico|png|svg)$");
+
     private final HttpClient delegate;
-    private final ApiDocument document;
+    private final Function<URI, ApiDocument> documents;
     private final AtomicInteger validated;
 
     /** @param validated counts the answers checked, for a test to see that they were */
     public ValidatingHttpClient(HttpClient delegate, ApiDocument document, AtomicInteger validated) {
+        this(delegate, uri -> document, validated);
+    }
+
+    /**
+     * For a caller of several services: {@code documents} gives the document of the service a request goes to (by its
+     * address, e.g. its port).
+     */
+    public ValidatingHttpClient(HttpClient delegate, Function<URI, ApiDocument> documents, AtomicInteger validated) {
         this.delegate = delegate;
-        this.document = document;
+        this.documents = documents;
         this.validated = validated;
     }
 
@@ -118,11 +132,23 @@ public final class ValidatingHttpClient extends HttpClient {
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
+        String path = request.uri().getRawPath();
+        if (unchecked(request)) {
+            return delegate.send(request, handler);
+        }
         HttpResponse<byte[]> answer = delegate.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        document.assertMatches(request.method(), request.uri().getRawPath(), new Answer<>(answer,
+        documents.apply(request.uri()).assertMatches(request.method(), request.uri().getRawPath(), new Answer<>(answer,
                 new String(answer.body(), StandardCharsets.UTF_8)));
         validated.incrementAndGet();
         return new Answer<>(answer, bodyAs(handler, answer));
+    }
+
+    /** The services' infrastructure, the dashboard's static files and live streams: no operation of the API. */
+    private static boolean unchecked(HttpRequest request) {
+        String path = request.uri().getRawPath();
+        return path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")
+                || path.startsWith("/live/") || path.equals("/") || STATIC_FILE.matcher(path).matches()
+                || request.headers().allValues("Accept").stream().anyMatch(accept -> accept.contains("text/event-stream"));
     }
 
     /** The bytes already read, given to the caller's body handler as if they came from the connection. */

@@ -49,7 +49,7 @@ class TheApiDocumentDescribesEveryOperationTest extends LedgerIntegrationTest {
 
     @Test
     void theDocumentServedIsTheCommittedOneTheClientIsGeneratedFrom() {
-        live.assertCommittedAs(Path.of("..", "docs", "openapi", "ledger-service.json"));
+        live.assertCommittedAs(Path.of("..", "docs", "openapi", "ledger-service.json"), "http://localhost:8080");
     }
 
     @Test

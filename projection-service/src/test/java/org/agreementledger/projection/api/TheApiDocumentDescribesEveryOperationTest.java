@@ -81,6 +81,6 @@ class TheApiDocumentDescribesEveryOperationTest extends ProjectionIntegrationTes
 
     @Test
     void theDocumentServedIsTheCommittedOne() {
-        live.assertCommittedAs(Path.of("..", "docs", "openapi", "projection-service.json"));
+        live.assertCommittedAs(Path.of("..", "docs", "openapi", "projection-service.json"), "http://localhost:8081");
     }
 }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.agreementledger.security.Problems;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +143,11 @@ public final class ApiContracts {
                 response.setContent(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref(PROBLEM_REF))));
                 if (response.getDescription() == null || response.getDescription().isBlank()) {
                     response.setDescription(descriptions.getOrDefault(status, "Refused"));
+                }
+                if (status.equals("503")) {
+                    response.addHeaderObject("Retry-After", new Header()
+                            .description("Seconds to wait before retrying (database-unavailable)")
+                            .schema(new IntegerSchema().example(Problems.RETRY_AFTER_SECONDS)));
                 }
             }
         });
