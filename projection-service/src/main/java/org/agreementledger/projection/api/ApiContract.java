@@ -1,5 +1,7 @@
 package org.agreementledger.projection.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -15,6 +17,9 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -24,13 +29,16 @@ import java.util.Set;
  * schema, the refusals an operation's shape gives) is service-security's {@link ApiContracts}. The projection adds,
  * by path and method so that a new query is covered without naming it: every live subscription's stream and its
  * {@code Last-Event-ID}, 400 for a malformed path parameter other than an agreement's id, and the refusals of the
- * operations under {@code /admin} (409 while a rebuild runs, 404 when nothing of an agreement is parked). The
- * controllers state each success's body themselves.
+ * operations under {@code /admin} (409 while a rebuild runs, 404 when nothing of an agreement is parked), and each
+ * answer's example. The controllers state each success's body themselves.
  */
 @Configuration
 public class ApiContract {
 
     static final String EVENT_STREAM = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE;
+
+    /** Each query's example answer, by "METHOD /path" (api-examples.json, from the answers shown in docs/api.md). */
+    private static final Map<String, JsonNode> EXAMPLES = examples();
 
     private static final Map<String, String> PROBLEMS = Map.of(
             "400", "Invalid request: a malformed country code, query parameter, asOf or position (invalid-request)",
@@ -86,6 +94,21 @@ public class ApiContract {
             if (success != null && success.getContent() != null && success.getContent().containsKey(EVENT_STREAM)) {
                 liveSubscription(operation, success);
             }
+            MediaType json = success == null || success.getContent() == null ? null : success.getContent().get(ApiContracts.JSON);
+            JsonNode example = EXAMPLES.get(method + " " + path);
+            if (json != null && example != null) {
+                json.setExample(example);
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> examples() {
+        try (InputStream in = ApiContract.class.getResourceAsStream("/api-examples.json")) {
+            Map<String, JsonNode> examples = new java.util.HashMap<>();
+            new ObjectMapper().readTree(in).fields().forEachRemaining(field -> examples.put(field.getKey(), field.getValue()));
+            return examples;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -49,6 +49,8 @@ class TheApiDocumentDescribesEveryOperationTest extends ProjectionIntegrationTes
         assertThat(live.operations()).containsKeys("GET /agreements", "GET /agreements/{agreementId}",
                 "GET /countries/{country}/commitments", "GET /live/events", "POST /admin/rebuild", "GET /audit/views");
         assertThat(live.incompleteOperations(Set.of())).isEmpty();
+        live.operations().forEach((name, operation) -> assertThat(operation.at("/responses/200/content").elements().next()
+                .has("example")).as(name + " shows an example answer (api-examples.json)").isTrue());
         assertThat(live.tree().at("/components/securitySchemes/bearer/bearerFormat").asText()).isEqualTo("JWT");
     }
 
