@@ -131,7 +131,7 @@ class AgreementController {
     }
 
     @GetMapping("/{agreementId}")
-    @Operation(summary = "The ledger's record of an agreement: every event appended for it, in order")
+    @Operation(operationId = "agreementRecord", summary = "The ledger's record of an agreement: every event appended for it, in order")
     @ApiResponse(responseCode = "200", description = "The agreement's events; the ETag is its version")
     ResponseEntity<AgreementRecord> record(@PathVariable String agreementId) {
         AgreementId id = parseId(agreementId);

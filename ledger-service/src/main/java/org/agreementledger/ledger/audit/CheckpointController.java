@@ -2,11 +2,15 @@ package org.agreementledger.ledger.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
 import org.agreementledger.security.Problems;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -29,21 +33,27 @@ class CheckpointController {
 
     /** JWKS clients mostly ask for plain JSON; RFC 7517's own type is the default. */
     @GetMapping(value = "/.well-known/ledger-keys", produces = {"application/jwk-set+json", "application/json"})
-    @Operation(summary = "The Ed25519 public key checkpoints are signed with, as a JWK set (RFC 8037)")
+    @Operation(operationId = "ledgerKeys", summary = "The Ed25519 public key checkpoints are signed with, as a JWK set (RFC 8037)")
     JsonNode keys() {
         return LedgerKeys.jwkSet(key.publicKey());
     }
 
-    @PostMapping("/admin/checkpoints")
-    @Operation(summary = "Sign and publish a checkpoint now (operators and auditors)")
+    @PostMapping(path = "/admin/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "checkpointNow", summary = "Sign and publish a checkpoint now (operators and auditors)")
+    @ApiResponse(responseCode = "201", description = "The checkpoint, signed and published", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Checkpoint.class)))
     ResponseEntity<Checkpoint> checkpointNow() {
         return ResponseEntity.status(HttpStatus.CREATED).body(checkpoints.publishNow());
     }
 
-    @GetMapping("/checkpoints/latest")
-    @Operation(summary = "The latest checkpoint this instance published, to save for a later audit")
-    ResponseEntity<Checkpoint> latest() {
-        return checkpoints.latest().map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
+    @GetMapping(path = "/checkpoints/latest", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "latestCheckpoint", summary = "The latest checkpoint this instance published, to save for a later audit")
+    @ApiResponse(responseCode = "404", description = "This instance has published no checkpoint yet (no-checkpoint)")
+    @ApiResponse(responseCode = "200", description = "The checkpoint", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Checkpoint.class)))
+    ResponseEntity<?> latest() {
+        return checkpoints.latest().<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> Problems.response(
+                HttpStatus.NOT_FOUND, "no-checkpoint", "This instance has published no checkpoint yet.", null));
     }
 
     @ExceptionHandler(CheckpointPublisher.CheckpointNotPublished.class)

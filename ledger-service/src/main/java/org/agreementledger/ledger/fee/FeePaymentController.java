@@ -50,7 +50,7 @@ class FeePaymentController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Record a fee payment", description = "Records FeePaymentRecorded. The currency must be that of a fee "
+    @Operation(operationId = "recordFeePayment", summary = "Record a fee payment", description = "Records FeePaymentRecorded. The currency must be that of a fee "
             + "schedule from the payer to the payee. Paying more than is outstanding is recorded in full; the excess is a credit.")
     @ApiResponse(responseCode = "201", description = "Payment recorded")
     @ApiResponse(responseCode = "422", description = "currency-mismatch, no-fee-schedule, non-positive-amount, not-a-party",

@@ -44,7 +44,7 @@ class TransferController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Record a transfer", description = "Records TransferRecorded if the agreement is in force, the receiving "
+    @Operation(operationId = "recordTransfer", summary = "Record a transfer", description = "Records TransferRecorded if the agreement is in force, the receiving "
             + "party committed to take every nationality and category in it, its capacity allows, and the sender is not removing its own citizens.")
     @ApiResponse(responseCode = "201", description = "Transfer recorded")
     ResponseEntity<CommandResponse> record(@PathVariable String agreementId, @Valid @RequestBody TransferRequests.Record request,
@@ -58,7 +58,7 @@ class TransferController {
     }
 
     @PostMapping(path = "/{transferId}/completion", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "The transfer took place", description = "Records TransferCompleted and the FeeAssessed it owes under the fee schedule.")
+    @Operation(operationId = "completeTransfer", summary = "The transfer took place", description = "Records TransferCompleted and the FeeAssessed it owes under the fee schedule.")
     ResponseEntity<CommandResponse> complete(@PathVariable String agreementId, @PathVariable String transferId,
                                              @Valid @RequestBody TransferRequests.Complete request,
                                              @RequestHeader(name = "If-Match", required = false) String ifMatch) {
@@ -67,7 +67,7 @@ class TransferController {
     }
 
     @PostMapping(path = "/{transferId}/cancellation", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "The transfer will not take place", description = "Records TransferCancelled.")
+    @Operation(operationId = "cancelTransfer", summary = "The transfer will not take place", description = "Records TransferCancelled.")
     ResponseEntity<CommandResponse> cancel(@PathVariable String agreementId, @PathVariable String transferId,
                                            @Valid @RequestBody TransferRequests.Cancel request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
@@ -76,7 +76,7 @@ class TransferController {
     }
 
     @PostMapping(path = "/{transferId}/corrections", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Correct a transfer's counts", description = "Records TransferCorrected, which references the event it corrects; "
+    @Operation(operationId = "correctTransfer", summary = "Correct a transfer's counts", description = "Records TransferCorrected, which references the event it corrects; "
             + "nothing recorded is changed. A completed transfer's per-person fees are adjusted by a further FeeAssessed.")
     ResponseEntity<CommandResponse> correct(@PathVariable String agreementId, @PathVariable String transferId,
                                             @Valid @RequestBody TransferRequests.Correct request,

@@ -72,7 +72,7 @@ class ABrokerOfThreeFailsTest {
 
     @Test
     void aBrokerLostUnderLoadLosesNothingAcknowledgedAndPublicationContinues() throws Exception {
-        LedgerHttp guatemala = new LedgerHttp(port, TOKENS.mint("gt", "GT", List.of("ledger.write"), Duration.ofHours(1)));
+        LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt", "GT", List.of("ledger.write"), Duration.ofHours(1)));
         Set<String> acknowledged = Collections.synchronizedSet(new HashSet<>());
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(4);

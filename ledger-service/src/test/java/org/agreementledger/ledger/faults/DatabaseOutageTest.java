@@ -71,7 +71,7 @@ class DatabaseOutageTest {
 
     @Test
     void withPostgresDownCommandsAre503WithRetryAfterAndSucceedOnceItIsBack() throws Exception {
-        LedgerHttp guatemala = new LedgerHttp(port, TOKENS.mint("gt-service", "GT", List.of("ledger.write"), Duration.ofHours(1)));
+        LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt-service", "GT", List.of("ledger.write"), Duration.ofHours(1)));
         assertThat(guatemala.post("/agreements", OFFER).statusCode()).isEqualTo(201);
 
         postgres.close();

@@ -82,8 +82,8 @@ class EveryPostSurvivesHostileBodiesTest {
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + tokens.publicKeyFile().toAbsolutePath());
         int port = ((WebServerApplicationContext) ledger).getWebServer().getPort();
         jdbc = ledger.getBean(JdbcTemplate.class);
-        unitedStates = new LedgerHttp(port, tokens.mint("fuzz-us", "US", List.of("ledger.write"), Duration.ofHours(1)));
-        LedgerHttp elSalvador = new LedgerHttp(port, tokens.mint("fuzz-sv", "SV", List.of("ledger.write"), Duration.ofHours(1)));
+        unitedStates = LedgerHttp.checked(port, tokens.mint("fuzz-us", "US", List.of("ledger.write"), Duration.ofHours(1)));
+        LedgerHttp elSalvador = LedgerHttp.checked(port, tokens.mint("fuzz-sv", "SV", List.of("ledger.write"), Duration.ofHours(1)));
         String agreementId = elSalvador.ok("/agreements", TreatyRulesOverHttpTest.EL_SALVADOR_OFFER).get("agreementId").asText();
         unitedStates.ok("/agreements/" + agreementId + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
         String transferId = unitedStates.ok("/agreements/" + agreementId + "/transfers", """

@@ -94,7 +94,7 @@ class KafkaOutageUnderLoadTest {
 
     /** Four clients offer agreements before, during and after an outage of {@link #OUTAGE}. */
     private Outcome underLoad(Runnable fail, Runnable recover) throws Exception {
-        LedgerHttp guatemala = new LedgerHttp(port, TOKENS.mint("gt", "GT", List.of("ledger.write"), Duration.ofHours(1)));
+        LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt", "GT", List.of("ledger.write"), Duration.ofHours(1)));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicBoolean inOutage = new AtomicBoolean(false);
         AtomicInteger duringOutage = new AtomicInteger();

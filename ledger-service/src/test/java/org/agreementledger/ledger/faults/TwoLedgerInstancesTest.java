@@ -116,7 +116,7 @@ class TwoLedgerInstancesTest extends LedgerIntegrationTest {
 
     private LedgerHttp instance(int request) {
         int instancePort = request % 2 == 0 ? port : ((WebServerApplicationContext) second).getWebServer().getPort();
-        return new LedgerHttp(instancePort, countryToken("US"));
+        return LedgerHttp.checked(instancePort, countryToken("US"));
     }
 
     private List<HttpResponse<String>> concurrently(java.util.function.IntFunction<HttpResponse<String>> request)

@@ -2,6 +2,8 @@ package org.agreementledger.ledger.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.client.contract.ApiDocument;
+import org.agreementledger.client.contract.ValidatingHttpClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +12,34 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A caller of the ledger's REST API, as an integration service would be. */
 public final class LedgerHttp {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final ApiDocument DOCUMENT = ApiDocument.committed("ledger-service");
+
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
     private final String token;
 
     public LedgerHttp(int port, String token) {
+        this(port, token, HttpClient.newHttpClient());
+    }
+
+    private LedgerHttp(int port, String token, HttpClient http) {
         this.baseUrl = "http://localhost:" + port;
         this.token = token;
+        this.http = http;
+    }
+
+    /**
+     * A caller that also checks every answer of the API against the committed document
+     * ({@code docs/openapi/ledger-service.json}): one the document does not describe fails the test.
+     */
+    public static LedgerHttp checked(int port, String token) {
+        return new LedgerHttp(port, token, new ValidatingHttpClient(HttpClient.newHttpClient(), DOCUMENT, new AtomicInteger()));
     }
 
     public HttpResponse<String> post(String path, String body) {

@@ -1,5 +1,10 @@
 package org.agreementledger.projection.agreement;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.agreementledger.security.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -39,6 +44,10 @@ class AgreementQueryController {
 
     @GetMapping("/{agreementId}")
     @Operation(summary = "One agreement: its terms, parties and status; the ETag is the last applied sequence number")
+    @ApiResponse(responseCode = "200", description = "The agreement; ETag: its version (now only, not as of a point)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = AgreementView.class)),
+            headers = @Header(name = "ETag", description = "The last applied sequence number of the agreement, e.g. \"3\"",
+                    schema = @Schema(type = "string")))
     ResponseEntity<?> agreement(@PathVariable String agreementId, PointInLog pointInLog) {
         access.check(agreementId);
         // only the current view has a version to name in an ETag
@@ -52,6 +61,8 @@ class AgreementQueryController {
 
     @GetMapping("/{agreementId}/history")
     @Operation(summary = "Every event of the agreement, in order, with who, when and why")
+    @ApiResponse(responseCode = "200", description = "The agreement's events, oldest first", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = HistoryEntry.class))))
     ResponseEntity<?> history(@PathVariable String agreementId) {
         access.check(agreementId);
         List<HistoryEntry> history = queries.findHistory(agreementId);

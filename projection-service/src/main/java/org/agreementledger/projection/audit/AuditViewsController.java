@@ -16,6 +16,7 @@ import org.agreementledger.projection.country.CountryCommitmentsView;
 import org.agreementledger.projection.consumer.ParkedEvent;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import org.agreementledger.projection.asof.PointInLog;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -62,7 +63,7 @@ class AuditViewsController {
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
-    @GetMapping("/audit/views")
+    @GetMapping(path = "/audit/views", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Every view (agreements, transfers, fees, history, country commitments) in the auditor's canonical shape")
     Answer views(PointInLog pointInLog) {
         return asOfViews.answer(pointInLog, this::read, () -> snapshot.execute(status -> read()));

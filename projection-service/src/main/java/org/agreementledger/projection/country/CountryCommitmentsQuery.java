@@ -1,5 +1,8 @@
 package org.agreementledger.projection.country;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.contract.CountryCode;
@@ -41,6 +44,8 @@ class CountryCommitmentsQuery {
 
     @GetMapping("/countries/{country}/commitments")
     @Operation(summary = "A country's commitments: what it accepts and from whom, capacity used, volume targets, fees")
+    @ApiResponse(responseCode = "200", description = "The country's commitments and their use", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = CountryCommitments.class)))
     ResponseEntity<?> commitmentsOf(@PathVariable String country, PointInLog pointInLog) {
         if (!CountryCode.isKnown(country)) {
             return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request",

@@ -1,5 +1,9 @@
 package org.agreementledger.projection.parking;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.agreementledger.projection.consumer.ParkedEvent;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,6 +41,8 @@ class ParkedEventsController {
 
     @GetMapping
     @Operation(summary = "Events the projection could not apply, and those held behind them, in the order they were consumed")
+    @ApiResponse(responseCode = "200", description = "The parked events, in the order they were consumed", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = ParkedEvent.class))))
     ResponseEntity<?> list(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
         if (agreementId != null && !isAgreementId(agreementId)) {
             return invalid(agreementId);
@@ -49,6 +55,8 @@ class ParkedEventsController {
     @Operation(summary = "Apply the parked events again, in order per agreement (after a fix is deployed)",
             description = "Those that now apply are removed and their agreements released; those that still fail stay parked, "
                     + "with the events behind them.")
+    @ApiResponse(responseCode = "200", description = "What the retry did", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ParkedEventRetry.Outcome.class)))
     ResponseEntity<?> retry(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
         if (agreementId != null && !isAgreementId(agreementId)) {
             return invalid(agreementId);

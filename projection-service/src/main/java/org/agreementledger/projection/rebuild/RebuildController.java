@@ -1,5 +1,8 @@
 package org.agreementledger.projection.rebuild;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.agreementledger.security.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -26,6 +29,8 @@ class RebuildController {
     @Operation(summary = "Rebuild every view from the beginning of the topic and swap it in atomically",
             description = "Queries keep answering from the current views meanwhile. Answers when done, with the number of "
                     + "rows that differ between the rebuilt and the replaced views (0 everywhere: identical).")
+    @ApiResponse(responseCode = "200", description = "What the rebuild did, and whether the rebuilt views equal the replaced ones",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProjectionRebuild.Report.class)))
     ResponseEntity<?> rebuild() {
         if (rebuild.running()) {
             return Problems.response(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running.", null);

@@ -1,5 +1,8 @@
 package org.agreementledger.projection.transfer;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.agreementledger.security.Problems;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
@@ -55,6 +58,8 @@ class TransferSearch {
 
     @GetMapping("/transfers")
     @Operation(summary = "Transfers across agreements with filters, and totals by nationality × category × sex")
+    @ApiResponse(responseCode = "200", description = "A page of matching transfers and the totals of all that match",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Result.class)))
     ResponseEntity<?> search(
             @Parameter(description = "Sending or receiving country", example = "SV") @RequestParam(required = false) String country,
             @RequestParam(required = false) String agreement,
