@@ -2,6 +2,8 @@ package org.agreementledger.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.client.contract.ApiDocument;
+import org.agreementledger.client.contract.ValidatingHttpClient;
 import org.agreementledger.auditor.Auditor;
 import org.agreementledger.infra.FreePorts;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.logging.Level;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +59,9 @@ class LocalStackEndToEndIT {
     private static LocalStack stack;
     private static String firstAgreement;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** Every answer the test reads is first checked against the committed OpenAPI document of the service that gave it. */
+    private static final AtomicInteger VALIDATED = new AtomicInteger();
+    private static HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -68,6 +73,8 @@ class LocalStackEndToEndIT {
                 "--postgres-port=" + FreePorts.next(),
                 "--ledger-port=" + FreePorts.next(), "--projection-port=" + FreePorts.next()});
         stack = LocalStack.start(config);
+        http = new ValidatingHttpClient(HttpClient.newHttpClient(), uri -> uri.getPort() == config.ledgerPort()
+                ? ApiDocument.committed("ledger-service") : ApiDocument.committed("projection-service"), VALIDATED);
     }
 
     @AfterAll
@@ -108,8 +115,10 @@ class LocalStackEndToEndIT {
     @Order(3)
     void theRealAgreementsOfFebruary2025ShowInEveryView() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int validatedBefore = VALIDATED.get();
         Scenario.Outcome outcome = new Scenario(config.ledgerUrl(), LocalTokens.countryTokens(stack.identity()),
-                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+                new PrintStream(printed, true, StandardCharsets.UTF_8), http).run();
+        assertThat(VALIDATED.get() - validatedBefore).as("every answer of the scenario matched the API document").isGreaterThan(10);
 
         assertThat(outcome.refusal().get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/own-citizen-removal");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("own-citizen-removal");

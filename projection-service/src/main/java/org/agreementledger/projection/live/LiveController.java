@@ -3,9 +3,12 @@ package org.agreementledger.projection.live;
 import org.agreementledger.projection.consumer.FeedItem;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.agreementledger.projection.access.ReadAccess;
-import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.security.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -18,8 +21,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -71,6 +72,8 @@ public class LiveController {
     @GetMapping(path = "/recent", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "The latest applied events, newest first, as the streams send them: what a dashboard shows "
             + "before it subscribes with ?after= the first one's feedId (a country sees its own agreements' events only)")
+    @ApiResponse(responseCode = "200", description = "The newest events first, at most limit", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = LiveEvent.class))))
     ResponseEntity<?> recent(@Parameter(description = "How many events, 1 to " + MAX_RECENT, example = "20")
                              @RequestParam(defaultValue = "20") int limit) {
         if (limit < 1 || limit > MAX_RECENT) {
@@ -98,16 +101,6 @@ public class LiveController {
     }
 
     static Object render(FeedItem item) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("feedId", item.feedId());
-        data.put("agreementId", item.agreementId());
-        data.put("sequence", item.sequence());
-        data.put("type", item.type());
-        data.put("occurredAt", item.occurredAt().toString());
-        data.put("principal", item.principal());
-        data.put("country", item.country());
-        data.put("parties", item.parties());
-        data.put("payload", Json.tree(item.payload()));
-        return data;
+        return LiveEvent.of(item);
     }
 }
