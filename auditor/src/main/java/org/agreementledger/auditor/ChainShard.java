@@ -14,23 +14,30 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Checks every agreement's hash chain as the log is read: each record's content against its own hash, its link to
- * the event before it, and sequence continuity. Keeps 32 bytes per event, so checkpoints can be checked afterwards.
+ * Checks the hash chains of the agreements one verifying thread owns, in the order the log was read: each record's
+ * content against its own hash, its link to the event before it, and sequence continuity. Keeps 32 bytes per event,
+ * so checkpoints can be checked afterwards. Each finding carries where in the read it arose, so that the findings of
+ * all threads merge into the order one thread reading the log would have found them in.
  */
-final class ChainVerifier {
+final class ChainShard {
 
     private final boolean tolerateRedeliveries;
     private final Map<String, Chain> chains = new LinkedHashMap<>();
     private final List<Finding> findings = new ArrayList<>();
+    private final List<Long> findingOrder = new ArrayList<>();
     private long redeliveries;
+    /** The read index of the record being checked; past every record's once the log has ended. */
+    private long reading;
 
-    ChainVerifier(boolean tolerateRedeliveries) {
+    ChainShard(boolean tolerateRedeliveries) {
         this.tolerateRedeliveries = tolerateRedeliveries;
     }
 
     /** An agreement's history as verified so far. */
     static final class Chain {
         final String agreementId;
+        /** The read index of its first record: agreements are listed in the order the log first names them. */
+        final long firstSeen;
         long events;
         // a million agreements must fit: 32 bytes per event, the rest only when something is wrong
         private byte[] hashes = new byte[32];
@@ -38,8 +45,9 @@ final class ChainVerifier {
         private TreeMap<Long, Pending> early;
         private List<Finding.Kind> breaks;
 
-        Chain(String agreementId) {
+        Chain(String agreementId, long firstSeen) {
             this.agreementId = agreementId;
+            this.firstSeen = firstSeen;
         }
 
         /** The hash of the event at {@code sequence}, if the log holds it in order. */
@@ -59,7 +67,7 @@ final class ChainVerifier {
             return breaks == null ? List.of() : breaks;
         }
 
-        private void broken(Finding.Kind kind) {
+        void broken(Finding.Kind kind) {
             if (breaks == null) {
                 breaks = new ArrayList<>();
             }
@@ -95,7 +103,8 @@ final class ChainVerifier {
     private record Pending(EventEnvelope envelope, String where) {
     }
 
-    void accept(LogRecord record) {
+    void accept(LogRecord record, long readIndex) {
+        reading = readIndex;
         EventEnvelope envelope;
         try {
             envelope = EventEnvelope.fromHeaders(record::header);
@@ -104,7 +113,11 @@ final class ChainVerifier {
             return;
         }
         String agreementId = envelope.agreementId().value();
-        Chain chain = chains.computeIfAbsent(agreementId, Chain::new);
+        Chain chain = chains.get(agreementId);
+        if (chain == null) {
+            chain = new Chain(agreementId, readIndex);
+            chains.put(agreementId, chain);
+        }
         if (!agreementId.equals(record.key())) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
                     "record key " + record.key() + " is not its subject " + agreementId);
@@ -115,7 +128,7 @@ final class ChainVerifier {
             return;
         }
         String claimed = envelope.hash().get();
-        if (!claimed.matches("[0-9a-f]{64}")) {
+        if (!isSha256Hex(claimed)) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "hash is not SHA-256 hex: " + claimed);
             return;
         }
@@ -132,7 +145,7 @@ final class ChainVerifier {
         chain.events++;
         long sequence = envelope.sequence();
         if (sequence == chain.known) {
-            link(chain, envelope, record.where());
+            link(chain, envelope, record);
             drain(chain);
         } else if (sequence > chain.known) {
             Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, record.where()));
@@ -159,17 +172,18 @@ final class ChainVerifier {
         }
     }
 
-    private void link(Chain chain, EventEnvelope envelope, String where) {
+    /** @param at the record, or where it was read (the place is spelled out only when something is reported) */
+    private void link(Chain chain, EventEnvelope envelope, Object at) {
         long sequence = envelope.sequence();
         if (sequence == 0) {
             if (envelope.previousHash().isPresent()) {
-                report(chain, Finding.Kind.BROKEN_LINK, 0L, where, "the first event of an agreement names a previous hash");
+                report(chain, Finding.Kind.BROKEN_LINK, 0L, where(at), "the first event of an agreement names a previous hash");
             }
         } else {
             Optional<String> before = chain.hashAt(sequence - 1);
             if (before.isPresent() && !before.equals(envelope.previousHash())) {
-                report(chain, Finding.Kind.BROKEN_LINK, sequence, where, "its previous hash "
-                        + envelope.previousHash().map(ChainVerifier::shortHash).orElse("(none)") + " is not the hash "
+                report(chain, Finding.Kind.BROKEN_LINK, sequence, where(at), "its previous hash "
+                        + envelope.previousHash().map(ChainShard::shortHash).orElse("(none)") + " is not the hash "
                         + shortHash(before.get()) + " of #" + (sequence - 1) + ": #" + (sequence - 1)
                         + " was altered or replaced, or this event was inserted");
             }
@@ -186,9 +200,28 @@ final class ChainVerifier {
         }
     }
 
+    private static String where(Object at) {
+        return at instanceof LogRecord record ? record.where() : (String) at;
+    }
+
+    private static boolean isSha256Hex(String hash) {
+        if (hash.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = hash.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
     void finish() {
         for (Chain chain : chains.values()) {
+            // after every record's findings, in the order the agreements were first read
+            reading = Long.MAX_VALUE / 2 + chain.firstSeen;
             while (chain.early != null && !chain.early.isEmpty()) {
                 long first = chain.early.firstKey();
                 report(chain, Finding.Kind.MISSING, chain.known, chain.early.firstEntry().getValue().where(),
@@ -210,24 +243,31 @@ final class ChainVerifier {
         return findings;
     }
 
+    /** Per finding, where in the read it arose. */
+    List<Long> findingOrder() {
+        return findingOrder;
+    }
+
     long redeliveries() {
         return redeliveries;
     }
 
-    void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
+    private void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
         Chain chain = agreementId == null ? null : chains.get(agreementId);
         if (chain != null) {
             chain.broken(kind);
         }
         findings.add(new Finding(kind, agreementId, sequence, where, detail));
+        findingOrder.add(reading);
     }
 
     private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
         chain.broken(kind);
         findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
+        findingOrder.add(reading);
     }
 
-    static String shortHash(String hash) {
-        return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
+    private static String shortHash(String hash) {
+        return ChainVerifier.shortHash(hash);
     }
 }
