@@ -26,8 +26,8 @@ import java.util.stream.IntStream;
  */
 final class ChainVerifier {
 
-    private static final int BATCH = 512;
-    private static final int BATCHES_QUEUED = 8;
+    private static final int BATCH = 256;
+    private static final int BATCHES_QUEUED = 2;
     private static final Batch END = new Batch(new LogRecord[0], new long[0], 0);
 
     private final ChainShard[] shards;
