@@ -117,6 +117,9 @@ public final class Auditor {
                 + "after an outage) instead of failing on them")
         boolean tolerateRedeliveries;
 
+        @Option(names = "--threads", description = "Threads verifying while one reads (default: one per core)")
+        int threads = ChainVerifier.defaultThreads();
+
         @Option(names = "--all", description = "List every agreement in the summary, not only broken ones, when there are many")
         boolean all;
 
@@ -127,13 +130,22 @@ public final class Auditor {
         @Override
         public Integer call() throws Exception {
             PrintStream out = Streams.out;
-            ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries);
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
             TopicLog topicLog = new TopicLog(log.bootstrapServers);
             Progress.Factory progress = log.progress();
             long started = System.nanoTime();
-            TopicLog.Extent extent = topicLog.read(log.topic, PointInLog.END, progress, verifier::accept);
+            TopicLog.Extent extent;
+            try {
+                extent = topicLog.read(log.topic, PointInLog.END, progress, verifier::accept);
+                verifier.finish();
+            } catch (RuntimeException e) {
+                verifier.abandon();
+                throw e;
+            }
             double seconds = (System.nanoTime() - started) / 1e9;
-            verifier.finish();
 
             Optional<PublicKey> key = Optional.ofNullable(trustedKey).map(Verify::loadKey);
             CheckpointCheck check = new CheckpointCheck(key);

@@ -1,208 +1,127 @@
 package org.agreementledger.auditor;
 
-import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
-import org.agreementledger.contract.integrity.EventChain;
-import org.agreementledger.contract.integrity.Sha256;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.stream.IntStream;
 
 /**
- * Checks every agreement's hash chain as the log is read: each record's content against its own hash, its link to
- * the event before it, and sequence continuity. Keeps 32 bytes per event, so checkpoints can be checked afterwards.
+ * Verifies every agreement's hash chain while the log is still being read: the reading thread hands records over in
+ * batches, through a bounded queue per verifying thread, and each verifying thread owns the agreements whose id
+ * hashes to it, so an agreement's records are checked in the order they were read, by one thread, as before. When
+ * the log has ended the findings are merged into the order one thread would have found them in (by the record they
+ * arose at), and the agreements are listed in the order the log first named them: the output does not depend on
+ * how many threads verified.
  */
 final class ChainVerifier {
 
-    private final boolean tolerateRedeliveries;
-    private final Map<String, Chain> chains = new LinkedHashMap<>();
+    private static final int BATCH = 256;
+    private static final int BATCHES_QUEUED = 2;
+    private static final Batch END = new Batch(new LogRecord[0], new long[0], 0);
+
+    private final ChainShard[] shards;
+    private final Worker[] workers;
+    private final LogRecord[][] filling;
+    private final long[][] readIndices;
+    private final int[] filled;
+    private long read;
     private final List<Finding> findings = new ArrayList<>();
     private long redeliveries;
+    private Map<String, ChainShard.Chain> chains;
 
-    ChainVerifier(boolean tolerateRedeliveries) {
-        this.tolerateRedeliveries = tolerateRedeliveries;
-    }
-
-    /** An agreement's history as verified so far. */
-    static final class Chain {
-        final String agreementId;
-        long events;
-        // a million agreements must fit: 32 bytes per event, the rest only when something is wrong
-        private byte[] hashes = new byte[32];
-        private long known;
-        private TreeMap<Long, Pending> early;
-        private List<Finding.Kind> breaks;
-
-        Chain(String agreementId) {
-            this.agreementId = agreementId;
-        }
-
-        /** The hash of the event at {@code sequence}, if the log holds it in order. */
-        Optional<String> hashAt(long sequence) {
-            if (sequence < 0 || sequence >= known) {
-                return Optional.empty();
-            }
-            byte[] hash = Arrays.copyOfRange(hashes, (int) (sequence * 32), (int) (sequence * 32 + 32));
-            return isZero(hash) ? Optional.empty() : Optional.of(Sha256.toHex(hash));
-        }
-
-        long lastSequence() {
-            return known - 1;
-        }
-
-        List<Finding.Kind> breaks() {
-            return breaks == null ? List.of() : breaks;
-        }
-
-        private void broken(Finding.Kind kind) {
-            if (breaks == null) {
-                breaks = new ArrayList<>();
-            }
-            breaks.add(kind);
-        }
-
-        private TreeMap<Long, Pending> early() {
-            if (early == null) {
-                early = new TreeMap<>();
-            }
-            return early;
-        }
-
-        private void put(long sequence, String hash) {
-            int end = (int) (sequence * 32 + 32);
-            if (end > hashes.length) {
-                hashes = Arrays.copyOf(hashes, Math.max(end, hashes.length * 2));
-            }
-            System.arraycopy(Sha256.fromHex(hash), 0, hashes, (int) (sequence * 32), 32);
-            known = Math.max(known, sequence + 1);
-        }
-
-        private static boolean isZero(byte[] hash) {
-            for (byte b : hash) {
-                if (b != 0) {
-                    return false;
-                }
-            }
-            return true;
+    ChainVerifier(boolean tolerateRedeliveries, int threads) {
+        shards = new ChainShard[threads];
+        workers = new Worker[threads];
+        filling = new LogRecord[threads][];
+        readIndices = new long[threads][];
+        filled = new int[threads];
+        for (int i = 0; i < threads; i++) {
+            shards[i] = new ChainShard(tolerateRedeliveries);
+            filling[i] = new LogRecord[BATCH];
+            readIndices[i] = new long[BATCH];
+            workers[i] = new Worker(shards[i], i);
+            workers[i].start();
         }
     }
 
-    private record Pending(EventEnvelope envelope, String where) {
-    }
-
+    /** Called by the reading thread, for each record in the order read. */
     void accept(LogRecord record) {
-        EventEnvelope envelope;
-        try {
-            envelope = EventEnvelope.fromHeaders(record::header);
-        } catch (RuntimeException e) {
-            report(Finding.Kind.MALFORMED, record.key(), null, record.where(), e.getMessage());
-            return;
-        }
-        String agreementId = envelope.agreementId().value();
-        Chain chain = chains.computeIfAbsent(agreementId, Chain::new);
-        if (!agreementId.equals(record.key())) {
-            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
-                    "record key " + record.key() + " is not its subject " + agreementId);
-        }
-        if (envelope.hash().isEmpty()) {
-            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
-                    "no " + EventHeaders.HASH + " header: the event is not sealed into a chain");
-            return;
-        }
-        String claimed = envelope.hash().get();
-        if (!claimed.matches("[0-9a-f]{64}")) {
-            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "hash is not SHA-256 hex: " + claimed);
-            return;
-        }
-        try {
-            String computed = EventChain.hashOf(envelope, record.body());
-            if (!computed.equals(claimed)) {
-                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(),
-                        "its content hashes to " + shortHash(computed) + ", not to the " + shortHash(claimed) + " it carries");
-            }
-        } catch (RuntimeException e) {
-            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "unreadable body: " + e.getMessage());
-            return;
-        }
-        chain.events++;
-        long sequence = envelope.sequence();
-        if (sequence == chain.known) {
-            link(chain, envelope, record.where());
-            drain(chain);
-        } else if (sequence > chain.known) {
-            Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, record.where()));
-            if (earlier != null) {
-                repeated(chain, envelope, earlier.envelope().hash().orElseThrow(), earlier.where(), record.where());
-            }
-        } else {
-            Optional<String> first = chain.hashAt(sequence);
-            repeated(chain, envelope, first.orElse(""), "an earlier offset", record.where());
+        int shard = shardOf(record);
+        filling[shard][filled[shard]] = record;
+        readIndices[shard][filled[shard]] = read++;
+        if (++filled[shard] == BATCH) {
+            handOver(shard);
         }
     }
 
-    private void repeated(Chain chain, EventEnvelope envelope, String firstHash, String firstWhere, String where) {
-        if (firstHash.equals(envelope.hash().orElseThrow())) {
-            if (tolerateRedeliveries) {
-                redeliveries++;
-                return;
-            }
-            report(chain, Finding.Kind.DUPLICATED, envelope.sequence(), where,
-                    "the same event (" + envelope.eventId() + ") appears again; first at " + firstWhere);
-        } else {
-            report(chain, Finding.Kind.CONFLICTING, envelope.sequence(), where,
-                    "a different event claims this sequence, already held by " + shortHash(firstHash) + " at " + firstWhere);
+    /** The agreement the record names decides its thread; a record that names none goes anywhere, it is malformed. */
+    private int shardOf(LogRecord record) {
+        byte[] subject = record.headerBytes(EventHeaders.SUBJECT);
+        int hash = subject == null ? 0 : Arrays.hashCode(subject);
+        return Math.floorMod(hash ^ (hash >>> 16), shards.length);
+    }
+
+    private void handOver(int shard) {
+        workers[shard].put(new Batch(filling[shard], readIndices[shard], filled[shard]));
+        filling[shard] = new LogRecord[BATCH];
+        readIndices[shard] = new long[BATCH];
+        filled[shard] = 0;
+    }
+
+    /** Records as read, each with its index in the read. */
+    private record Batch(LogRecord[] records, long[] readIndices, int size) {
+    }
+
+    /** The read failed: the verifying threads are stopped, nothing will be reported. */
+    void abandon() {
+        for (Worker worker : workers) {
+            worker.interrupt();
         }
     }
 
-    private void link(Chain chain, EventEnvelope envelope, String where) {
-        long sequence = envelope.sequence();
-        if (sequence == 0) {
-            if (envelope.previousHash().isPresent()) {
-                report(chain, Finding.Kind.BROKEN_LINK, 0L, where, "the first event of an agreement names a previous hash");
-            }
-        } else {
-            Optional<String> before = chain.hashAt(sequence - 1);
-            if (before.isPresent() && !before.equals(envelope.previousHash())) {
-                report(chain, Finding.Kind.BROKEN_LINK, sequence, where, "its previous hash "
-                        + envelope.previousHash().map(ChainVerifier::shortHash).orElse("(none)") + " is not the hash "
-                        + shortHash(before.get()) + " of #" + (sequence - 1) + ": #" + (sequence - 1)
-                        + " was altered or replaced, or this event was inserted");
-            }
-        }
-        chain.put(sequence, envelope.hash().orElseThrow());
-    }
-
-    private void drain(Chain chain) {
-        while (chain.early != null && !chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
-            Pending next = chain.early.pollFirstEntry().getValue();
-            report(chain, Finding.Kind.REORDERED, next.envelope().sequence(), next.where(),
-                    "it appears before #" + (next.envelope().sequence() - 1) + " in its partition");
-            link(chain, next.envelope(), next.where());
-        }
-    }
-
-    /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
+    /** The log has ended: waits for every thread, then what is still waiting for a predecessor has a gap before it. */
     void finish() {
-        for (Chain chain : chains.values()) {
-            while (chain.early != null && !chain.early.isEmpty()) {
-                long first = chain.early.firstKey();
-                report(chain, Finding.Kind.MISSING, chain.known, chain.early.firstEntry().getValue().where(),
-                        (first - chain.known == 1 ? "#" + chain.known + " is" : "#" + chain.known + "..#" + (first - 1) + " are")
-                                + " absent: " + (chain.known == 0 ? "the history starts at #" + first
-                                : "the history jumps from #" + (chain.known - 1) + " to #" + first));
-                Pending next = chain.early.pollFirstEntry().getValue();
-                chain.put(next.envelope().sequence(), next.envelope().hash().orElseThrow());
-                drain(chain);
+        for (int i = 0; i < shards.length; i++) {
+            handOver(i);
+            workers[i].put(END);
+        }
+        for (Worker worker : workers) {
+            worker.await();
+        }
+        for (Worker worker : workers) {
+            if (worker.failure != null) {
+                throw new IllegalStateException("verifying failed: " + worker.failure, worker.failure);
             }
         }
+        // the threads' findings merged into read order; a finding raised at the end comes after every record's
+        record Ordered(long at, Finding finding) {
+        }
+        List<Ordered> ordered = new ArrayList<>();
+        for (ChainShard shard : shards) {
+            shard.finish();
+            for (int i = 0; i < shard.findings().size(); i++) {
+                ordered.add(new Ordered(shard.findingOrder().get(i), shard.findings().get(i)));
+            }
+            redeliveries += shard.redeliveries();
+        }
+        ordered.sort(Comparator.comparingLong(Ordered::at));
+        ordered.forEach(o -> findings.add(o.finding()));
+        chains = new MergedChains(shards);
     }
 
-    Map<String, Chain> chains() {
+    /** Every agreement read, in the order the log first named them. */
+    Map<String, ChainShard.Chain> chains() {
         return chains;
     }
 
@@ -214,20 +133,148 @@ final class ChainVerifier {
         return redeliveries;
     }
 
+    /** A finding made after the log was verified (a checkpoint's); it marks the agreement's chain broken. */
     void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
-        Chain chain = agreementId == null ? null : chains.get(agreementId);
+        ChainShard.Chain chain = agreementId == null ? null : chains.get(agreementId);
         if (chain != null) {
             chain.broken(kind);
         }
         findings.add(new Finding(kind, agreementId, sequence, where, detail));
     }
 
-    private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
-        chain.broken(kind);
-        findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
-    }
-
     static String shortHash(String hash) {
         return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
+    }
+
+    /** How many threads verify by default: one per core, the reading thread mostly waits on the network or parses. */
+    static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static final class Worker extends Thread {
+        private final ChainShard shard;
+        private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_QUEUED);
+        private volatile Throwable failure;
+
+        Worker(ChainShard shard, int index) {
+            super("auditor-verify-" + index);
+            this.shard = shard;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (Batch batch = queue.take(); batch != END; batch = queue.take()) {
+                    if (failure != null) {
+                        continue; // keep taking, so the reader is never blocked by a thread that gave up
+                    }
+                    try {
+                        for (int i = 0; i < batch.size(); i++) {
+                            shard.accept(batch.records()[i], batch.readIndices()[i]);
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failure = e;
+                    }
+                }
+            } catch (InterruptedException e) {
+                failure = e;
+            }
+        }
+
+        void put(Batch batch) {
+            try {
+                queue.put(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying", e);
+            }
+        }
+
+        void await() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying", e);
+            }
+        }
+    }
+
+    /** The shards' chains as one map: looked up in each, iterated by merging them in the order first read. */
+    private static final class MergedChains extends AbstractMap<String, ChainShard.Chain> {
+        private final ChainShard[] shards;
+        private final int size;
+
+        MergedChains(ChainShard[] shards) {
+            this.shards = shards;
+            this.size = Arrays.stream(shards).mapToInt(s -> s.chains().size()).sum();
+        }
+
+        @Override
+        public ChainShard.Chain get(Object agreementId) {
+            for (ChainShard shard : shards) {
+                ChainShard.Chain chain = shard.chains().get(agreementId);
+                if (chain != null) {
+                    return chain;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean containsKey(Object agreementId) {
+            return get(agreementId) != null;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Set<Entry<String, ChainShard.Chain>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Entry<String, ChainShard.Chain>> iterator() {
+                    // each shard's chains are in the order first read already: a k-way merge on that order
+                    List<Iterator<ChainShard.Chain>> each = Arrays.stream(shards).map(s -> s.chains().values().iterator()).toList();
+                    ChainShard.Chain[] heads = new ChainShard.Chain[shards.length];
+                    IntStream.range(0, heads.length).forEach(i -> heads[i] = each.get(i).hasNext() ? each.get(i).next() : null);
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            for (ChainShard.Chain head : heads) {
+                                if (head != null) {
+                                    return true;
+                                }
+                            }
+                            return false;
+                        }
+
+                        @Override
+                        public Entry<String, ChainShard.Chain> next() {
+                            int first = -1;
+                            for (int i = 0; i < heads.length; i++) {
+                                if (heads[i] != null && (first < 0 || heads[i].firstSeen < heads[first].firstSeen)) {
+                                    first = i;
+                                }
+                            }
+                            if (first < 0) {
+                                throw new NoSuchElementException();
+                            }
+                            ChainShard.Chain next = heads[first];
+                            heads[first] = each.get(first).hasNext() ? each.get(first).next() : null;
+                            return Map.entry(next.agreementId, next);
+                        }
+                    };
+                }
+            };
+        }
     }
 }

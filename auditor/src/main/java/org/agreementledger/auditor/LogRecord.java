@@ -1,12 +1,41 @@
 package org.agreementledger.auditor;
 
-import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
-/** One record of the events topic as the auditor saw it: where it sits, its headers and its body, untouched. */
-record LogRecord(int partition, long offset, String key, Map<String, String> headers, byte[] body) {
+import java.nio.charset.StandardCharsets;
 
+/**
+ * One record of the events topic as the auditor saw it: where it sits, its headers and its body, untouched. The
+ * headers are copied out of the fetched buffer (a record waiting to be verified must not hold a whole fetch in
+ * memory) as names and raw values, decoded only when asked for, never put in a map.
+ */
+record LogRecord(int partition, long offset, String key, String[] headerNames, byte[][] headerValues, byte[] body) {
+
+    static LogRecord of(ConsumerRecord<String, byte[]> record) {
+        Header[] headers = record.headers().toArray();
+        String[] names = new String[headers.length];
+        byte[][] values = new byte[headers.length][];
+        for (int i = 0; i < headers.length; i++) {
+            names[i] = headers[i].key();
+            values[i] = headers[i].value();
+        }
+        return new LogRecord(record.partition(), record.offset(), record.key(), names, values, record.value());
+    }
+
+    /** The header's last value, as lastHeader() and every reader of the ledger see it; null when absent. */
     String header(String name) {
-        return headers.get(name);
+        byte[] value = headerBytes(name);
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    byte[] headerBytes(String name) {
+        for (int i = headerNames.length - 1; i >= 0; i--) {
+            if (headerNames[i].equals(name)) {
+                return headerValues[i];
+            }
+        }
+        return null;
     }
 
     String where() {

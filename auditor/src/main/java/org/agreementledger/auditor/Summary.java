@@ -49,7 +49,7 @@ final class Summary {
         checkpoints.forEach(report.putArray("checkpoints")::add);
         ArrayNode agreements = report.putArray("agreements");
         boolean listAll = listsAll(verifier, all);
-        for (ChainVerifier.Chain chain : verifier.chains().values()) {
+        for (ChainShard.Chain chain : verifier.chains().values()) {
             if (listAll || !chain.breaks().isEmpty()) {
                 ObjectNode a = agreements.addObject();
                 a.put("agreementId", chain.agreementId);
@@ -67,11 +67,11 @@ final class Summary {
     }
 
     static void print(PrintStream out, ChainVerifier verifier, TopicLog.Extent extent, double seconds, boolean all) {
-        Map<String, ChainVerifier.Chain> chains = verifier.chains();
+        Map<String, ChainShard.Chain> chains = verifier.chains();
         boolean listAll = listsAll(verifier, all);
         out.printf("%-36s %8s %9s %-14s %s%n", "AGREEMENT", "EVENTS", "LAST SEQ", "HEAD", "CHAIN");
         long broken = 0;
-        for (ChainVerifier.Chain chain : chains.values()) {
+        for (ChainShard.Chain chain : chains.values()) {
             List<Finding.Kind> breaks = chain.breaks();
             if (!breaks.isEmpty()) {
                 broken++;

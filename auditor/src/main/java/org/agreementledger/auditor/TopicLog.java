@@ -5,12 +5,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -60,17 +58,19 @@ final class TopicLog {
                     ends.put(partition, Math.min(stop, ends.get(partition)));
                 }
             }
+            // per partition number, where to stop: looked up for every record, so without a map
+            long[] stopAt = new long[partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1];
+            ends.forEach((partition, end) -> stopAt[partition.partition()] = end);
             long total = partitions.stream().mapToLong(p -> Math.max(0, ends.get(p) - begins.get(p))).sum();
             Progress bar = progress.create(total);
             long read = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 int batch = 0;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= ends.get(partition)) {
+                    if (record.offset() >= stopAt[record.partition()]) {
                         continue;
                     }
-                    each.accept(new LogRecord(record.partition(), record.offset(), record.key(), headers(record), record.value()));
+                    each.accept(LogRecord.of(record));
                     batch++;
                 }
                 read += batch;
@@ -86,15 +86,6 @@ final class TopicLog {
             ends.forEach((partition, end) -> extent.put(partition.partition(), end));
             return new Extent(extent, read);
         }
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            // the last value wins, as with lastHeader(); a record carrying a header twice is judged by what readers see
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
     }
 
     static final class AuditFailure extends RuntimeException {

@@ -1,6 +1,8 @@
 package org.agreementledger.contract;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +38,7 @@ public record EventEnvelope(
                 required(header, EventHeaders.TYPE),
                 AgreementId.of(required(header, EventHeaders.SUBJECT)),
                 parseLong(required(header, EventHeaders.SEQUENCE), EventHeaders.SEQUENCE),
-                Instant.parse(required(header, EventHeaders.TIME)),
+                parseTime(required(header, EventHeaders.TIME)),
                 Optional.ofNullable(header.apply(EventHeaders.SCHEMA_VERSION)).map(Integer::parseInt).orElse(1),
                 Optional.ofNullable(header.apply(EventHeaders.CORRELATION_ID)),
                 Optional.ofNullable(header.apply(EventHeaders.CAUSATION_ID)),
@@ -76,6 +78,50 @@ public record EventEnvelope(
         String value = header.apply(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("event record lacks header " + name);
+        }
+        return value;
+    }
+
+    /**
+     * {@link Instant#parse}, with a fast path for the one shape the ledger writes ({@code 2025-02-05T10:00:00.123Z}:
+     * four-digit year, 'T', 'Z', up to nine fraction digits): an auditor reads a million of them. Anything else, and
+     * any out-of-range field, is left to Instant.parse, so what is accepted, refused and said about it is unchanged.
+     */
+    static Instant parseTime(String text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z'
+                || (length > 20 && (text.charAt(19) != '.' || length == 21))) {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int fraction = length > 20 ? digits(text, 20, length - 1) : 0;
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
+            return Instant.parse(text);
+        }
+        int nanos = fraction;
+        for (int scale = length - 1 - 20; length > 20 && scale < 9; scale++) {
+            nanos *= 10;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number in text[from, to), or -1 if any character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package org.agreementledger.contract.integrity;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -37,6 +38,21 @@ public final class CanonicalJson {
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable JSON", e);
         }
+    }
+
+    /**
+     * The canonical form of a recorded body read token by token, without a tree: byte for byte what
+     * {@code bytes(parse(json))} gives (StreamedCanonicalFormTest holds them equal), at a fraction of the cost.
+     */
+    public static byte[] bytes(byte[] json) {
+        CanonicalWriter writer = CanonicalWriter.local();
+        writer.document(json);
+        return writer.toByteArray();
+    }
+
+    /** A parser reading as {@link #parse} reads: same features, same limits, so both accept and refuse alike. */
+    static JsonParser parser(byte[] json) throws IOException {
+        return EXACT.createParser(json);
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -32,7 +32,7 @@ public final class Sha256 {
         return HEX.formatHex(bytes);
     }
 
-    private static MessageDigest newDigest() {
+    static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,0 +1,273 @@
+package org.agreementledger.auditor;
+
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.integrity.EventChain;
+import org.agreementledger.contract.integrity.Sha256;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Checks the hash chains of the agreements one verifying thread owns, in the order the log was read: each record's
+ * content against its own hash, its link to the event before it, and sequence continuity. Keeps 32 bytes per event,
+ * so checkpoints can be checked afterwards. Each finding carries where in the read it arose, so that the findings of
+ * all threads merge into the order one thread reading the log would have found them in.
+ */
+final class ChainShard {
+
+    private final boolean tolerateRedeliveries;
+    private final Map<String, Chain> chains = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<Long> findingOrder = new ArrayList<>();
+    private long redeliveries;
+    /** The read index of the record being checked; past every record's once the log has ended. */
+    private long reading;
+
+    ChainShard(boolean tolerateRedeliveries) {
+        this.tolerateRedeliveries = tolerateRedeliveries;
+    }
+
+    /** An agreement's history as verified so far. */
+    static final class Chain {
+        final String agreementId;
+        /** The read index of its first record: agreements are listed in the order the log first names them. */
+        final long firstSeen;
+        long events;
+        // a million agreements must fit: 32 bytes per event, the rest only when something is wrong
+        private byte[] hashes = new byte[32];
+        private long known;
+        private TreeMap<Long, Pending> early;
+        private List<Finding.Kind> breaks;
+
+        Chain(String agreementId, long firstSeen) {
+            this.agreementId = agreementId;
+            this.firstSeen = firstSeen;
+        }
+
+        /** The hash of the event at {@code sequence}, if the log holds it in order. */
+        Optional<String> hashAt(long sequence) {
+            if (sequence < 0 || sequence >= known) {
+                return Optional.empty();
+            }
+            byte[] hash = Arrays.copyOfRange(hashes, (int) (sequence * 32), (int) (sequence * 32 + 32));
+            return isZero(hash) ? Optional.empty() : Optional.of(Sha256.toHex(hash));
+        }
+
+        long lastSequence() {
+            return known - 1;
+        }
+
+        List<Finding.Kind> breaks() {
+            return breaks == null ? List.of() : breaks;
+        }
+
+        void broken(Finding.Kind kind) {
+            if (breaks == null) {
+                breaks = new ArrayList<>();
+            }
+            breaks.add(kind);
+        }
+
+        private TreeMap<Long, Pending> early() {
+            if (early == null) {
+                early = new TreeMap<>();
+            }
+            return early;
+        }
+
+        private void put(long sequence, String hash) {
+            int end = (int) (sequence * 32 + 32);
+            if (end > hashes.length) {
+                hashes = Arrays.copyOf(hashes, Math.max(end, hashes.length * 2));
+            }
+            System.arraycopy(Sha256.fromHex(hash), 0, hashes, (int) (sequence * 32), 32);
+            known = Math.max(known, sequence + 1);
+        }
+
+        private static boolean isZero(byte[] hash) {
+            for (byte b : hash) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Pending(EventEnvelope envelope, String where) {
+    }
+
+    void accept(LogRecord record, long readIndex) {
+        reading = readIndex;
+        EventEnvelope envelope;
+        try {
+            envelope = EventEnvelope.fromHeaders(record::header);
+        } catch (RuntimeException e) {
+            report(Finding.Kind.MALFORMED, record.key(), null, record.where(), e.getMessage());
+            return;
+        }
+        String agreementId = envelope.agreementId().value();
+        Chain chain = chains.get(agreementId);
+        if (chain == null) {
+            chain = new Chain(agreementId, readIndex);
+            chains.put(agreementId, chain);
+        }
+        if (!agreementId.equals(record.key())) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
+                    "record key " + record.key() + " is not its subject " + agreementId);
+        }
+        if (envelope.hash().isEmpty()) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
+                    "no " + EventHeaders.HASH + " header: the event is not sealed into a chain");
+            return;
+        }
+        String claimed = envelope.hash().get();
+        if (!isSha256Hex(claimed)) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "hash is not SHA-256 hex: " + claimed);
+            return;
+        }
+        try {
+            String computed = EventChain.hashOf(envelope, record.body());
+            if (!computed.equals(claimed)) {
+                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(),
+                        "its content hashes to " + shortHash(computed) + ", not to the " + shortHash(claimed) + " it carries");
+            }
+        } catch (RuntimeException e) {
+            report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "unreadable body: " + e.getMessage());
+            return;
+        }
+        chain.events++;
+        long sequence = envelope.sequence();
+        if (sequence == chain.known) {
+            link(chain, envelope, record);
+            drain(chain);
+        } else if (sequence > chain.known) {
+            Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, record.where()));
+            if (earlier != null) {
+                repeated(chain, envelope, earlier.envelope().hash().orElseThrow(), earlier.where(), record.where());
+            }
+        } else {
+            Optional<String> first = chain.hashAt(sequence);
+            repeated(chain, envelope, first.orElse(""), "an earlier offset", record.where());
+        }
+    }
+
+    private void repeated(Chain chain, EventEnvelope envelope, String firstHash, String firstWhere, String where) {
+        if (firstHash.equals(envelope.hash().orElseThrow())) {
+            if (tolerateRedeliveries) {
+                redeliveries++;
+                return;
+            }
+            report(chain, Finding.Kind.DUPLICATED, envelope.sequence(), where,
+                    "the same event (" + envelope.eventId() + ") appears again; first at " + firstWhere);
+        } else {
+            report(chain, Finding.Kind.CONFLICTING, envelope.sequence(), where,
+                    "a different event claims this sequence, already held by " + shortHash(firstHash) + " at " + firstWhere);
+        }
+    }
+
+    /** @param at the record, or where it was read (the place is spelled out only when something is reported) */
+    private void link(Chain chain, EventEnvelope envelope, Object at) {
+        long sequence = envelope.sequence();
+        if (sequence == 0) {
+            if (envelope.previousHash().isPresent()) {
+                report(chain, Finding.Kind.BROKEN_LINK, 0L, where(at), "the first event of an agreement names a previous hash");
+            }
+        } else {
+            Optional<String> before = chain.hashAt(sequence - 1);
+            if (before.isPresent() && !before.equals(envelope.previousHash())) {
+                report(chain, Finding.Kind.BROKEN_LINK, sequence, where(at), "its previous hash "
+                        + envelope.previousHash().map(ChainShard::shortHash).orElse("(none)") + " is not the hash "
+                        + shortHash(before.get()) + " of #" + (sequence - 1) + ": #" + (sequence - 1)
+                        + " was altered or replaced, or this event was inserted");
+            }
+        }
+        chain.put(sequence, envelope.hash().orElseThrow());
+    }
+
+    private void drain(Chain chain) {
+        while (chain.early != null && !chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
+            Pending next = chain.early.pollFirstEntry().getValue();
+            report(chain, Finding.Kind.REORDERED, next.envelope().sequence(), next.where(),
+                    "it appears before #" + (next.envelope().sequence() - 1) + " in its partition");
+            link(chain, next.envelope(), next.where());
+        }
+    }
+
+    private static String where(Object at) {
+        return at instanceof LogRecord record ? record.where() : (String) at;
+    }
+
+    private static boolean isSha256Hex(String hash) {
+        if (hash.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = hash.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
+    void finish() {
+        for (Chain chain : chains.values()) {
+            // after every record's findings, in the order the agreements were first read
+            reading = Long.MAX_VALUE / 2 + chain.firstSeen;
+            while (chain.early != null && !chain.early.isEmpty()) {
+                long first = chain.early.firstKey();
+                report(chain, Finding.Kind.MISSING, chain.known, chain.early.firstEntry().getValue().where(),
+                        (first - chain.known == 1 ? "#" + chain.known + " is" : "#" + chain.known + "..#" + (first - 1) + " are")
+                                + " absent: " + (chain.known == 0 ? "the history starts at #" + first
+                                : "the history jumps from #" + (chain.known - 1) + " to #" + first));
+                Pending next = chain.early.pollFirstEntry().getValue();
+                chain.put(next.envelope().sequence(), next.envelope().hash().orElseThrow());
+                drain(chain);
+            }
+        }
+    }
+
+    Map<String, Chain> chains() {
+        return chains;
+    }
+
+    List<Finding> findings() {
+        return findings;
+    }
+
+    /** Per finding, where in the read it arose. */
+    List<Long> findingOrder() {
+        return findingOrder;
+    }
+
+    long redeliveries() {
+        return redeliveries;
+    }
+
+    private void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
+        Chain chain = agreementId == null ? null : chains.get(agreementId);
+        if (chain != null) {
+            chain.broken(kind);
+        }
+        findings.add(new Finding(kind, agreementId, sequence, where, detail));
+        findingOrder.add(reading);
+    }
+
+    private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
+        chain.broken(kind);
+        findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
+        findingOrder.add(reading);
+    }
+
+    private static String shortHash(String hash) {
+        return ChainVerifier.shortHash(hash);
+    }
+}
