@@ -42,6 +42,7 @@ class AnAuditorTrustsOnlyTheLogIT {
     private static Map<String, String> tokens;
     private static String cecot;
     private static int agreementsRecorded;
+    private static List<String> recordedAgreements;
     private static Path savedCheckpoint;
     private static TopicCopies topics;
 
@@ -59,6 +60,7 @@ class AnAuditorTrustsOnlyTheLogIT {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
         cecot = outcome.agreements().get("SV-US CECOT");
         agreementsRecorded = outcome.agreements().size();
+        recordedAgreements = List.copyOf(outcome.agreements().values());
         topics = new TopicCopies(config.kafkaBootstrap());
         savedCheckpoint = data.resolve("checkpoint-saved-by-the-auditor.json");
         Files.writeString(savedCheckpoint, checkpointOfTheWholeLog().toJson());
@@ -286,7 +288,7 @@ class AnAuditorTrustsOnlyTheLogIT {
     /** A checkpoint the ledger signed once every event of the scenario was on the topic. */
     private static Checkpoint checkpointOfTheWholeLog() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             Map<String, Long> heads = new HashMap<>();
             topics.read(LedgerTopics.AGREEMENT_EVENTS).values().forEach(list -> list.forEach(
@@ -298,7 +300,11 @@ class AnAuditorTrustsOnlyTheLogIT {
             Checkpoint checkpoint = Checkpoint.fromJson(response.body().getBytes(StandardCharsets.UTF_8));
             Map<String, Long> signed = new HashMap<>();
             checkpoint.heads().forEach(h -> signed.put(h.agreementId(), h.sequence()));
-            if (signed.equals(heads) || System.currentTimeMillis() > deadline) {
+            // the scenario's events reach the topic after their commands were answered: wait for them, then for a
+            // checkpoint that signs exactly what the topic holds
+            boolean published = heads.keySet().containsAll(recordedAgreements);
+            if ((published && signed.equals(heads)) || System.currentTimeMillis() > deadline) {
+                assertThat(heads).as("every agreement of the scenario is on the topic").containsKeys(recordedAgreements.toArray(String[]::new));
                 assertThat(signed).isEqualTo(heads);
                 return checkpoint;
             }
