@@ -14,7 +14,7 @@ import org.agreementledger.contract.OfferWithdrawn;
 import org.agreementledger.projection.consumer.AppliedEvent;
 import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.projection.consumer.Projector;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.agreementledger.projection.consumer.ViewWrites;
 import org.springframework.stereotype.Component;
 
 import java.sql.Date;
@@ -25,18 +25,12 @@ import java.time.LocalDate;
 @Component
 class AgreementProjector implements Projector {
 
-    private final JdbcTemplate jdbc;
-
-    AgreementProjector(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
-    }
-
     @Override
-    public void apply(AppliedEvent applied) {
+    public void apply(AppliedEvent applied, ViewWrites writes) {
         AgreementEvent event = applied.event();
         String id = event.agreementId().value();
         if (event instanceof AgreementOffered offered) {
-            jdbc.update("""
+            writes.update("""
                     INSERT INTO agreement_view (agreement_id, offering_party, parties, title, offered_on, status, terms,
                                                 source_reference, version, last_event_at)
                     VALUES (?, ?, ?::jsonb, ?, ?, 'OFFERED', ?::jsonb, ?, ?, ?)""",
@@ -46,33 +40,33 @@ class AgreementProjector implements Projector {
             return;
         }
         if (event instanceof OfferAmended amended) {
-            jdbc.update("UPDATE agreement_view SET title = ?, terms = ?::jsonb, accepted_by = '[]' WHERE agreement_id = ?",
+            writes.update("UPDATE agreement_view SET title = ?, terms = ?::jsonb, accepted_by = '[]' WHERE agreement_id = ?",
                     amended.terms().title(), Json.write(amended.terms()), id);
         } else if (event instanceof AgreementAccepted accepted) {
-            jdbc.update("UPDATE agreement_view SET accepted_by = accepted_by || ?::jsonb WHERE agreement_id = ?",
+            writes.update("UPDATE agreement_view SET accepted_by = accepted_by || ?::jsonb WHERE agreement_id = ?",
                     Json.write(java.util.List.of(accepted.acceptingParty())), id);
         } else if (event instanceof AgreementEnteredIntoForce inForce) {
-            jdbc.update("UPDATE agreement_view SET status = 'IN_FORCE', in_force_on = ? WHERE agreement_id = ?",
+            writes.update("UPDATE agreement_view SET status = 'IN_FORCE', in_force_on = ? WHERE agreement_id = ?",
                     Date.valueOf(inForce.inForceOn()), id);
         } else if (event instanceof AgreementRejected rejected) {
-            end(id, "REJECTED", rejected.rejectedOn());
+            end(writes, id, "REJECTED", rejected.rejectedOn());
         } else if (event instanceof OfferWithdrawn withdrawn) {
-            end(id, "WITHDRAWN", withdrawn.withdrawnOn());
+            end(writes, id, "WITHDRAWN", withdrawn.withdrawnOn());
         } else if (event instanceof AgreementSuspended) {
-            jdbc.update("UPDATE agreement_view SET status = 'SUSPENDED' WHERE agreement_id = ?", id);
+            writes.update("UPDATE agreement_view SET status = 'SUSPENDED' WHERE agreement_id = ?", id);
         } else if (event instanceof AgreementResumed) {
-            jdbc.update("UPDATE agreement_view SET status = 'IN_FORCE' WHERE agreement_id = ?", id);
+            writes.update("UPDATE agreement_view SET status = 'IN_FORCE' WHERE agreement_id = ?", id);
         } else if (event instanceof AgreementTerminated terminated) {
-            end(id, "TERMINATED", terminated.terminatedOn());
+            end(writes, id, "TERMINATED", terminated.terminatedOn());
         } else if (event instanceof AgreementExpired expired) {
-            end(id, "EXPIRED", expired.expiredOn());
+            end(writes, id, "EXPIRED", expired.expiredOn());
         }
-        jdbc.update("UPDATE agreement_view SET version = ?, last_event_at = ? WHERE agreement_id = ?",
+        writes.update("UPDATE agreement_view SET version = ?, last_event_at = ? WHERE agreement_id = ?",
                 applied.envelope().sequence(), Timestamp.from(applied.envelope().time()), id);
     }
 
-    private void end(String agreementId, String status, LocalDate on) {
-        jdbc.update("UPDATE agreement_view SET status = ?, ended_on = ? WHERE agreement_id = ?",
+    private static void end(ViewWrites writes, String agreementId, String status, LocalDate on) {
+        writes.update("UPDATE agreement_view SET status = ?, ended_on = ? WHERE agreement_id = ?",
                 status, Date.valueOf(on), agreementId);
     }
 }

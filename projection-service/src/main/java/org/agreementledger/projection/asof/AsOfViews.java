@@ -2,6 +2,7 @@ package org.agreementledger.projection.asof;
 
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
+import org.agreementledger.projection.consumer.ViewSchemas;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,15 +29,15 @@ import java.util.function.Supplier;
 @Component
 public class AsOfViews {
 
-    private static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
-            "sequence_gap", "transfer_view", "fee_balance", "parked_event");
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final EventApplier applier;
     private final ConsumerProperties properties;
+    private final ViewSchemas schemas;
 
-    AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties) {
+    AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties,
+              ViewSchemas schemas) {
+        this.schemas = schemas;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.applier = applier;
@@ -60,14 +61,9 @@ public class AsOfViews {
     private <T> T query(AsOf asOf, Supplier<T> query) {
         String schema = "asof_" + UUID.randomUUID().toString().replace("-", "");
         try {
-            transaction.executeWithoutResult(status -> {
-                jdbc.execute("CREATE SCHEMA " + schema);
-                for (String table : TABLES) {
-                    jdbc.execute("CREATE TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "." + table
-                            + " INCLUDING ALL)");
-                }
-            });
+            ViewSchemas.DeferredIndexes indexes = schemas.createForBulkLoad(schema);
             replay(asOf, schema);
+            schemas.buildIndexes(indexes);
             return transaction.execute(status -> {
                 jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
                 return query.get();

@@ -28,6 +28,7 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,55 +200,149 @@ public class EventApplier {
         if (releasing != null) {
             held.keySet().removeAll(releasing);
         }
+        List<Object> envelopes = envelopes(records);
+        Map<String, Long> nextSequences = expectedSequences(envelopes);
+        Batch batch = new Batch(isolate == null);
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
-        Map<String, Long> nextSequences = new HashMap<>();
-        List<FeedItem> items = new ArrayList<>();
         int parkedRecords = 0;
         // the live views' records join their request's trace; a rebuild or an as-of replay of old events does not
         boolean traced = LIVE_SCHEMA.equals(schema);
-        for (ConsumerRecord<String, byte[]> record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            Object envelope = envelopes.get(i);
             Outcome outcome = traced
-                    ? tracing.applying(record, () -> applyOne(record, nextSequences, held, isolate))
-                    : applyOne(record, nextSequences, held, isolate);
-            if (outcome.item() != null) {
-                items.add(outcome.item());
-            }
-            if (outcome.parked()) {
+                    ? tracing.applying(record, () -> applyOne(record, envelope, nextSequences, held, batch, isolate))
+                    : applyOne(record, envelope, nextSequences, held, batch, isolate);
+            if (outcome == Outcome.PARKED) {
                 parkedRecords++;
             } else if (releasing != null) {
                 parked.unpark(record);
             }
             nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         }
-        if (releasing == null) {
-            nextOffsets.forEach((partition, offset) -> jdbc.update("""
+        batch.flush();
+        if (releasing == null && !nextOffsets.isEmpty()) {
+            List<Object[]> positions = new ArrayList<>();
+            nextOffsets.forEach((partition, offset) -> positions.add(
+                    new Object[]{partition.topic(), partition.partition(), offset}));
+            jdbc.batchUpdate("""
                     INSERT INTO consumer_position (topic, partition, next_offset) VALUES (?, ?, ?)
-                    ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
-                    partition.topic(), partition.partition(), offset));
+                    ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""", positions);
         }
-        return new Applied(items, parkedRecords);
+        return new Applied(traced ? feedItems(batch) : List.of(), parkedRecords);
+    }
+
+    /** Each record's envelope, or the exception that says why it cannot be read. */
+    private static List<Object> envelopes(List<ConsumerRecord<String, byte[]>> records) {
+        List<Object> envelopes = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                envelopes.add(EventEnvelope.fromHeaders(name -> header(record, name)));
+            } catch (RuntimeException e) {
+                envelopes.add(e);
+            }
+        }
+        return envelopes;
+    }
+
+    /** The next sequence the views expect of every agreement in the batch, read in one query. */
+    private Map<String, Long> expectedSequences(List<Object> envelopes) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Object envelope : envelopes) {
+            if (envelope instanceof EventEnvelope read) {
+                ids.add(read.agreementId().value());
+            }
+        }
+        Map<String, Long> next = new HashMap<>();
+        ids.forEach(id -> next.put(id, 0L));
+        if (!ids.isEmpty()) {
+            jdbc.query(connection -> {
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT agreement_id, max(sequence) FROM agreement_history
+                        WHERE agreement_id = ANY (?) GROUP BY agreement_id""");
+                statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+                return statement;
+            }, rs -> {
+                next.put(rs.getString(1), rs.getLong(2) + 1);
+            });
+        }
+        return next;
+    }
+
+    /**
+     * The events of one transaction on their way to the views: their timeline rows and the projectors' statements,
+     * sent together at the end (deferred) or with each record, inside its savepoint.
+     */
+    private final class Batch {
+
+        private final ViewWrites writes;
+        private final List<AppliedEvent> events = new ArrayList<>();
+        private final List<Long> feedIds = new ArrayList<>();
+
+        Batch(boolean deferred) {
+            this.writes = new ViewWrites(jdbc, deferred);
+        }
+
+        void apply(AppliedEvent event) {
+            events.add(event);
+            writes.forAgreement(event.envelope().agreementId().value());
+            for (Projector projector : projectors) {
+                projector.apply(event, writes);
+            }
+        }
+
+        /** Forgets the last event, whose writes its savepoint's rollback undid. */
+        void discardLast() {
+            if (events.size() > feedIds.size()) {
+                events.remove(events.size() - 1);
+            }
+        }
+
+        /** Writes the timeline rows not written yet, numbered for the live feed in the order applied, then the views. */
+        void flush() {
+            int unwritten = events.size() - feedIds.size();
+            if (unwritten > 0) {
+                List<Long> ids = jdbc.queryForList("SELECT nextval(pg_get_serial_sequence('agreement_history', "
+                        + "'feed_id')) FROM generate_series(1, ?)", Long.class, unwritten);
+                Collections.sort(ids);
+                List<Object[]> rows = new ArrayList<>(unwritten);
+                for (int i = 0; i < unwritten; i++) {
+                    AppliedEvent event = events.get(feedIds.size() + i);
+                    EventEnvelope envelope = event.envelope();
+                    rows.add(new Object[]{ids.get(i), envelope.agreementId().value(), envelope.sequence(),
+                            envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
+                            envelope.correlationId().orElse(null), envelope.causationId().orElse(null),
+                            envelope.principal().orElse(null), envelope.country().orElse(null), event.payloadJson(),
+                            event.partition(), event.offset()});
+                }
+                jdbc.batchUpdate("""
+                        INSERT INTO agreement_history (feed_id, agreement_id, sequence, event_id, type, occurred_at,
+                                                       correlation_id, causation_id, principal, country, payload,
+                                                       kafka_partition, kafka_offset)
+                        OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""", rows);
+                feedIds.addAll(ids);
+            }
+            writes.flush();
+        }
     }
 
     /** The events a transaction applied, and how many of its records it parked. */
     private record Applied(List<FeedItem> items, int parked) {
     }
 
-    /** What became of one record: applied (with its feed item), skipped (duplicate, gap) or parked. */
-    private record Outcome(FeedItem item, boolean parked) {
-        static final Outcome SKIPPED = new Outcome(null, false);
-        static final Outcome PARKED = new Outcome(null, true);
-    }
+    /** What became of one record. */
+    private enum Outcome { APPLIED, SKIPPED, PARKED }
 
     /**
+     * @param envelope      the record's envelope, or why it cannot be read
      * @param nextSequences what this batch knows already of each agreement's next sequence
      * @param held          each held agreement and its first parked sequence; grows when a record is parked
      */
-    private Outcome applyOne(ConsumerRecord<String, byte[]> record, Map<String, Long> nextSequences,
-                             Map<String, Long> held, TransactionStatus isolate) {
-        EventEnvelope envelope;
-        try {
-            envelope = EventEnvelope.fromHeaders(name -> header(record, name));
-        } catch (RuntimeException e) {
+    private Outcome applyOne(ConsumerRecord<String, byte[]> record, Object envelopeOrFailure,
+                             Map<String, Long> nextSequences, Map<String, Long> held, Batch batch,
+                             TransactionStatus isolate) {
+        if (!(envelopeOrFailure instanceof EventEnvelope envelope)) {
+            RuntimeException e = (RuntimeException) envelopeOrFailure;
             unreadable.increment();
             log.error("Parking unreadable record at {}-{}@{} (key {}): {}", record.topic(), record.partition(),
                     record.offset(), record.key(), e.getMessage());
@@ -255,11 +351,7 @@ public class EventApplier {
             return Outcome.PARKED;
         }
         String agreementId = envelope.agreementId().value();
-        long expected = nextSequences.computeIfAbsent(agreementId, id -> {
-            Long last = jdbc.queryForObject("SELECT max(sequence) FROM agreement_history WHERE agreement_id = ?",
-                    Long.class, id);
-            return last == null ? 0 : last + 1;
-        });
+        long expected = nextSequences.get(agreementId);
         if (envelope.sequence() < expected) {
             duplicates.increment();
             return Outcome.SKIPPED;
@@ -287,25 +379,28 @@ public class EventApplier {
             unreadable.increment();
             return parkFailed(record, envelope, held, e);
         }
-        FeedItem item;
+        AppliedEvent applied = new AppliedEvent(envelope, event, new String(record.value(), StandardCharsets.UTF_8),
+                record.partition(), record.offset());
         if (isolate == null) {
             // a failure aborts the batch, which is then applied again record by record
-            item = applyToViews(record, envelope, event);
+            batch.apply(applied);
         } else {
             Object savepoint = isolate.createSavepoint();
             try {
-                item = applyToViews(record, envelope, event);
+                batch.apply(applied);
+                batch.flush();
                 isolate.releaseSavepoint(savepoint);
             } catch (RuntimeException e) {
                 if (!isTheRecordsFault(e)) {
                     throw e;
                 }
                 isolate.rollbackToSavepoint(savepoint);
+                batch.discardLast();
                 return parkFailed(record, envelope, held, e);
             }
         }
         nextSequences.put(agreementId, envelope.sequence() + 1);
-        return new Outcome(item, false);
+        return Outcome.APPLIED;
     }
 
     private Outcome parkFailed(ConsumerRecord<String, byte[]> record, EventEnvelope envelope, Map<String, Long> held,
@@ -320,44 +415,46 @@ public class EventApplier {
         return Outcome.PARKED;
     }
 
-    private FeedItem applyToViews(ConsumerRecord<String, byte[]> record, EventEnvelope envelope, AgreementEvent event) {
-        String agreementId = envelope.agreementId().value();
-        String payload = new String(record.value(), StandardCharsets.UTF_8);
-        Long feedId = jdbc.queryForObject("""
-                INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, correlation_id,
-                                               causation_id, principal, country, payload, kafka_partition, kafka_offset)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) RETURNING feed_id""", Long.class,
-                agreementId, envelope.sequence(), envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
-                envelope.correlationId().orElse(null), envelope.causationId().orElse(null),
-                envelope.principal().orElse(null), envelope.country().orElse(null), payload,
-                record.partition(), record.offset());
-        AppliedEvent appliedEvent = new AppliedEvent(envelope, event, payload, record.partition(), record.offset());
-        for (Projector projector : projectors) {
-            projector.apply(appliedEvent);
+    /** The live feed's items of what a batch applied, after its writes: the parties of agreements offered earlier in one query. */
+    private List<FeedItem> feedItems(Batch batch) {
+        Set<String> unknown = new LinkedHashSet<>();
+        for (AppliedEvent applied : batch.events) {
+            if (applied.event() instanceof AgreementOffered offered) {
+                partiesOf.put(offered.agreementId().value(), offered.parties().stream().map(CountryCode::value).toList());
+            } else if (!partiesOf.containsKey(applied.envelope().agreementId().value())) {
+                unknown.add(applied.envelope().agreementId().value());
+            }
         }
-        List<String> parties = event instanceof AgreementOffered offered
-                ? offered.parties().stream().map(CountryCode::value).toList()
-                : parties(agreementId);
-        return new FeedItem(feedId, agreementId, envelope.sequence(), envelope.type(), envelope.time(),
-                envelope.principal().orElse(null), envelope.country().orElse(null), parties, payload);
+        Map<String, List<String>> read = new HashMap<>();
+        if (!unknown.isEmpty()) {
+            jdbc.query(connection -> {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT agreement_id, parties FROM agreement_view WHERE agreement_id = ANY (?)");
+                statement.setArray(1, connection.createArrayOf("varchar", unknown.toArray()));
+                return statement;
+            }, rs -> {
+                read.put(rs.getString(1), Json.read(rs.getString(2), PARTIES));
+            });
+            partiesOf.putAll(read);
+        }
+        List<FeedItem> items = new ArrayList<>(batch.events.size());
+        for (int i = 0; i < batch.events.size(); i++) {
+            AppliedEvent applied = batch.events.get(i);
+            EventEnvelope envelope = applied.envelope();
+            String agreementId = envelope.agreementId().value();
+            List<String> parties = applied.event() instanceof AgreementOffered offered
+                    ? offered.parties().stream().map(CountryCode::value).toList()
+                    : read.getOrDefault(agreementId, partiesOf.getOrDefault(agreementId, List.of()));
+            items.add(new FeedItem(batch.feedIds.get(i), agreementId, envelope.sequence(), envelope.type(),
+                    envelope.time(), envelope.principal().orElse(null), envelope.country().orElse(null), parties,
+                    applied.payloadJson()));
+        }
+        return items;
     }
 
     private static String mostSpecificMessage(Throwable e) {
         Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
         return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
-    }
-
-    private List<String> parties(String agreementId) {
-        List<String> cached = partiesOf.get(agreementId);
-        if (cached != null) {
-            return cached;
-        }
-        List<String> parties = jdbc.query("SELECT parties FROM agreement_view WHERE agreement_id = ?",
-                (rs, row) -> Json.read(rs.getString(1), PARTIES), agreementId).stream().findFirst().orElse(List.of());
-        if (!parties.isEmpty()) {
-            partiesOf.put(agreementId, parties);
-        }
-        return parties;
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

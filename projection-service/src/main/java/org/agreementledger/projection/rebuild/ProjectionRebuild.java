@@ -7,6 +7,7 @@ import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.live.LiveFeed;
 import org.agreementledger.projection.consumer.ParkedEvents;
+import org.agreementledger.projection.consumer.ViewSchemas;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,16 +16,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,12 +71,17 @@ public class ProjectionRebuild {
     private final ConsumerProperties properties;
     private final LiveFeed liveFeed;
     private final ParkedEvents parkedEvents;
+    private final ViewSchemas schemas;
+    private final int parallelism;
     private final AtomicLong replayed = new AtomicLong();
     private volatile boolean running;
 
     ProjectionRebuild(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
-                      ParkedEvents parkedEvents, MeterRegistry meters) {
+                      ParkedEvents parkedEvents, ViewSchemas schemas, MeterRegistry meters,
+                      @Value("${projection.rebuild.parallelism:2}") int parallelism) {
+        this.schemas = schemas;
+        this.parallelism = parallelism;
         this.liveFeed = liveFeed;
         this.parkedEvents = parkedEvents;
         this.jdbc = jdbc;
@@ -95,12 +107,14 @@ public class ProjectionRebuild {
         replayed.set(0);
         long started = System.nanoTime();
         try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
-            createTwin();
+            ViewSchemas.DeferredIndexes indexes = schemas.createForBulkLoad(TWIN_SCHEMA);
             List<TopicPartition> partitions = replay.partitionsFor(properties.topic()).stream()
                     .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
             replay.assign(partitions);
-            replay.seekToBeginning(partitions);
-            replayUntil(replay, replay.endOffsets(partitions));
+            Map<TopicPartition, Long> ends = replay.endOffsets(partitions);
+            replayInParallel(ends);
+            ends.forEach(replay::seek);
+            schemas.buildIndexes(indexes);
             Report report = live.whilePaused(() -> {
                 Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
                 partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
@@ -123,15 +137,45 @@ public class ProjectionRebuild {
         }
     }
 
-    private void createTwin() {
-        transaction.executeWithoutResult(status -> {
-            jdbc.execute("DROP SCHEMA IF EXISTS " + TWIN_SCHEMA + " CASCADE");
-            jdbc.execute("CREATE SCHEMA " + TWIN_SCHEMA);
-            for (String table : COMPARED.keySet()) {
-                jdbc.execute("CREATE TABLE " + TWIN_SCHEMA + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "."
-                        + table + " INCLUDING ALL)");
+    /**
+     * The bulk of the replay, up to the end offsets at the start: partitions replayed by {@code parallelism}
+     * consumers at once. An agreement's events are all in one partition, so no two of them write the same rows.
+     */
+    private void replayInParallel(Map<TopicPartition, Long> ends) {
+        List<TopicPartition> partitions = new ArrayList<>(ends.keySet());
+        partitions.sort(Comparator.comparingInt(TopicPartition::partition));
+        int threads = Math.max(1, Math.min(parallelism, partitions.size()));
+        List<Map<TopicPartition, Long>> groups = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            groups.add(new HashMap<>());
+        }
+        for (int i = 0; i < partitions.size(); i++) {
+            groups.get(i % threads).put(partitions.get(i), ends.get(partitions.get(i)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> new Thread(runnable, "projection-rebuild"));
+        try {
+            List<Future<?>> replays = new ArrayList<>();
+            for (Map<TopicPartition, Long> group : groups) {
+                replays.add(pool.submit(() -> {
+                    try (KafkaConsumer<String, byte[]> consumer = replayConsumer()) {
+                        consumer.assign(group.keySet());
+                        consumer.seekToBeginning(group.keySet());
+                        replayUntil(consumer, group);
+                    }
+                }));
             }
-        });
+            for (Future<?> replay : replays) {
+                replay.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure
+                    : new IllegalStateException("the rebuild's replay failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rebuilding", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void replayUntil(KafkaConsumer<String, byte[]> replay, Map<TopicPartition, Long> targets) {

@@ -7,7 +7,7 @@ import org.agreementledger.contract.TransferRecorded;
 import org.agreementledger.projection.consumer.AppliedEvent;
 import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.projection.consumer.Projector;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.agreementledger.projection.consumer.ViewWrites;
 import org.springframework.stereotype.Component;
 
 import java.sql.Date;
@@ -18,16 +18,10 @@ import java.util.Map;
 @Component
 class TransferProjector implements Projector {
 
-    private final JdbcTemplate jdbc;
-
-    TransferProjector(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
-    }
-
     @Override
-    public void apply(AppliedEvent applied) {
+    public void apply(AppliedEvent applied, ViewWrites writes) {
         if (applied.event() instanceof TransferRecorded recorded) {
-            jdbc.update("""
+            writes.update("""
                     INSERT INTO transfer_view (transfer_id, agreement_id, from_country, to_country, transfer_date, status,
                                                persons, headcounts, reference, recorded_sequence, original_persons,
                                                original_headcounts)
@@ -37,16 +31,16 @@ class TransferProjector implements Projector {
                     Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence(),
                     recorded.persons(), Json.write(recorded.headcounts()));
         } else if (applied.event() instanceof TransferCompleted completed) {
-            jdbc.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE agreement_id = ? AND transfer_id = ?",
+            writes.update("UPDATE transfer_view SET status = 'COMPLETED', completed_on = ? WHERE agreement_id = ? AND transfer_id = ?",
                     Date.valueOf(completed.completedOn()), completed.agreementId().value(), completed.transferId().value());
         } else if (applied.event() instanceof TransferCancelled cancelled) {
-            jdbc.update("UPDATE transfer_view SET status = 'CANCELLED', cancelled_on = ? WHERE agreement_id = ? AND transfer_id = ?",
+            writes.update("UPDATE transfer_view SET status = 'CANCELLED', cancelled_on = ? WHERE agreement_id = ? AND transfer_id = ?",
                     Date.valueOf(cancelled.cancelledOn()), cancelled.agreementId().value(), cancelled.transferId().value());
         } else if (applied.event() instanceof TransferCorrected corrected) {
             Map<String, Object> correction = Map.of("sequence", applied.envelope().sequence(),
                     "correctsSequence", corrected.correctsSequence(), "correctedOn", corrected.correctedOn().toString(),
                     "reason", corrected.reason() == null ? "" : corrected.reason(), "headcounts", corrected.headcounts());
-            jdbc.update("""
+            writes.update("""
                     UPDATE transfer_view SET persons = ?, headcounts = ?::jsonb, corrections = corrections || ?::jsonb
                     WHERE agreement_id = ? AND transfer_id = ?""",
                     corrected.persons(), Json.write(corrected.headcounts()), Json.write(List.of(correction)),

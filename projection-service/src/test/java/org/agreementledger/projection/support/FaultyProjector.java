@@ -3,6 +3,7 @@ package org.agreementledger.projection.support;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.projection.consumer.AppliedEvent;
 import org.agreementledger.projection.consumer.Projector;
+import org.agreementledger.projection.consumer.ViewWrites;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.Map;
@@ -49,7 +50,7 @@ public class FaultyProjector implements Projector {
     }
 
     @Override
-    public void apply(AppliedEvent applied) {
+    public void apply(AppliedEvent applied, ViewWrites writes) {
         String agreementId = applied.envelope().agreementId().value();
         Stall stall = STALLS.get(agreementId);
         if (stall != null && stall.sequence() == applied.envelope().sequence()
@@ -64,7 +65,7 @@ public class FaultyProjector implements Projector {
         }
         Long failing = FAULTS.get(agreementId);
         if (failing != null && failing == applied.envelope().sequence()) {
-            jdbc.update("UPDATE agreement_view SET title = ? WHERE agreement_id = ?", HALF_APPLIED, agreementId);
+            writes.update("UPDATE agreement_view SET title = ? WHERE agreement_id = ?", HALF_APPLIED, agreementId);
             throw new IllegalStateException("injected fault: event " + failing + " of " + agreementId);
         }
     }

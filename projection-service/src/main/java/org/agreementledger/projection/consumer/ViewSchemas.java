@@ -1,0 +1,61 @@
+package org.agreementledger.projection.consumer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.List;
+
+/**
+ * Schemas of views loaded in bulk from the log (a rebuild's twin, an as-of scratch schema): the live views' tables
+ * with their keys and constraints, which applying events needs, but without the secondary indexes, which only
+ * queries need and which are cheaper to build once over the loaded rows than to maintain row by row.
+ */
+@Component
+public class ViewSchemas {
+
+    /** Every table of the views. */
+    public static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
+            "sequence_gap", "transfer_view", "fee_balance", "parked_event");
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+
+    ViewSchemas(JdbcTemplate jdbc, TransactionTemplate transaction) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    /** The statements that build a bulk-loaded schema's secondary indexes, once its rows are in. */
+    public record DeferredIndexes(List<String> definitions) {
+    }
+
+    /** Creates {@code schema} (dropping any left by an interrupted run) ready for a bulk load. */
+    public DeferredIndexes createForBulkLoad(String schema) {
+        return transaction.execute(status -> {
+            jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            jdbc.execute("CREATE SCHEMA " + schema);
+            for (String table : TABLES) {
+                jdbc.execute("CREATE TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "." + table
+                        + " INCLUDING ALL)");
+            }
+            List<String> definitions = jdbc.queryForList("""
+                    SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
+                    JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+                    WHERE n.nspname = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+                    ORDER BY 1""", String.class, schema);
+            jdbc.queryForList("""
+                    SELECT quote_ident(n.nspname) || '.' || quote_ident(ic.relname) FROM pg_index i
+                    JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+                    JOIN pg_namespace n ON n.oid = t.relnamespace
+                    WHERE n.nspname = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+                    String.class, schema).forEach(index -> jdbc.execute("DROP INDEX " + index));
+            return new DeferredIndexes(definitions);
+        });
+    }
+
+    /** Builds the indexes left out of a bulk load, so the schema answers queries as the live one does. */
+    public void buildIndexes(DeferredIndexes indexes) {
+        transaction.executeWithoutResult(status -> indexes.definitions().forEach(jdbc::execute));
+    }
+}

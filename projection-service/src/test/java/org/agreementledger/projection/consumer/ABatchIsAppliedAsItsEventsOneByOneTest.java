@@ -1,0 +1,171 @@
+package org.agreementledger.projection.consumer;
+
+import org.agreementledger.contract.AgeGroup;
+import org.agreementledger.contract.AgreementAccepted;
+import org.agreementledger.contract.AgreementEnteredIntoForce;
+import org.agreementledger.contract.AgreementEvent;
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.AgreementOffered;
+import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.CountryCode;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventTypes;
+import org.agreementledger.contract.FeeAssessed;
+import org.agreementledger.contract.FeePaymentRecorded;
+import org.agreementledger.contract.FeeSchedule;
+import org.agreementledger.contract.Headcount;
+import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.Money;
+import org.agreementledger.contract.OfferAmended;
+import org.agreementledger.contract.PaymentId;
+import org.agreementledger.contract.PersonCategory;
+import org.agreementledger.contract.Sex;
+import org.agreementledger.contract.TransferCancelled;
+import org.agreementledger.contract.TransferCorrected;
+import org.agreementledger.contract.TransferId;
+import org.agreementledger.contract.TransferRecorded;
+import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The projection applies a poll's records together (one transaction, each statement shape sent once per round), which
+ * must change nothing a reader sees: the same records applied in one batch and one by one give the same rows in every
+ * view table, whatever the interleaving of agreements, redeliveries and gaps.
+ */
+class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
+
+    private static final CountryCode SV = CountryCode.of("SV");
+    private static final CountryCode US = CountryCode.of("US");
+    private static final CountryCode VE = CountryCode.of("VE");
+    private static final LocalDate DAY = LocalDate.of(2025, 3, 15);
+    private static final String BATCHED = "test_batched";
+    private static final String ONE_BY_ONE = "test_one_by_one";
+
+    @Autowired
+    EventApplier applier;
+
+    @Autowired
+    ViewSchemas schemas;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @AfterEach
+    void dropSchemas() {
+        jdbc.execute("DROP SCHEMA IF EXISTS " + BATCHED + " CASCADE");
+        jdbc.execute("DROP SCHEMA IF EXISTS " + ONE_BY_ONE + " CASCADE");
+    }
+
+    @Test
+    void fortyAgreementsInterleavedInOnePollGiveTheViewsTheirEventsGiveOneByOne() {
+        List<ConsumerRecord<String, byte[]>> records = interleaved(40, new Random(12));
+        schemas.buildIndexes(schemas.createForBulkLoad(BATCHED));
+        schemas.buildIndexes(schemas.createForBulkLoad(ONE_BY_ONE));
+
+        applier.applyBatch(records, BATCHED);
+        records.forEach(record -> applier.applyBatch(List.of(record), ONE_BY_ONE));
+
+        for (String table : ViewSchemas.TABLES) {
+            String columns = table.equals("agreement_history") ? "agreement_id, sequence, event_id, type, payload::text"
+                    : table.equals("sequence_gap") ? "agreement_id, expected_sequence, received_sequence, kafka_offset" : "*";
+            Long differing = jdbc.queryForObject("SELECT (SELECT count(*) FROM (SELECT " + columns + " FROM " + BATCHED
+                    + "." + table + " EXCEPT ALL SELECT " + columns + " FROM " + ONE_BY_ONE + "." + table + ") a) + "
+                    + "(SELECT count(*) FROM (SELECT " + columns + " FROM " + ONE_BY_ONE + "." + table + " EXCEPT ALL SELECT "
+                    + columns + " FROM " + BATCHED + "." + table + ") b)", Long.class);
+            assertThat(differing).as("rows of %s in only one of the two", table).isZero();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM " + BATCHED + ".agreement_history", Long.class))
+                .as("every event once, redeliveries skipped").isEqualTo(40L * 10);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM " + BATCHED + ".sequence_gap", Long.class))
+                .as("the event published after a gap is held back").isEqualTo(1L);
+        assertThat(jdbc.queryForList("SELECT feed_id FROM " + BATCHED + ".agreement_history ORDER BY feed_id", Long.class))
+                .as("the live feed numbers events in the order applied, without holes").isEqualTo(
+                        jdbc.queryForList("SELECT generate_series(min(feed_id), max(feed_id)) FROM " + BATCHED
+                                + ".agreement_history", Long.class));
+    }
+
+    /**
+     * Each agreement's ten events in order, the agreements interleaved at random as partitions deliver them, with a
+     * redelivery of every third agreement's offer and one event of the last agreement arriving after a gap.
+     */
+    private static List<ConsumerRecord<String, byte[]>> interleaved(int agreements, Random random) {
+        List<List<AgreementEvent>> pending = new ArrayList<>();
+        for (int i = 0; i < agreements; i++) {
+            pending.add(new ArrayList<>(lifeOfAnAgreement(AgreementId.random(), i)));
+        }
+        List<Integer> nextSequence = new ArrayList<>(Collections.nCopies(agreements, 0));
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        while (pending.stream().anyMatch(events -> !events.isEmpty())) {
+            int agreement = random.nextInt(agreements);
+            if (pending.get(agreement).isEmpty()) {
+                continue;
+            }
+            AgreementEvent event = pending.get(agreement).remove(0);
+            int sequence = nextSequence.get(agreement);
+            nextSequence.set(agreement, sequence + 1);
+            records.add(record(event, sequence, records.size()));
+            if (sequence == 1 && agreement % 3 == 0) {
+                records.add(record(lifeOfAnAgreement(event.agreementId(), agreement).get(0), 0, records.size()));
+            }
+        }
+        AgreementId last = AgreementId.of(records.get(records.size() - 1).key());
+        records.add(record(new AgreementAccepted(last, US, DAY), 12, records.size()));
+        return records;
+    }
+
+    private static List<AgreementEvent> lifeOfAnAgreement(AgreementId id, int n) {
+        TransferId flight = TransferId.random();
+        TransferId cancelled = TransferId.random();
+        FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
+        AgreementTerms terms = new AgreementTerms("Agreement " + n, List.of(), List.of(fee),
+                new Validity(LocalDate.of(2025, 2, 3), null));
+        List<Headcount> people = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 10 + n));
+        return List.of(
+                new AgreementOffered(id, SV, List.of(SV, US), LocalDate.of(2025, 2, 3), terms, null),
+                new OfferAmended(id, US, LocalDate.of(2025, 2, 4), new AgreementTerms("Amended " + n, List.of(), List.of(fee),
+                        new Validity(LocalDate.of(2025, 2, 4), null))),
+                new AgreementAccepted(id, SV, LocalDate.of(2025, 2, 5)),
+                new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)),
+                new TransferRecorded(id, flight, US, SV, DAY, people, "flight " + n),
+                new TransferRecorded(id, cancelled, US, SV, DAY, people, "cancelled " + n),
+                new TransferCancelled(id, cancelled, DAY, "did not fly"),
+                new FeeAssessed(id, flight, US, SV, Money.of("200000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR,
+                        10 + n, DAY),
+                new TransferCorrected(id, flight, 4, DAY, List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE,
+                        AgeGroup.ADULT, 9 + n)), "manifest confirmed"),
+                new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("1000.00", "USD"), DAY, null));
+    }
+
+    private static ConsumerRecord<String, byte[]> record(AgreementEvent event, long sequence, long offset) {
+        EventEnvelope envelope = new EventEnvelope(UUID.nameUUIDFromBytes((event.agreementId().value() + sequence)
+                .getBytes(StandardCharsets.UTF_8)).toString(), EventTypes.nameOf(event.getClass()), event.agreementId(),
+                sequence, Instant.parse("2025-03-15T12:00:00Z").plus(offset, ChronoUnit.MILLIS),
+                EventTypes.schemaVersionOf(event.getClass()), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        RecordHeaders headers = new RecordHeaders();
+        envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        byte[] value = LedgerJson.toBytes(event);
+        return new ConsumerRecord<>("test-topic", 0, offset, 0L, TimestampType.CREATE_TIME, -1, value.length,
+                event.agreementId().value(), value, headers, Optional.empty());
+    }
+}
