@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * Schemas of views loaded in bulk from the log (a rebuild's twin, an as-of scratch schema): the live views' tables
  * with their keys and constraints, which applying events needs, but without the secondary indexes, which only
- * queries need and which are cheaper to build once over the loaded rows than to maintain row by row.
+ * queries need and which are cheaper to build once over the loaded rows than to maintain row by row. The tables are
+ * unlogged while they load (no WAL per row: a crash empties them, and a half-loaded schema is worthless anyway); a
+ * rebuild's twin is made durable before it replaces the live views.
  */
 @Component
 public class ViewSchemas {
@@ -36,8 +38,8 @@ public class ViewSchemas {
             jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             jdbc.execute("CREATE SCHEMA " + schema);
             for (String table : TABLES) {
-                jdbc.execute("CREATE TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "." + table
-                        + " INCLUDING ALL)");
+                jdbc.execute("CREATE UNLOGGED TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "."
+                        + table + " INCLUDING ALL)");
             }
             List<String> definitions = jdbc.queryForList("""
                     SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
@@ -57,5 +59,11 @@ public class ViewSchemas {
     /** Builds the indexes left out of a bulk load, so the schema answers queries as the live one does. */
     public void buildIndexes(DeferredIndexes indexes) {
         transaction.executeWithoutResult(status -> indexes.definitions().forEach(jdbc::execute));
+    }
+
+    /** Makes a bulk-loaded schema's tables survive a crash, as the live views' do: each is written to the WAL once. */
+    public void makeDurable(String schema) {
+        transaction.executeWithoutResult(status -> TABLES.forEach(table ->
+                jdbc.execute("ALTER TABLE " + schema + "." + table + " SET LOGGED")));
     }
 }

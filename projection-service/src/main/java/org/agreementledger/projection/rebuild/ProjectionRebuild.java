@@ -44,6 +44,8 @@ public class ProjectionRebuild {
 
     static final String TWIN_SCHEMA = "views_rebuild";
     private static final String RETIRED_SCHEMA = "views_retired";
+    /** Enough for the comparison's hash tables of a million rows to stay in memory; only for its transaction. */
+    private static final String COMPARE_WORK_MEM = "64MB";
     /**
      * The view tables, and the columns that must match: not the time a gap was detected, nor the live feed's
      * numbering, which follow when the rebuild ran and the order it read partitions in, not the log.
@@ -98,14 +100,15 @@ public class ProjectionRebuild {
      * What a rebuild did, and whether the rebuilt views equal the live ones they replaced. {@code parkedEvents}: records
      * the rebuilt views could not apply, or hold behind those (listed by {@code GET /admin/parked-events}).
      */
-    public record Report(long recordsReplayed, long millis, Map<String, Long> differingRows, boolean identical,
-                         Map<String, Long> positions, long parkedEvents) {
+    public record Report(long recordsReplayed, long millis, Map<String, Long> phaseMillis, Map<String, Long> differingRows,
+                         boolean identical, Map<String, Long> positions, long parkedEvents) {
     }
 
     public synchronized Report rebuild() {
         running = true;
         replayed.set(0);
         long started = System.nanoTime();
+        Phases phases = new Phases();
         try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
             ViewSchemas.DeferredIndexes indexes = schemas.createForBulkLoad(TWIN_SCHEMA);
             List<TopicPartition> partitions = replay.partitionsFor(properties.topic()).stream()
@@ -114,23 +117,31 @@ public class ProjectionRebuild {
             Map<TopicPartition, Long> ends = replay.endOffsets(partitions);
             replayInParallel(ends);
             ends.forEach(replay::seek);
+            phases.done("replay");
+            schemas.makeDurable(TWIN_SCHEMA);
+            phases.done("durable");
             schemas.buildIndexes(indexes);
+            phases.done("indexes");
             Report report = live.whilePaused(() -> {
                 Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
                 partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
                 replayUntil(replay, targets);
+                phases.done("catchUp");
                 Map<String, Long> differences = compare();
+                phases.done("compare");
                 Long parked = jdbc.queryForObject("SELECT count(*) FROM " + TWIN_SCHEMA + ".parked_event", Long.class);
                 swap();
+                phases.done("swap");
                 Map<String, Long> positions = new LinkedHashMap<>();
                 targets.forEach((p, offset) -> positions.put(p.toString(), offset));
-                return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(), differences,
-                        differences.values().stream().allMatch(n -> n == 0), positions, parked == null ? 0 : parked);
+                return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                        phases.millis(), differences, differences.values().stream().allMatch(n -> n == 0), positions,
+                        parked == null ? 0 : parked);
             });
             parkedEvents.recount();
             liveFeed.resync();
-            log.info("Rebuilt every view from {} records in {} ms; identical to the live views: {}",
-                    report.recordsReplayed(), report.millis(), report.identical());
+            log.info("Rebuilt every view from {} records in {} ms ({}); identical to the live views: {}",
+                    report.recordsReplayed(), report.millis(), report.phaseMillis(), report.identical());
             return report;
         } finally {
             running = false;
@@ -200,17 +211,43 @@ public class ProjectionRebuild {
         }
     }
 
-    /** Rows in one schema and not the other, per table, counting duplicates. */
+    /**
+     * Rows in one schema and not the other, per table, counting duplicates: what {@code EXCEPT ALL} both ways counts,
+     * computed in one pass over each side by comparing how often each row's digest (MD5 of its text form, which
+     * quotes every value unambiguously) occurs.
+     */
     private Map<String, Long> compare() {
-        Map<String, Long> differences = new LinkedHashMap<>();
-        COMPARED.forEach((table, columns) -> {
-            String live = "SELECT " + columns + " FROM " + EventApplier.LIVE_SCHEMA + "." + table;
-            String twin = "SELECT " + columns + " FROM " + TWIN_SCHEMA + "." + table;
-            Long count = jdbc.queryForObject("SELECT (SELECT count(*) FROM (" + live + " EXCEPT ALL " + twin + ") a)"
-                    + " + (SELECT count(*) FROM (" + twin + " EXCEPT ALL " + live + ") b)", Long.class);
-            differences.put(table, count == null ? 0 : count);
+        return transaction.execute(status -> {
+            jdbc.execute("SET LOCAL work_mem = '" + COMPARE_WORK_MEM + "'");
+            Map<String, Long> differences = new LinkedHashMap<>();
+            COMPARED.forEach((table, columns) -> {
+                String digest = columns.equals("*") ? "md5(x::text)" : "md5(ROW(" + columns + ")::text)";
+                String live = "SELECT " + digest + " AS h, count(*) AS n FROM " + EventApplier.LIVE_SCHEMA + "." + table
+                        + " x GROUP BY 1";
+                String twin = "SELECT " + digest + " AS h, count(*) AS n FROM " + TWIN_SCHEMA + "." + table + " x GROUP BY 1";
+                Long count = jdbc.queryForObject("SELECT coalesce(sum(abs(coalesce(l.n, 0) - coalesce(t.n, 0))), 0) FROM ("
+                        + live + ") l FULL JOIN (" + twin + ") t ON l.h = t.h", Long.class);
+                differences.put(table, count == null ? 0 : count);
+            });
+            return differences;
         });
-        return differences;
+    }
+
+    /** How long each step of a rebuild took, in the order they ran. */
+    private static final class Phases {
+
+        private final Map<String, Long> millis = new LinkedHashMap<>();
+        private long since = System.nanoTime();
+
+        void done(String phase) {
+            long now = System.nanoTime();
+            millis.put(phase, Duration.ofNanos(now - since).toMillis());
+            since = now;
+        }
+
+        Map<String, Long> millis() {
+            return new LinkedHashMap<>(millis);
+        }
     }
 
     private void swap() {
