@@ -264,10 +264,12 @@ public final class LedgerBenchmark {
                 format("| %,d | %,d | %.1f | %,.0f | %s |", result.recordsOnTopic(), result.recordsReplayed(),
                         result.seconds(), result.eventsPerSecond(), result.identical() ? "yes" : "**no**"),
                 "",
-                format("The topic was filled with offers of new agreements written straight to it (%.1f s), as the"
-                        + " ledger publishes them; the live projection consumed them first. The rebuild replays every"
-                        + " record into a twin schema, compares it with the live views row for row and swaps it in.",
-                        result.fillSeconds())));
+                format("The topic was filled with offers of new agreements written straight to it (%,d records in"
+                        + " %.1f s), as the ledger publishes them; the live projection consumed them first (%.1f s after"
+                        + " the last was written: %,.0f events/s while the writing lasted and after). The rebuild replays"
+                        + " every record into a twin schema, compares it with the live views row for row and swaps it"
+                        + " in. Its steps (ms): `%s`.", result.written(), result.fillSeconds(), result.projectSeconds(),
+                        result.written() / (result.fillSeconds() + result.projectSeconds()), result.phaseMillis())));
     }
 
     private String setup() {

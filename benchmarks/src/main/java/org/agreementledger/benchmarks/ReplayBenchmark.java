@@ -35,15 +35,24 @@ import java.util.UUID;
  */
 final class ReplayBenchmark {
 
+    /**
+     * @param projectSeconds how long the live projection took to consume what was written (all of it, when the topic
+     *                       was empty: the live projection's own rate)
+     * @param phaseMillis    the rebuild's own account of its steps
+     */
     record Result(long recordsOnTopic, long recordsReplayed, double seconds, double eventsPerSecond, boolean identical,
-                  double fillSeconds) {
+                  double fillSeconds, long written, double projectSeconds, String phaseMillis) {
+    }
+
+    /** What filling the topic took: writing the records, and the live projection's consuming them. */
+    record Fill(long written, double writeSeconds, double projectSeconds) {
     }
 
     private ReplayBenchmark() {
     }
 
     static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events) throws Exception {
-        double fillSeconds = fill(config, drain, events);
+        Fill fill = fill(config, drain, events);
         long total = drain.backlog().published();
 
         String token = identity.mint("bench-operator", null, List.of("ledger.admin"), Duration.ofHours(2));
@@ -60,11 +69,12 @@ final class ReplayBenchmark {
         }
         JsonNode report = new ObjectMapper().readTree(response.body());
         long replayed = report.path("recordsReplayed").asLong();
-        return new Result(total, replayed, seconds, replayed / seconds, report.path("identical").asBoolean(), fillSeconds);
+        return new Result(total, replayed, seconds, replayed / seconds, report.path("identical").asBoolean(),
+                fill.writeSeconds(), fill.written(), fill.projectSeconds(), report.path("phaseMillis").toString());
     }
 
-    /** Tops the topic up to {@code events} records and waits until the projection has consumed them; seconds spent writing. */
-    static double fill(StackConfig config, PipelineDrain drain, long events) throws Exception {
+    /** Tops the topic up to {@code events} records and waits until the projection has consumed them. */
+    static Fill fill(StackConfig config, PipelineDrain drain, long events) throws Exception {
         long onTopic = drain.backlog().published();
         long toWrite = Math.max(0, events - onTopic);
         long fillStart = System.nanoTime();
@@ -94,8 +104,9 @@ final class ReplayBenchmark {
         }
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
         LedgerBenchmark.progress("Replay: waiting for the live projection to consume them");
+        long projectStart = System.nanoTime();
         drain.await();
-        return fillSeconds;
+        return new Fill(toWrite, fillSeconds, (System.nanoTime() - projectStart) / 1e9);
     }
 
 }
