@@ -1,11 +1,9 @@
 package org.agreementledger.ledger.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.contract.EventHeaders;
-import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
@@ -22,13 +20,14 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingEventProcessor;
-import org.axonframework.eventhandling.TrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,8 +57,10 @@ class CheckpointPublisher implements DisposableBean {
      * are paged, which is not built.
      */
     static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+    private static final int HEADS_PER_FETCH = 2_000;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
     private final EventProcessingConfiguration processing;
     private final LedgerSigningKey key;
     private final CheckpointProperties properties;
@@ -69,12 +70,17 @@ class CheckpointPublisher implements DisposableBean {
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
     private volatile Checkpoint latest;
+    /** The publisher's position the latest run read the heads at. */
+    private volatile GapAwareTrackingToken covered;
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
     private volatile double currentAt = Double.NaN;
 
-    CheckpointPublisher(JdbcTemplate jdbc, EventProcessingConfiguration processing, LedgerSigningKey key,
-                        CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock, MeterRegistry meters) {
+    CheckpointPublisher(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventProcessingConfiguration processing,
+                        LedgerSigningKey key, CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock,
+                        MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
         this.processing = processing;
         this.key = key;
         this.properties = properties;
@@ -98,10 +104,15 @@ class CheckpointPublisher implements DisposableBean {
     @Scheduled(initialDelayString = "${ledger.checkpoints.interval:5m}", fixedDelayString = "${ledger.checkpoints.interval:5m}")
     void periodically() {
         try {
-            List<Checkpoint.Head> heads = publishedHeads();
-            Checkpoint previous = latest;
-            if (!heads.isEmpty() && (previous == null || !previous.heads().equals(heads))) {
-                publish(heads);
+            Optional<GapAwareTrackingToken> token = publisherToken();
+            // nothing published since the last run: the heads cannot have moved, so do not read them all again
+            if (token.isPresent() && !token.get().equals(covered)) {
+                List<Checkpoint.Head> heads = publishedHeads(token.get());
+                Checkpoint previous = latest;
+                if (!heads.isEmpty() && (previous == null || !previous.heads().equals(heads))) {
+                    publish(heads);
+                }
+                covered = token.get();
             }
             currentAt = clock.millis() / 1000.0;
         } catch (RuntimeException e) {
@@ -111,7 +122,7 @@ class CheckpointPublisher implements DisposableBean {
 
     /** Signs and publishes a checkpoint now, waiting for Kafka's acknowledgement. */
     synchronized Checkpoint publishNow() {
-        return publish(publishedHeads());
+        return publish(publisherToken().map(this::publishedHeads).orElse(List.of()));
     }
 
     Optional<Checkpoint> latest() {
@@ -139,32 +150,33 @@ class CheckpointPublisher implements DisposableBean {
         return checkpoint;
     }
 
-    /** Every agreement's last event among those the publisher has had acknowledged by Kafka. */
-    private List<Checkpoint.Head> publishedHeads() {
-        Optional<GapAwareTrackingToken> token = publisherToken();
-        if (token.isEmpty()) {
-            return List.of();
-        }
-        long through = token.get().getIndex();
-        Long[] gaps = token.get().getGaps().toArray(Long[]::new);
+    /**
+     * Every agreement's last event among those the publisher has had acknowledged by Kafka (as far as {@code token}
+     * says). Read through a cursor, with the hash taken out of the metadata by the database: one row per agreement
+     * in memory, never the result set of every head's metadata at once.
+     */
+    private List<Checkpoint.Head> publishedHeads(GapAwareTrackingToken token) {
+        Long[] gaps = token.getGaps().toArray(Long[]::new);
         List<Checkpoint.Head> heads = new ArrayList<>();
-        jdbc.query(con -> {
+        // a cursor needs a transaction: PostgreSQL's driver fetches everything at once in autocommit
+        readOnly.executeWithoutResult(status -> jdbc.query(con -> {
             var statement = con.prepareStatement("""
-                    SELECT DISTINCT ON (aggregateidentifier) aggregateidentifier, sequencenumber, metadata
-                    FROM domainevententry
-                    WHERE globalindex <= ? AND NOT (globalindex = ANY (?))
-                    ORDER BY aggregateidentifier, sequencenumber DESC""");
-            statement.setLong(1, through);
-            statement.setArray(2, con.createArrayOf("bigint", gaps));
+                    SELECT aggregateidentifier, sequencenumber, convert_from(metadata, 'UTF8')::jsonb ->> ? AS hash
+                    FROM (SELECT DISTINCT ON (aggregateidentifier) aggregateidentifier, sequencenumber, metadata
+                          FROM domainevententry
+                          WHERE globalindex <= ? AND NOT (globalindex = ANY (?))
+                          ORDER BY aggregateidentifier, sequencenumber DESC) head""");
+            statement.setFetchSize(HEADS_PER_FETCH);
+            statement.setString(1, ChainMetaData.HASH);
+            statement.setLong(2, token.getIndex());
+            statement.setArray(3, con.createArrayOf("bigint", gaps));
             return statement;
         }, row -> {
-            JsonNode metaData = LedgerJson.readTree(row.getBytes("metadata"));
-            JsonNode hash = metaData.get(ChainMetaData.HASH);
-            if (hash != null && hash.isTextual()) {
-                heads.add(new Checkpoint.Head(row.getString("aggregateidentifier"), row.getLong("sequencenumber"),
-                        hash.asText()));
+            String hash = row.getString("hash");
+            if (hash != null) {
+                heads.add(new Checkpoint.Head(row.getString("aggregateidentifier"), row.getLong("sequencenumber"), hash));
             }
-        });
+        }));
         heads.sort(Comparator.comparing(Checkpoint.Head::agreementId));
         return heads;
     }

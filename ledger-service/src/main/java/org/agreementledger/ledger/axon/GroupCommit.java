@@ -78,7 +78,8 @@ final class GroupCommit {
         waiting.add(mine);
         committing.lock();
         try {
-            if (!mine.done().isDone()) {
+            // more than max-commands may be waiting ahead of this one: commit batches until it is among them
+            while (!mine.done().isDone()) {
                 commitWaiting();
             }
         } finally {
@@ -118,12 +119,20 @@ final class GroupCommit {
         if (batch.isEmpty()) {
             return;
         }
-        batchSizes.record(batch.size());
+        Throwable failure = null;
         try {
+            batchSizes.record(batch.size());
             commit(batch);
         } catch (RuntimeException | Error e) {
-            log.error("Group commit failed unexpectedly; failing its batch", e);
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            failure = e;
+        } finally {
+            // whatever happened (even an OutOfMemoryError while logging), no drained command is left waiting forever
+            Throwable cause = failure != null ? failure
+                    : new IllegalStateException("the group commit ended without deciding this command");
+            batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(cause));
+            if (failure != null) {
+                log.error("Group commit failed unexpectedly; its batch failed", failure);
+            }
         }
     }
 
