@@ -15,5 +15,6 @@ import java.time.Duration;
 public record CheckpointProperties(
         @DefaultValue("5m") Duration interval,
         @DefaultValue(LedgerTopics.CHECKPOINTS) String topic,
-        @DefaultValue("data/keys") Path keyDirectory) {
+        @DefaultValue("data/keys") Path keyDirectory,
+        @DefaultValue("100000") int maxAgreements) {
 }

@@ -172,6 +172,10 @@ class CheckpointPublisher implements DisposableBean {
             statement.setArray(3, con.createArrayOf("bigint", gaps));
             return statement;
         }, row -> {
+            if (heads.size() >= properties.maxAgreements()) {
+                throw new CheckpointNotPublished("more than ledger.checkpoints.max-agreements ("
+                        + properties.maxAgreements() + ") agreements: a checkpoint holds every head in memory", null);
+            }
             String hash = row.getString("hash");
             if (hash != null) {
                 heads.add(new Checkpoint.Head(row.getString("aggregateidentifier"), row.getLong("sequencenumber"), hash));
