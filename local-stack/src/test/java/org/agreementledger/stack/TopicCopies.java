@@ -115,9 +115,14 @@ final class TopicCopies {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        // Not idempotent, one request in flight: right after the topic is created its leaders may not be known yet,
+        // and an idempotent producer's retries then kept failing with OUT_OF_ORDER_SEQUENCE_NUMBER until its
+        // 120 s delivery timeout (seen once); plain retries with one request in flight keep the order as well.
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(), new ByteArraySerializer())) {
             copy.forEach((partition, list) -> {
                 for (Rec rec : list) {
                     RecordHeaders headers = new RecordHeaders();
