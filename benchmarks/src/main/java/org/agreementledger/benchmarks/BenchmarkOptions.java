@@ -89,6 +89,14 @@ record BenchmarkOptions(
         return phases.contains(phase);
     }
 
+    /**
+     * The group commit setting whose windows the memory under load is sampled in: off, the ledger's default, when
+     * the run measures it.
+     */
+    String memorySetting() {
+        return groupCommitSettings.contains(false) ? "off" : "on";
+    }
+
     /** The level at which the stack's memory under load is sampled. */
     int topLevel() {
         return levels.stream().mapToInt(Integer::intValue).max().orElseThrow();

@@ -338,10 +338,10 @@ public final class LedgerBenchmark {
                         + format("%nPSS from `/proc/<pid>/smaps_rollup`, so memory shared between processes (PostgreSQL's"
                                 + " shared buffers) counts once. Idle: %d s after start, before any load. Under load: the"
                                 + " largest of the samples taken every second during the %d-client windows of the ledger with an"
-                                + " Idempotency-Key and group commit on. The load generator and the REST floor are not the"
+                                + " Idempotency-Key and group commit %s. The load generator and the REST floor are not the"
                                 + " stack's and are not counted; the launcher JVM also runs the benchmark's coordinator"
                                 + " (report, drain checks), a few MiB.%n",
-                        IDLE_SETTLE.toSeconds(), options.topLevel())
+                        IDLE_SETTLE.toSeconds(), options.topLevel(), options.memorySetting())
                         + (fallback ? "\nSome processes had no readable PSS; their RSS was counted instead.\n" : ""));
     }
 

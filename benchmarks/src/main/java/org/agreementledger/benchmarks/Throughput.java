@@ -144,7 +144,7 @@ final class Throughput {
         drain.await();
         AtomicReference<Map<String, Long>> before = new AtomicReference<>();
         AtomicReference<Map<String, Long>> after = new AtomicReference<>();
-        boolean sampleMemory = path.equals(LEDGER_KEY) && gc.equals("on") && clients == options.topLevel();
+        boolean sampleMemory = path.equals(LEDGER_KEY) && gc.equals(options.memorySetting()) && clients == options.topLevel();
         StackMemory.Sampler sampler = sampleMemory ? new StackMemory.Sampler(stack::pids) : null;
         Window window;
         try {
