@@ -71,6 +71,7 @@ public class EventApplier {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final List<Projector> projectors;
+    private final List<DerivedView> derivedViews;
     private final ParkedEvents parked;
     private final ObjectProvider<AppliedBatchListener> listeners;
     private final RecordTracing tracing;
@@ -80,14 +81,16 @@ public class EventApplier {
     private final Counter unreadable;
     private final Timer commandToView;
 
-    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors, ParkedEvents parked,
-                 ObjectProvider<AppliedBatchListener> listeners, MeterRegistry meters, RecordTracing tracing) {
+    EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors,
+                 List<DerivedView> derivedViews, ParkedEvents parked, ObjectProvider<AppliedBatchListener> listeners,
+                 MeterRegistry meters, RecordTracing tracing) {
         this.parked = parked;
         this.tracing = tracing;
         this.listeners = listeners;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.projectors = projectors;
+        this.derivedViews = derivedViews;
         this.applied = Counter.builder("projection.events.applied").register(meters);
         this.duplicates = Counter.builder("projection.events.duplicates")
                 .description("Redelivered events skipped by agreement id and sequence").register(meters);
@@ -298,7 +301,10 @@ public class EventApplier {
             }
         }
 
-        /** Writes the timeline rows not written yet, numbered for the live feed in the order applied, then the views. */
+        /**
+         * Writes the timeline rows not written yet, numbered for the live feed in the order applied, then the views,
+         * then the views derived from them.
+         */
         void flush() {
             int unwritten = events.size() - feedIds.size();
             if (unwritten > 0) {
@@ -320,9 +326,11 @@ public class EventApplier {
                                                        correlation_id, causation_id, principal, country, payload,
                                                        kafka_partition, kafka_offset)
                         OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""", rows);
+                writes.flush();
+                List<AppliedEvent> written = events.subList(events.size() - unwritten, events.size());
+                derivedViews.forEach(view -> view.refresh(written, jdbc));
                 feedIds.addAll(ids);
             }
-            writes.flush();
         }
     }
 

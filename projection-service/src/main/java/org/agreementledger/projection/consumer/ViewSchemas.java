@@ -18,7 +18,8 @@ public class ViewSchemas {
 
     /** Every table of the views. */
     public static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
-            "sequence_gap", "transfer_view", "fee_balance", "parked_event");
+            "sequence_gap", "transfer_view", "transfer_month", "transfer_coverage", "commitment_use", "fee_balance",
+            "parked_event");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;

@@ -1,12 +1,9 @@
 package org.agreementledger.projection.country;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Commitment.AcceptPeople;
 import org.agreementledger.contract.CountryCode;
-import org.agreementledger.contract.Coverage;
-import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.views.AuditViews.CommitmentRow;
 import org.agreementledger.contract.views.CommitmentUse;
@@ -23,21 +20,21 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Answers "what has this country committed to, and how much is used?" from the agreement, transfer and fee
- * views, so it is always exactly as current as they are. Capacity is counted with the contract's {@link Coverage}
- * ({@link CommitmentUse}), as the ledger counts it when it decides a transfer.
+ * Answers "what has this country committed to, and how much is used?" from the agreement and fee views and the
+ * use of commitments kept beside them ({@link CommitmentUseProjector}, {@code transfer_month}), so it is always
+ * exactly as current as they are and costs one query per table, however many transfers stand behind it.
  */
 @Component
 public class CountryCommitmentsView {
 
-    private static final TypeReference<List<Headcount>> HEADCOUNTS = new TypeReference<>() {
-    };
     private static final String STATUSES_SHOWN = "'" + String.join("', '", CommitmentUse.STATUSES_SHOWN) + "'";
 
     private final JdbcTemplate jdbc;
@@ -64,6 +61,8 @@ public class CountryCommitmentsView {
                     byStatus.put(rs.getString(1), rs.getLong(2));
                 }, party(country));
         CountryCode receiver = CountryCode.of(country);
+        Map<String, Map<Integer, SortedMap<String, Long>>> used = used(country);
+        Map<String, Map<String, Long>> months = transfersPerMonth(country);
         List<CountryCommitments.Acceptance> accepts = new ArrayList<>();
         List<CountryCommitments.Volume> volumes = new ArrayList<>();
         List<CountryCommitments.Obligation> others = new ArrayList<>();
@@ -77,7 +76,7 @@ public class CountryCommitmentsView {
                     boolean accepting = typed.commitments().stream()
                             .anyMatch(c -> c instanceof AcceptPeople accept && accept.party().equals(receiver));
                     if (accepting) {
-                        for (CommitmentUse use : CommitmentUse.of(typed, receiver, movements(agreementId, country))) {
+                        for (CommitmentUse use : uses(typed, receiver, used.getOrDefault(agreementId, Map.of()))) {
                             accepts.add(acceptance(agreementId, rs.getString(2), rs.getString(3),
                                     terms.path("commitments").get(use.commitment()), use));
                         }
@@ -88,7 +87,8 @@ public class CountryCommitmentsView {
                         }
                         switch (commitment.path("type").asText()) {
                             case "accept-people" -> { }
-                            case "raise-volume" -> volumes.add(volume(agreementId, commitment, country));
+                            case "raise-volume" -> volumes.add(volume(agreementId, commitment,
+                                    months.getOrDefault(agreementId, Map.of())));
                             default -> others.add(new CountryCommitments.Obligation(agreementId,
                                     commitment.path("type").asText(), commitment));
                         }
@@ -121,13 +121,47 @@ public class CountryCommitmentsView {
         return rows;
     }
 
-    /** The agreement's transfers to the country as capacity counts them: not cancelled, with their current counts. */
-    private List<Coverage.Movement> movements(String agreementId, String country) {
-        return jdbc.query("SELECT from_country, to_country, transfer_date, headcounts FROM transfer_view "
-                        + "WHERE agreement_id = ? AND to_country = ? AND status <> 'CANCELLED'",
-                (rs, row) -> new Coverage.Movement(CountryCode.of(rs.getString(1)), CountryCode.of(rs.getString(2)),
-                        rs.getObject(3, LocalDate.class), Json.read(rs.getString(4), HEADCOUNTS)),
-                agreementId, country);
+    /** What the transfers to the country used of each accept commitment: agreement → commitment → period → persons. */
+    private Map<String, Map<Integer, SortedMap<String, Long>>> used(String country) {
+        Map<String, Map<Integer, SortedMap<String, Long>>> used = new HashMap<>();
+        jdbc.query("SELECT agreement_id, commitment, period, persons FROM commitment_use WHERE receiver = ?",
+                rs -> {
+                    used.computeIfAbsent(rs.getString(1), agreement -> new HashMap<>())
+                            .computeIfAbsent(rs.getInt(2), commitment -> new TreeMap<>())
+                            .put(rs.getString(3), rs.getLong(4));
+                }, country);
+        return used;
+    }
+
+    /** The receiver's accept commitments in the agreement's terms, with what they took (kept by {@link CommitmentUseProjector}). */
+    private static List<CommitmentUse> uses(AgreementTerms terms, CountryCode receiver,
+                                            Map<Integer, SortedMap<String, Long>> used) {
+        List<CommitmentUse> uses = new ArrayList<>();
+        for (int i = 0; i < terms.commitments().size(); i++) {
+            if (terms.commitments().get(i) instanceof AcceptPeople accept && accept.party().equals(receiver)) {
+                SortedMap<String, Long> periods = used.getOrDefault(i, new TreeMap<>());
+                if (accept.capacity() == null) {
+                    uses.add(new CommitmentUse(i, accept, periods.getOrDefault(CommitmentUseProjector.NO_PERIOD, 0L),
+                            new TreeMap<>()));
+                } else {
+                    uses.add(new CommitmentUse(i, accept, periods.values().stream().mapToLong(Long::longValue).sum(),
+                            periods));
+                }
+            }
+        }
+        return uses;
+    }
+
+    /** The transfers to the country that are not cancelled, per agreement and month. */
+    private Map<String, Map<String, Long>> transfersPerMonth(String country) {
+        Map<String, Map<String, Long>> months = new HashMap<>();
+        jdbc.query("SELECT agreement_id, month, transfers FROM transfer_month WHERE to_country = ? AND transfers > 0 "
+                        + "ORDER BY agreement_id, month",
+                rs -> {
+                    months.computeIfAbsent(rs.getString(1), agreement -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getLong(3));
+                }, country);
+        return months;
     }
 
     private CountryCommitments.Acceptance acceptance(String agreementId, String title, String status, JsonNode commitment,
@@ -151,14 +185,7 @@ public class CountryCommitmentsView {
                 commitment.path("pendingOnwardReturn").asBoolean(false), capacity, use.personsReceived());
     }
 
-    private CountryCommitments.Volume volume(String agreementId, JsonNode commitment, String country) {
-        Map<String, Long> perMonth = new LinkedHashMap<>();
-        jdbc.query("""
-                SELECT to_char(transfer_date, 'YYYY-MM'), count(*) FROM transfer_view
-                WHERE agreement_id = ? AND to_country = ? AND status <> 'CANCELLED' GROUP BY 1 ORDER BY 1""",
-                rs -> {
-                    perMonth.put(rs.getString(1), rs.getLong(2));
-                }, agreementId, country);
+    private CountryCommitments.Volume volume(String agreementId, JsonNode commitment, Map<String, Long> perMonth) {
         BigDecimal baseline = commitment.path("baseline").isNumber() ? commitment.path("baseline").decimalValue() : null;
         BigDecimal increase = commitment.path("increasePercent").decimalValue();
         BigDecimal target = baseline == null ? null : baseline.multiply(BigDecimal.valueOf(100).add(increase))

@@ -57,6 +57,9 @@ public class ProjectionRebuild {
         COMPARED.put("agreement_history", "agreement_id, sequence, event_id, type, occurred_at, correlation_id, "
                 + "causation_id, principal, country, payload::text, kafka_partition, kafka_offset");
         COMPARED.put("transfer_view", "*");
+        COMPARED.put("transfer_month", "*");
+        COMPARED.put("transfer_coverage", "*");
+        COMPARED.put("commitment_use", "*");
         COMPARED.put("fee_balance", "*");
         COMPARED.put("consumer_position", "*");
         COMPARED.put("sequence_gap", "agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset");
