@@ -1,0 +1,192 @@
+package org.agreementledger.contract.integrity;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Merkle tree of RFC 9162 (Certificate Transparency 2.0), section 2.1, with SHA-256: the tree head over the
+ * ledger's transparency log, inclusion proofs ({@code PATH}) and consistency proofs ({@code PROOF}), and their
+ * verification as the RFC's sections 2.1.3.2 and 2.1.4.2 state it. One implementation for the ledger, which proves,
+ * and the auditor, which verifies; docs/audit.md and docs/transparency-log-vectors.json specify it for others.
+ *
+ * <p>Leaves are given as their leaf hashes ({@link #leafHash}), in log order.
+ */
+public final class MerkleTree {
+
+    /** Every hash of the tree is this long. */
+    public static final int HASH_LENGTH = 32;
+
+    private static final byte LEAF_PREFIX = 0x00;
+    private static final byte NODE_PREFIX = 0x01;
+
+    private MerkleTree() {
+    }
+
+    /** {@code SHA-256(0x00 || entry)}: a leaf's hash. */
+    public static byte[] leafHash(byte[] entry) {
+        return Sha256.digest(new byte[]{LEAF_PREFIX}, entry);
+    }
+
+    /** {@code SHA-256(0x01 || left || right)}: an interior node's hash. */
+    public static byte[] nodeHash(byte[] left, byte[] right) {
+        return Sha256.digest(new byte[]{NODE_PREFIX}, left, right);
+    }
+
+    /** {@code MTH(D[n])}: the root hash of the tree over these leaves; SHA-256 of nothing for no leaves. */
+    public static byte[] rootHash(List<byte[]> leafHashes) {
+        return leafHashes.isEmpty() ? Sha256.digest() : hash(leafHashes, 0, leafHashes.size());
+    }
+
+    /** {@code PATH(index, D[size])}: the inclusion proof of leaf {@code index} in the tree of the first {@code size} leaves. */
+    public static List<byte[]> inclusionProof(List<byte[]> leafHashes, long index, long size) {
+        if (size > leafHashes.size() || index < 0 || index >= size) {
+            throw new IllegalArgumentException("no leaf " + index + " in a tree of " + size + " (the log holds "
+                    + leafHashes.size() + ")");
+        }
+        List<byte[]> proof = new ArrayList<>();
+        path((int) index, leafHashes, 0, (int) size, proof);
+        return proof;
+    }
+
+    /** {@code PROOF(oldSize, D[newSize])}: that the tree of {@code oldSize} leaves is a prefix of that of {@code newSize}. */
+    public static List<byte[]> consistencyProof(List<byte[]> leafHashes, long oldSize, long newSize) {
+        if (newSize > leafHashes.size() || oldSize < 0 || oldSize > newSize) {
+            throw new IllegalArgumentException("no consistency proof from " + oldSize + " to " + newSize
+                    + " (the log holds " + leafHashes.size() + ")");
+        }
+        List<byte[]> proof = new ArrayList<>();
+        if (oldSize > 0 && oldSize < newSize) {
+            subproof((int) oldSize, leafHashes, 0, (int) newSize, true, proof);
+        }
+        return proof;
+    }
+
+    /** RFC 9162, 2.1.3.2: whether {@code proof} shows leaf {@code index} with this hash in the tree of this size and root. */
+    public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] rootHash) {
+        if (index < 0 || index >= size || !wellFormed(leafHash) || !wellFormed(rootHash) || !wellFormed(proof)) {
+            return false;
+        }
+        long fn = index;
+        long sn = size - 1;
+        byte[] r = leafHash;
+        for (byte[] p : proof) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = nodeHash(p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                r = nodeHash(r, p);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(r, rootHash);
+    }
+
+    /** RFC 9162, 2.1.4.2: whether {@code proof} shows the tree of {@code newSize} leaves extends that of {@code oldSize}. */
+    public static boolean verifyConsistency(long oldSize, long newSize, byte[] oldRoot, byte[] newRoot, List<byte[]> proof) {
+        if (oldSize < 0 || oldSize > newSize || !wellFormed(oldRoot) || !wellFormed(newRoot) || !wellFormed(proof)) {
+            return false;
+        }
+        if (oldSize == newSize) {
+            return proof.isEmpty() && MessageDigest.isEqual(oldRoot, newRoot);
+        }
+        if (oldSize == 0) {
+            // the empty tree is a prefix of every tree; there is nothing to prove
+            return proof.isEmpty();
+        }
+        if (proof.isEmpty()) {
+            return false;
+        }
+        List<byte[]> path = new ArrayList<>(proof);
+        if (Long.bitCount(oldSize) == 1) {
+            path.add(0, oldRoot);
+        }
+        long fn = oldSize - 1;
+        long sn = newSize - 1;
+        while ((fn & 1) == 1) {
+            fn >>= 1;
+            sn >>= 1;
+        }
+        byte[] fr = path.get(0);
+        byte[] sr = path.get(0);
+        for (byte[] c : path.subList(1, path.size())) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                fr = nodeHash(c, fr);
+                sr = nodeHash(c, sr);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                sr = nodeHash(sr, c);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(fr, oldRoot) && MessageDigest.isEqual(sr, newRoot);
+    }
+
+    /** {@code MTH(D[from:to])}, for {@code to > from}. */
+    private static byte[] hash(List<byte[]> leaves, int from, int to) {
+        if (to - from == 1) {
+            return leaves.get(from);
+        }
+        int k = split(to - from);
+        return nodeHash(hash(leaves, from, from + k), hash(leaves, from + k, to));
+    }
+
+    private static void path(int m, List<byte[]> leaves, int from, int to, List<byte[]> proof) {
+        if (to - from <= 1) {
+            return;
+        }
+        int k = split(to - from);
+        if (m < k) {
+            path(m, leaves, from, from + k, proof);
+            proof.add(hash(leaves, from + k, to));
+        } else {
+            path(m - k, leaves, from + k, to, proof);
+            proof.add(hash(leaves, from, from + k));
+        }
+    }
+
+    private static void subproof(int m, List<byte[]> leaves, int from, int to, boolean complete, List<byte[]> proof) {
+        int n = to - from;
+        if (m == n) {
+            if (!complete) {
+                proof.add(hash(leaves, from, to));
+            }
+            return;
+        }
+        int k = split(n);
+        if (m <= k) {
+            subproof(m, leaves, from, from + k, complete, proof);
+            proof.add(hash(leaves, from + k, to));
+        } else {
+            subproof(m - k, leaves, from + k, to, false, proof);
+            proof.add(hash(leaves, from, from + k));
+        }
+    }
+
+    /** The largest power of two smaller than {@code n}, for {@code n > 1}. */
+    private static int split(int n) {
+        return Integer.highestOneBit(n - 1);
+    }
+
+    private static boolean wellFormed(byte[] hash) {
+        return hash != null && hash.length == HASH_LENGTH;
+    }
+
+    private static boolean wellFormed(List<byte[]> proof) {
+        return proof != null && proof.stream().allMatch(MerkleTree::wellFormed);
+    }
+}
