@@ -4,7 +4,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Schemas of views loaded in bulk from the log (a rebuild's twin, an as-of scratch schema): the live views' tables
@@ -16,10 +19,32 @@ import java.util.List;
 @Component
 public class ViewSchemas {
 
+    /**
+     * Every table of the views, with the columns that applying the same records again must reproduce (what a rebuild
+     * compares): not the time a gap was detected, nor the live feed's numbering, which follow when the records were
+     * applied and the order partitions were read in, not the log; not when a record was parked, nor the error's
+     * wording, which may name the run's own objects.
+     */
+    public static final Map<String, String> REPLAYED_COLUMNS = replayedColumns();
+
     /** Every table of the views. */
-    public static final List<String> TABLES = List.of("consumer_position", "agreement_view", "agreement_history",
-            "sequence_gap", "transfer_view", "transfer_month", "transfer_coverage", "commitment_use", "fee_balance",
-            "parked_event");
+    public static final List<String> TABLES = List.copyOf(REPLAYED_COLUMNS.keySet());
+
+    private static Map<String, String> replayedColumns() {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("agreement_view", "*");
+        columns.put("agreement_history", "agreement_id, sequence, event_id, type, occurred_at, correlation_id, "
+                + "causation_id, principal, country, payload::text, kafka_partition, kafka_offset");
+        columns.put("transfer_view", "*");
+        columns.put("transfer_month", "*");
+        columns.put("transfer_coverage", "*");
+        columns.put("commitment_use", "*");
+        columns.put("fee_balance", "*");
+        columns.put("consumer_position", "*");
+        columns.put("sequence_gap", "agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset");
+        columns.put("parked_event", "topic, kafka_partition, kafka_offset, agreement_id, sequence, event_type, reason");
+        return Collections.unmodifiableMap(columns);
+    }
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;

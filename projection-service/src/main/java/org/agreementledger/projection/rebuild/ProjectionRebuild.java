@@ -46,27 +46,6 @@ public class ProjectionRebuild {
     private static final String RETIRED_SCHEMA = "views_retired";
     /** Enough for the comparison's hash tables of a million rows to stay in memory; only for its transaction. */
     private static final String COMPARE_WORK_MEM = "64MB";
-    /**
-     * The view tables, and the columns that must match: not the time a gap was detected, nor the live feed's
-     * numbering, which follow when the rebuild ran and the order it read partitions in, not the log.
-     */
-    private static final Map<String, String> COMPARED = new LinkedHashMap<>();
-
-    static {
-        COMPARED.put("agreement_view", "*");
-        COMPARED.put("agreement_history", "agreement_id, sequence, event_id, type, occurred_at, correlation_id, "
-                + "causation_id, principal, country, payload::text, kafka_partition, kafka_offset");
-        COMPARED.put("transfer_view", "*");
-        COMPARED.put("transfer_month", "*");
-        COMPARED.put("transfer_coverage", "*");
-        COMPARED.put("commitment_use", "*");
-        COMPARED.put("fee_balance", "*");
-        COMPARED.put("consumer_position", "*");
-        COMPARED.put("sequence_gap", "agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset");
-        // not when a record was parked, nor the error's wording, which may name the run's own objects
-        COMPARED.put("parked_event", "topic, kafka_partition, kafka_offset, agreement_id, sequence, event_type, reason");
-    }
-
     private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
 
     private final JdbcTemplate jdbc;
@@ -223,7 +202,7 @@ public class ProjectionRebuild {
         return transaction.execute(status -> {
             jdbc.execute("SET LOCAL work_mem = '" + COMPARE_WORK_MEM + "'");
             Map<String, Long> differences = new LinkedHashMap<>();
-            COMPARED.forEach((table, columns) -> {
+            ViewSchemas.REPLAYED_COLUMNS.forEach((table, columns) -> {
                 String digest = columns.equals("*") ? "md5(x::text)" : "md5(ROW(" + columns + ")::text)";
                 String live = "SELECT " + digest + " AS h, count(*) AS n FROM " + EventApplier.LIVE_SCHEMA + "." + table
                         + " x GROUP BY 1";
