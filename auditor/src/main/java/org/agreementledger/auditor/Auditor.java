@@ -43,8 +43,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "auditor", mixinStandardHelpOptions = true, version = "agreement-ledger auditor 0.1",
         description = "Verifies the Agreement Ledger's event log, replays its views, compares them with the projections.",
-        subcommands = {Auditor.Verify.class, Auditor.Replay.class, Auditor.Compare.class})
+        subcommands = {Auditor.Verify.class, Auditor.Replay.class, Auditor.Compare.class, LogProofs.ProveInclusion.class,
+                LogProofs.ProveConsistency.class, LogProofs.Witness.class})
 public final class Auditor {
+
+    /** The header that tells the transparency log's tree heads apart from the checkpoints on the same topic. */
+    static final String RECORD_KIND = "ledger-record";
+    static final String TREE_HEAD = "tlog-checkpoint";
 
     static final int HOLDS = 0;
     static final int BROKEN = 1;
@@ -134,12 +139,29 @@ public final class Auditor {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             }
             ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
+            LogLeaves leaves = new LogLeaves();
+            List<TreeHeadCheck.Found> treeHeads = new ArrayList<>();
             TopicLog topicLog = new TopicLog(log.bootstrapServers);
             Progress.Factory progress = log.progress();
+            List<String> checkpointLines = new ArrayList<>();
+            // the checkpoints first: whatever they sign was on the events topic before they were published, so it is
+            // within what the events read below reaches, however busy the ledger is meanwhile
+            List<LogRecord> checkpointRecords = new ArrayList<>();
+            if (!"-".equals(checkpointTopic)) {
+                try {
+                    topicLog.read(checkpointTopic, PointInLog.END, total -> new Progress(Streams.err, total, false),
+                            checkpointRecords::add);
+                } catch (TopicLog.AuditFailure e) {
+                    checkpointLines.add("no checkpoints topic " + checkpointTopic + " (nothing to check)");
+                }
+            }
             long started = System.nanoTime();
             TopicLog.Extent extent;
             try {
-                extent = topicLog.read(log.topic, PointInLog.END, progress, verifier::accept);
+                extent = topicLog.read(log.topic, PointInLog.END, progress, record -> {
+                    leaves.add(record);
+                    verifier.accept(record);
+                });
                 verifier.finish();
             } catch (RuntimeException e) {
                 verifier.abandon();
@@ -149,21 +171,19 @@ public final class Auditor {
 
             Optional<PublicKey> key = Optional.ofNullable(trustedKey).map(Verify::loadKey);
             CheckpointCheck check = new CheckpointCheck(key);
-            List<String> checkpointLines = new ArrayList<>();
-            if (!"-".equals(checkpointTopic)) {
-                List<LogRecord> records = new ArrayList<>();
-                try {
-                    topicLog.read(checkpointTopic, PointInLog.END, total -> new Progress(Streams.err, total, false), records::add);
-                } catch (TopicLog.AuditFailure e) {
-                    checkpointLines.add("no checkpoints topic " + checkpointTopic + " (nothing to check)");
-                }
-                for (LogRecord record : records) {
+            for (LogRecord record : checkpointRecords) {
+                if (TREE_HEAD.equals(record.header(RECORD_KIND))) {
+                    treeHeads.add(new TreeHeadCheck.Found("checkpoint topic " + record.where(), record.body()));
+                } else {
                     checkOne(record.body(), "checkpoint topic " + record.where(), check, verifier, checkpointLines);
                 }
             }
             for (Path saved : savedCheckpoints) {
                 checkOne(Files.readAllBytes(saved), "saved checkpoint " + saved, check, verifier, checkpointLines);
             }
+
+            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, key, verifier);
+            checkpointLines.addAll(treeHeadLines);
 
             Summary.print(out, verifier, extent, seconds, all);
             out.println();

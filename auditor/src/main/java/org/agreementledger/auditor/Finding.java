@@ -24,7 +24,14 @@ record Finding(Kind kind, String agreementId, Long sequence, String where, Strin
         /** The log's event at a checkpointed head has another hash: history before the checkpoint was rewritten. */
         CHECKPOINT_MISMATCH,
         /** The log lacks events a checkpoint names: history was removed or truncated. */
-        CHECKPOINT_BEYOND_LOG
+        CHECKPOINT_BEYOND_LOG,
+        /** Two events claim one index of the transparency log, or an index cannot be read. */
+        LOG_INDEX_CONFLICT,
+        TREE_HEAD_SIGNATURE_INVALID,
+        /** The log's leaves do not have the root a tree head signs: the log was rewritten. */
+        TREE_HEAD_MISMATCH,
+        /** A tree head covers leaves the topic does not hold: history was removed or truncated. */
+        TREE_HEAD_BEYOND_LOG
     }
 
     @Override

@@ -38,6 +38,12 @@ public final class EventHeaders {
     public static final String TRACEPARENT = "ce_traceparent";
     /** The W3C {@code tracestate} that goes with {@link #TRACEPARENT}, when the trace has one. */
     public static final String TRACESTATE = "ce_tracestate";
+    /**
+     * The event's index in the ledger's transparency log (docs/audit.md), decimal: where its hash is a leaf of the
+     * tree the signed tree heads cover. Assigned when the event's transaction commits, so not covered by {@link #HASH};
+     * the tree heads cover it instead. Absent on events recorded before the log.
+     */
+    public static final String LOG_INDEX = "ce_logindex";
     public static final String CONTENT_TYPE = "content-type";
 
     public static final String SPEC_VERSION_VALUE = "1.0";

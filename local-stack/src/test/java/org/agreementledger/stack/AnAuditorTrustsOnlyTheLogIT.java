@@ -45,6 +45,8 @@ class AnAuditorTrustsOnlyTheLogIT {
     private static List<String> recordedAgreements;
     private static Path savedCheckpoint;
     private static TopicCopies topics;
+    /** A tree head of the transparency log the ledger signed once the scenario was recorded. */
+    private static String treeHead;
 
     @BeforeAll
     static void recordTheRealAgreementsAndSaveACheckpoint() throws Exception {
@@ -64,6 +66,7 @@ class AnAuditorTrustsOnlyTheLogIT {
         topics = new TopicCopies(config.kafkaBootstrap());
         savedCheckpoint = data.resolve("checkpoint-saved-by-the-auditor.json");
         Files.writeString(savedCheckpoint, checkpointOfTheWholeLog().toJson());
+        treeHead = signTreeHead(0);
     }
 
     @AfterAll
@@ -78,7 +81,76 @@ class AnAuditorTrustsOnlyTheLogIT {
         Run run = verify(LedgerTopics.AGREEMENT_EVENTS);
 
         assertThat(run.exitCode).as(run.out).isZero();
-        assertThat(run.out).contains("VERIFIED").contains(cecot).contains("holds").contains("pinned key");
+        assertThat(run.out).contains("VERIFIED").contains(cecot).contains("holds").contains("pinned key")
+                .containsPattern("holds +tree head of size " + sizeOf(treeHead) + " .*signed by the pinned key");
+    }
+
+    @Test
+    void aPerfectlyResealedInsertionIsCaughtByTheSignedTreeHeadsWithoutASavedCheckpoint() {
+        String copy = resealedInsertion();
+
+        Run run = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--topic", copy,
+                "--trusted-key", config.ledgerUrl() + "/.well-known/ledger-keys", "--no-progress");
+
+        assertThat(run.exitCode).as(run.out).isEqualTo(1);
+        assertThat(run.out).contains("TREE_HEAD_MISMATCH").contains("the log was rewritten");
+    }
+
+    @Test
+    void aMinistryProvesItsReceiptWithNothingButTheTreeHeadAndTheLogsKey(@TempDir Path dir) throws Exception {
+        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"),
+                "{\"offeringParty\": \"SV\", \"otherParties\": [\"US\"], \"title\": \"A receipt\", "
+                        + "\"offeredOn\": \"2025-02-03\"}");
+        JsonNode receipt = offered.get("events").get(0);
+        String head = signTreeHead(receipt.get("logIndex").asLong());
+        Path proof = dir.resolve("inclusion.json");
+        Files.writeString(proof, get("/log/proofs/inclusion?index=" + receipt.get("logIndex").asLong()));
+        String logKey = config.ledgerUrl() + "/log/key";
+
+        Run included = auditor("prove-inclusion", "--log-key", logKey, "--proof", proof.toString(),
+                "--event-hash", receipt.get("hash").asText());
+        Run otherEvent = auditor("prove-inclusion", "--log-key", logKey, "--proof", proof.toString(),
+                "--event-hash", "00".repeat(32));
+
+        assertThat(included.exitCode).as(included.out).isZero();
+        assertThat(included.out).contains("INCLUDED").contains("size " + sizeOf(head));
+        assertThat(otherEvent.exitCode).isEqualTo(1);
+        assertThat(otherEvent.out).contains("FAILED");
+    }
+
+    @Test
+    void aWitnessCosignsOnlyTreeHeadsThatExtendTheOneItHolds(@TempDir Path dir) throws Exception {
+        String logKey = config.ledgerUrl() + "/log/key";
+        Path older = dir.resolve("older.note");
+        Files.writeString(older, signTreeHead(0));
+        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
+                + "\"otherParties\": [\"US\"], \"title\": \"Witnessed\", \"offeredOn\": \"2025-02-03\"}");
+        Path newer = dir.resolve("newer.note");
+        Files.writeString(newer, signTreeHead(offered.get("events").get(0).get("logIndex").asLong()));
+        Path proof = dir.resolve("consistency.json");
+        Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
+                + sizeOf(Files.readString(newer))));
+        Path state = dir.resolve("witness");
+        Path key = dir.resolve("witness.key");
+
+        Run consistent = auditor("prove-consistency", older.toString(), newer.toString(), "--log-key", logKey,
+                "--proof", proof.toString());
+        Run first = auditor("witness", "--log-key", logKey, "--state", state.toString(), "--witness-key", key.toString(),
+                older.toString());
+        Run second = auditor("witness", "--log-key", logKey, "--state", state.toString(), "--witness-key", key.toString(),
+                "--proof", proof.toString(), newer.toString());
+        Run backwards = auditor("witness", "--log-key", logKey, "--state", state.toString(), "--witness-key",
+                key.toString(), "--proof", proof.toString(), older.toString());
+
+        assertThat(consistent.exitCode).as(consistent.out).isZero();
+        assertThat(first.exitCode).as(first.out).isZero();
+        assertThat(second.exitCode).as(second.out).isZero();
+        org.agreementledger.contract.integrity.SignedNote.VerifierKey witness =
+                org.agreementledger.contract.integrity.SignedNote.SignerKey.parse(Files.readString(key).strip()).verifierKey();
+        assertThat(org.agreementledger.contract.integrity.SignedNote.Note.parse(second.out.substring(
+                0, second.out.lastIndexOf('\n') + 1)).verifiedBy(witness)).as("cosigned by the witness").isTrue();
+        assertThat(backwards.exitCode).as("a head that does not extend the one it holds").isEqualTo(1);
+        assertThat(backwards.out).contains("REFUSED");
     }
 
     @Test
@@ -207,27 +279,7 @@ class AnAuditorTrustsOnlyTheLogIT {
 
     @Test
     void aPerfectlyResealedInsertionPassesTheChainsButNotTheSavedCheckpoint() {
-        String copy = topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
-            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
-            TopicCopies.Rec original = firstTransferOfCecot(records);
-            TopicCopies.Rec forged = original.copy();
-            forged.body = withOneMorePerson(forged.body);
-            forged.headers.put(EventHeaders.ID, java.util.UUID.randomUUID().toString());
-            partition.add(partition.indexOf(original) + 1, forged);
-            // renumber and re-seal everything after it, as a careful forger would
-            String previous = null;
-            long sequence = 0;
-            for (TopicCopies.Rec rec : TopicCopies.of(records, cecot)) {
-                rec.headers.put(EventHeaders.SEQUENCE, Long.toString(sequence++));
-                if (previous == null) {
-                    rec.headers.remove(EventHeaders.PREVIOUS_HASH);
-                } else {
-                    rec.headers.put(EventHeaders.PREVIOUS_HASH, previous);
-                }
-                rec.rehash();
-                previous = rec.headers.get(EventHeaders.HASH);
-            }
-        });
+        String copy = resealedInsertion();
 
         Run withoutCheckpoint = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--topic", copy,
                 "--checkpoint-topic", "-", "--no-progress");
@@ -266,6 +318,73 @@ class AnAuditorTrustsOnlyTheLogIT {
 
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.out).contains("CHECKPOINT_SIGNATURE_INVALID").contains("not trusted");
+    }
+
+    /** A copy of the topic with a forged transfer inserted into CECOT's history and every later event re-sealed. */
+    private static String resealedInsertion() {
+        return topics.copyWith(LedgerTopics.AGREEMENT_EVENTS, records -> {
+            List<TopicCopies.Rec> partition = TopicCopies.partitionOf(records, cecot);
+            TopicCopies.Rec original = firstTransferOfCecot(records);
+            TopicCopies.Rec forged = original.copy();
+            forged.body = withOneMorePerson(forged.body);
+            forged.headers.put(EventHeaders.ID, java.util.UUID.randomUUID().toString());
+            partition.add(partition.indexOf(original) + 1, forged);
+            // renumber and re-seal everything after it, as a careful forger would
+            String previous = null;
+            long sequence = 0;
+            for (TopicCopies.Rec rec : TopicCopies.of(records, cecot)) {
+                rec.headers.put(EventHeaders.SEQUENCE, Long.toString(sequence++));
+                if (previous == null) {
+                    rec.headers.remove(EventHeaders.PREVIOUS_HASH);
+                } else {
+                    rec.headers.put(EventHeaders.PREVIOUS_HASH, previous);
+                }
+                rec.rehash();
+                previous = rec.headers.get(EventHeaders.HASH);
+            }
+        });
+    }
+
+    /** Signs tree heads until one covers this leaf: a head covers only events already on the topic. */
+    private static String signTreeHead(long leaf) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(config.ledgerUrl() + "/admin/log/checkpoints"))
+                    .header("Authorization", "Bearer " + tokens.get("ADMIN"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isIn(201, 404);
+            if (response.statusCode() == 201 && sizeOf(response.body()) > leaf) {
+                return response.body();
+            }
+            assertThat(System.currentTimeMillis()).as("a tree head covering leaf %d", leaf).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String get(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(config.ledgerUrl() + path))
+                .header("Authorization", "Bearer " + tokens.get("DASHBOARD")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static JsonNode post(String url, String token, String body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return LedgerJson.readTree(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String countryToken(String country) {
+        return LocalTokens.countryTokens(stack.identity()).apply(country);
+    }
+
+    private static long sizeOf(String note) {
+        return org.agreementledger.contract.integrity.TreeHead.parse(
+                org.agreementledger.contract.integrity.SignedNote.Note.parse(note).text()).size();
     }
 
     private static Run verify(String topic) {

@@ -33,31 +33,68 @@ public final class MerkleTree {
         return Sha256.digest(new byte[]{NODE_PREFIX}, left, right);
     }
 
+    /**
+     * The hashes of a log's complete subtrees: {@code hash(level, index)} is {@code MTH} of the {@code 2^level} leaves
+     * from {@code index * 2^level}. Every tree head and proof of a log is made of O(log n) of them, so a log that keeps
+     * them (the ledger's table, or a list in memory) answers in O(log n) reads whatever its size.
+     */
+    @FunctionalInterface
+    public interface Subtrees {
+        byte[] hash(int level, long index);
+
+        /** The complete subtrees of leaves held in memory, computed when asked. */
+        static Subtrees of(List<byte[]> leafHashes) {
+            return (level, index) -> {
+                long from = index << level;
+                return computed(leafHashes, (int) from, (int) (from + (1L << level)));
+            };
+        }
+    }
+
     /** {@code MTH(D[n])}: the root hash of the tree over these leaves; SHA-256 of nothing for no leaves. */
     public static byte[] rootHash(List<byte[]> leafHashes) {
-        return leafHashes.isEmpty() ? Sha256.digest() : hash(leafHashes, 0, leafHashes.size());
+        return rootHash(Subtrees.of(leafHashes), leafHashes.size());
+    }
+
+    /** {@code MTH(D[size])} from a log's complete subtrees. */
+    public static byte[] rootHash(Subtrees tree, long size) {
+        return size == 0 ? Sha256.digest() : hash(tree, 0, size);
     }
 
     /** {@code PATH(index, D[size])}: the inclusion proof of leaf {@code index} in the tree of the first {@code size} leaves. */
     public static List<byte[]> inclusionProof(List<byte[]> leafHashes, long index, long size) {
-        if (size > leafHashes.size() || index < 0 || index >= size) {
-            throw new IllegalArgumentException("no leaf " + index + " in a tree of " + size + " (the log holds "
-                    + leafHashes.size() + ")");
+        if (size > leafHashes.size()) {
+            throw new IllegalArgumentException("no tree of " + size + " leaves: the log holds " + leafHashes.size());
+        }
+        return inclusionProof(Subtrees.of(leafHashes), index, size);
+    }
+
+    /** {@code PATH(index, D[size])} from a log's complete subtrees. */
+    public static List<byte[]> inclusionProof(Subtrees tree, long index, long size) {
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("no leaf " + index + " in a tree of " + size);
         }
         List<byte[]> proof = new ArrayList<>();
-        path((int) index, leafHashes, 0, (int) size, proof);
+        path(tree, index, 0, size, proof);
         return proof;
     }
 
     /** {@code PROOF(oldSize, D[newSize])}: that the tree of {@code oldSize} leaves is a prefix of that of {@code newSize}. */
     public static List<byte[]> consistencyProof(List<byte[]> leafHashes, long oldSize, long newSize) {
-        if (newSize > leafHashes.size() || oldSize < 0 || oldSize > newSize) {
-            throw new IllegalArgumentException("no consistency proof from " + oldSize + " to " + newSize
-                    + " (the log holds " + leafHashes.size() + ")");
+        if (newSize > leafHashes.size()) {
+            throw new IllegalArgumentException("no tree of " + newSize + " leaves: the log holds " + leafHashes.size());
+        }
+        return consistencyProof(Subtrees.of(leafHashes), oldSize, newSize);
+    }
+
+    /** {@code PROOF(oldSize, D[newSize])} from a log's complete subtrees. */
+    public static List<byte[]> consistencyProof(Subtrees tree, long oldSize, long newSize) {
+        if (oldSize < 0 || oldSize > newSize) {
+            throw new IllegalArgumentException("no consistency proof from " + oldSize + " to " + newSize);
         }
         List<byte[]> proof = new ArrayList<>();
         if (oldSize > 0 && oldSize < newSize) {
-            subproof((int) oldSize, leafHashes, 0, (int) newSize, true, proof);
+            subproof(tree, oldSize, 0, newSize, true, proof);
         }
         return proof;
     }
@@ -136,50 +173,60 @@ public final class MerkleTree {
         return sn == 0 && MessageDigest.isEqual(fr, oldRoot) && MessageDigest.isEqual(sr, newRoot);
     }
 
-    /** {@code MTH(D[from:to])}, for {@code to > from}. */
-    private static byte[] hash(List<byte[]> leaves, int from, int to) {
+    /** {@code MTH(D[from:to])}, for {@code to > from}: a complete subtree when the range is one, else split as the RFC splits. */
+    private static byte[] hash(Subtrees tree, long from, long to) {
+        long n = to - from;
+        if (Long.bitCount(n) == 1 && from % n == 0) {
+            return tree.hash(Long.numberOfTrailingZeros(n), from / n);
+        }
+        long k = split(n);
+        return nodeHash(hash(tree, from, from + k), hash(tree, from + k, to));
+    }
+
+    /** {@code MTH} of leaves in memory, computed. */
+    private static byte[] computed(List<byte[]> leaves, int from, int to) {
         if (to - from == 1) {
             return leaves.get(from);
         }
-        int k = split(to - from);
-        return nodeHash(hash(leaves, from, from + k), hash(leaves, from + k, to));
+        int k = (int) split(to - from);
+        return nodeHash(computed(leaves, from, from + k), computed(leaves, from + k, to));
     }
 
-    private static void path(int m, List<byte[]> leaves, int from, int to, List<byte[]> proof) {
+    private static void path(Subtrees tree, long m, long from, long to, List<byte[]> proof) {
         if (to - from <= 1) {
             return;
         }
-        int k = split(to - from);
+        long k = split(to - from);
         if (m < k) {
-            path(m, leaves, from, from + k, proof);
-            proof.add(hash(leaves, from + k, to));
+            path(tree, m, from, from + k, proof);
+            proof.add(hash(tree, from + k, to));
         } else {
-            path(m - k, leaves, from + k, to, proof);
-            proof.add(hash(leaves, from, from + k));
+            path(tree, m - k, from + k, to, proof);
+            proof.add(hash(tree, from, from + k));
         }
     }
 
-    private static void subproof(int m, List<byte[]> leaves, int from, int to, boolean complete, List<byte[]> proof) {
-        int n = to - from;
+    private static void subproof(Subtrees tree, long m, long from, long to, boolean complete, List<byte[]> proof) {
+        long n = to - from;
         if (m == n) {
             if (!complete) {
-                proof.add(hash(leaves, from, to));
+                proof.add(hash(tree, from, to));
             }
             return;
         }
-        int k = split(n);
+        long k = split(n);
         if (m <= k) {
-            subproof(m, leaves, from, from + k, complete, proof);
-            proof.add(hash(leaves, from + k, to));
+            subproof(tree, m, from, from + k, complete, proof);
+            proof.add(hash(tree, from + k, to));
         } else {
-            subproof(m - k, leaves, from + k, to, false, proof);
-            proof.add(hash(leaves, from, from + k));
+            subproof(tree, m - k, from + k, to, false, proof);
+            proof.add(hash(tree, from, from + k));
         }
     }
 
     /** The largest power of two smaller than {@code n}, for {@code n > 1}. */
-    private static int split(int n) {
-        return Integer.highestOneBit(n - 1);
+    private static long split(long n) {
+        return Long.highestOneBit(n - 1);
     }
 
     private static boolean wellFormed(byte[] hash) {

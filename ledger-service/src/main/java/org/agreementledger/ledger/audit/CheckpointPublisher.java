@@ -8,7 +8,6 @@ import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
 import org.agreementledger.ledger.publication.KafkaPublicationProperties;
-import org.agreementledger.ledger.publication.PublisherProcessor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,10 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -61,7 +57,7 @@ class CheckpointPublisher implements DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
-    private final EventProcessingConfiguration processing;
+    private final PublishedPosition publishedPosition;
     private final LedgerSigningKey key;
     private final CheckpointProperties properties;
     private final KafkaPublicationProperties kafka;
@@ -75,13 +71,13 @@ class CheckpointPublisher implements DisposableBean {
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
     private volatile double currentAt = Double.NaN;
 
-    CheckpointPublisher(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventProcessingConfiguration processing,
+    CheckpointPublisher(JdbcTemplate jdbc, PlatformTransactionManager transactions, PublishedPosition publishedPosition,
                         LedgerSigningKey key, CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock,
                         MeterRegistry meters) {
         this.jdbc = jdbc;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
-        this.processing = processing;
+        this.publishedPosition = publishedPosition;
         this.key = key;
         this.properties = properties;
         this.kafka = kafka;
@@ -186,12 +182,7 @@ class CheckpointPublisher implements DisposableBean {
     }
 
     private Optional<GapAwareTrackingToken> publisherToken() {
-        return processing.eventProcessor(PublisherProcessor.NAME, TrackingEventProcessor.class)
-                .flatMap(processor -> processor.processingStatus().values().stream()
-                        .map(EventTrackerStatus::getTrackingToken)
-                        .filter(GapAwareTrackingToken.class::isInstance)
-                        .map(GapAwareTrackingToken.class::cast)
-                        .findFirst());
+        return publishedPosition.token();
     }
 
     private Producer<String, byte[]> producer() {

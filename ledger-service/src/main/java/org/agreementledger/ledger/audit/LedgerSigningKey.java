@@ -62,6 +62,12 @@ class LedgerSigningKey {
         return publicKey;
     }
 
+    /** The private key's 32-byte Ed25519 seed: the end of its PKCS#8 encoding (RFC 8410). */
+    byte[] seed() {
+        byte[] encoded = privateKey.getEncoded();
+        return java.util.Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+    }
+
     String keyId() {
         return LedgerKeys.keyId(publicKey);
     }

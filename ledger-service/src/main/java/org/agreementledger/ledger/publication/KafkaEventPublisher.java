@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
@@ -113,6 +114,8 @@ class KafkaEventPublisher implements DisposableBean {
         }
         EventEnvelope envelope = envelopeOf(event, message);
         RecordHeaders headers = headersOf(envelope);
+        logIndexOf(message).ifPresent(index -> headers.add(EventHeaders.LOG_INDEX,
+                Long.toString(index).getBytes(StandardCharsets.UTF_8)));
         // the trace context is added beside the envelope, never into it: it is not part of the event's hash
         Span span = tracing.publishing(message, envelope.type(), properties.topic(), headers);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
@@ -157,6 +160,12 @@ class KafkaEventPublisher implements DisposableBean {
         RecordHeaders headers = new RecordHeaders();
         envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         return headers;
+    }
+
+    /** The event's leaf in the transparency log, numbered when its transaction committed (migration V7). */
+    private Optional<Long> logIndexOf(DomainEventMessage<?> message) {
+        return jdbc.queryForList("SELECT log_index FROM transparency_log_leaf WHERE agreement_id = ? AND sequence = ?",
+                Long.class, message.getAggregateIdentifier(), message.getSequenceNumber()).stream().findFirst();
     }
 
     private static Optional<String> text(Map<String, ?> metaData, String key) {

@@ -1,6 +1,7 @@
 package org.agreementledger.ledger.web;
 
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.ledger.audit.TransparencyLog;
 import org.agreementledger.ledger.command.AgreementCommand;
 import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -27,17 +28,19 @@ public class AgreementCommands {
 
     private final CommandGateway commands;
     private final EventStore eventStore;
+    private final TransparencyLog log;
 
-    AgreementCommands(CommandGateway commands, EventStore eventStore) {
+    AgreementCommands(CommandGateway commands, EventStore eventStore, TransparencyLog log) {
         this.commands = commands;
         this.eventStore = eventStore;
+        this.log = log;
     }
 
     /** Sends the command and answers 200 with the agreement's new version as body and ETag. */
     public ResponseEntity<CommandResponse> send(AgreementId agreementId, Object command) {
         Answer answer = new Answer(200, null, agreementId.value(), null, null);
         long version = decide(command, answer);
-        return ResponseEntity.ok().eTag(Long.toString(version)).body(answer.body(version));
+        return ResponseEntity.ok().eTag(Long.toString(version)).body(withReceipts(answer.body(version)));
     }
 
     /** Sends a command that creates something and answers 201 with its location. */
@@ -45,7 +48,12 @@ public class AgreementCommands {
                                                   String transferId, String paymentId) {
         Answer answer = new Answer(201, location.toString(), agreementId.value(), transferId, paymentId);
         long version = decide(command, answer);
-        return ResponseEntity.created(location).eTag(Long.toString(version)).body(answer.body(version));
+        return ResponseEntity.created(location).eTag(Long.toString(version)).body(withReceipts(answer.body(version)));
+    }
+
+    /** The answer with the receipts of the events the command appended (committed, so in the log). */
+    CommandResponse withReceipts(CommandResponse response) {
+        return response.withEvents(log.appendedWith(response.agreementId(), response.version()));
     }
 
     private long decide(Object command, Answer answer) {

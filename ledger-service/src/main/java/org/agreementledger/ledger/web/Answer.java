@@ -39,7 +39,7 @@ record Answer(int status, String location, String agreementId, String transferId
     }
 
     CommandResponse body(long version) {
-        return new CommandResponse(agreementId, version, transferId, paymentId);
+        return new CommandResponse(agreementId, version, transferId, paymentId, null);
     }
 
     static String etag(long version) {

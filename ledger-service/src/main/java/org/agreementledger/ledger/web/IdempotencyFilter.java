@@ -47,10 +47,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final AgreementCommands commands;
 
-    IdempotencyFilter(JdbcTemplate jdbc, ObjectMapper json) {
+    IdempotencyFilter(JdbcTemplate jdbc, ObjectMapper json, AgreementCommands commands) {
         this.jdbc = jdbc;
         this.json = json;
+        this.commands = commands;
     }
 
     @Override
@@ -122,7 +124,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         response.setHeader("Idempotent-Replayed", "true");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getOutputStream().write(((String) first.get("response_body")).getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream().write(withReceipts((String) first.get("response_body")));
+    }
+
+    /** The stored answer with its events' receipts, which exist only once the command committed. */
+    private byte[] withReceipts(String stored) throws IOException {
+        return json.writeValueAsBytes(commands.withReceipts(json.readValue(stored, CommandResponse.class)));
     }
 
     private void problem(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String slug,

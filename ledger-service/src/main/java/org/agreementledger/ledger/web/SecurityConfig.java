@@ -35,8 +35,11 @@ class SecurityConfig {
         return bearerTokens(http, converter, problems)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN_PATHS).permitAll()
-                        .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/admin/checkpoints").hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
+                        .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys", "/log/key").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/admin/checkpoints", "/admin/log/checkpoints")
+                        .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
+                        .requestMatchers(HttpMethod.GET, "/log/**")
+                        .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT, Roles.READ, Roles.WRITE)
                         .requestMatchers(HttpMethod.GET, "/checkpoints/latest")
                         .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT, Roles.READ)
                         .requestMatchers(HttpMethod.POST, "/agreements", "/agreements/**").hasAuthority(Roles.WRITE)

@@ -89,7 +89,11 @@ class IdempotencyTest extends LedgerIntegrationTest {
                 "% " + given);
         assertThat(stored.get("response_status")).isEqualTo(201);
         assertThat(stored.get("response_etag")).isEqualTo(first.headers().firstValue("ETag").orElseThrow());
-        assertThat(stored.get("response_body")).isEqualTo(first.body());
+        // the receipts are not stored: the log numbers the events only as the transaction commits, and a replay
+        // reads them then (TheTransparencyLogProvesEveryEventTest)
+        com.fasterxml.jackson.databind.node.ObjectNode answered = (com.fasterxml.jackson.databind.node.ObjectNode) ledger.json(first);
+        assertThat(answered.remove("events")).isNotNull();
+        assertThat(ledger.json(stored.get("response_body").toString())).isEqualTo(answered);
 
         String refusedKey = UUID.randomUUID().toString();
         HttpResponse<String> refused = ledger.post("/agreements", OFFER.replace("\"US\"", "\"GT\""),

@@ -66,8 +66,12 @@ public final class LedgerHttp {
     }
 
     public JsonNode json(HttpResponse<String> response) {
+        return json(response.body());
+    }
+
+    public JsonNode json(String body) {
         try {
-            return json.readTree(response.body());
+            return json.readTree(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,337 @@
+package org.agreementledger.ledger.audit;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.agreementledger.contract.integrity.MerkleTree;
+import org.agreementledger.contract.integrity.SignedNote;
+import org.agreementledger.contract.integrity.TreeHead;
+import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
+import org.agreementledger.ledger.publication.KafkaPublicationProperties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The ledger's transparency log (docs/audit.md): the database numbers every event when its transaction commits
+ * (migration V7); this folds the new leaves into the stored complete subtrees, signs the tree head as a C2SP
+ * tlog-checkpoint note with the ledger's key, keeps it, publishes it to {@code ledger.checkpoints}, and answers
+ * inclusion and consistency proofs from the stored subtrees in O(log n) reads.
+ */
+@Component
+public class TransparencyLog implements DisposableBean {
+
+    /** The header that tells a tree head apart from the per-agreement checkpoints on the same topic. */
+    public static final String RECORD_KIND_HEADER = "ledger-record";
+    public static final String TREE_HEAD = "tlog-checkpoint";
+    /** Leaves folded in per transaction: bounds the memory and the transaction of one round. */
+    private static final int LEAVES_PER_ROUND = 10_000;
+    /** Only one instance folds leaves at a time. */
+    private static final long INTEGRATION_LOCK = 0x7419_6c6f_6700L;
+
+    private static final Logger log = LoggerFactory.getLogger(TransparencyLog.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final SignedNote.SignerKey signer;
+    private final TransparencyLogProperties properties;
+    private final PublishedPosition publishedPosition;
+    private final CheckpointProperties checkpoints;
+    private final KafkaPublicationProperties kafka;
+    private volatile Producer<String, byte[]> producer;
+    private volatile boolean topicReady;
+
+    TransparencyLog(JdbcTemplate jdbc, PlatformTransactionManager transactions, LedgerSigningKey key,
+                    PublishedPosition publishedPosition,
+                    TransparencyLogProperties properties, CheckpointProperties checkpoints,
+                    KafkaPublicationProperties kafka, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.signer = new SignedNote.SignerKey(properties.origin(), SignedNote.ED25519, key.seed());
+        this.properties = properties;
+        this.publishedPosition = publishedPosition;
+        this.checkpoints = checkpoints;
+        this.kafka = kafka;
+        Gauge.builder("ledger.transparency.log.size", this, self -> self.size().orElse(0L))
+                .description("Events in the transparency log").register(meters);
+        Gauge.builder("ledger.transparency.log.signed.size", this, self -> self.latest().map(TreeHead::size).orElse(0L))
+                .description("Events the latest signed tree head covers").register(meters);
+    }
+
+    /** The key tree heads verify with, as a C2SP verifier key. */
+    public SignedNote.VerifierKey verifierKey() {
+        return signer.verifierKey();
+    }
+
+    @Scheduled(initialDelayString = "${ledger.transparency-log.interval:30s}",
+            fixedDelayString = "${ledger.transparency-log.interval:30s}")
+    void periodically() {
+        try {
+            checkpointNow();
+        } catch (RuntimeException e) {
+            log.warn("No tree head this time: {}", e.getMessage());
+        }
+    }
+
+    /** Folds every committed leaf into the tree and signs and publishes a head over them, if the log grew. */
+    public synchronized Optional<String> checkpointNow() {
+        long size;
+        do {
+            size = integrateRound();
+        } while (size < 0);
+        long signable = published(size);
+        Optional<String> current = latestNote();
+        if (current.isPresent() && TreeHead.parse(SignedNote.Note.parse(current.get()).text()).size() >= signable) {
+            return current;
+        }
+        if (signable == 0) {
+            return Optional.empty();
+        }
+        TreeHead head = new TreeHead(properties.origin(), signable, MerkleTree.rootHash(stored(), signable));
+        String note = new SignedNote.Note(head.text(), List.of(SignedNote.sign(head.text(), signer))).encoded();
+        jdbc.update("INSERT INTO transparency_log_checkpoint (tree_size, note) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                signable, note);
+        publish(signable, note);
+        log.info("Signed tree head of the transparency log at size {}", signable);
+        return Optional.of(note);
+    }
+
+    /**
+     * How many of the first {@code integrated} leaves are events already on the topic: a tree head covers only what an
+     * auditor reading the topic can reach (as checkpoints do).
+     */
+    private long published(long integrated) {
+        Optional<GapAwareTrackingToken> token = publishedPosition.token();
+        if (token.isEmpty()) {
+            return 0;
+        }
+        Long firstUnpublished = jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    SELECT min(l.log_index) FROM transparency_log_leaf l
+                    JOIN domainevententry e ON e.aggregateidentifier = l.agreement_id AND e.sequencenumber = l.sequence
+                    WHERE l.log_index >= ? AND l.log_index < ? AND (e.globalindex > ? OR e.globalindex = ANY (?))""");
+            statement.setLong(1, signedSize());
+            statement.setLong(2, integrated);
+            statement.setLong(3, token.get().getIndex());
+            statement.setArray(4, connection.createArrayOf("bigint", token.get().getGaps().toArray(Long[]::new)));
+            return statement;
+        }, rs -> rs.next() ? (Long) rs.getObject(1) : null);
+        return firstUnpublished == null ? integrated : firstUnpublished;
+    }
+
+    private long signedSize() {
+        return latest().map(TreeHead::size).orElse(0L);
+    }
+
+    /**
+     * One round of folding leaves into the stored subtrees; the new integrated size, negated (minus one) when more
+     * leaves are waiting. Another instance holding the lock makes this a no-op.
+     */
+    private long integrateRound() {
+        Long result = transaction.execute(status -> {
+            if (!Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class,
+                    INTEGRATION_LOCK))) {
+                return jdbc.queryForObject("SELECT size FROM transparency_log_integrated", Long.class);
+            }
+            long from = jdbc.queryForObject("SELECT size FROM transparency_log_integrated FOR UPDATE", Long.class);
+            List<byte[]> batch = new ArrayList<>();
+            boolean[] more = {false};
+            jdbc.query("SELECT log_index, event_hash FROM transparency_log_leaf WHERE log_index >= ? ORDER BY log_index "
+                    + "LIMIT ?", rs -> {
+                        // the log's lock hands out indices in commit order, so they are contiguous; stop at any hole
+                        if (rs.getLong(1) != from + batch.size() || batch.size() == LEAVES_PER_ROUND) {
+                            more[0] |= batch.size() == LEAVES_PER_ROUND;
+                            return;
+                        }
+                        batch.add(rs.getBytes(2));
+                    }, from, LEAVES_PER_ROUND + 1);
+            if (batch.isEmpty()) {
+                return from;
+            }
+            Map<Long, byte[]> known = frontier(from);
+            List<Object[]> nodes = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                long index = from + i;
+                byte[] hash = MerkleTree.leafHash(batch.get(i));
+                int level = 0;
+                nodes.add(new Object[]{level, index, hash});
+                known.put(key(level, index), hash);
+                // each right child completes its parent
+                while ((index & 1) == 1) {
+                    byte[] left = known.get(key(level, index - 1));
+                    hash = MerkleTree.nodeHash(left, hash);
+                    level++;
+                    index >>= 1;
+                    nodes.add(new Object[]{level, index, hash});
+                    known.put(key(level, index), hash);
+                }
+            }
+            jdbc.batchUpdate("INSERT INTO transparency_log_node (level, node_index, hash) VALUES (?, ?, ?)", nodes);
+            long to = from + batch.size();
+            jdbc.update("UPDATE transparency_log_integrated SET size = ?", to);
+            return more[0] ? -to - 1 : to;
+        });
+        return result == null ? 0 : result;
+    }
+
+    /** The complete subtrees on the right edge of a tree of {@code size} leaves: the left siblings new leaves need. */
+    private Map<Long, byte[]> frontier(long size) {
+        Map<Long, byte[]> nodes = new HashMap<>();
+        for (int level = 0; level < 63; level++) {
+            if ((size >> level & 1) == 1) {
+                long index = (size >> level) - 1;
+                int at = level;
+                jdbc.query("SELECT hash FROM transparency_log_node WHERE level = ? AND node_index = ?",
+                        rs -> {
+                            nodes.put(key(at, index), rs.getBytes(1));
+                        }, level, index);
+            }
+        }
+        return nodes;
+    }
+
+    private static long key(int level, long index) {
+        return (long) level << 57 | index;
+    }
+
+    /** The stored complete subtrees, read when a proof needs them. */
+    private MerkleTree.Subtrees stored() {
+        return (level, index) -> {
+            List<byte[]> hash = jdbc.query("SELECT hash FROM transparency_log_node WHERE level = ? AND node_index = ?",
+                    (rs, row) -> rs.getBytes(1), level, index);
+            if (hash.isEmpty()) {
+                throw new IllegalStateException("the log has no subtree " + level + "/" + index + " yet");
+            }
+            return hash.get(0);
+        };
+    }
+
+    /** The latest signed tree head's note. */
+    public Optional<String> latestNote() {
+        return jdbc.query("SELECT note FROM transparency_log_checkpoint ORDER BY tree_size DESC LIMIT 1",
+                (rs, row) -> rs.getString(1)).stream().findFirst();
+    }
+
+    /** The signed tree head of this size, if the ledger signed one. */
+    public Optional<String> note(long treeSize) {
+        return jdbc.query("SELECT note FROM transparency_log_checkpoint WHERE tree_size = ?",
+                (rs, row) -> rs.getString(1), treeSize).stream().findFirst();
+    }
+
+    private Optional<TreeHead> latest() {
+        return latestNote().map(note -> TreeHead.parse(SignedNote.Note.parse(note).text()));
+    }
+
+    private Optional<Long> size() {
+        return Optional.ofNullable(jdbc.queryForObject("SELECT size FROM transparency_log_size", Long.class));
+    }
+
+    /** An event's leaf: its index and hash; empty when the ledger has no such event. */
+    public Optional<LoggedEvent> leaf(String agreementId, long sequence) {
+        return jdbc.query("SELECT sequence, encode(event_hash, 'hex'), log_index FROM transparency_log_leaf "
+                        + "WHERE agreement_id = ? AND sequence = ?",
+                (rs, row) -> new LoggedEvent(rs.getLong(1), rs.getString(2), rs.getLong(3)), agreementId, sequence)
+                .stream().findFirst();
+    }
+
+    /**
+     * The events a command appended, ending at the agreement's version it answered: the run of events before it
+     * that the same command caused.
+     */
+    public List<LoggedEvent> appendedWith(String agreementId, long version) {
+        List<LoggedEvent> events = new ArrayList<>();
+        String[] causation = new String[1];
+        jdbc.query("SELECT sequence, encode(event_hash, 'hex'), log_index, causation_id FROM transparency_log_leaf "
+                + "WHERE agreement_id = ? AND sequence <= ? ORDER BY sequence DESC LIMIT 50", rs -> {
+                    String cause = rs.getString(4);
+                    if (events.isEmpty()) {
+                        causation[0] = cause;
+                    } else if (cause == null || !cause.equals(causation[0]) || rs.getLong(1) != events.get(0).sequence() - 1) {
+                        return;
+                    }
+                    events.add(0, new LoggedEvent(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+                }, agreementId, version);
+        return events;
+    }
+
+    /** PATH(index, D[treeSize]) as lowercase hex hashes; the tree must have been signed at that size. */
+    public List<String> inclusionProof(long index, long treeSize) {
+        return hex(MerkleTree.inclusionProof(stored(), index, treeSize));
+    }
+
+    /** PROOF(from, D[to]) as lowercase hex hashes. */
+    public List<String> consistencyProof(long from, long to) {
+        return hex(MerkleTree.consistencyProof(stored(), from, to));
+    }
+
+    private static List<String> hex(List<byte[]> hashes) {
+        return hashes.stream().map(java.util.HexFormat.of()::formatHex).toList();
+    }
+
+    private void publish(long treeSize, String note) {
+        try {
+            if (!topicReady) {
+                InfiniteRetentionTopic.ensure(kafka.bootstrapServers(), checkpoints.topic(), 1, kafka.replicationFactor(),
+                        Map.of());
+                topicReady = true;
+            }
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(checkpoints.topic(), null,
+                    TREE_HEAD + "/" + treeSize, note.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(new RecordHeader(RECORD_KIND_HEADER, TREE_HEAD.getBytes(StandardCharsets.UTF_8)));
+            record.headers().add(new RecordHeader("content-type", "text/plain; charset=utf-8".getBytes(StandardCharsets.UTF_8)));
+            producer().send(record).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while publishing the tree head at size {}; it is kept and served", treeSize);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // the head is signed and stored either way; the next round publishes the next one
+            log.warn("Kafka did not acknowledge the tree head at size {}: {}", treeSize, e.toString());
+        }
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> current = producer;
+        if (current == null) {
+            current = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-tree-heads"),
+                    new StringSerializer(), new ByteArraySerializer());
+            producer = current;
+        }
+        return current;
+    }
+
+    @Override
+    public void destroy() {
+        Producer<String, byte[]> current = producer;
+        if (current != null) {
+            current.close(Duration.ofSeconds(2));
+        }
+    }
+}
