@@ -26,14 +26,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -169,8 +167,8 @@ public final class Auditor {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
 
-            Optional<PublicKey> key = Optional.ofNullable(trustedKey).map(Verify::loadKey);
-            CheckpointCheck check = new CheckpointCheck(key);
+            List<LedgerKeys.ValidKey> keys = trustedKey == null ? List.of() : Verify.loadKeys(trustedKey);
+            CheckpointCheck check = new CheckpointCheck(keys);
             for (LogRecord record : checkpointRecords) {
                 if (TREE_HEAD.equals(record.header(RECORD_KIND))) {
                     treeHeads.add(new TreeHeadCheck.Found("checkpoint topic " + record.where(), record.body()));
@@ -182,12 +180,13 @@ public final class Auditor {
                 checkOne(Files.readAllBytes(saved), "saved checkpoint " + saved, check, verifier, checkpointLines);
             }
 
-            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, key, verifier);
+            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, keys, verifier);
             checkpointLines.addAll(treeHeadLines);
 
             Summary.print(out, verifier, extent, seconds, all);
             out.println();
-            out.println("Checkpoints (" + (key.isPresent() ? "pinned key " + LedgerKeys.keyId(key.get())
+            out.println("Checkpoints (" + (!keys.isEmpty() ? "pinned key " + String.join(", ",
+                    keys.stream().map(LedgerKeys.ValidKey::keyId).toList())
                     : "key NOT pinned: signatures checked against the key each checkpoint names; pin it with --trusted-key") + "):");
             checkpointLines.forEach(line -> out.println("  " + line));
             out.println();
@@ -219,7 +218,8 @@ public final class Auditor {
                     + ChainVerifier.shortHash(String.valueOf(checkpoint.merkleRoot())) + " (" + where + ")");
         }
 
-        static PublicKey loadKey(String location) {
+        /** The pinned key set: every key of a JWK set (a rotation keeps retired keys there), or the one key of a PEM file. */
+        static List<LedgerKeys.ValidKey> loadKeys(String location) {
             try {
                 byte[] json;
                 if (location.startsWith("http://") || location.startsWith("https://")) {
@@ -235,9 +235,9 @@ public final class Auditor {
                 }
                 String text = new String(json, StandardCharsets.UTF_8).strip();
                 if (text.startsWith("-----BEGIN PUBLIC KEY-----")) {
-                    return LedgerKeys.fromPem(text);
+                    return List.of(new LedgerKeys.ValidKey(LedgerKeys.fromPem(text), null, null));
                 }
-                return LedgerKeys.fromJwk(LedgerJson.readTree(json));
+                return LedgerKeys.keySet(LedgerJson.readTree(json));
             } catch (IOException | UncheckedIOException e) {
                 throw new IllegalArgumentException("cannot read the trusted key from " + location + ": " + e.getMessage(), e);
             } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
 
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,21 +14,31 @@ import java.util.Optional;
  */
 final class CheckpointCheck {
 
-    private final Optional<PublicKey> trustedKey;
+    private final List<LedgerKeys.ValidKey> trustedKeys;
 
-    CheckpointCheck(Optional<PublicKey> trustedKey) {
-        this.trustedKey = trustedKey;
+    /** @param trustedKeys the pinned key set (a rotation keeps retired keys in it); empty when none is pinned */
+    CheckpointCheck(List<LedgerKeys.ValidKey> trustedKeys) {
+        this.trustedKeys = trustedKeys;
     }
 
     /** @return whether the checkpoint holds */
     boolean check(Checkpoint checkpoint, String where, ChainVerifier chains) {
         String name = "checkpoint " + checkpoint.checkpointId() + " of " + checkpoint.createdAt();
         PublicKey key;
-        if (trustedKey.isPresent()) {
-            key = trustedKey.get();
-            if (!LedgerKeys.keyId(key).equals(checkpoint.keyId())) {
+        if (!trustedKeys.isEmpty()) {
+            Optional<LedgerKeys.ValidKey> named = trustedKeys.stream()
+                    .filter(valid -> valid.keyId().equals(checkpoint.keyId())).findFirst();
+            if (named.isEmpty()) {
                 chains.report(Finding.Kind.CHECKPOINT_UNTRUSTED_KEY, null, null, where, name + " names key "
-                        + checkpoint.keyId() + ", not the pinned key " + LedgerKeys.keyId(key));
+                        + checkpoint.keyId() + ", which is not in the pinned key set");
+                key = trustedKeys.get(0).key();
+            } else {
+                key = named.get().key();
+                if (!named.get().validAt(checkpoint.createdAt())) {
+                    chains.report(Finding.Kind.CHECKPOINT_UNTRUSTED_KEY, null, null, where, name + " is signed with key "
+                            + checkpoint.keyId() + " outside the time it signed (from " + named.get().notBefore()
+                            + " until " + named.get().notAfter() + ")");
+                }
             }
         } else {
             try {

@@ -39,12 +39,13 @@ final class LogProofs {
     }
 
     static final class KeyOption {
-        @Option(names = "--log-key", required = true, description = "The log's verifier key (name+keyid+base64, as "
-                + "GET /log/key serves it), or a file or http(s) URL holding it")
+        @Option(names = "--log-key", required = true, description = "The log's verifier keys (name+keyid+base64, one per "
+                + "line, as GET /log/keys serves them: a rotation keeps the retired ones), or a file or http(s) URL holding them")
         String logKey;
 
-        SignedNote.VerifierKey load() {
-            return SignedNote.VerifierKey.parse(text(logKey).strip());
+        List<SignedNote.VerifierKey> load() {
+            return text(logKey).lines().map(String::strip).filter(line -> !line.isEmpty())
+                    .map(SignedNote.VerifierKey::parse).toList();
         }
     }
 
@@ -76,8 +77,8 @@ final class LogProofs {
             }
             SignedNote.Note note = SignedNote.Note.parse(noteText);
             TreeHead head = TreeHead.parse(note.text());
-            if (!note.verifiedBy(key.load())) {
-                out.println("FAILED: the tree head is not signed by " + key.load().encoded());
+            if (!signedByAny(note, key.load())) {
+                out.println("FAILED: the tree head is not signed by any of the log's keys");
                 return Auditor.BROKEN;
             }
             long index = answer.path("index").asLong(-1);
@@ -156,7 +157,7 @@ final class LogProofs {
             SignedNote.SignerKey signer = signerKey();
             String fresh = Files.readString(checkpoint);
             Path held = state.resolve("checkpoint");
-            SignedNote.VerifierKey log = key.load();
+            List<SignedNote.VerifierKey> log = key.load();
             if (Files.exists(held)) {
                 if (proof == null) {
                     out.println("REFUSED: a witness holding a tree head needs --proof that the new one extends it");
@@ -167,8 +168,8 @@ final class LogProofs {
                     out.println("REFUSED: " + failure);
                     return Auditor.BROKEN;
                 }
-            } else if (!SignedNote.Note.parse(fresh).verifiedBy(log)) {
-                out.println("REFUSED: the tree head is not signed by " + log.encoded());
+            } else if (!signedByAny(SignedNote.Note.parse(fresh), log)) {
+                out.println("REFUSED: the tree head is not signed by any of the log's keys");
                 return Auditor.BROKEN;
             }
             SignedNote.Note note = SignedNote.Note.parse(fresh);
@@ -193,11 +194,11 @@ final class LogProofs {
     }
 
     /** Why NEW does not provably extend OLD under this key; null when it does. */
-    static String inconsistency(SignedNote.VerifierKey key, String older, String newer, JsonNode proof) {
+    static String inconsistency(List<SignedNote.VerifierKey> keys, String older, String newer, JsonNode proof) {
         SignedNote.Note old = SignedNote.Note.parse(older);
         SignedNote.Note fresh = SignedNote.Note.parse(newer);
-        if (!old.verifiedBy(key) || !fresh.verifiedBy(key)) {
-            return "a tree head is not signed by " + key.encoded();
+        if (!signedByAny(old, keys) || !signedByAny(fresh, keys)) {
+            return "a tree head is not signed by any of the log's keys";
         }
         TreeHead from = TreeHead.parse(old.text());
         TreeHead to = TreeHead.parse(fresh.text());
@@ -209,6 +210,10 @@ final class LogProofs {
                     + ": the log before it was changed, or the proof is not for these heads";
         }
         return null;
+    }
+
+    private static boolean signedByAny(SignedNote.Note note, List<SignedNote.VerifierKey> keys) {
+        return keys.stream().anyMatch(note::verifiedBy);
     }
 
     private static List<byte[]> hashes(JsonNode array) {

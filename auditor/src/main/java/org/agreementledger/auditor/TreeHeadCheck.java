@@ -7,13 +7,11 @@ import org.agreementledger.contract.integrity.TreeHead;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks the transparency log's signed tree heads (docs/audit.md) against the leaves the events topic carries: each
@@ -31,7 +29,7 @@ final class TreeHeadCheck {
     }
 
     /** Reports what does not hold to {@code findings}; returns one line per head for the summary. */
-    static List<String> check(List<Found> found, LogLeaves leaves, Optional<PublicKey> key, ChainVerifier findings) {
+    static List<String> check(List<Found> found, LogLeaves leaves, List<LedgerKeys.ValidKey> keys, ChainVerifier findings) {
         leaves.problems().forEach(problem -> findings.report(Finding.Kind.LOG_INDEX_CONFLICT, null, null, null, problem));
         record Head(String where, TreeHead head, String signature) {
         }
@@ -47,10 +45,10 @@ final class TreeHeadCheck {
                 continue;
             }
             String signature = "signature NOT checked (pin the key with --trusted-key)";
-            if (key.isPresent()) {
-                SignedNote.VerifierKey verifier = new SignedNote.VerifierKey(head.origin(), SignedNote.ED25519,
-                        LedgerKeys.raw(key.get()));
-                if (note.verifiedBy(verifier)) {
+            if (!keys.isEmpty()) {
+                SignedNote.Note signed = note;
+                if (keys.stream().anyMatch(valid -> signed.verifiedBy(new SignedNote.VerifierKey(head.origin(),
+                        SignedNote.ED25519, LedgerKeys.raw(valid.key()))))) {
                     signature = "signed by the pinned key";
                 } else {
                     findings.report(Finding.Kind.TREE_HEAD_SIGNATURE_INVALID, null, null, one.where(), "tree head of size "

@@ -105,7 +105,7 @@ class AnAuditorTrustsOnlyTheLogIT {
         String head = signTreeHead(receipt.get("logIndex").asLong());
         Path proof = dir.resolve("inclusion.json");
         Files.writeString(proof, get("/log/proofs/inclusion?index=" + receipt.get("logIndex").asLong()));
-        String logKey = config.ledgerUrl() + "/log/key";
+        String logKey = config.ledgerUrl() + "/log/keys";
 
         Run included = auditor("prove-inclusion", "--log-key", logKey, "--proof", proof.toString(),
                 "--event-hash", receipt.get("hash").asText());
@@ -119,8 +119,34 @@ class AnAuditorTrustsOnlyTheLogIT {
     }
 
     @Test
+    void aLogSignedAcrossAKeyRotationVerifiesWithTheKeySet(@TempDir Path dir) throws Exception {
+        Path older = dir.resolve("older.note");
+        Files.writeString(older, signTreeHead(0));
+
+        JsonNode keys = post(config.ledgerUrl() + "/admin/keys/rotation", tokens.get("ADMIN"), "");
+        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
+                + "\"otherParties\": [\"US\"], \"title\": \"After the rotation\", \"offeredOn\": \"2025-02-03\"}");
+        Path newer = dir.resolve("newer.note");
+        Files.writeString(newer, signTreeHead(offered.get("events").get(0).get("logIndex").asLong()));
+        Path proof = dir.resolve("consistency.json");
+        Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
+                + sizeOf(Files.readString(newer))));
+
+        assertThat(keys.get("keys").size()).as("the retired key stays in the set").isGreaterThanOrEqualTo(2);
+        assertThat(keys.get("keys").get(0).has("exp")).as("the new key is current").isFalse();
+        assertThat(keys.get("keys").get(1).has("exp")).as("the retired key says when it stopped signing").isTrue();
+        Run consistent = auditor("prove-consistency", older.toString(), newer.toString(), "--log-key",
+                config.ledgerUrl() + "/log/keys", "--proof", proof.toString());
+        assertThat(consistent.exitCode).as(consistent.out).isZero();
+        Run verified = verify(LedgerTopics.AGREEMENT_EVENTS);
+        assertThat(verified.exitCode).as(verified.out).isZero();
+        assertThat(verified.out).contains("VERIFIED").contains(keys.get("keys").get(0).get("kid").asText())
+                .contains(keys.get("keys").get(1).get("kid").asText());
+    }
+
+    @Test
     void aWitnessCosignsOnlyTreeHeadsThatExtendTheOneItHolds(@TempDir Path dir) throws Exception {
-        String logKey = config.ledgerUrl() + "/log/key";
+        String logKey = config.ledgerUrl() + "/log/keys";
         Path older = dir.resolve("older.note");
         Files.writeString(older, signTreeHead(0));
         JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "

@@ -9,8 +9,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The ledger's Ed25519 checkpoint key as a JSON Web Key (RFC 8037: {@code kty OKP, crv Ed25519, x}), the form it
@@ -46,10 +49,60 @@ public final class LedgerKeys {
     }
 
     public static ObjectNode jwkSet(PublicKey key) {
+        return jwkSet(List.of(new ValidKey(key, null, null)));
+    }
+
+    /**
+     * A key of the ledger's set and when it signed: from {@code notBefore} (null: since before validity was recorded)
+     * until {@code notAfter} (null: the current key). After a rotation the old key stays in the set, so that what it
+     * signed still verifies; nothing it signs after {@code notAfter} is to be trusted.
+     */
+    public record ValidKey(PublicKey key, Instant notBefore, Instant notAfter) {
+
+        public String keyId() {
+            return LedgerKeys.keyId(key);
+        }
+
+        /** Whether the key was in use at this instant. */
+        public boolean validAt(Instant instant) {
+            return (notBefore == null || !instant.isBefore(notBefore)) && (notAfter == null || !instant.isAfter(notAfter));
+        }
+    }
+
+    /** The JWK set of these keys, the current one first; validity as {@code nbf} and {@code exp} (seconds since the epoch). */
+    public static ObjectNode jwkSet(List<ValidKey> validKeys) {
         ObjectNode set = LedgerJson.mapper().createObjectNode();
         ArrayNode keys = set.putArray("keys");
-        keys.add(jwk(key));
+        for (ValidKey valid : validKeys) {
+            ObjectNode jwk = jwk(valid.key());
+            if (valid.notBefore() != null) {
+                jwk.put("nbf", valid.notBefore().getEpochSecond());
+            }
+            if (valid.notAfter() != null) {
+                jwk.put("exp", valid.notAfter().getEpochSecond());
+            }
+            keys.add(jwk);
+        }
         return set;
+    }
+
+    /** Every key of a JWK set (or the one key of a JWK), with its validity. */
+    public static List<ValidKey> keySet(JsonNode json) {
+        List<ValidKey> keys = new ArrayList<>();
+        if (json.has("keys")) {
+            json.get("keys").forEach(jwk -> keys.add(validKey(jwk)));
+        } else {
+            keys.add(validKey(json));
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("the JWK set holds no key");
+        }
+        return keys;
+    }
+
+    private static ValidKey validKey(JsonNode jwk) {
+        return new ValidKey(fromJwk(jwk), jwk.has("nbf") ? Instant.ofEpochSecond(jwk.get("nbf").asLong()) : null,
+                jwk.has("exp") ? Instant.ofEpochSecond(jwk.get("exp").asLong()) : null);
     }
 
     /** Reads an Ed25519 public key in PEM (X.509 SubjectPublicKeyInfo), the form the ledger keeps it in. */

@@ -25,17 +25,32 @@ class CheckpointController {
 
     private final CheckpointPublisher checkpoints;
     private final LedgerSigningKey key;
+    private final TransparencyLog log;
 
-    CheckpointController(CheckpointPublisher checkpoints, LedgerSigningKey key) {
+    CheckpointController(CheckpointPublisher checkpoints, LedgerSigningKey key, TransparencyLog log) {
         this.checkpoints = checkpoints;
         this.key = key;
+        this.log = log;
     }
 
     /** JWKS clients mostly ask for plain JSON; RFC 7517's own type is the default. */
     @GetMapping(value = "/.well-known/ledger-keys", produces = {"application/jwk-set+json", "application/json"})
     @Operation(operationId = "ledgerKeys", summary = "The Ed25519 public key checkpoints are signed with, as a JWK set (RFC 8037)")
     JsonNode keys() {
-        return LedgerKeys.jwkSet(key.publicKey());
+        return LedgerKeys.jwkSet(key.keys());
+    }
+
+    @PostMapping(path = "/admin/keys/rotation", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "rotateKey", summary = "Retire the signing key and make a new one (operators; "
+            + "docs/operations.md, \"Rotating the signing key\")", description = "The retired key stays in the key set "
+            + "with the instant it stopped signing (exp); a checkpoint and, if the log grew, a tree head are signed "
+            + "with the new key at once.")
+    @ApiResponse(responseCode = "201", description = "The key set after the rotation, the new key first")
+    ResponseEntity<JsonNode> rotate() {
+        key.rotate();
+        checkpoints.publishNow();
+        log.checkpointNow();
+        return ResponseEntity.status(HttpStatus.CREATED).body(LedgerKeys.jwkSet(key.keys()));
     }
 
     @PostMapping(path = "/admin/checkpoints", produces = MediaType.APPLICATION_JSON_VALUE)

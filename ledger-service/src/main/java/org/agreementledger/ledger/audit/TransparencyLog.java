@@ -56,7 +56,7 @@ public class TransparencyLog implements DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final SignedNote.SignerKey signer;
+    private final LedgerSigningKey key;
     private final TransparencyLogProperties properties;
     private final PublishedPosition publishedPosition;
     private final CheckpointProperties checkpoints;
@@ -70,7 +70,7 @@ public class TransparencyLog implements DisposableBean {
                     KafkaPublicationProperties kafka, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
-        this.signer = new SignedNote.SignerKey(properties.origin(), SignedNote.ED25519, key.seed());
+        this.key = key;
         this.properties = properties;
         this.publishedPosition = publishedPosition;
         this.checkpoints = checkpoints;
@@ -81,9 +81,19 @@ public class TransparencyLog implements DisposableBean {
                 .description("Events the latest signed tree head covers").register(meters);
     }
 
-    /** The key tree heads verify with, as a C2SP verifier key. */
+    /** The key tree heads are signed with now, as a C2SP verifier key. */
     public SignedNote.VerifierKey verifierKey() {
-        return signer.verifierKey();
+        return signer().verifierKey();
+    }
+
+    /** Every key tree heads were signed with, the current one first: the ledger's key set under the log's name. */
+    public List<SignedNote.VerifierKey> verifierKeys() {
+        return key.keys().stream().map(valid -> new SignedNote.VerifierKey(properties.origin(), SignedNote.ED25519,
+                org.agreementledger.contract.integrity.LedgerKeys.raw(valid.key()))).toList();
+    }
+
+    private SignedNote.SignerKey signer() {
+        return new SignedNote.SignerKey(properties.origin(), SignedNote.ED25519, key.seed());
     }
 
     @Scheduled(initialDelayString = "${ledger.transparency-log.interval:30s}",
@@ -111,7 +121,7 @@ public class TransparencyLog implements DisposableBean {
             return Optional.empty();
         }
         TreeHead head = new TreeHead(properties.origin(), signable, MerkleTree.rootHash(stored(), signable));
-        String note = new SignedNote.Note(head.text(), List.of(SignedNote.sign(head.text(), signer))).encoded();
+        String note = new SignedNote.Note(head.text(), List.of(SignedNote.sign(head.text(), signer()))).encoded();
         jdbc.update("INSERT INTO transparency_log_checkpoint (tree_size, note) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 signable, note);
         publish(signable, note);

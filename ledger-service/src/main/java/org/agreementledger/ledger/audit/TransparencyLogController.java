@@ -53,6 +53,15 @@ class TransparencyLogController {
         return log.verifierKey().encoded() + "\n";
     }
 
+    @GetMapping(path = "/log/keys", produces = NOTE)
+    @Operation(operationId = "logKeys", summary = "Every key tree heads were signed with, one C2SP verifier key per "
+            + "line, the current one first (a rotation keeps the retired ones)")
+    String keys() {
+        StringBuilder keys = new StringBuilder();
+        log.verifierKeys().forEach(key -> keys.append(key.encoded()).append('\n'));
+        return keys.toString();
+    }
+
     @GetMapping(path = "/log/checkpoint", produces = NOTE)
     @Operation(operationId = "latestTreeHead", summary = "The latest signed tree head of the transparency log, as a "
             + "C2SP tlog-checkpoint signed note")

@@ -35,7 +35,8 @@ class SecurityConfig {
         return bearerTokens(http, converter, problems)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN_PATHS).permitAll()
-                        .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys", "/log/key").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys", "/log/key", "/log/keys").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/admin/keys/rotation").hasAuthority(Roles.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/admin/checkpoints", "/admin/log/checkpoints")
                         .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
                         .requestMatchers(HttpMethod.GET, "/log/**")
