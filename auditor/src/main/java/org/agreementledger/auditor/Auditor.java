@@ -8,6 +8,7 @@ import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.CanonicalJson;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
+import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.views.AuditViews;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,6 +117,14 @@ public final class Auditor {
                 + "(checkpoint-key.ed25519.pub.pem), or a URL (e.g. http://ledger:8080/.well-known/ledger-keys)")
         String trustedKey;
 
+        @Option(names = "--witness", description = "A witness's verifier key (C2SP, type 0x04) whose cosignatures of tree "
+                + "heads count; may be repeated")
+        List<String> witnesses = new ArrayList<>();
+
+        @Option(names = "--min-cosignatures", description = "Fail unless some tree head carries this many cosignatures "
+                + "of the --witness keys (default: 0)")
+        int minCosignatures;
+
         @Option(names = "--tolerate-redeliveries", description = "Count identical repeats of an event (a publisher retry "
                 + "after an outage) instead of failing on them")
         boolean tolerateRedeliveries;
@@ -135,6 +144,10 @@ public final class Auditor {
             PrintStream out = Streams.out;
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            if (minCosignatures < 0 || minCosignatures > witnesses.size()) {
+                throw new IllegalArgumentException("--min-cosignatures must be from 0 to the number of --witness keys ("
+                        + witnesses.size() + "), got " + minCosignatures);
             }
             ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
             LogLeaves leaves = new LogLeaves();
@@ -180,7 +193,8 @@ public final class Auditor {
                 checkOne(Files.readAllBytes(saved), "saved checkpoint " + saved, check, verifier, checkpointLines);
             }
 
-            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, keys, verifier);
+            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, keys, new TreeHeadCheck.Witnesses(
+                    witnesses.stream().map(SignedNote.VerifierKey::parse).toList(), minCosignatures), verifier);
             checkpointLines.addAll(treeHeadLines);
 
             Summary.print(out, verifier, extent, seconds, all);

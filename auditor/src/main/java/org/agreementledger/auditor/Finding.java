@@ -31,7 +31,9 @@ record Finding(Kind kind, String agreementId, Long sequence, String where, Strin
         /** The log's leaves do not have the root a tree head signs: the log was rewritten. */
         TREE_HEAD_MISMATCH,
         /** A tree head covers leaves the topic does not hold: history was removed or truncated. */
-        TREE_HEAD_BEYOND_LOG
+        TREE_HEAD_BEYOND_LOG,
+        /** No tree head carries the cosignatures verify was asked to require. */
+        TREE_HEAD_NOT_WITNESSED
     }
 
     @Override

@@ -28,10 +28,19 @@ final class TreeHeadCheck {
     private TreeHeadCheck() {
     }
 
+    /** The witnesses whose cosignatures count, and how many of them the largest witnessed head needs. */
+    record Witnesses(List<SignedNote.VerifierKey> keys, int required) {
+
+        long cosigning(SignedNote.Note note) {
+            return keys.stream().filter(note::verifiedBy).count();
+        }
+    }
+
     /** Reports what does not hold to {@code findings}; returns one line per head for the summary. */
-    static List<String> check(List<Found> found, LogLeaves leaves, List<LedgerKeys.ValidKey> keys, ChainVerifier findings) {
+    static List<String> check(List<Found> found, LogLeaves leaves, List<LedgerKeys.ValidKey> keys, Witnesses witnesses,
+                              ChainVerifier findings) {
         leaves.problems().forEach(problem -> findings.report(Finding.Kind.LOG_INDEX_CONFLICT, null, null, null, problem));
-        record Head(String where, TreeHead head, String signature) {
+        record Head(String where, TreeHead head, String signature, long cosigned) {
         }
         List<Head> heads = new ArrayList<>();
         for (Found one : found) {
@@ -56,8 +65,14 @@ final class TreeHeadCheck {
                     signature = "NOT signed by the pinned key";
                 }
             }
-            heads.add(new Head(one.where(), head, signature));
+            heads.add(new Head(one.where(), head, signature, witnesses.cosigning(note)));
         }
+        // a head published again with cosignatures is one head: keep the copy with the most
+        java.util.Map<String, Head> distinct = new java.util.LinkedHashMap<>();
+        for (Head head : heads) {
+            distinct.merge(head.head().text(), head, (a, b) -> b.cosigned() > a.cosigned() ? b : a);
+        }
+        heads = new ArrayList<>(distinct.values());
         heads.sort(Comparator.comparingLong(h -> h.head().size()));
         List<String> lines = new ArrayList<>();
         long available = leaves.contiguous();
@@ -90,7 +105,21 @@ final class TreeHeadCheck {
                         + " signs a root the topic's first " + size + " leaves do not have: the log was rewritten");
             }
             lines.add((holds ? "holds   " : "BROKEN  ") + "tree head of size " + size + " (" + head.where() + "), "
-                    + head.signature());
+                    + head.signature() + (witnesses.keys().isEmpty() ? ""
+                    : ", cosigned by " + head.cosigned() + " of " + witnesses.keys().size() + " witness(es)"));
+        }
+        if (witnesses.required() > 0) {
+            long witnessed = heads.stream().filter(head -> head.cosigned() >= witnesses.required())
+                    .mapToLong(head -> head.head().size()).max().orElse(-1);
+            if (witnessed < 0) {
+                findings.report(Finding.Kind.TREE_HEAD_NOT_WITNESSED, null, null, null, "no tree head carries "
+                        + witnesses.required() + " cosignature(s) of the configured witnesses: nothing shows that the "
+                        + "ledger showed this history, and no other, to them");
+            } else {
+                lines.add("the largest head cosigned by " + witnesses.required() + " witness(es) covers " + witnessed
+                        + " of the " + available + " leaves on the topic; the rest is protected by the ledger's signature "
+                        + "and the chains only");
+            }
         }
         return lines;
     }

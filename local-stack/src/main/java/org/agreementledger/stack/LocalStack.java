@@ -1,6 +1,7 @@
 package org.agreementledger.stack;
 
 import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.infra.EmbeddedKafkaBroker;
 import org.agreementledger.infra.EmbeddedPostgresServer;
 import org.agreementledger.infra.LocalIdentityProvider;
@@ -8,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +35,8 @@ public final class LocalStack implements AutoCloseable {
     private final StackConfig config;
     private final Map<String, String> postgresSettings;
     private final List<String> ledgerArgs = new ArrayList<>();
+    /** The local witness's signer key, in the data directory's {@code keys}. */
+    public static final String WITNESS_KEY = "witness.key";
     private final List<AutoCloseable> started = new ArrayList<>();
     private LocalIdentityProvider identity;
     private RunDirectory run;
@@ -224,7 +229,7 @@ public final class LocalStack implements AutoCloseable {
                 "--ledger.kafka.partitions=" + config.partitions(),
                 "--ledger.checkpoints.key-directory=" + config.dataDir().toAbsolutePath().resolve("keys"),
                 // a local stack is for trying things: a checkpoint every minute rather than every five
-                "--ledger.checkpoints.interval=1m", trustedKey(), issuer()));
+                "--ledger.checkpoints.interval=1m", trustedKey(), issuer(), witness()));
         args.addAll(ledgerArgs);
         return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(), args);
     }
@@ -265,6 +270,25 @@ public final class LocalStack implements AutoCloseable {
 
     private String trustedKey() {
         return "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + identity.publicKeyFile().toAbsolutePath();
+    }
+
+    /**
+     * A witness to try cosigning with: its signer key is made once in the data directory ({@code keys/witness.key},
+     * for {@code auditor witness --witness-key}), and the ledger keeps its cosignatures.
+     */
+    private String witness() {
+        Path file = config.dataDir().toAbsolutePath().resolve("keys").resolve(WITNESS_KEY);
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, SignedNote.SignerKey.generate("witness.agreement-ledger.local",
+                        SignedNote.COSIGNATURE_V1, new SecureRandom()).encoded() + "\n");
+            }
+            return "--ledger.transparency-log.witnesses="
+                    + SignedNote.SignerKey.parse(Files.readString(file).strip()).verifierKey().encoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the local witness key " + file, e);
+        }
     }
 
     private static String issuer() {

@@ -157,7 +157,8 @@ class AnAuditorTrustsOnlyTheLogIT {
         Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
                 + sizeOf(Files.readString(newer))));
         Path state = dir.resolve("witness");
-        Path key = dir.resolve("witness.key");
+        // the witness the local stack's ledger is configured with
+        Path key = config.dataDir().toAbsolutePath().resolve("keys").resolve(LocalStack.WITNESS_KEY);
 
         Run consistent = auditor("prove-consistency", older.toString(), newer.toString(), "--log-key", logKey,
                 "--proof", proof.toString());
@@ -177,6 +178,24 @@ class AnAuditorTrustsOnlyTheLogIT {
                 0, second.out.lastIndexOf('\n') + 1)).verifiedBy(witness)).as("cosigned by the witness").isTrue();
         assertThat(backwards.exitCode).as("a head that does not extend the one it holds").isEqualTo(1);
         assertThat(backwards.out).contains("REFUSED");
+
+        HttpResponse<String> kept = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(config.ledgerUrl() + "/log/cosignatures"))
+                .header("Authorization", "Bearer " + tokens.get("AUDITOR")).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(second.out)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
+        Run witnessed = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
+                config.ledgerUrl() + "/.well-known/ledger-keys", "--witness", witness.encoded(), "--min-cosignatures", "1",
+                "--no-progress");
+        Run unwitnessed = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
+                config.ledgerUrl() + "/.well-known/ledger-keys", "--witness", org.agreementledger.contract.integrity.SignedNote
+                        .SignerKey.generate("other.witness", org.agreementledger.contract.integrity.SignedNote.COSIGNATURE_V1,
+                                new java.security.SecureRandom()).verifierKey().encoded(), "--min-cosignatures", "1",
+                "--no-progress");
+        assertThat(witnessed.exitCode).as(witnessed.out).isZero();
+        assertThat(witnessed.out).contains("cosigned by 1 of 1 witness(es)");
+        assertThat(unwitnessed.exitCode).isEqualTo(1);
+        assertThat(unwitnessed.out).contains("TREE_HEAD_NOT_WITNESSED");
     }
 
     @Test

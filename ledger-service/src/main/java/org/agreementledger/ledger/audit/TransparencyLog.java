@@ -239,6 +239,45 @@ public class TransparencyLog implements DisposableBean {
         };
     }
 
+    /**
+     * Adds a witness's cosignatures to the signed tree head they cosign, keeps them and publishes the note again with
+     * them: only cosignatures of configured witnesses that verify, on a head this ledger signed.
+     *
+     * @return the note with every cosignature kept for that head
+     * @throws IllegalArgumentException naming what is wrong with the note
+     */
+    public synchronized String addCosignatures(String cosigned) {
+        SignedNote.Note note = SignedNote.Note.parse(cosigned);
+        TreeHead head = TreeHead.parse(note.text());
+        String stored = note(head.size()).orElseThrow(() -> new IllegalArgumentException(
+                "the ledger signed no tree head of size " + head.size()));
+        SignedNote.Note kept = SignedNote.Note.parse(stored);
+        if (!kept.text().equals(note.text())) {
+            throw new IllegalArgumentException("the note's text is not the tree head of size " + head.size()
+                    + " this ledger signed");
+        }
+        List<SignedNote.VerifierKey> witnesses = properties.witnesses().stream().map(SignedNote.VerifierKey::parse).toList();
+        int added = 0;
+        for (SignedNote.VerifierKey witness : witnesses) {
+            boolean already = kept.signatures().stream().anyMatch(s -> s.name().equals(witness.name())
+                    && s.keyId() == witness.keyId());
+            if (already || !note.verifiedBy(witness)) {
+                continue;
+            }
+            SignedNote.NoteSignature cosignature = note.signatures().stream().filter(s -> s.name().equals(witness.name())
+                    && s.keyId() == witness.keyId()).findFirst().orElseThrow();
+            kept = kept.with(cosignature);
+            added++;
+        }
+        if (added == 0) {
+            throw new IllegalArgumentException("the note carries no new cosignature that verifies with a configured "
+                    + "witness key (ledger.transparency-log.witnesses)");
+        }
+        jdbc.update("UPDATE transparency_log_checkpoint SET note = ? WHERE tree_size = ?", kept.encoded(), head.size());
+        publish(head.size(), kept.encoded());
+        return kept.encoded();
+    }
+
     /** The latest signed tree head's note. */
     public Optional<String> latestNote() {
         return jdbc.query("SELECT note FROM transparency_log_checkpoint ORDER BY tree_size DESC LIMIT 1",

@@ -92,6 +92,21 @@ class TransparencyLogController {
                 .orElseGet(() -> Problems.response(HttpStatus.NOT_FOUND, "no-tree-head", "The log is empty.", null));
     }
 
+    @PostMapping(path = "/log/cosignatures", consumes = MediaType.TEXT_PLAIN_VALUE, produces = NOTE)
+    @Operation(operationId = "addCosignatures", summary = "A witness hands in a tree head it cosigned (C2SP "
+            + "tlog-cosignature); the ledger keeps the cosignatures of configured witnesses and publishes them beside the head")
+    @ApiResponse(responseCode = "200", description = "The tree head with every cosignature kept for it",
+            content = @Content(mediaType = NOTE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "Not a tree head this ledger signed, or no new cosignature of a "
+            + "configured witness that verifies (invalid-cosignature)")
+    ResponseEntity<?> cosign(@org.springframework.web.bind.annotation.RequestBody String cosigned) {
+        try {
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType(NOTE)).body(log.addCosignatures(cosigned));
+        } catch (IllegalArgumentException e) {
+            return Problems.response(HttpStatus.BAD_REQUEST, "invalid-cosignature", e.getMessage(), "body");
+        }
+    }
+
     @GetMapping(path = "/log/proofs/inclusion", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "inclusionProof", summary = "RFC 9162 inclusion proof of a leaf in a signed tree head "
             + "(the latest when treeSize is left out)")

@@ -37,6 +37,7 @@ class SecurityConfig {
                         .requestMatchers(OPEN_PATHS).permitAll()
                         .requestMatchers(HttpMethod.GET, "/.well-known/ledger-keys", "/log/key", "/log/keys").permitAll()
                         .requestMatchers(HttpMethod.POST, "/admin/keys/rotation").hasAuthority(Roles.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/log/cosignatures").hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
                         .requestMatchers(HttpMethod.POST, "/admin/checkpoints", "/admin/log/checkpoints")
                         .hasAnyAuthority(Roles.ADMIN, Roles.AUDIT)
                         .requestMatchers(HttpMethod.GET, "/log/**")
