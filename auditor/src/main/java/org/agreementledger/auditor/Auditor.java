@@ -117,6 +117,14 @@ public final class Auditor {
                 + "(checkpoint-key.ed25519.pub.pem), or a URL (e.g. http://ledger:8080/.well-known/ledger-keys)")
         String trustedKey;
 
+        @Option(names = "--save-state", description = "When everything holds, write what the next verify --since needs "
+                + "(the largest tree head that held, the tree's right edge, the offsets read, every chain's last hash) to this file")
+        Path saveState;
+
+        @Option(names = "--since", description = "A state an earlier verify saved: read and check only what was appended "
+                + "since, and that the tree heads signed since extend what it verified (needs --trusted-key)")
+        Path since;
+
         @Option(names = "--witness", description = "A witness's verifier key (C2SP, type 0x04) whose cosignatures of tree "
                 + "heads count; may be repeated")
         List<String> witnesses = new ArrayList<>();
@@ -149,8 +157,16 @@ public final class Auditor {
                 throw new IllegalArgumentException("--min-cosignatures must be from 0 to the number of --witness keys ("
                         + witnesses.size() + "), got " + minCosignatures);
             }
+            VerifyState before = since == null ? null : VerifyState.read(since);
+            if (before != null && (trustedKey == null || !savedCheckpoints.isEmpty())) {
+                throw new IllegalArgumentException("--since needs --trusted-key (the tree heads are what it checks) "
+                        + "and takes no --checkpoint (a saved checkpoint names heads before the state)");
+            }
             ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
-            LogLeaves leaves = new LogLeaves();
+            LogLeaves leaves = before == null ? new LogLeaves() : new LogLeaves(before.frontier().size());
+            if (before != null) {
+                before.chains().forEach((id, end) -> verifier.seed(id, end.sequence(), end.hash()));
+            }
             List<TreeHeadCheck.Found> treeHeads = new ArrayList<>();
             TopicLog topicLog = new TopicLog(log.bootstrapServers);
             Progress.Factory progress = log.progress();
@@ -169,7 +185,8 @@ public final class Auditor {
             long started = System.nanoTime();
             TopicLog.Extent extent;
             try {
-                extent = topicLog.read(log.topic, PointInLog.END, progress, record -> {
+                extent = topicLog.read(log.topic, before == null ? Map.of() : before.offsets(), PointInLog.END, progress,
+                        record -> {
                     leaves.add(record);
                     verifier.accept(record);
                 });
@@ -185,17 +202,22 @@ public final class Auditor {
             for (LogRecord record : checkpointRecords) {
                 if (TREE_HEAD.equals(record.header(RECORD_KIND))) {
                     treeHeads.add(new TreeHeadCheck.Found("checkpoint topic " + record.where(), record.body()));
-                } else {
+                } else if (before == null) {
                     checkOne(record.body(), "checkpoint topic " + record.where(), check, verifier, checkpointLines);
                 }
+            }
+            if (before != null) {
+                checkpointLines.add("since " + since + " (" + before.frontier().size() + " leaves): only tree heads are "
+                        + "checked, the per-agreement checkpoints name heads before it");
             }
             for (Path saved : savedCheckpoints) {
                 checkOne(Files.readAllBytes(saved), "saved checkpoint " + saved, check, verifier, checkpointLines);
             }
 
-            List<String> treeHeadLines = TreeHeadCheck.check(treeHeads, leaves, keys, new TreeHeadCheck.Witnesses(
-                    witnesses.stream().map(SignedNote.VerifierKey::parse).toList(), minCosignatures), verifier);
-            checkpointLines.addAll(treeHeadLines);
+            TreeHeadCheck.Outcome trees = TreeHeadCheck.check(treeHeads, leaves,
+                    before == null ? TreeHeadCheck.Frontier.EMPTY : before.frontier(), keys, new TreeHeadCheck.Witnesses(
+                            witnesses.stream().map(SignedNote.VerifierKey::parse).toList(), minCosignatures), verifier);
+            checkpointLines.addAll(trees.lines());
 
             Summary.print(out, verifier, extent, seconds, all);
             out.println();
@@ -209,8 +231,17 @@ public final class Auditor {
                 Summary.writeReport(report, verifier, extent, seconds, checkpointLines, all);
             }
             if (findings.isEmpty()) {
-                out.printf("VERIFIED: %,d events of %,d agreements; every chain, sequence and checkpoint holds.%n",
-                        extent.records(), verifier.chains().size());
+                if (saveState != null) {
+                    Map<Integer, Long> offsets = new java.util.TreeMap<>(before == null ? Map.of() : before.offsets());
+                    offsets.putAll(extent.ends());
+                    Map<String, VerifyState.ChainEnd> ends = new java.util.LinkedHashMap<>();
+                    verifier.chains().forEach((id, chain) -> chain.hashAt(chain.lastSequence()).ifPresent(
+                            hash -> ends.put(id, new VerifyState.ChainEnd(chain.lastSequence(), hash))));
+                    new VerifyState(trees.largestHeld() != null ? trees.largestHeld()
+                            : before == null ? null : before.treeHead(), trees.frontier(), offsets, ends).write(saveState);
+                }
+                out.printf("VERIFIED: %,d events%s of %,d agreements; every chain, sequence and checkpoint holds.%n",
+                        extent.records(), before == null ? "" : " appended since " + since, verifier.chains().size());
                 return HOLDS;
             }
             out.println("FAILED: " + findings.size() + " finding(s)");

@@ -103,6 +103,13 @@ final class ChainShard {
     private record Pending(EventEnvelope envelope, String where) {
     }
 
+    /** An agreement's chain as a run before this one verified it (verify --since): its last sequence and hash. */
+    void seed(String agreementId, long lastSequence, String lastHash) {
+        Chain chain = new Chain(agreementId, -1);
+        chain.put(lastSequence, lastHash);
+        chains.put(agreementId, chain);
+    }
+
     void accept(LogRecord record, long readIndex) {
         reading = readIndex;
         EventEnvelope envelope;

@@ -55,6 +55,12 @@ final class ChainVerifier {
         }
     }
 
+    /** Before the read: an agreement's chain as an earlier run verified it, so the next event links to it. */
+    void seed(String agreementId, long lastSequence, String lastHash) {
+        int hash = Arrays.hashCode(agreementId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        shards[Math.floorMod(hash ^ (hash >>> 16), shards.length)].seed(agreementId, lastSequence, lastHash);
+    }
+
     /** Called by the reading thread, for each record in the order read. */
     void accept(LogRecord record) {
         int shard = shardOf(record);

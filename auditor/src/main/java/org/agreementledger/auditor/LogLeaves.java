@@ -19,8 +19,18 @@ final class LogLeaves {
 
     private byte[] hashes = new byte[32 * 1024];
     private final BitSet present = new BitSet();
+    /** The first index held: 0, or where an earlier run's saved state ends (verify --since). */
+    private final long base;
     private long records;
     private final java.util.List<String> problems = new java.util.ArrayList<>();
+
+    LogLeaves() {
+        this(0);
+    }
+
+    LogLeaves(long base) {
+        this.base = base;
+    }
 
     /** Called by the reading thread for every record of the events topic, in read order. */
     void add(LogRecord record) {
@@ -39,12 +49,16 @@ final class LogLeaves {
             problems.add(record.where() + ": unreadable " + EventHeaders.LOG_INDEX + " or " + EventHeaders.HASH);
             return;
         }
-        if (at < 0 || at > records + SLACK || leaf.length != 32) {
+        if (at < base) {
+            // a leaf an earlier run folded already (verify --since reads from where that run ended)
+            return;
+        }
+        if (at > base + records + SLACK || leaf.length != 32) {
             problems.add(record.where() + ": " + EventHeaders.LOG_INDEX + " " + index + " is out of range or its hash "
                     + "is not 32 bytes");
             return;
         }
-        int i = (int) at;
+        int i = (int) (at - base);
         if ((long) (i + 1) * 32 > hashes.length) {
             hashes = Arrays.copyOf(hashes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) hashes.length * 2,
                     (long) (i + 1) * 32)));
@@ -59,14 +73,19 @@ final class LogLeaves {
         present.set(i);
     }
 
-    /** How many leaves from index 0 on are present without a hole. */
+    /** The index before which every leaf from the base on is present. */
     long contiguous() {
-        return present.nextClearBit(0);
+        return base + present.nextClearBit(0);
     }
 
-    /** The event hash at this index (present). */
+    long base() {
+        return base;
+    }
+
+    /** The event hash at this index (present, at or after the base). */
     byte[] eventHash(long index) {
-        return Arrays.copyOfRange(hashes, (int) index * 32, (int) index * 32 + 32);
+        int i = (int) (index - base);
+        return Arrays.copyOfRange(hashes, i * 32, i * 32 + 32);
     }
 
     boolean any() {

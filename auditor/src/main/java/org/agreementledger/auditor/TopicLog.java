@@ -33,6 +33,12 @@ final class TopicLog {
     }
 
     Extent read(String topic, PointInLog upTo, Progress.Factory progress, Consumer<LogRecord> each) {
+        return read(topic, Map.of(), upTo, progress, each);
+    }
+
+    /** @param from per partition, the offset to start at (an earlier run's end); the beginning for the others */
+    Extent read(String topic, Map<Integer, Long> from, PointInLog upTo, Progress.Factory progress,
+                Consumer<LogRecord> each) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -50,7 +56,14 @@ final class TopicLog {
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> begins = new HashMap<>(consumer.beginningOffsets(partitions));
+            for (TopicPartition partition : partitions) {
+                Long start = from.get(partition.partition());
+                if (start != null && start > begins.get(partition)) {
+                    consumer.seek(partition, start);
+                    begins.put(partition, start);
+                }
+            }
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
             for (TopicPartition partition : partitions) {
                 Long stop = upTo.positions().get(partition.partition());

@@ -36,11 +36,33 @@ final class TreeHeadCheck {
         }
     }
 
-    /** Reports what does not hold to {@code findings}; returns one line per head for the summary. */
-    static List<String> check(List<Found> found, LogLeaves leaves, List<LedgerKeys.ValidKey> keys, Witnesses witnesses,
-                              ChainVerifier findings) {
+    /**
+     * The complete subtrees on the right edge of the first {@code size} leaves, largest first: all that is needed to go
+     * on folding leaves, and what verify --since keeps between runs.
+     */
+    record Frontier(long size, List<Integer> levels, List<byte[]> hashes) {
+
+        static final Frontier EMPTY = new Frontier(0, List.of(), List.of());
+
+        /** The tree head's root over these leaves. */
+        byte[] root() {
+            byte[] root = null;
+            for (int i = hashes.size() - 1; i >= 0; i--) {
+                root = root == null ? hashes.get(i) : MerkleTree.nodeHash(hashes.get(i), root);
+            }
+            return root == null ? MerkleTree.rootHash(List.of()) : root;
+        }
+    }
+
+    /** The result: a line per head for the summary, and the frontier over every contiguous leaf read. */
+    record Outcome(List<String> lines, Frontier frontier, String largestHeld) {
+    }
+
+    /** Reports what does not hold to {@code findings}. */
+    static Outcome check(List<Found> found, LogLeaves leaves, Frontier start, List<LedgerKeys.ValidKey> keys,
+                         Witnesses witnesses, ChainVerifier findings) {
         leaves.problems().forEach(problem -> findings.report(Finding.Kind.LOG_INDEX_CONFLICT, null, null, null, problem));
-        record Head(String where, TreeHead head, String signature, long cosigned) {
+        record Head(String where, TreeHead head, String signature, long cosigned, String note) {
         }
         List<Head> heads = new ArrayList<>();
         for (Found one : found) {
@@ -65,7 +87,8 @@ final class TreeHeadCheck {
                     signature = "NOT signed by the pinned key";
                 }
             }
-            heads.add(new Head(one.where(), head, signature, witnesses.cosigning(note)));
+            heads.add(new Head(one.where(), head, signature, witnesses.cosigning(note),
+                    new String(one.note(), StandardCharsets.UTF_8)));
         }
         // a head published again with cosignatures is one head: keep the copy with the most
         java.util.Map<String, Head> distinct = new java.util.LinkedHashMap<>();
@@ -78,28 +101,31 @@ final class TreeHeadCheck {
         long available = leaves.contiguous();
         Deque<byte[]> frontier = new ArrayDeque<>();
         Deque<Integer> levels = new ArrayDeque<>();
-        long folded = 0;
+        for (int i = 0; i < start.hashes().size(); i++) {
+            frontier.push(start.hashes().get(i));
+            levels.push(start.levels().get(i));
+        }
+        long folded = start.size();
+        String largestHeld = null;
         for (Head head : heads) {
             long size = head.head().size();
+            if (size < folded) {
+                lines.add("earlier  tree head of size " + size + " (" + head.where() + "): within the saved state this "
+                        + "run starts from, not checked again");
+                continue;
+            }
             if (size > available) {
                 findings.report(Finding.Kind.TREE_HEAD_BEYOND_LOG, null, null, head.where(), "tree head of size " + size
-                        + " covers leaves the topic does not hold: it holds " + available + " from index 0 without a hole");
+                        + " covers leaves the topic does not hold: it holds leaves up to " + available + " without a hole");
                 lines.add("BROKEN  tree head of size " + size + " (" + head.where() + "): beyond the log; " + head.signature());
                 continue;
             }
-            for (; folded < size; folded++) {
-                byte[] hash = MerkleTree.leafHash(leaves.eventHash(folded));
-                int level = 0;
-                while (!levels.isEmpty() && levels.peek() == level) {
-                    levels.pop();
-                    hash = MerkleTree.nodeHash(frontier.pop(), hash);
-                    level++;
-                }
-                frontier.push(hash);
-                levels.push(level);
-            }
-            byte[] root = rootOf(frontier);
+            folded = fold(leaves, folded, size, frontier, levels);
+            byte[] root = frontierOf(folded, frontier, levels).root();
             boolean holds = MessageDigest.isEqual(root, head.head().rootHash());
+            if (holds && !head.signature().startsWith("NOT")) {
+                largestHeld = head.note();
+            }
             if (!holds) {
                 findings.report(Finding.Kind.TREE_HEAD_MISMATCH, null, null, head.where(), "tree head of size " + size
                         + " signs a root the topic's first " + size + " leaves do not have: the log was rewritten");
@@ -121,18 +147,32 @@ final class TreeHeadCheck {
                         + "and the chains only");
             }
         }
-        return lines;
+        folded = fold(leaves, folded, available, frontier, levels);
+        return new Outcome(lines, frontierOf(folded, frontier, levels), largestHeld);
     }
 
-    /** The root of the leaves folded so far: the complete subtrees on the right edge, joined right to left. */
-    private static byte[] rootOf(Deque<byte[]> frontier) {
-        if (frontier.isEmpty()) {
-            return MerkleTree.rootHash(List.of());
+    /** Folds leaves {@code from} to {@code to} into the right edge (a stack: the smallest subtree on top). */
+    private static long fold(LogLeaves leaves, long from, long to, Deque<byte[]> frontier, Deque<Integer> levels) {
+        for (long index = from; index < to; index++) {
+            byte[] hash = MerkleTree.leafHash(leaves.eventHash(index));
+            int level = 0;
+            while (!levels.isEmpty() && levels.peek() == level) {
+                levels.pop();
+                hash = MerkleTree.nodeHash(frontier.pop(), hash);
+                level++;
+            }
+            frontier.push(hash);
+            levels.push(level);
         }
-        byte[] root = null;
-        for (byte[] subtree : frontier) {
-            root = root == null ? subtree : MerkleTree.nodeHash(subtree, root);
-        }
-        return root;
+        return Math.max(from, to);
+    }
+
+    /** The stack as a frontier, largest subtree first. */
+    private static Frontier frontierOf(long size, Deque<byte[]> frontier, Deque<Integer> levels) {
+        List<byte[]> hashes = new ArrayList<>(frontier);
+        List<Integer> sizes = new ArrayList<>(levels);
+        java.util.Collections.reverse(hashes);
+        java.util.Collections.reverse(sizes);
+        return new Frontier(size, sizes, hashes);
     }
 }

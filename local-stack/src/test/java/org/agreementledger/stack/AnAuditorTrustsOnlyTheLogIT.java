@@ -119,6 +119,32 @@ class AnAuditorTrustsOnlyTheLogIT {
     }
 
     @Test
+    void verifySinceASavedStateReadsOnlyWhatWasAppendedAndHoldsTheNewTreeHeadsToIt(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state.json");
+        Run full = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
+                config.ledgerUrl() + "/.well-known/ledger-keys", "--save-state", state.toString(), "--no-progress");
+        assertThat(full.exitCode).as(full.out).isZero();
+        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
+                + "\"otherParties\": [\"US\"], \"title\": \"Since\", \"offeredOn\": \"2025-02-03\"}");
+        signTreeHead(offered.get("events").get(0).get("logIndex").asLong());
+        ObjectNode tampered = (ObjectNode) LedgerJson.readTree(Files.readAllBytes(state));
+        ObjectNode edge = (ObjectNode) tampered.get("frontier").get(0);
+        edge.put("hash", "00" + edge.get("hash").asText().substring(2));
+        Path forged = dir.resolve("forged-state.json");
+        Files.write(forged, LedgerJson.mapper().writeValueAsBytes(tampered));
+
+        Run since = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
+                config.ledgerUrl() + "/.well-known/ledger-keys", "--since", state.toString(), "--no-progress");
+        Run fromAnotherHistory = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
+                config.ledgerUrl() + "/.well-known/ledger-keys", "--since", forged.toString(), "--no-progress");
+
+        assertThat(since.exitCode).as(since.out).isZero();
+        assertThat(since.out).containsPattern("VERIFIED: \\d+ events appended since").contains("holds   tree head of size");
+        assertThat(fromAnotherHistory.exitCode).isEqualTo(1);
+        assertThat(fromAnotherHistory.out).contains("TREE_HEAD_MISMATCH");
+    }
+
+    @Test
     void aLogSignedAcrossAKeyRotationVerifiesWithTheKeySet(@TempDir Path dir) throws Exception {
         Path older = dir.resolve("older.note");
         Files.writeString(older, signTreeHead(0));
