@@ -165,7 +165,7 @@ public final class Auditor {
             ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
             LogLeaves leaves = before == null ? new LogLeaves() : new LogLeaves(before.frontier().size());
             if (before != null) {
-                before.chains().forEach((id, end) -> verifier.seed(id, end.sequence(), end.hash()));
+                verifier.continueFrom(before.chains());
             }
             List<TreeHeadCheck.Found> treeHeads = new ArrayList<>();
             TopicLog topicLog = new TopicLog(log.bootstrapServers);
@@ -234,7 +234,8 @@ public final class Auditor {
                 if (saveState != null) {
                     Map<Integer, Long> offsets = new java.util.TreeMap<>(before == null ? Map.of() : before.offsets());
                     offsets.putAll(extent.ends());
-                    Map<String, VerifyState.ChainEnd> ends = new java.util.LinkedHashMap<>();
+                    Map<String, VerifyState.ChainEnd> ends = new java.util.LinkedHashMap<>(
+                            before == null ? Map.of() : before.chains());
                     verifier.chains().forEach((id, chain) -> chain.hashAt(chain.lastSequence()).ifPresent(
                             hash -> ends.put(id, new VerifyState.ChainEnd(chain.lastSequence(), hash))));
                     new VerifyState(trees.largestHeld() != null ? trees.largestHeld()

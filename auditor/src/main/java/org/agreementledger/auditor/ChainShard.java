@@ -28,6 +28,7 @@ final class ChainShard {
     private long redeliveries;
     /** The read index of the record being checked; past every record's once the log has ended. */
     private long reading;
+    private Map<String, VerifyState.ChainEnd> ends = Map.of();
 
     ChainShard(boolean tolerateRedeliveries) {
         this.tolerateRedeliveries = tolerateRedeliveries;
@@ -103,11 +104,12 @@ final class ChainShard {
     private record Pending(EventEnvelope envelope, String where) {
     }
 
-    /** An agreement's chain as a run before this one verified it (verify --since): its last sequence and hash. */
-    void seed(String agreementId, long lastSequence, String lastHash) {
-        Chain chain = new Chain(agreementId, -1);
-        chain.put(lastSequence, lastHash);
-        chains.put(agreementId, chain);
+    /**
+     * Where an earlier run left each agreement's chain (verify --since); an agreement's chain is taken up from there
+     * when the log names it again, so the many agreements that did not move cost nothing but their entry.
+     */
+    void continueFrom(Map<String, VerifyState.ChainEnd> ends) {
+        this.ends = ends;
     }
 
     void accept(LogRecord record, long readIndex) {
@@ -123,6 +125,10 @@ final class ChainShard {
         Chain chain = chains.get(agreementId);
         if (chain == null) {
             chain = new Chain(agreementId, readIndex);
+            VerifyState.ChainEnd end = ends.get(agreementId);
+            if (end != null) {
+                chain.put(end.sequence(), end.hash());
+            }
             chains.put(agreementId, chain);
         }
         if (!agreementId.equals(record.key())) {

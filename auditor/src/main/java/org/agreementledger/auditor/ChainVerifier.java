@@ -55,10 +55,11 @@ final class ChainVerifier {
         }
     }
 
-    /** Before the read: an agreement's chain as an earlier run verified it, so the next event links to it. */
-    void seed(String agreementId, long lastSequence, String lastHash) {
-        int hash = Arrays.hashCode(agreementId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        shards[Math.floorMod(hash ^ (hash >>> 16), shards.length)].seed(agreementId, lastSequence, lastHash);
+    /** Before the read: where an earlier run left every chain, so that the next events link to them (verify --since). */
+    void continueFrom(Map<String, VerifyState.ChainEnd> ends) {
+        for (ChainShard shard : shards) {
+            shard.continueFrom(ends);
+        }
     }
 
     /** Called by the reading thread, for each record in the order read. */

@@ -37,7 +37,10 @@ import java.util.UUID;
  *   java -cp … org.agreementledger.auditor.VerifyRate serve 300000 &   # prints the bootstrap address, then waits
  *   java -cp … org.agreementledger.auditor.VerifyRate measure localhost:PORT 3
  * </pre>
- * The topic is filled as the benchmark fills it: one sealed offer per agreement, six partitions, keyed by agreement.
+ * The topic is filled as the benchmark fills it: one sealed offer per agreement, six partitions, keyed by agreement,
+ * each with its transparency-log index, and a tree head over them signed by a key whose public half {@code serve}
+ * writes to {@code verify-rate-key.json}. A line {@code more M} on its standard input appends M events and a new
+ * tree head, for {@code measure-since}, which compares a full verify (saving its state) with verify --since.
  */
 final class VerifyRate {
 
@@ -51,36 +54,98 @@ final class VerifyRate {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("serve")) {
             serve(Long.parseLong(args[1]));
+        } else if (args[0].equals("measure-since")) {
+            measureSince(args[1], Integer.parseInt(args[2]), args[3]);
         } else {
             measure(args[1], Integer.parseInt(args[2]), java.util.Arrays.copyOfRange(args, 3, args.length));
         }
     }
 
+    /** The log's test key: its seed is public, it signs nothing but this measurement's tree heads. */
+    private static final org.agreementledger.contract.integrity.SignedNote.SignerKey LOG_KEY =
+            new org.agreementledger.contract.integrity.SignedNote.SignerKey("verify-rate.local/log",
+                    org.agreementledger.contract.integrity.SignedNote.ED25519,
+                    org.agreementledger.contract.integrity.Sha256.digest("verify-rate log key".getBytes(StandardCharsets.UTF_8)));
+
     private static void serve(long records) throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("verify-rate"), FreePorts.next(),
                 FreePorts.next());
         broker.createTopicIfAbsent(LedgerTopics.AGREEMENT_EVENTS, 6);
+        broker.createTopicIfAbsent(LedgerTopics.CHECKPOINTS, 1);
+        java.security.PublicKey publicKey = java.security.KeyFactory.getInstance("Ed25519").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.HexFormat.of().parseHex("302a300506032b6570032100"
+                        + java.util.HexFormat.of().formatHex(LOG_KEY.verifierKey().publicKey()))));
+        Files.writeString(java.nio.file.Path.of("verify-rate-key.json"),
+                org.agreementledger.contract.integrity.LedgerKeys.jwkSet(publicKey).toString());
+        List<byte[]> leaves = new java.util.ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
-            Instant time = Instant.parse("2025-02-03T10:00:00Z");
-            for (long i = 0; i < records; i++) {
-                String agreementId = UUID.randomUUID().toString();
-                byte[] body = BODY.formatted(agreementId).getBytes(StandardCharsets.UTF_8);
-                EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
-                        AgreementId.of(agreementId), 0, time.plusMillis(i), 1, Optional.empty(), Optional.empty(),
-                        Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());
-                RecordHeaders headers = new RecordHeaders();
-                envelope.withHash(EventChain.hashOf(envelope, body)).toHeaders()
-                        .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-                producer.send(new ProducerRecord<>(LedgerTopics.AGREEMENT_EVENTS, null, agreementId, body, headers));
+            append(producer, leaves, records);
+            System.out.println("READY " + broker.bootstrapServers());
+            java.io.BufferedReader commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                if (line.startsWith("more ")) {
+                    append(producer, leaves, Long.parseLong(line.substring(5).trim()));
+                    System.out.println("APPENDED " + leaves.size());
+                }
             }
-            producer.flush();
         }
-        System.out.println("READY " + broker.bootstrapServers());
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** Appends sealed offers with their log indices, then a signed tree head over every leaf so far. */
+    private static void append(KafkaProducer<String, byte[]> producer, List<byte[]> leaves, long records) {
+        Instant time = Instant.parse("2025-02-03T10:00:00Z");
+        for (long i = 0; i < records; i++) {
+            String agreementId = UUID.randomUUID().toString();
+            byte[] body = BODY.formatted(agreementId).getBytes(StandardCharsets.UTF_8);
+            EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
+                    AgreementId.of(agreementId), 0, time.plusMillis(leaves.size()), 1, Optional.empty(), Optional.empty(),
+                    Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());
+            String hash = EventChain.hashOf(envelope, body);
+            RecordHeaders headers = new RecordHeaders();
+            envelope.withHash(hash).toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+            headers.add(org.agreementledger.contract.EventHeaders.LOG_INDEX,
+                    Long.toString(leaves.size()).getBytes(StandardCharsets.UTF_8));
+            leaves.add(org.agreementledger.contract.integrity.MerkleTree.leafHash(java.util.HexFormat.of().parseHex(hash)));
+            producer.send(new ProducerRecord<>(LedgerTopics.AGREEMENT_EVENTS, null, agreementId, body, headers));
+        }
+        var head = new org.agreementledger.contract.integrity.TreeHead(LOG_KEY.name(), leaves.size(),
+                org.agreementledger.contract.integrity.MerkleTree.rootHash(leaves));
+        String note = new org.agreementledger.contract.integrity.SignedNote.Note(head.text(),
+                List.of(org.agreementledger.contract.integrity.SignedNote.sign(head.text(), LOG_KEY))).encoded();
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(LedgerTopics.CHECKPOINTS, null,
+                "tlog-checkpoint/" + leaves.size(), note.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Auditor.RECORD_KIND, Auditor.TREE_HEAD.getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
+        producer.flush();
+    }
+
+    /**
+     * Rounds of a full verify that saves its state, then (after {@code more} was sent to serve) rounds of verify
+     * --since that state: wall-clock time and process CPU of each.
+     */
+    private static void measureSince(String bootstrap, int rounds, String phase) throws Exception {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        String state = "verify-rate-state.json";
+        for (int round = 1; round <= rounds; round++) {
+            List<String> args = new java.util.ArrayList<>(List.of("verify", "--bootstrap-servers", bootstrap, "--no-progress",
+                    "--trusted-key", "verify-rate-key.json"));
+            args.addAll(phase.equals("full") ? List.of("--save-state", state) : List.of("--since", state));
+            long start = System.nanoTime();
+            long cpu = os.getProcessCpuTime();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int exit = Auditor.run(new PrintStream(out, true, StandardCharsets.UTF_8), nowhere, args.toArray(String[]::new));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String verified = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("VERIFIED")
+                    || l.startsWith("FAILED")).findFirst().orElse("?");
+            System.out.printf("%s round %d: %.2f s wall, %.2f s CPU, exit %d: %s%n", phase, round, seconds,
+                    (os.getProcessCpuTime() - cpu) / 1e9, exit, verified);
+        }
     }
 
     /** Per round: the plain read, then verify (with any extra auditor options), each with its rate and CPU per record. */
