@@ -28,8 +28,10 @@ public final class CanonicalJson {
     private CanonicalJson() {
     }
 
+    /** Exact decimals; a repeated member name is refused, never decided by the last one (two verifiers could differ). */
     private static final ObjectReader EXACT = LedgerJson.mapper().reader()
-            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     /** Reads JSON for canonicalisation: decimals exactly as written, never through a double. */
     public static JsonNode parse(byte[] json) {
@@ -111,6 +113,13 @@ public final class CanonicalJson {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    throw unpairedSurrogate();
+                }
+                out.append(c).append(value.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -131,6 +140,12 @@ public final class CanonicalJson {
         out.append('"');
     }
 
+    /** A string with half a character has no UTF-8 form: refused, never written as '?' (two strings would hash alike). */
+    static IllegalArgumentException unpairedSurrogate() {
+        return new IllegalArgumentException("a string holds an unpaired surrogate (\\uD800-\\uDFFF alone), which is not a "
+                + "character and has no UTF-8 form");
+    }
+
     /**
      * ECMAScript Number.prototype.toString of the value as an IEEE double, as RFC 8785 prescribes. A value of at most
      * 15 significant digits is laid out from its own digits, which are then exactly the double's shortest form, so
@@ -142,6 +157,11 @@ public final class CanonicalJson {
             return "0";
         }
         BigDecimal stripped = value.stripTrailingZeros();
+        // what an IEEE double cannot hold has no RFC 8785 form: refused, not written as 1e+400 or rounded to 0
+        int exponent = stripped.precision() - stripped.scale() - 1;
+        if (exponent > 308 || exponent < -324 || Double.isInfinite(value.doubleValue()) || value.doubleValue() == 0) {
+            throw new IllegalArgumentException("JSON numbers must be within an IEEE double's range, got " + value);
+        }
         if (stripped.scale() <= 0 && stripped.abs().compareTo(MAX_SAFE_INTEGER) <= 0) {
             return stripped.toBigIntegerExact().toString();
         }

@@ -129,8 +129,8 @@ final class CanonicalWriter {
         boolean first = true;
         for (int i = 0; i < count; i++) {
             int m = order[i];
-            // of duplicate keys the last one stands (the sort is stable), as in a tree; an empty span is a null member
-            if ((i + 1 < count && keys[order[i + 1]].equals(keys[m])) || spans[2 * m] == spans[2 * m + 1]) {
+            // an empty span is a null member (a repeated name never gets here: the parser refuses it)
+            if (spans[2 * m] == spans[2 * m + 1]) {
                 continue;
             }
             if (!first) {
@@ -160,7 +160,7 @@ final class CanonicalWriter {
         string(value.toCharArray(), 0, value.length());
     }
 
-    /** As {@link CanonicalJson}: minimal escapes, then UTF-8, an unpaired surrogate becoming '?' as String.getBytes does. */
+    /** As {@link CanonicalJson}: minimal escapes, then UTF-8; an unpaired surrogate is refused. */
     private void string(char[] chars, int offset, int length) {
         put('"');
         int end = offset + length;
@@ -184,7 +184,7 @@ final class CanonicalWriter {
                     buffer[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                     buffer[size++] = (byte) (0x80 | (cp & 0x3F));
                 } else {
-                    buffer[size++] = '?';
+                    throw CanonicalJson.unpairedSurrogate();
                 }
             } else {
                 buffer[size++] = (byte) (0xE0 | (c >> 12));

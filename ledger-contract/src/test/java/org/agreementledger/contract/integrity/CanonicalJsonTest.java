@@ -56,4 +56,24 @@ class CanonicalJsonTest {
                 .isEqualTo(CanonicalJson.string(CanonicalJson.parse(compact.getBytes())))
                 .isEqualTo("{\"b\":[1,2,{\"y\":true}],\"c\":\"x\"}");
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"{\"a\":1,\"a\":2}", "{\"x\":{\"b\":null,\"b\":true}}"})
+    void aRepeatedMemberNameIsRefusedNotDecidedByTheLastOne(String json) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalJson.parse(json.getBytes()))
+                .isInstanceOf(RuntimeException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalJson.bytes(json.getBytes()))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"\\ud800\"", "\"a\\udc00b\"", "{\"t\":\"\\ud83d\"}"})
+    void halfACharacterIsRefusedRatherThanHashedLikeAQuestionMark(String json) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalJson.bytes(CanonicalJson.parse(json.getBytes())))
+                .hasMessageContaining("unpaired surrogate");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanonicalJson.bytes(json.getBytes()))
+                .hasMessageContaining("unpaired surrogate");
+        assertThat(CanonicalJson.string(CanonicalJson.parse("\"\\ud83d\\ude00\"".getBytes())))
+                .as("a whole pair is one character").isEqualTo("\"\ud83d\ude00\"");
+    }
 }

@@ -112,10 +112,9 @@ class StreamedCanonicalFormTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"amount\":123456789012345678901234567890.123456789,\"n\":-9007199254740993,\"m\":9007199254740992,"
-                    + "\"big\":1234567890123456789012345678901234567890,\"e\":1e400,\"tiny\":-1.5E-300,\"z\":-0.0,\"i\":-0}",
+                    + "\"big\":1234567890123456789012345678901234567890,\"e\":1.7e308,\"tiny\":-1.5E-300,\"z\":-0.0,\"i\":-0}",
             "{\"b\":{\"c\":null,\"a\":[null,{\"y\":null,\"x\":[]},{}],\"\":null},\"a\":null,\"list\":[[[null]]]}",
-            "{\"\\u00e9\":1,\"e\\u0301\":2,\"\uD83D\uDE00\":3,\"\uFB01\":4,\"z\":\"\\ud800 lone\",\"k\":\"\\u007f\\u001f\\u2028\"}",
-            "{\"a\":1,\"a\":2,\"b\":null,\"b\":3,\"c\":4,\"c\":null}",
+            "{\"\\u00e9\":1,\"e\\u0301\":2,\"\uD83D\uDE00\":3,\"\uFB01\":4,\"z\":\"\\ud83d\\ude00 pair\",\"k\":\"\\u007f\\u001f\\u2028\"}",
             "{ \"t\" : true , \"f\" : false , \"s\" : \"tab\\there \\\"q\\\" \\\\ \\/\" }",
             "{}",
             "[1,{\"b\":1,\"a\":2}]",
@@ -126,10 +125,26 @@ class StreamedCanonicalFormTest {
         sameAsTheTree("extreme", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void unreadableJsonIsRefusedAlike() {
-        byte[] broken = "{\"a\":[1,2}".getBytes(StandardCharsets.UTF_8);
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}"})
+    void unreadableJsonAndRepeatedNamesAreRefusedAlike(String json) {
+        byte[] broken = json.getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CanonicalJson.parse(broken)).isInstanceOf(UncheckedIOException.class).hasMessage("unreadable JSON");
         assertThatThrownBy(() -> CanonicalJson.bytes(broken)).isInstanceOf(UncheckedIOException.class).hasMessage("unreadable JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"e\":1e400}", "{\"e\":-1e309}", "{\"e\":1e-400}", "[2e999999999]"})
+    void aNumberNoDoubleCanHoldIsRefusedAlike(String json) {
+        byte[] number = json.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CanonicalJson.bytes(number)).hasMessageContaining("IEEE double");
+        assertThatThrownBy(() -> CanonicalJson.bytes(CanonicalJson.parse(number))).hasMessageContaining("IEEE double");
+    }
+
+    @Test
+    void anUnpairedSurrogateIsRefusedAlike() {
+        byte[] half = "{\"z\":\"\\ud800 lone\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CanonicalJson.bytes(half)).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> CanonicalJson.bytes(CanonicalJson.parse(half))).hasMessageContaining("unpaired surrogate");
     }
 }

@@ -124,6 +124,16 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         assertThat(eventsOf(agreementId)).isEqualTo(before);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\\ud800", "flight \\udc00 7", "\\ud83d"})
+    void aTextWithHalfACharacterIsRefusedNamingTheFieldNotRecordedAsAQuestionMark(String half) {
+        String reference = TRANSFER.formatted("3").replace("{\"fromCountry\"",
+                "{\"reference\": \"" + half + "\", \"fromCountry\"");
+        long before = eventsOf(agreementId);
+        assertProblem(us.post("/agreements/" + agreementId + "/transfers", reference), 400, "reference");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
     @Test
     void aLongTextIsRefusedNamingTheField() {
         String longReference = TRANSFER.formatted("3").replace("{\"fromCountry\"",

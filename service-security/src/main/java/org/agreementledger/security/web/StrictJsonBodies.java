@@ -1,23 +1,54 @@
 package org.agreementledger.security.web;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
- * Request bodies say exactly one thing: an unknown field, a repeated key, or a fraction where a count is due is
- * refused with 400, never ignored, truncated or decided by the last key. Only the HTTP
+ * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, or a text
+ * holding half a character (an unpaired surrogate, which has no UTF-8 form and would be hashed as '?') is refused with
+ * 400, never ignored, truncated, replaced or decided by the last key. Only the HTTP
  * converters are strict; events are read tolerantly, so old readers survive new fields.
  */
 public class StrictJsonBodies implements WebMvcConfigurer {
+
+    private static final StdScalarDeserializer<String> WHOLE_CHARACTERS = new StdScalarDeserializer<>(String.class) {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String text = StringDeserializer.instance.deserialize(parser, context);
+            if (text != null && !wholeCharacters(text)) {
+                throw InvalidFormatException.from(parser, "a text holds an unpaired surrogate (half a character)", text,
+                        String.class);
+            }
+            return text;
+        }
+    };
+
+    private static boolean wholeCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
@@ -31,7 +62,8 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                         .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+                        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                        .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS)));
             }
         }
     }
