@@ -98,9 +98,7 @@ class AnAuditorTrustsOnlyTheLogIT {
 
     @Test
     void aMinistryProvesItsReceiptWithNothingButTheTreeHeadAndTheLogsKey(@TempDir Path dir) throws Exception {
-        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"),
-                "{\"offeringParty\": \"SV\", \"otherParties\": [\"US\"], \"title\": \"A receipt\", "
-                        + "\"offeredOn\": \"2025-02-03\"}");
+        JsonNode offered = offer("A receipt");
         JsonNode receipt = offered.get("events").get(0);
         String head = signTreeHead(receipt.get("logIndex").asLong());
         Path proof = dir.resolve("inclusion.json");
@@ -124,8 +122,7 @@ class AnAuditorTrustsOnlyTheLogIT {
         Run full = auditor("verify", "--bootstrap-servers", config.kafkaBootstrap(), "--trusted-key",
                 config.ledgerUrl() + "/.well-known/ledger-keys", "--save-state", state.toString(), "--no-progress");
         assertThat(full.exitCode).as(full.out).isZero();
-        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
-                + "\"otherParties\": [\"US\"], \"title\": \"Since\", \"offeredOn\": \"2025-02-03\"}");
+        JsonNode offered = offer("Since");
         signTreeHead(offered.get("events").get(0).get("logIndex").asLong());
         ObjectNode tampered = (ObjectNode) LedgerJson.readTree(Files.readAllBytes(state));
         ObjectNode edge = (ObjectNode) tampered.get("frontier").get(0);
@@ -150,13 +147,10 @@ class AnAuditorTrustsOnlyTheLogIT {
         Files.writeString(older, signTreeHead(0));
 
         JsonNode keys = post(config.ledgerUrl() + "/admin/keys/rotation", tokens.get("ADMIN"), "");
-        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
-                + "\"otherParties\": [\"US\"], \"title\": \"After the rotation\", \"offeredOn\": \"2025-02-03\"}");
+        JsonNode offered = offer("After the rotation");
         Path newer = dir.resolve("newer.note");
         Files.writeString(newer, signTreeHead(offered.get("events").get(0).get("logIndex").asLong()));
-        Path proof = dir.resolve("consistency.json");
-        Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
-                + sizeOf(Files.readString(newer))));
+        Path proof = consistencyProof(dir, older, newer);
 
         assertThat(keys.get("keys").size()).as("the retired key stays in the set").isGreaterThanOrEqualTo(2);
         assertThat(keys.get("keys").get(0).has("exp")).as("the new key is current").isFalse();
@@ -175,13 +169,10 @@ class AnAuditorTrustsOnlyTheLogIT {
         String logKey = config.ledgerUrl() + "/log/keys";
         Path older = dir.resolve("older.note");
         Files.writeString(older, signTreeHead(0));
-        JsonNode offered = post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
-                + "\"otherParties\": [\"US\"], \"title\": \"Witnessed\", \"offeredOn\": \"2025-02-03\"}");
+        JsonNode offered = offer("Witnessed");
         Path newer = dir.resolve("newer.note");
         Files.writeString(newer, signTreeHead(offered.get("events").get(0).get("logIndex").asLong()));
-        Path proof = dir.resolve("consistency.json");
-        Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
-                + sizeOf(Files.readString(newer))));
+        Path proof = consistencyProof(dir, older, newer);
         Path state = dir.resolve("witness");
         // the witness the local stack's ledger is configured with
         Path key = config.dataDir().toAbsolutePath().resolve("keys").resolve(LocalStack.WITNESS_KEY);
@@ -449,6 +440,19 @@ class AnAuditorTrustsOnlyTheLogIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return LedgerJson.readTree(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode offer(String title) throws Exception {
+        return post(config.ledgerUrl() + "/agreements", countryToken("SV"), "{\"offeringParty\": \"SV\", "
+                + "\"otherParties\": [\"US\"], \"title\": \"" + title + "\", \"offeredOn\": \"2025-02-03\"}");
+    }
+
+    /** The ledger's consistency proof between two tree heads saved as files, saved beside them. */
+    private static Path consistencyProof(Path dir, Path older, Path newer) throws Exception {
+        Path proof = dir.resolve("consistency.json");
+        Files.writeString(proof, get("/log/proofs/consistency?from=" + sizeOf(Files.readString(older)) + "&to="
+                + sizeOf(Files.readString(newer))));
+        return proof;
     }
 
     private static String countryToken(String country) {

@@ -6,19 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
-import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
-import org.agreementledger.ledger.publication.KafkaPublicationProperties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,16 +17,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Signs and publishes checkpoints: the head of every agreement's chain among the events already acknowledged on
@@ -44,15 +30,9 @@ import java.util.concurrent.TimeoutException;
  * Merkle root over them, to {@code ledger.checkpoints}.
  */
 @Component
-class CheckpointPublisher implements DisposableBean {
+class CheckpointPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointPublisher.class);
-    /**
-     * A checkpoint is one record holding every head (about 150 bytes each): 64 MiB is some 400,000 agreements.
-     * Beyond that, publishing fails (logged, {@code ledger.checkpoints.published} stops rising) until checkpoints
-     * are paged, which is not built.
-     */
-    static final int MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
     private static final int HEADS_PER_FETCH = 2_000;
 
     private final JdbcTemplate jdbc;
@@ -60,11 +40,9 @@ class CheckpointPublisher implements DisposableBean {
     private final PublishedPosition publishedPosition;
     private final LedgerSigningKey key;
     private final CheckpointProperties properties;
-    private final KafkaPublicationProperties kafka;
     private final Clock clock;
     private final Counter published;
-    private volatile Producer<String, byte[]> producer;
-    private volatile boolean topicReady;
+    private final CheckpointsTopic topic;
     private volatile Checkpoint latest;
     /** The publisher's position the latest run read the heads at. */
     private volatile GapAwareTrackingToken covered;
@@ -72,7 +50,7 @@ class CheckpointPublisher implements DisposableBean {
     private volatile double currentAt = Double.NaN;
 
     CheckpointPublisher(JdbcTemplate jdbc, PlatformTransactionManager transactions, PublishedPosition publishedPosition,
-                        LedgerSigningKey key, CheckpointProperties properties, KafkaPublicationProperties kafka, Clock clock,
+                        LedgerSigningKey key, CheckpointProperties properties, CheckpointsTopic topic, Clock clock,
                         MeterRegistry meters) {
         this.jdbc = jdbc;
         this.readOnly = new TransactionTemplate(transactions);
@@ -80,7 +58,7 @@ class CheckpointPublisher implements DisposableBean {
         this.publishedPosition = publishedPosition;
         this.key = key;
         this.properties = properties;
-        this.kafka = kafka;
+        this.topic = topic;
         this.clock = clock;
         this.published = Counter.builder("ledger.checkpoints.published")
                 .description("Signed checkpoints published").register(meters);
@@ -128,16 +106,7 @@ class CheckpointPublisher implements DisposableBean {
     private synchronized Checkpoint publish(List<Checkpoint.Head> heads) {
         Checkpoint checkpoint = Checkpoint.sign(UUID.randomUUID().toString(), clock.instant(),
                 EventHeaders.SOURCE_VALUE, heads, key.privateKey(), key.publicKey());
-        ensureTopic();
-        try {
-            producer().send(new ProducerRecord<>(properties.topic(), null, checkpoint.checkpointId(),
-                    checkpoint.toJson().getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CheckpointNotPublished("interrupted while publishing a checkpoint", e);
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            throw new CheckpointNotPublished("Kafka did not acknowledge the checkpoint", e);
-        }
+        topic.send(checkpoint.checkpointId(), checkpoint.toJson().getBytes(StandardCharsets.UTF_8), Map.of());
         latest = checkpoint;
         currentAt = checkpoint.createdAt().toEpochMilli() / 1000.0;
         published.increment();
@@ -183,45 +152,6 @@ class CheckpointPublisher implements DisposableBean {
 
     private Optional<GapAwareTrackingToken> publisherToken() {
         return publishedPosition.token();
-    }
-
-    private Producer<String, byte[]> producer() {
-        Producer<String, byte[]> current = producer;
-        if (current == null) {
-            current = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_CHECKPOINT_BYTES,
-                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
-                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-checkpoints"),
-                    new StringSerializer(), new ByteArraySerializer());
-            producer = current;
-        }
-        return current;
-    }
-
-    /** One partition, so checkpoints keep their order; never truncated. */
-    private void ensureTopic() {
-        if (topicReady) {
-            return;
-        }
-        try {
-            InfiniteRetentionTopic.ensure(kafka.bootstrapServers(), properties.topic(), 1, kafka.replicationFactor(),
-                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHECKPOINT_BYTES)));
-        } catch (InfiniteRetentionTopic.TopicUnavailable e) {
-            throw new CheckpointNotPublished(e.getMessage(), e);
-        }
-        topicReady = true;
-    }
-
-    @Override
-    public void destroy() {
-        Producer<String, byte[]> current = producer;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
-        }
     }
 
     static class CheckpointNotPublished extends RuntimeException {

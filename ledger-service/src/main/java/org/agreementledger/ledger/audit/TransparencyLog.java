@@ -5,19 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
-import org.agreementledger.ledger.publication.InfiniteRetentionTopic;
-import org.agreementledger.ledger.publication.KafkaPublicationProperties;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -25,15 +15,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The ledger's transparency log (docs/audit.md): the database numbers every event when its transaction commits
@@ -42,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * inclusion and consistency proofs from the stored subtrees in O(log n) reads.
  */
 @Component
-public class TransparencyLog implements DisposableBean {
+public class TransparencyLog {
 
     /** The header that tells a tree head apart from the per-agreement checkpoints on the same topic. */
     public static final String RECORD_KIND_HEADER = "ledger-record";
@@ -59,22 +45,17 @@ public class TransparencyLog implements DisposableBean {
     private final LedgerSigningKey key;
     private final TransparencyLogProperties properties;
     private final PublishedPosition publishedPosition;
-    private final CheckpointProperties checkpoints;
-    private final KafkaPublicationProperties kafka;
-    private volatile Producer<String, byte[]> producer;
-    private volatile boolean topicReady;
+    private final CheckpointsTopic topic;
 
     TransparencyLog(JdbcTemplate jdbc, PlatformTransactionManager transactions, LedgerSigningKey key,
                     PublishedPosition publishedPosition,
-                    TransparencyLogProperties properties, CheckpointProperties checkpoints,
-                    KafkaPublicationProperties kafka, MeterRegistry meters) {
+                    TransparencyLogProperties properties, CheckpointsTopic topic, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.key = key;
         this.properties = properties;
         this.publishedPosition = publishedPosition;
-        this.checkpoints = checkpoints;
-        this.kafka = kafka;
+        this.topic = topic;
         Gauge.builder("ledger.transparency.log.size", this, self -> self.size().orElse(0L))
                 .description("Events in the transparency log").register(meters);
         Gauge.builder("ledger.transparency.log.signed.size", this, self -> self.latest().map(TreeHead::size).orElse(0L))
@@ -340,47 +321,13 @@ public class TransparencyLog implements DisposableBean {
         return hashes.stream().map(java.util.HexFormat.of()::formatHex).toList();
     }
 
+    /** Publishes the head; it is signed and kept either way, and a failure is only logged: the next round publishes anew. */
     private void publish(long treeSize, String note) {
         try {
-            if (!topicReady) {
-                InfiniteRetentionTopic.ensure(kafka.bootstrapServers(), checkpoints.topic(), 1, kafka.replicationFactor(),
-                        Map.of());
-                topicReady = true;
-            }
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(checkpoints.topic(), null,
-                    TREE_HEAD + "/" + treeSize, note.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(new RecordHeader(RECORD_KIND_HEADER, TREE_HEAD.getBytes(StandardCharsets.UTF_8)));
-            record.headers().add(new RecordHeader("content-type", "text/plain; charset=utf-8".getBytes(StandardCharsets.UTF_8)));
-            producer().send(record).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("Interrupted while publishing the tree head at size {}; it is kept and served", treeSize);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            // the head is signed and stored either way; the next round publishes the next one
+            topic.send(TREE_HEAD + "/" + treeSize, note.getBytes(StandardCharsets.UTF_8),
+                    Map.of(RECORD_KIND_HEADER, TREE_HEAD, "content-type", "text/plain; charset=utf-8"));
+        } catch (RuntimeException e) {
             log.warn("Kafka did not acknowledge the tree head at size {}: {}", treeSize, e.toString());
-        }
-    }
-
-    private Producer<String, byte[]> producer() {
-        Producer<String, byte[]> current = producer;
-        if (current == null) {
-            current = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                    ProducerConfig.CLIENT_ID_CONFIG, "ledger-service-tree-heads"),
-                    new StringSerializer(), new ByteArraySerializer());
-            producer = current;
-        }
-        return current;
-    }
-
-    @Override
-    public void destroy() {
-        Producer<String, byte[]> current = producer;
-        if (current != null) {
-            current.close(Duration.ofSeconds(2));
         }
     }
 }
