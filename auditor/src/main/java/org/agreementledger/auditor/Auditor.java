@@ -8,6 +8,7 @@ import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.CanonicalJson;
 import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
+import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.views.AuditViews;
 import picocli.CommandLine;
@@ -45,10 +46,6 @@ import java.util.concurrent.Callable;
         subcommands = {Auditor.Verify.class, Auditor.Replay.class, Auditor.Compare.class, LogProofs.ProveInclusion.class,
                 LogProofs.ProveConsistency.class, LogProofs.Witness.class})
 public final class Auditor {
-
-    /** The header that tells the transparency log's tree heads apart from the checkpoints on the same topic. */
-    static final String RECORD_KIND = "ledger-record";
-    static final String TREE_HEAD = "tlog-checkpoint";
 
     static final int HOLDS = 0;
     static final int BROKEN = 1;
@@ -163,7 +160,7 @@ public final class Auditor {
                         + "and takes no --checkpoint (a saved checkpoint names heads before the state)");
             }
             ChainVerifier verifier = new ChainVerifier(tolerateRedeliveries, threads);
-            LogLeaves leaves = before == null ? new LogLeaves() : new LogLeaves(before.frontier().size());
+            LogLeaves leaves = before == null ? new LogLeaves() : new LogLeaves(before.edge().size());
             if (before != null) {
                 verifier.continueFrom(before.chains());
             }
@@ -200,14 +197,14 @@ public final class Auditor {
             List<LedgerKeys.ValidKey> keys = trustedKey == null ? List.of() : Verify.loadKeys(trustedKey);
             CheckpointCheck check = new CheckpointCheck(keys);
             for (LogRecord record : checkpointRecords) {
-                if (TREE_HEAD.equals(record.header(RECORD_KIND))) {
+                if (LedgerTopics.TREE_HEAD.equals(record.header(LedgerTopics.RECORD_KIND_HEADER))) {
                     treeHeads.add(new TreeHeadCheck.Found("checkpoint topic " + record.where(), record.body()));
                 } else if (before == null) {
                     checkOne(record.body(), "checkpoint topic " + record.where(), check, verifier, checkpointLines);
                 }
             }
             if (before != null) {
-                checkpointLines.add("since " + since + " (" + before.frontier().size() + " leaves): only tree heads are "
+                checkpointLines.add("since " + since + " (" + before.edge().size() + " leaves): only tree heads are "
                         + "checked, the per-agreement checkpoints name heads before it");
             }
             for (Path saved : savedCheckpoints) {
@@ -215,7 +212,7 @@ public final class Auditor {
             }
 
             TreeHeadCheck.Outcome trees = TreeHeadCheck.check(treeHeads, leaves,
-                    before == null ? TreeHeadCheck.Frontier.EMPTY : before.frontier(), keys, new TreeHeadCheck.Witnesses(
+                    before == null ? MerkleTree.RightEdge.empty() : before.edge(), keys, new TreeHeadCheck.Witnesses(
                             witnesses.stream().map(SignedNote.VerifierKey::parse).toList(), minCosignatures), verifier);
             checkpointLines.addAll(trees.lines());
 
@@ -239,7 +236,7 @@ public final class Auditor {
                     verifier.chains().forEach((id, chain) -> chain.hashAt(chain.lastSequence()).ifPresent(
                             hash -> ends.put(id, new VerifyState.ChainEnd(chain.lastSequence(), hash))));
                     new VerifyState(trees.largestHeld() != null ? trees.largestHeld()
-                            : before == null ? null : before.treeHead(), trees.frontier(), offsets, ends).write(saveState);
+                            : before == null ? null : before.treeHead(), trees.edge(), offsets, ends).write(saveState);
                 }
                 out.printf("VERIFIED: %,d events%s of %,d agreements; every chain, sequence and checkpoint holds.%n",
                         extent.records(), before == null ? "" : " appended since " + since, verifier.chains().size());

@@ -7,10 +7,8 @@ import org.agreementledger.contract.integrity.TreeHead;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -36,30 +34,12 @@ final class TreeHeadCheck {
         }
     }
 
-    /**
-     * The complete subtrees on the right edge of the first {@code size} leaves, largest first: all that is needed to go
-     * on folding leaves, and what verify --since keeps between runs.
-     */
-    record Frontier(long size, List<Integer> levels, List<byte[]> hashes) {
-
-        static final Frontier EMPTY = new Frontier(0, List.of(), List.of());
-
-        /** The tree head's root over these leaves. */
-        byte[] root() {
-            byte[] root = null;
-            for (int i = hashes.size() - 1; i >= 0; i--) {
-                root = root == null ? hashes.get(i) : MerkleTree.nodeHash(hashes.get(i), root);
-            }
-            return root == null ? MerkleTree.rootHash(List.of()) : root;
-        }
-    }
-
-    /** The result: a line per head for the summary, and the frontier over every contiguous leaf read. */
-    record Outcome(List<String> lines, Frontier frontier, String largestHeld) {
+    /** The result: a line per head for the summary, and the tree's right edge over every contiguous leaf read. */
+    record Outcome(List<String> lines, MerkleTree.RightEdge edge, String largestHeld) {
     }
 
     /** Reports what does not hold to {@code findings}. */
-    static Outcome check(List<Found> found, LogLeaves leaves, Frontier start, List<LedgerKeys.ValidKey> keys,
+    static Outcome check(List<Found> found, LogLeaves leaves, MerkleTree.RightEdge start, List<LedgerKeys.ValidKey> keys,
                          Witnesses witnesses, ChainVerifier findings) {
         leaves.problems().forEach(problem -> findings.report(Finding.Kind.LOG_INDEX_CONFLICT, null, null, null, problem));
         record Head(String where, TreeHead head, String signature, long cosigned, String note) {
@@ -99,17 +79,11 @@ final class TreeHeadCheck {
         heads.sort(Comparator.comparingLong(h -> h.head().size()));
         List<String> lines = new ArrayList<>();
         long available = leaves.contiguous();
-        Deque<byte[]> frontier = new ArrayDeque<>();
-        Deque<Integer> levels = new ArrayDeque<>();
-        for (int i = 0; i < start.hashes().size(); i++) {
-            frontier.push(start.hashes().get(i));
-            levels.push(start.levels().get(i));
-        }
-        long folded = start.size();
+        MerkleTree.RightEdge edge = MerkleTree.RightEdge.of(start.size(), start.subtrees());
         String largestHeld = null;
         for (Head head : heads) {
             long size = head.head().size();
-            if (size < folded) {
+            if (size < edge.size()) {
                 lines.add("earlier  tree head of size " + size + " (" + head.where() + "): within the saved state this "
                         + "run starts from, not checked again");
                 continue;
@@ -120,9 +94,8 @@ final class TreeHeadCheck {
                 lines.add("BROKEN  tree head of size " + size + " (" + head.where() + "): beyond the log; " + head.signature());
                 continue;
             }
-            folded = fold(leaves, folded, size, frontier, levels);
-            byte[] root = frontierOf(folded, frontier, levels).root();
-            boolean holds = MessageDigest.isEqual(root, head.head().rootHash());
+            fold(leaves, edge, size);
+            boolean holds = MessageDigest.isEqual(edge.root(), head.head().rootHash());
             if (holds && !head.signature().startsWith("NOT")) {
                 largestHeld = head.note();
             }
@@ -147,32 +120,15 @@ final class TreeHeadCheck {
                         + "and the chains only");
             }
         }
-        folded = fold(leaves, folded, available, frontier, levels);
-        return new Outcome(lines, frontierOf(folded, frontier, levels), largestHeld);
+        fold(leaves, edge, available);
+        return new Outcome(lines, edge, largestHeld);
     }
 
-    /** Folds leaves {@code from} to {@code to} into the right edge (a stack: the smallest subtree on top). */
-    private static long fold(LogLeaves leaves, long from, long to, Deque<byte[]> frontier, Deque<Integer> levels) {
-        for (long index = from; index < to; index++) {
-            byte[] hash = MerkleTree.leafHash(leaves.eventHash(index));
-            int level = 0;
-            while (!levels.isEmpty() && levels.peek() == level) {
-                levels.pop();
-                hash = MerkleTree.nodeHash(frontier.pop(), hash);
-                level++;
-            }
-            frontier.push(hash);
-            levels.push(level);
+    /** Appends the leaves up to {@code to} to the edge. */
+    private static void fold(LogLeaves leaves, MerkleTree.RightEdge edge, long to) {
+        while (edge.size() < to) {
+            edge.append(MerkleTree.leafHash(leaves.eventHash(edge.size())), (level, index, hash) -> {
+            });
         }
-        return Math.max(from, to);
-    }
-
-    /** The stack as a frontier, largest subtree first. */
-    private static Frontier frontierOf(long size, Deque<byte[]> frontier, Deque<Integer> levels) {
-        List<byte[]> hashes = new ArrayList<>(frontier);
-        List<Integer> sizes = new ArrayList<>(levels);
-        java.util.Collections.reverse(hashes);
-        java.util.Collections.reverse(sizes);
-        return new Frontier(size, sizes, hashes);
     }
 }

@@ -3,8 +3,8 @@ package org.agreementledger.auditor;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.integrity.MerkleTree;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * where each partition was read to, and every agreement's last sequence and hash. It is the auditor's own record:
  * keep it where the ledger's operators cannot change it, like a saved checkpoint.
  */
-record VerifyState(String treeHead, TreeHeadCheck.Frontier frontier, Map<Integer, Long> offsets,
+record VerifyState(String treeHead, MerkleTree.RightEdge edge, Map<Integer, Long> offsets,
                    Map<String, ChainEnd> chains) {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -41,13 +41,11 @@ record VerifyState(String treeHead, TreeHeadCheck.Frontier frontier, Map<Integer
              JsonGenerator json = LedgerJson.mapper().getFactory().createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("treeHead", treeHead);
-            json.writeNumberField("leaves", frontier.size());
-            json.writeArrayFieldStart("frontier");
-            for (int i = 0; i < frontier.hashes().size(); i++) {
-                json.writeStartObject();
-                json.writeNumberField("level", frontier.levels().get(i));
-                json.writeStringField("hash", HEX.formatHex(frontier.hashes().get(i)));
-                json.writeEndObject();
+            json.writeNumberField("leaves", edge.size());
+            // the complete subtrees, largest first: one per bit set in the number of leaves
+            json.writeArrayFieldStart("rightEdge");
+            for (byte[] subtree : edge.subtrees()) {
+                json.writeString(HEX.formatHex(subtree));
             }
             json.writeEndArray();
             json.writeObjectFieldStart("offsets");
@@ -68,8 +66,7 @@ record VerifyState(String treeHead, TreeHeadCheck.Frontier frontier, Map<Integer
     static VerifyState read(Path file) throws IOException {
         String treeHead = null;
         long leaves = 0;
-        List<Integer> levels = new ArrayList<>();
-        List<byte[]> hashes = new ArrayList<>();
+        List<byte[]> subtrees = new ArrayList<>();
         Map<Integer, Long> offsets = new TreeMap<>();
         Map<String, ChainEnd> chains = new java.util.HashMap<>(1 << 16);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
@@ -81,11 +78,9 @@ record VerifyState(String treeHead, TreeHeadCheck.Frontier frontier, Map<Integer
                 switch (field) {
                     case "treeHead" -> treeHead = json.currentToken() == JsonToken.VALUE_NULL ? null : json.getText();
                     case "leaves" -> leaves = json.getLongValue();
-                    case "frontier" -> {
-                        while (json.nextToken() == JsonToken.START_OBJECT) {
-                            JsonNode node = LedgerJson.mapper().readTree(json);
-                            levels.add(node.get("level").asInt());
-                            hashes.add(HEX.parseHex(node.get("hash").asText()));
+                    case "rightEdge" -> {
+                        for (String subtree = json.nextTextValue(); subtree != null; subtree = json.nextTextValue()) {
+                            subtrees.add(HEX.parseHex(subtree));
                         }
                     }
                     case "offsets" -> {
@@ -108,12 +103,11 @@ record VerifyState(String treeHead, TreeHeadCheck.Frontier frontier, Map<Integer
                 }
             }
         }
-        long covered = 0;
-        for (int level : levels) {
-            covered += 1L << level;
+        try {
+            return new VerifyState(treeHead, MerkleTree.RightEdge.of(leaves, subtrees), offsets, chains);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not a state saved by auditor verify --save-state: " + e.getMessage(), e);
         }
-        expect(covered == leaves, file);
-        return new VerifyState(treeHead, new TreeHeadCheck.Frontier(leaves, levels, hashes), offsets, chains);
     }
 
     private static void expect(boolean holds, Path file) {

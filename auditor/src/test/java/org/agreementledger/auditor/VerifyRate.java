@@ -118,8 +118,8 @@ final class VerifyRate {
         String note = new org.agreementledger.contract.integrity.SignedNote.Note(head.text(),
                 List.of(org.agreementledger.contract.integrity.SignedNote.sign(head.text(), LOG_KEY))).encoded();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(LedgerTopics.CHECKPOINTS, null,
-                "tlog-checkpoint/" + leaves.size(), note.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(Auditor.RECORD_KIND, Auditor.TREE_HEAD.getBytes(StandardCharsets.UTF_8));
+                LedgerTopics.treeHeadKey(leaves.size()), note.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(LedgerTopics.RECORD_KIND_HEADER, LedgerTopics.TREE_HEAD.getBytes(StandardCharsets.UTF_8));
         producer.send(record);
         producer.flush();
     }

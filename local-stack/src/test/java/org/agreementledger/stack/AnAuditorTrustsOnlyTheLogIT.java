@@ -125,8 +125,10 @@ class AnAuditorTrustsOnlyTheLogIT {
         JsonNode offered = offer("Since");
         signTreeHead(offered.get("events").get(0).get("logIndex").asLong());
         ObjectNode tampered = (ObjectNode) LedgerJson.readTree(Files.readAllBytes(state));
-        ObjectNode edge = (ObjectNode) tampered.get("frontier").get(0);
-        edge.put("hash", "00" + edge.get("hash").asText().substring(2));
+        com.fasterxml.jackson.databind.node.ArrayNode edge = (com.fasterxml.jackson.databind.node.ArrayNode) tampered.get("rightEdge");
+        String largest = edge.get(0).asText();
+        edge.set(0, com.fasterxml.jackson.databind.node.TextNode.valueOf((largest.charAt(0) == '0' ? "1" : "0")
+                + largest.substring(1)));
         Path forged = dir.resolve("forged-state.json");
         Files.write(forged, LedgerJson.mapper().writeValueAsBytes(tampered));
 

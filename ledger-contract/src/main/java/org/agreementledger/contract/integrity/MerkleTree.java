@@ -61,6 +61,87 @@ public final class MerkleTree {
         return size == 0 ? Sha256.digest() : hash(tree, 0, size);
     }
 
+    /**
+     * The right edge of a tree: the complete subtrees over its first {@code size} leaves, one per bit set in the size,
+     * largest first. It is all that appending leaves and computing the root need (a compact range): the ledger keeps it
+     * while it stores the subtrees leaves complete, the auditor while it checks tree heads against the topic.
+     */
+    public static final class RightEdge {
+
+        /** Told each complete subtree an appended leaf completes, the leaf itself first. */
+        @FunctionalInterface
+        public interface Completed {
+            void subtree(int level, long index, byte[] hash);
+        }
+
+        private long size;
+        /** The subtrees, smallest (rightmost) last. */
+        private final List<byte[]> subtrees;
+
+        private RightEdge(long size, List<byte[]> subtrees) {
+            this.size = size;
+            this.subtrees = subtrees;
+        }
+
+        public static RightEdge empty() {
+            return of(0, List.of());
+        }
+
+        /** The edge of a tree of {@code size} leaves, from its complete subtrees, largest first. */
+        public static RightEdge of(long size, List<byte[]> subtrees) {
+            if (size < 0 || subtrees.size() != Long.bitCount(size) || !wellFormed(subtrees)) {
+                throw new IllegalArgumentException("a tree of " + size + " leaves has " + Long.bitCount(size)
+                        + " complete subtrees on its right edge, of 32 bytes each");
+            }
+            return new RightEdge(size, new ArrayList<>(subtrees));
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** The complete subtrees, largest first. */
+        public List<byte[]> subtrees() {
+            return List.copyOf(subtrees);
+        }
+
+        /** Appends a leaf (its leaf hash): each right child completes its parent. */
+        public void append(byte[] leafHash, Completed completed) {
+            long index = size;
+            byte[] hash = leafHash;
+            int level = 0;
+            completed.subtree(level, index, hash);
+            while ((index & 1) == 1) {
+                hash = nodeHash(subtrees.remove(subtrees.size() - 1), hash);
+                level++;
+                index >>= 1;
+                completed.subtree(level, index, hash);
+            }
+            subtrees.add(hash);
+            size++;
+        }
+
+        /** {@code MTH} of the leaves so far: the subtrees joined from the right. */
+        public byte[] root() {
+            byte[] root = null;
+            for (int i = subtrees.size() - 1; i >= 0; i--) {
+                root = root == null ? subtrees.get(i) : nodeHash(subtrees.get(i), root);
+            }
+            return root == null ? Sha256.digest() : root;
+        }
+
+        /** Where the subtrees of a tree of {@code size} leaves sit: (level, index) of each, largest first. */
+        public static List<long[]> positions(long size) {
+            List<long[]> positions = new ArrayList<>();
+            for (int level = 62; level >= 0; level--) {
+                if ((size >> level & 1) == 1) {
+                    positions.add(new long[]{level, (size >> level) - 1});
+                }
+            }
+            return positions;
+        }
+    }
+
     /** {@code PATH(index, D[size])}: the inclusion proof of leaf {@code index} in the tree of the first {@code size} leaves. */
     public static List<byte[]> inclusionProof(List<byte[]> leafHashes, long index, long size) {
         if (size > leafHashes.size()) {

@@ -114,6 +114,30 @@ class TransparencyLogVectorsTest {
     }
 
     @Test
+    void aRightEdgeGrownLeafByLeafHasEveryTreesRootAndCompletesEverySubtreeOnce() {
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            leaves.add(MerkleTree.leafHash(new byte[]{(byte) i}));
+        }
+        MerkleTree.Subtrees computed = MerkleTree.Subtrees.of(leaves);
+        MerkleTree.RightEdge edge = MerkleTree.RightEdge.empty();
+        List<String> completed = new ArrayList<>();
+        for (int size = 0; size < leaves.size(); size++) {
+            assertThat(HEX.formatHex(edge.root())).as("root of %d", size)
+                    .isEqualTo(HEX.formatHex(MerkleTree.rootHash(leaves.subList(0, size))));
+            MerkleTree.RightEdge again = MerkleTree.RightEdge.of(size, edge.subtrees());
+            assertThat(HEX.formatHex(again.root())).as("rebuilt from its subtrees").isEqualTo(HEX.formatHex(edge.root()));
+            edge.append(leaves.get(size), (level, index, hash) -> {
+                assertThat(HEX.formatHex(hash)).isEqualTo(HEX.formatHex(computed.hash(level, index)));
+                completed.add(level + "/" + index);
+            });
+        }
+        assertThat(completed).as("each subtree of 40 leaves once").hasSize(40 + 20 + 10 + 5 + 2 + 1).doesNotHaveDuplicates();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MerkleTree.RightEdge.of(3, List.of(new byte[32])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void goSignedNoteExampleIsSignedAndVerifiedByteForByte() {
         JsonNode go = vectors.get("signedNote");
         SignedNote.SignerKey signer = SignedNote.SignerKey.parse(go.get("signerKey").asText());

@@ -2,6 +2,7 @@ package org.agreementledger.ledger.audit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
@@ -16,7 +17,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +30,6 @@ import java.util.Optional;
 @Component
 public class TransparencyLog {
 
-    /** The header that tells a tree head apart from the per-agreement checkpoints on the same topic. */
-    public static final String RECORD_KIND_HEADER = "ledger-record";
-    public static final String TREE_HEAD = "tlog-checkpoint";
     /** Leaves folded in per transaction: bounds the memory and the transaction of one round. */
     private static final int LEAVES_PER_ROUND = 10_000;
     /** Only one instance folds leaves at a time. */
@@ -58,7 +55,7 @@ public class TransparencyLog {
         this.topic = topic;
         Gauge.builder("ledger.transparency.log.size", this, self -> self.size().orElse(0L))
                 .description("Events in the transparency log").register(meters);
-        Gauge.builder("ledger.transparency.log.signed.size", this, self -> self.latest().map(TreeHead::size).orElse(0L))
+        Gauge.builder("ledger.transparency.log.signed.size", this, self -> self.latestNote().map(TransparencyLog::sizeOf).orElse(0L))
                 .description("Events the latest signed tree head covers").register(meters);
     }
 
@@ -93,13 +90,11 @@ public class TransparencyLog {
         do {
             size = integrateRound();
         } while (size < 0);
-        long signable = published(size);
         Optional<String> current = latestNote();
-        if (current.isPresent() && TreeHead.parse(SignedNote.Note.parse(current.get()).text()).size() >= signable) {
+        long signed = current.map(TransparencyLog::sizeOf).orElse(0L);
+        long signable = published(signed, size);
+        if (signable <= signed) {
             return current;
-        }
-        if (signable == 0) {
-            return Optional.empty();
         }
         TreeHead head = new TreeHead(properties.origin(), signable, MerkleTree.rootHash(stored(), signable));
         String note = new SignedNote.Note(head.text(), List.of(SignedNote.sign(head.text(), signer()))).encoded();
@@ -111,30 +106,26 @@ public class TransparencyLog {
     }
 
     /**
-     * How many of the first {@code integrated} leaves are events already on the topic: a tree head covers only what an
-     * auditor reading the topic can reach (as checkpoints do).
+     * How many of the first {@code integrated} leaves are events already on the topic (those up to the {@code signed}
+     * head are): a tree head covers only what an auditor reading the topic can reach (as checkpoints do).
      */
-    private long published(long integrated) {
+    private long published(long signed, long integrated) {
         Optional<GapAwareTrackingToken> token = publishedPosition.token();
         if (token.isEmpty()) {
-            return 0;
+            return signed;
         }
         Long firstUnpublished = jdbc.query(connection -> {
             var statement = connection.prepareStatement("""
                     SELECT min(l.log_index) FROM transparency_log_leaf l
                     JOIN domainevententry e ON e.aggregateidentifier = l.agreement_id AND e.sequencenumber = l.sequence
                     WHERE l.log_index >= ? AND l.log_index < ? AND (e.globalindex > ? OR e.globalindex = ANY (?))""");
-            statement.setLong(1, signedSize());
+            statement.setLong(1, signed);
             statement.setLong(2, integrated);
             statement.setLong(3, token.get().getIndex());
             statement.setArray(4, connection.createArrayOf("bigint", token.get().getGaps().toArray(Long[]::new)));
             return statement;
         }, rs -> rs.next() ? (Long) rs.getObject(1) : null);
         return firstUnpublished == null ? integrated : firstUnpublished;
-    }
-
-    private long signedSize() {
-        return latest().map(TreeHead::size).orElse(0L);
     }
 
     /**
@@ -162,23 +153,10 @@ public class TransparencyLog {
             if (batch.isEmpty()) {
                 return from;
             }
-            Map<Long, byte[]> known = frontier(from);
+            MerkleTree.RightEdge edge = rightEdge(from);
             List<Object[]> nodes = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                long index = from + i;
-                byte[] hash = MerkleTree.leafHash(batch.get(i));
-                int level = 0;
-                nodes.add(new Object[]{level, index, hash});
-                known.put(key(level, index), hash);
-                // each right child completes its parent
-                while ((index & 1) == 1) {
-                    byte[] left = known.get(key(level, index - 1));
-                    hash = MerkleTree.nodeHash(left, hash);
-                    level++;
-                    index >>= 1;
-                    nodes.add(new Object[]{level, index, hash});
-                    known.put(key(level, index), hash);
-                }
+            for (byte[] eventHash : batch) {
+                edge.append(MerkleTree.leafHash(eventHash), (level, index, hash) -> nodes.add(new Object[]{level, index, hash}));
             }
             jdbc.batchUpdate("INSERT INTO transparency_log_node (level, node_index, hash) VALUES (?, ?, ?)", nodes);
             long to = from + batch.size();
@@ -188,24 +166,11 @@ public class TransparencyLog {
         return result == null ? 0 : result;
     }
 
-    /** The complete subtrees on the right edge of a tree of {@code size} leaves: the left siblings new leaves need. */
-    private Map<Long, byte[]> frontier(long size) {
-        Map<Long, byte[]> nodes = new HashMap<>();
-        for (int level = 0; level < 63; level++) {
-            if ((size >> level & 1) == 1) {
-                long index = (size >> level) - 1;
-                int at = level;
-                jdbc.query("SELECT hash FROM transparency_log_node WHERE level = ? AND node_index = ?",
-                        rs -> {
-                            nodes.put(key(at, index), rs.getBytes(1));
-                        }, level, index);
-            }
-        }
-        return nodes;
-    }
-
-    private static long key(int level, long index) {
-        return (long) level << 57 | index;
+    /** The right edge of the tree of the first {@code size} leaves, from the stored subtrees: what new leaves join. */
+    private MerkleTree.RightEdge rightEdge(long size) {
+        MerkleTree.Subtrees stored = stored();
+        return MerkleTree.RightEdge.of(size, MerkleTree.RightEdge.positions(size).stream()
+                .map(position -> stored.hash((int) position[0], position[1])).toList());
     }
 
     /** The stored complete subtrees, read when a proof needs them. */
@@ -271,20 +236,12 @@ public class TransparencyLog {
                 (rs, row) -> rs.getString(1), treeSize).stream().findFirst();
     }
 
-    private Optional<TreeHead> latest() {
-        return latestNote().map(note -> TreeHead.parse(SignedNote.Note.parse(note).text()));
+    private static long sizeOf(String note) {
+        return TreeHead.parse(SignedNote.Note.parse(note).text()).size();
     }
 
     private Optional<Long> size() {
         return Optional.ofNullable(jdbc.queryForObject("SELECT size FROM transparency_log_size", Long.class));
-    }
-
-    /** An event's leaf: its index and hash; empty when the ledger has no such event. */
-    public Optional<LoggedEvent> leaf(String agreementId, long sequence) {
-        return jdbc.query("SELECT sequence, encode(event_hash, 'hex'), log_index FROM transparency_log_leaf "
-                        + "WHERE agreement_id = ? AND sequence = ?",
-                (rs, row) -> new LoggedEvent(rs.getLong(1), rs.getString(2), rs.getLong(3)), agreementId, sequence)
-                .stream().findFirst();
     }
 
     /**
@@ -324,8 +281,8 @@ public class TransparencyLog {
     /** Publishes the head; it is signed and kept either way, and a failure is only logged: the next round publishes anew. */
     private void publish(long treeSize, String note) {
         try {
-            topic.send(TREE_HEAD + "/" + treeSize, note.getBytes(StandardCharsets.UTF_8),
-                    Map.of(RECORD_KIND_HEADER, TREE_HEAD, "content-type", "text/plain; charset=utf-8"));
+            topic.send(LedgerTopics.treeHeadKey(treeSize), note.getBytes(StandardCharsets.UTF_8),
+                    Map.of(LedgerTopics.RECORD_KIND_HEADER, LedgerTopics.TREE_HEAD, "content-type", "text/plain; charset=utf-8"));
         } catch (RuntimeException e) {
             log.warn("Kafka did not acknowledge the tree head at size {}: {}", treeSize, e.toString());
         }

@@ -2,6 +2,7 @@ package org.agreementledger.ledger.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
@@ -65,7 +66,7 @@ class TheTransparencyLogProvesEveryEventTest extends LedgerIntegrationTest {
                 .as("each record names its leaf").containsExactlyElementsOf(receipts.stream()
                         .map(r -> r.get("logIndex").asLong()).toList());
         assertThat(TopicReader.awaitRecords(SharedTestInfrastructure.get().kafka().bootstrapServers(), CHECKPOINT_TOPIC,
-                r -> ("tlog-checkpoint/" + sizeOf(note)).equals(r.key()), 1, Duration.ofSeconds(20)))
+                r -> LedgerTopics.treeHeadKey(sizeOf(note)).equals(r.key()), 1, Duration.ofSeconds(20)))
                 .as("the tree head is published beside the checkpoints").singleElement()
                 .satisfies(r -> assertThat(new String(r.value())).isEqualTo(note));
     }
