@@ -263,29 +263,20 @@ public final class Auditor {
 
         /** The pinned key set: every key of a JWK set (a rotation keeps retired keys there), or the one key of a PEM file. */
         static List<LedgerKeys.ValidKey> loadKeys(String location) {
+            byte[] json;
             try {
-                byte[] json;
-                if (location.startsWith("http://") || location.startsWith("https://")) {
-                    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
-                            HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofSeconds(10)).GET().build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalArgumentException("GET " + location + " answered " + response.statusCode());
-                    }
-                    json = response.body();
-                } else {
-                    json = Files.readAllBytes(Path.of(location));
-                }
-                String text = new String(json, StandardCharsets.UTF_8).strip();
+                json = KeyLocation.read(location);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot read the trusted key: " + e.getMessage(), e);
+            }
+            String text = new String(json, StandardCharsets.UTF_8).strip();
+            try {
                 if (text.startsWith("-----BEGIN PUBLIC KEY-----")) {
                     return List.of(new LedgerKeys.ValidKey(LedgerKeys.fromPem(text), null, null));
                 }
                 return LedgerKeys.keySet(LedgerJson.readTree(json));
-            } catch (IOException | UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 throw new IllegalArgumentException("cannot read the trusted key from " + location + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
         }
     }

@@ -11,15 +11,10 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -225,23 +220,12 @@ final class LogProofs {
     /** The text at a location: an http(s) URL, a file, or the text itself. */
     private static String text(String location) {
         try {
-            if (location.startsWith("http://") || location.startsWith("https://")) {
-                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(location))
-                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                if (response.statusCode() != 200) {
-                    throw new IllegalArgumentException("GET " + location + " answered " + response.statusCode());
-                }
-                return response.body();
+            if (KeyLocation.isUrl(location) || Files.isRegularFile(Path.of(location))) {
+                return new String(KeyLocation.read(location), StandardCharsets.UTF_8);
             }
-            Path file = Path.of(location);
-            return Files.isRegularFile(file) ? Files.readString(file) : location;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         } catch (java.nio.file.InvalidPathException e) {
             return location;
         }
+        return location;
     }
 }
