@@ -114,15 +114,12 @@ class KafkaEventPublisher implements DisposableBean {
         }
         EventEnvelope envelope = envelopeOf(event, message);
         RecordHeaders headers = headersOf(envelope);
-        logIndexOf(message).ifPresent(index -> headers.add(EventHeaders.LOG_INDEX,
-                Long.toString(index).getBytes(StandardCharsets.UTF_8)));
         // the trace context is added beside the envelope, never into it: it is not part of the event's hash
         Span span = tracing.publishing(message, envelope.type(), properties.topic(), headers);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
                 message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headers);
-        batch.begin(kafka);
-        Future<RecordMetadata> sent = kafka.send(record);
-        batch.sends.add(new PendingSend(sent, message.getTimestamp(), position, message.getAggregateIdentifier(),
+        // sent when the batch completes, once the log indexes of all its events are read in one query
+        batch.outgoing.add(new Outgoing(record, message.getTimestamp(), position, message.getAggregateIdentifier(),
                 message.getSequenceNumber(), span));
     }
 
@@ -162,10 +159,26 @@ class KafkaEventPublisher implements DisposableBean {
         return headers;
     }
 
-    /** The event's leaf in the transparency log, numbered when its transaction committed (migration V7). */
-    private Optional<Long> logIndexOf(DomainEventMessage<?> message) {
-        return jdbc.queryForList("SELECT log_index FROM transparency_log_leaf WHERE agreement_id = ? AND sequence = ?",
-                Long.class, message.getAggregateIdentifier(), message.getSequenceNumber()).stream().findFirst();
+    /**
+     * Each event's leaf in the transparency log, numbered when its transaction committed (migration V7), keyed by
+     * {@link PublishedTail#keyOf}; one query for the whole batch.
+     */
+    private Map<String, Long> logIndexesOf(List<Outgoing> outgoing) {
+        Map<String, Long> indexes = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    SELECT l.agreement_id, l.sequence, l.log_index FROM transparency_log_leaf l
+                    JOIN unnest(?::varchar[], ?::bigint[]) AS k(agreement_id, sequence)
+                    ON l.agreement_id = k.agreement_id AND l.sequence = k.sequence""");
+            statement.setArray(1, connection.createArrayOf("varchar",
+                    outgoing.stream().map(Outgoing::agreementId).toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint",
+                    outgoing.stream().map(Outgoing::sequence).toArray()));
+            return statement;
+        }, rs -> {
+            indexes.put(PublishedTail.keyOf(rs.getString(1), rs.getLong(2)), rs.getLong(3));
+        });
+        return indexes;
     }
 
     private static Optional<String> text(Map<String, ?> metaData, String key) {
@@ -190,7 +203,7 @@ class KafkaEventPublisher implements DisposableBean {
                 if (batch.begun) {
                     resetProducer();
                 }
-                batch.sends.forEach(send -> send.span().end());
+                batch.outgoing.forEach(send -> send.span().end());
             });
             return batch;
         });
@@ -201,6 +214,7 @@ class KafkaEventPublisher implements DisposableBean {
         Map<Integer, Long> nextOffsets = new HashMap<>();
         long position = batch.skippedUpTo;
         try {
+            send(batch, kafka);
             for (PendingSend send : batch.sends) {
                 RecordMetadata sent = send.future().get(timeoutMs, TimeUnit.MILLISECONDS);
                 nextOffsets.merge(sent.partition(), sent.offset() + 1, Math::max);
@@ -214,14 +228,14 @@ class KafkaEventPublisher implements DisposableBean {
             throw new PublicationFailed("interrupted while waiting for Kafka", e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            batch.sends.forEach(send -> send.span().error(cause));
+            batch.outgoing.forEach(send -> send.span().error(cause));
             status.failed(cause, batch.sends.isEmpty() ? null : batch.sends.get(0).describe());
             throw new PublicationFailed("Kafka did not commit a batch of events; it will be retried", cause);
         }
         for (PendingSend send : batch.sends) {
             published.increment();
-            publishDelay.record(Duration.between(send.appendedAt(), Instant.now()));
-            send.span().end();
+            publishDelay.record(Duration.between(send.event().appendedAt(), Instant.now()));
+            send.event().span().end();
         }
         // with the token, in the processor's database transaction: where to look after a crash
         nextOffsets.forEach((partition, offset) -> jdbc.update("""
@@ -236,6 +250,22 @@ class KafkaEventPublisher implements DisposableBean {
         }
         committedUpTo = Math.max(committedUpTo, position);
         status.published(position);
+    }
+
+    private void send(Batch batch, Producer<String, byte[]> kafka) {
+        if (batch.outgoing.isEmpty()) {
+            return;
+        }
+        Map<String, Long> logIndexes = logIndexesOf(batch.outgoing);
+        batch.begin(kafka);
+        for (Outgoing event : batch.outgoing) {
+            Long logIndex = logIndexes.get(PublishedTail.keyOf(event.agreementId(), event.sequence()));
+            if (logIndex != null) {
+                event.record().headers().add(EventHeaders.LOG_INDEX,
+                        Long.toString(logIndex).getBytes(StandardCharsets.UTF_8));
+            }
+            batch.sends.add(new PendingSend(kafka.send(event.record()), event));
+        }
     }
 
     /**
@@ -320,6 +350,7 @@ class KafkaEventPublisher implements DisposableBean {
 
     /** The sends of one processor batch, in one Kafka transaction begun with its first send. */
     private static final class Batch {
+        private final List<Outgoing> outgoing = new ArrayList<>();
         private final List<PendingSend> sends = new ArrayList<>();
         private long skippedUpTo = -1;
         private boolean begun;
@@ -332,11 +363,20 @@ class KafkaEventPublisher implements DisposableBean {
         }
     }
 
-    /** One record sent in the batch's transaction; its span ends when Kafka has committed it, or the batch failed. */
-    private record PendingSend(Future<RecordMetadata> future, Instant appendedAt, long position, String agreementId,
-                               long sequence, Span span) {
+    /** One event of the batch; its span ends when Kafka has committed it, or the batch failed. */
+    private record Outgoing(ProducerRecord<String, byte[]> record, Instant appendedAt, long position,
+                            String agreementId, long sequence, Span span) {
+    }
+
+    /** One record sent in the batch's transaction. */
+    private record PendingSend(Future<RecordMetadata> future, Outgoing event) {
+        long position() {
+            return event.position();
+        }
+
         String describe() {
-            return "agreement " + agreementId + " event " + sequence + " (store position " + position + ")";
+            return "agreement " + event.agreementId() + " event " + event.sequence() + " (store position "
+                    + event.position() + ")";
         }
     }
 
