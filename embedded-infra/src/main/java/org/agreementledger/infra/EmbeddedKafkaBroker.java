@@ -81,8 +81,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "1");
         // The log cleaner (compacted topics) reserves 128 MiB by default: too much for a small in-process broker.
-        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+        // 4 MiB still maps about 150,000 keys per cleaning pass; a larger dirty section takes more passes.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         props.put("log.cleaner.threads", "1");
+        // a broker in the launcher's JVM, for one stack: fewer request and background threads than a shared one needs
+        props.put("num.io.threads", "4");
+        props.put("background.threads", "4");
         return props;
     }
 

@@ -61,6 +61,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // with fsync on, right after another stack's shutdown on 2 cores, 60 s was once not enough (CI)
                     .setPGStartupWait(java.time.Duration.ofSeconds(120))
                     .setServerConfig("max_connections", "300")
+                    // less than the default 128 MB: every touched buffer is resident, and the stack should stay under 1 GiB;
+                    // the operating system's page cache still holds what falls out (docs/benchmarks.md, run J)
+                    .setServerConfig("shared_buffers", "48MB")
                     .setServerConfig("listen_addresses", "localhost");
             if (durable) {
                 builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")

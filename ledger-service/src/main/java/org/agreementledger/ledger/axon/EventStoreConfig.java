@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
@@ -22,6 +25,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 @EnableConfigurationProperties(GroupCommitProperties.class)
 class EventStoreConfig {
+
+    private static final int CACHED_EVENTS = 1_000;
 
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer, PersistenceExceptionResolver persistenceExceptionResolver,
@@ -47,6 +52,22 @@ class EventStoreConfig {
     }
 
     /**
+     * Axon's embedded event store as its auto-configuration builds it, with a smaller cache of recent events for the
+     * tracking processors. Axon's default keeps the last 10,000 in the heap (payload and metadata as stored, a few KiB
+     * each here, and a tracking token each): tens of MiB of a 256 MiB heap, for processors that keep up within a
+     * second (docs/benchmarks.md, run J). A processor further behind than the cache reads from the database instead.
+     */
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .cachedEvents(CACHED_EVENTS)
+                .build();
+    }
+
+    /**
      * The committer's own connections: never taken from the pool that the waiting commands hold, so a full pool cannot
      * starve the commit they wait for. Batched inserts are rewritten into multi-row statements.
      */
@@ -58,6 +79,7 @@ class EventStoreConfig {
         pool.setConnectionTimeout(3000);
         pool.setValidationTimeout(1000);
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        pool.addDataSourceProperty("ApplicationName", "ledger-service");
         return pool;
     }
 }
