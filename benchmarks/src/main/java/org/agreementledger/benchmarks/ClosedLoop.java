@@ -36,15 +36,20 @@ final class ClosedLoop {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final Recorder latencies = new Recorder(3);
     private final long countFrom;
+    /** Each client's pace: at most one request per interval (0: as fast as answers come). */
+    private final long intervalNanos;
     private volatile long countForNanos;
     private volatile boolean stopped;
 
-    private ClosedLoop(String name, List<? extends Client> clients, long countFrom, long countForNanos) {
+    private ClosedLoop(String name, List<? extends Client> clients, long countFrom, long countForNanos, long intervalNanos) {
         this.countFrom = countFrom;
         this.countForNanos = countForNanos;
+        this.intervalNanos = intervalNanos;
         for (int i = 0; i < clients.size(); i++) {
             Client client = clients.get(i);
-            Thread thread = new Thread(() -> loop(client), name + "-client-" + i);
+            // paced clients start spread over one interval, so that together they send evenly
+            long firstAt = countFrom + (intervalNanos * i) / clients.size();
+            Thread thread = new Thread(() -> loop(client, firstAt), name + "-client-" + i);
             // A client stuck in a request must not keep the JVM alive after the run.
             thread.setDaemon(true);
             threads.add(thread);
@@ -62,7 +67,7 @@ final class ClosedLoop {
     static Result run(String name, List<? extends Client> clients, Duration warmup, Duration window,
                       Runnable opens, Runnable closes) throws InterruptedException {
         long countFrom = System.nanoTime() + warmup.toNanos();
-        ClosedLoop loop = new ClosedLoop(name, clients, countFrom, window.toNanos());
+        ClosedLoop loop = new ClosedLoop(name, clients, countFrom, window.toNanos(), 0);
         sleepUntil(countFrom);
         opens.run();
         sleepUntil(countFrom + window.toNanos());
@@ -72,7 +77,18 @@ final class ClosedLoop {
 
     /** Starts clients that keep going, and counting, until {@link #stop()}. */
     static ClosedLoop background(String name, List<? extends Client> clients) {
-        return new ClosedLoop(name, clients, System.nanoTime(), Long.MAX_VALUE);
+        return new ClosedLoop(name, clients, System.nanoTime(), Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * Starts clients that together send {@code perSecond} requests a second, each at most one request per
+     * {@code clients / perSecond} seconds, until {@link #stop()}. A client whose answer comes late sends its next at
+     * once, without catching up on the slots it missed, so the rate reached is at most the one asked for (the result
+     * says what it was).
+     */
+    static ClosedLoop paced(String name, List<? extends Client> clients, double perSecond) {
+        long interval = (long) (clients.size() * 1e9 / perSecond);
+        return new ClosedLoop(name, clients, System.nanoTime(), Long.MAX_VALUE, interval);
     }
 
     /** Stops the clients (each finishes its current request) and returns what was counted. */
@@ -88,8 +104,18 @@ final class ClosedLoop {
         return new Result(ok.sum(), errors.sum(), countForNanos / 1e9, firstError.get(), latencies.getIntervalHistogram());
     }
 
-    private void loop(Client client) {
+    private void loop(Client client, long firstAt) {
+        long next = firstAt;
         while (!stopped) {
+            if (intervalNanos > 0) {
+                try {
+                    sleepUntil(next);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                next = Math.max(next + intervalNanos, System.nanoTime());
+            }
             boolean success;
             long start = System.nanoTime();
             try {

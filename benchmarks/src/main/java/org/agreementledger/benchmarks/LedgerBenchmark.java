@@ -42,6 +42,8 @@ import static org.agreementledger.benchmarks.Report.format;
 public final class LedgerBenchmark {
 
     private static final int BACKGROUND_CLIENTS = 4;
+    /** The condition for the command-to-view target: p99 at this share of the ledger's maximum. */
+    private static final double LOAD_SHARE = 0.8;
     private static final int HISTORY_BUILDERS = 8;
     private static final int TIMED_AMENDMENTS = 200;
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
@@ -67,7 +69,7 @@ public final class LedgerBenchmark {
     private LedgerBenchmark(BenchmarkOptions options, StackConfig config) {
         this.options = options;
         this.config = config;
-        this.jdbcUrl = "jdbc:postgresql://" + config.postgresHostPort() + "/ledger";
+        this.jdbcUrl = RawBaselines.jdbcUrl(config);
     }
 
     public static void main(String[] args) {
@@ -140,13 +142,13 @@ public final class LedgerBenchmark {
 
         progress("Letting the stack settle for %d s, then measuring its memory at idle", IDLE_SETTLE.toSeconds());
         Thread.sleep(IDLE_SETTLE.toMillis());
-        StackMemory.Snapshot idle = StackMemory.measure(stack.pids());
-
         RawBaselines.createTable(jdbcUrl);
         RawBaselines.createTopic(config.kafkaBootstrap());
-        try (PipelineDrain drain = new PipelineDrain(jdbcUrl, config.kafkaBootstrap())) {
+        try (PipelineDrain drain = new PipelineDrain(jdbcUrl, config.kafkaBootstrap());
+             StackMemory.ForeignBackends foreign = new StackMemory.ForeignBackends(jdbcUrl)) {
+            StackMemory.Snapshot idle = StackMemory.measure(stack.pids(), foreign.get());
             if (options.runs("throughput")) {
-                throughput(stack, drain, idle);
+                throughput(stack, drain, idle, foreign);
             }
             if (options.runs("latency")) {
                 latency(drain);
@@ -167,7 +169,8 @@ public final class LedgerBenchmark {
      * The load generator in a JVM of its own and the REST floor as a process of its own, both for this phase only;
      * the ledger restarted with the in-process endpoint and each group commit setting.
      */
-    private void throughput(LocalStack stack, PipelineDrain drain, StackMemory.Snapshot idle) throws Exception {
+    private void throughput(LocalStack stack, PipelineDrain drain, StackMemory.Snapshot idle,
+                            StackMemory.ForeignBackends foreign) throws Exception {
         Path logs = config.dataDir().toAbsolutePath().resolve("logs");
         Files.createDirectories(logs);
         progress("Starting the REST floor and the load generator");
@@ -175,7 +178,7 @@ public final class LedgerBenchmark {
              LoadGenerator.Remote generator = new LoadGenerator.Remote(stackArgs(config), floor.url(), logs.resolve("load-generator.log"))) {
             InProcessPath inProcess = new InProcessPath(config.ledgerUrl(),
                     identity.mint("bench-admin", null, List.of("ledger.admin"), Duration.ofDays(1)));
-            Throughput throughput = new Throughput(options, stack, drain, generator, floor, inProcess, report);
+            Throughput throughput = new Throughput(options, stack, drain, generator, floor, inProcess, report, foreign);
             StackMemory.Snapshot underLoad = throughput.run();
             reportMemory(idle, underLoad);
             if (options.profile()) {
@@ -308,12 +311,17 @@ public final class LedgerBenchmark {
     }
 
     private List<ClosedLoop.Client> ledgerClients(int count) {
+        return ledgerClients(count, false);
+    }
+
+    /** Offering clients, each with a fresh {@code Idempotency-Key} on every offer when {@code withKey}. */
+    private List<ClosedLoop.Client> ledgerClients(int count, boolean withKey) {
         while (offeringClients.size() < count) {
             offeringClients.add(new LedgerHttp(config, identity));
         }
         List<ClosedLoop.Client> clients = new ArrayList<>();
         for (LedgerHttp http : offeringClients.subList(0, count)) {
-            clients.add(http::offer);
+            clients.add(() -> http.offer(withKey));
         }
         return clients;
     }
@@ -339,7 +347,8 @@ public final class LedgerBenchmark {
                                 + " shared buffers) counts once. Idle: %d s after start, before any load. Under load: the"
                                 + " largest of the samples taken every second during the %d-client windows of the ledger with an"
                                 + " Idempotency-Key and group commit %s. The load generator and the REST floor are not the"
-                                + " stack's and are not counted; the launcher JVM also runs the benchmark's coordinator"
+                                + " stack's and are not counted, nor are the PostgreSQL backends of the floor's pool and of the"
+                                + " benchmark's own connections (by application_name); the launcher JVM also runs the benchmark's coordinator"
                                 + " (report, drain checks), a few MiB.%n",
                         IDLE_SETTLE.toSeconds(), options.topLevel(), options.memorySetting())
                         + (fallback ? "\nSome processes had no readable PSS; their RSS was counted instead.\n" : ""));
@@ -367,12 +376,36 @@ public final class LedgerBenchmark {
             backgroundLoad = background.stop();
         }
 
+        // The condition: 80 % of the ledger's maximum, measured here with the same clients and settings
+        drain.await();
+        int top = options.topLevel();
+        progress("Command-to-projection latency: the ledger's maximum with %d clients (Idempotency-Key), %d s", top,
+                options.seconds());
+        ClosedLoop.Result max = ClosedLoop.run("maximum", ledgerClients(top, true),
+                Duration.ofSeconds(options.settleSeconds()), Duration.ofSeconds(options.seconds()));
+        double target = LOAD_SHARE * max.perSecond();
+        drain.await();
+        progress("Command-to-projection latency: %d offers at %.0f offers/s in the background (%.0f %% of %.0f/s)",
+                options.latencySamples(), target, LOAD_SHARE * 100, max.perSecond());
+        ClosedLoop paced = ClosedLoop.paced("paced", ledgerClients(2 * top, true), target);
+        Latency atShare;
+        ClosedLoop.Result pacedLoad;
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(options.settleSeconds()));
+            atShare = timeToProjection(ledger, poller, options.latencySamples());
+        } finally {
+            pacedLoad = paced.stop();
+        }
+
         List<List<String>> rows = new ArrayList<>();
         rows.add(latencyRow("idle", idle));
         rows.add(latencyRow(format("under load (%d clients, %.0f offers/s, %d errors)", BACKGROUND_CLIENTS,
                 backgroundLoad.perSecond(), backgroundLoad.errors()), loaded));
+        rows.add(latencyRow(format("at %.0f %% of the maximum (%.0f offers/s paced against a maximum of %.0f/s with %d"
+                        + " clients; %d errors)", 100 * pacedLoad.perSecond() / max.perSecond(), pacedLoad.perSecond(),
+                max.perSecond(), top, pacedLoad.errors()), atShare));
         StringBuilder failures = new StringBuilder();
-        for (Latency latency : List.of(idle, loaded)) {
+        for (Latency latency : List.of(idle, loaded, atShare)) {
             if (latency.failures() > 0) {
                 failures.append(format("%n%d samples failed; first: `%s`%n", latency.failures(), latency.firstFailure()));
             }
@@ -381,7 +414,13 @@ public final class LedgerBenchmark {
                 Report.table(List.of("Condition", "Samples", "p50", "p90", "p99", "max"), rows)
                         + format("%nFrom just before `POST /agreements` to the first `GET /agreements/{id}` on the"
                                 + " projection that answers 200, polled every %d ms by a client of its own. Offers one"
-                                + " at a time, %d ms apart.%n", POLL_INTERVAL.toMillis(), LATENCY_PAUSE.toMillis())
+                                + " at a time, %d ms apart. The maximum: %d clients in a closed loop, offers with an"
+                                + " Idempotency-Key, %d s counted after %d s, just before; the load at %.0f %% of it:"
+                                + " %d clients each sending at most one keyed offer per slot, together at %.0f %% of"
+                                + " that rate, with %d s to settle before the samples (the rate reached is the one"
+                                + " shown, without the samples' own offers).%n", POLL_INTERVAL.toMillis(),
+                        LATENCY_PAUSE.toMillis(), top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
+                        2 * top, LOAD_SHARE * 100, options.settleSeconds())
                         + failures);
     }
 

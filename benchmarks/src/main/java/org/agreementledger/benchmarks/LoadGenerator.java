@@ -45,7 +45,7 @@ final class LoadGenerator {
         this.config = config;
         this.identity = LocalIdentityProvider.loadOrCreate(config.dataDir().toAbsolutePath().resolve("keys"));
         this.floorUrl = floorUrl;
-        this.jdbcUrl = "jdbc:postgresql://" + config.postgresHostPort() + "/ledger";
+        this.jdbcUrl = RawBaselines.jdbcUrl(config);
     }
 
     /** Arguments: the stack's (as StackConfig parses them); system property bench.floor-url. */

@@ -1,5 +1,6 @@
 package org.agreementledger.benchmarks;
 
+import org.agreementledger.stack.StackConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,6 +36,11 @@ final class RawBaselines {
     static final String DB_PASSWORD = "ledger";
 
     private RawBaselines() {
+    }
+
+    /** The ledger's database, as the benchmark's own connections reach it: named, so they count as not the stack's. */
+    static String jdbcUrl(StackConfig config) {
+        return "jdbc:postgresql://" + config.postgresHostPort() + "/ledger?ApplicationName=" + StackMemory.BENCHMARK_CLIENT;
     }
 
     /**

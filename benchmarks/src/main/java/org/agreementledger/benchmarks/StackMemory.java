@@ -3,11 +3,18 @@ package org.agreementledger.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +30,8 @@ final class StackMemory {
     static final String BENCHMARK_JVM = "launcher JVM (Kafka broker; benchmark coordinator)";
     static final String POSTGRES = "PostgreSQL";
     static final List<String> COMPONENTS = List.of(BENCHMARK_JVM, POSTGRES, "ledger-service", "projection-service");
+    /** The application_name of the benchmark's own database connections. */
+    static final String BENCHMARK_CLIENT = "benchmark";
 
     /** KiB per component, how many PostgreSQL processes there were, and whether a process lacked PSS. */
     record Snapshot(Map<String, Long> kib, int postgresProcesses, boolean rssFallback) {
@@ -39,9 +48,10 @@ final class StackMemory {
 
     /**
      * Measures the processes {@code LocalStack.pids()} lists: this JVM, the postmaster (plus all its
-     * descendants, the backends and background workers) and the two services, in that order.
+     * descendants, the backends and background workers, except the backends of clients that are not the
+     * stack's) and the two services, in that order.
      */
-    static Snapshot measure(List<Long> stackPids) {
+    static Snapshot measure(List<Long> stackPids, Set<Long> foreignBackends) {
         Map<String, Long> kib = new LinkedHashMap<>();
         int postgresProcesses = 0;
         boolean rssFallback = false;
@@ -55,8 +65,9 @@ final class StackMemory {
                 component = BENCHMARK_JVM;
             } else if (isPostgres(pid)) {
                 component = POSTGRES;
-                ProcessHandle.of(pid).ifPresent(postmaster ->
-                        postmaster.descendants().forEach(child -> pids.add(child.pid())));
+                ProcessHandle.of(pid).ifPresent(postmaster -> postmaster.descendants()
+                        .filter(child -> !foreignBackends.contains(child.pid()))
+                        .forEach(child -> pids.add(child.pid())));
                 postgresProcesses = pids.size();
             } else {
                 // pids() lists the ledger before the projection.
@@ -81,10 +92,10 @@ final class StackMemory {
         });
         private final AtomicReference<Snapshot> max = new AtomicReference<>();
 
-        Sampler(Supplier<List<Long>> stackPids) {
+        Sampler(Supplier<List<Long>> stackPids, Supplier<Set<Long>> foreignBackends) {
             timer.scheduleAtFixedRate(() -> {
                 try {
-                    Snapshot sample = measure(stackPids.get());
+                    Snapshot sample = measure(stackPids.get(), foreignBackends.get());
                     max.accumulateAndGet(sample, (a, b) -> a == null || b.totalKib() > a.totalKib() ? b : a);
                 } catch (RuntimeException e) {
                     // A process that exits between listing and reading: skip this sample, keep sampling.
@@ -105,6 +116,41 @@ final class StackMemory {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * The PostgreSQL backends of clients that are not the stack's: the REST floor's pool and the benchmark's own
+     * connections (the raw JDBC baseline, the drain checks, this query). The services name theirs
+     * (ApplicationName in their data source settings); whatever else is connected is left out.
+     */
+    static final class ForeignBackends implements Supplier<Set<Long>>, AutoCloseable {
+
+        private final Connection connection;
+
+        ForeignBackends(String jdbcUrl) throws SQLException {
+            connection = DriverManager.getConnection(jdbcUrl, RawBaselines.DB_USER, RawBaselines.DB_PASSWORD);
+        }
+
+        @Override
+        public synchronized Set<Long> get() {
+            Set<Long> pids = new HashSet<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("""
+                         SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'
+                         AND coalesce(application_name, '') NOT IN ('ledger-service', 'projection-service')""")) {
+                while (rows.next()) {
+                    pids.add(rows.getLong(1));
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot list PostgreSQL's clients: " + e.getMessage(), e);
+            }
+            return pids;
+        }
+
+        @Override
+        public synchronized void close() throws SQLException {
+            connection.close();
         }
     }
 

@@ -62,9 +62,11 @@ final class Throughput {
     private final List<Window> windows = new ArrayList<>();
     private Boolean groupCommit;
     private StackMemory.Snapshot memoryUnderLoad;
+    private final StackMemory.ForeignBackends foreign;
 
     Throughput(BenchmarkOptions options, LocalStack stack, PipelineDrain drain, LoadGenerator.Remote generator,
-               RestFloor floor, InProcessPath inProcess, Report report) {
+               RestFloor floor, InProcessPath inProcess, Report report, StackMemory.ForeignBackends foreign) {
+        this.foreign = foreign;
         this.options = options;
         this.stack = stack;
         this.drain = drain;
@@ -145,7 +147,7 @@ final class Throughput {
         AtomicReference<Map<String, Long>> before = new AtomicReference<>();
         AtomicReference<Map<String, Long>> after = new AtomicReference<>();
         boolean sampleMemory = path.equals(LEDGER_KEY) && gc.equals(options.memorySetting()) && clients == options.topLevel();
-        StackMemory.Sampler sampler = sampleMemory ? new StackMemory.Sampler(stack::pids) : null;
+        StackMemory.Sampler sampler = sampleMemory ? new StackMemory.Sampler(stack::pids, foreign) : null;
         Window window;
         try {
             if (path.equals(IN_PROCESS)) {
