@@ -49,7 +49,8 @@ class LedgerSigningKey {
     private final Clock clock;
     private volatile Current current;
 
-    private record Current(PrivateKey privateKey, PublicKey publicKey, Instant since) {
+    /** The signing key and the retired ones, read at start and after a rotation: not from disk per request. */
+    private record Current(PrivateKey privateKey, PublicKey publicKey, Instant since, List<LedgerKeys.ValidKey> retired) {
     }
 
     LedgerSigningKey(CheckpointProperties properties, Clock clock) {
@@ -88,6 +89,12 @@ class LedgerSigningKey {
         List<LedgerKeys.ValidKey> keys = new ArrayList<>();
         Current now = current;
         keys.add(new LedgerKeys.ValidKey(now.publicKey(), now.since(), null));
+        keys.addAll(now.retired());
+        return keys;
+    }
+
+    /** The retired keys under {@code retired/}, newest first. */
+    private List<LedgerKeys.ValidKey> readRetired() throws IOException {
         List<LedgerKeys.ValidKey> retired = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.resolve(RETIRED), "*.pub.pem")) {
             for (Path file : files) {
@@ -99,13 +106,10 @@ class LedgerSigningKey {
                         Instant.parse(json.get("notAfter").asText())));
             }
         } catch (java.nio.file.NoSuchFileException e) {
-            return keys;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the retired keys in " + dir.resolve(RETIRED).toAbsolutePath(), e);
+            return List.of();
         }
         retired.sort(Comparator.comparing(LedgerKeys.ValidKey::notAfter).reversed());
-        keys.addAll(retired);
-        return keys;
+        return List.copyOf(retired);
     }
 
     /**
@@ -161,7 +165,8 @@ class LedgerSigningKey {
                     .generatePrivate(new PKCS8EncodedKeySpec(der(dir.resolve(PRIVATE_FILE))));
             PublicKey publicKey = LedgerKeys.fromPem(Files.readString(dir.resolve(PUBLIC_FILE)));
             Path since = dir.resolve(SINCE_FILE);
-            return new Current(privateKey, publicKey, Files.exists(since) ? Instant.parse(Files.readString(since).strip()) : null);
+            return new Current(privateKey, publicKey,
+                    Files.exists(since) ? Instant.parse(Files.readString(since).strip()) : null, readRetired());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the checkpoint key in " + dir.toAbsolutePath() + " is not an Ed25519 key", e);
         }
