@@ -28,7 +28,6 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -259,13 +258,9 @@ public class EventApplier {
         Map<String, Long> next = new HashMap<>();
         ids.forEach(id -> next.put(id, 0L));
         if (!ids.isEmpty()) {
-            jdbc.query(connection -> {
-                PreparedStatement statement = connection.prepareStatement("""
-                        SELECT agreement_id, max(sequence) FROM agreement_history
-                        WHERE agreement_id = ANY (?) GROUP BY agreement_id""");
-                statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
-                return statement;
-            }, rs -> {
+            jdbc.query(VarcharArrays.statement("""
+                    SELECT agreement_id, max(sequence) FROM agreement_history
+                    WHERE agreement_id = ANY (?) GROUP BY agreement_id""", ids.toArray(String[]::new)), rs -> {
                 next.put(rs.getString(1), rs.getLong(2) + 1);
             });
         }
@@ -435,12 +430,8 @@ public class EventApplier {
         }
         Map<String, List<String>> read = new HashMap<>();
         if (!unknown.isEmpty()) {
-            jdbc.query(connection -> {
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT agreement_id, parties FROM agreement_view WHERE agreement_id = ANY (?)");
-                statement.setArray(1, connection.createArrayOf("varchar", unknown.toArray()));
-                return statement;
-            }, rs -> {
+            jdbc.query(VarcharArrays.statement("SELECT agreement_id, parties FROM agreement_view WHERE agreement_id = ANY (?)",
+                    unknown.toArray(String[]::new)), rs -> {
                 read.put(rs.getString(1), Json.read(rs.getString(2), PARTIES));
             });
             partiesOf.putAll(read);

@@ -14,12 +14,11 @@ import org.agreementledger.contract.views.CommitmentUse;
 import org.agreementledger.projection.consumer.AppliedEvent;
 import org.agreementledger.projection.consumer.DerivedView;
 import org.agreementledger.projection.consumer.Json;
+import org.agreementledger.projection.consumer.VarcharArrays;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
-import java.sql.PreparedStatement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -150,8 +149,8 @@ class CommitmentUseProjector implements DerivedView {
                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agreement_id, receiver, commitment, period) DO UPDATE
                 SET transfers = commitment_use.transfers + EXCLUDED.transfers,
                     persons = commitment_use.persons + EXCLUDED.persons""", uses);
-        jdbc.update(withArrays("DELETE FROM commitment_use WHERE agreement_id = ANY (?) AND transfers = 0",
-                List.<String[]>of(distinct(agreementIds))));
+        jdbc.update(VarcharArrays.statement("DELETE FROM commitment_use WHERE agreement_id = ANY (?) AND transfers = 0",
+                distinct(agreementIds)));
     }
 
     /** What one transfer that is not cancelled adds to the use of its receiver's accept commitments. */
@@ -188,17 +187,6 @@ class CommitmentUseProjector implements DerivedView {
     }
 
     private static void query(JdbcTemplate jdbc, String sql, List<String[]> arrays, RowCallbackHandler rows) {
-        jdbc.query(withArrays(sql, arrays), rows);
-    }
-
-    /** A statement whose parameters are varchar arrays. */
-    private static PreparedStatementCreator withArrays(String sql, List<String[]> arrays) {
-        return connection -> {
-            PreparedStatement statement = connection.prepareStatement(sql);
-            for (int i = 0; i < arrays.size(); i++) {
-                statement.setArray(i + 1, connection.createArrayOf("varchar", arrays.get(i)));
-            }
-            return statement;
-        };
+        jdbc.query(VarcharArrays.statement(sql, arrays.toArray(String[][]::new)), rows);
     }
 }
