@@ -366,15 +366,10 @@ public final class LedgerBenchmark {
         drain.await();
         progress("Command-to-projection latency: %d offers, with %d clients offering in the background",
                 options.latencySamples(), BACKGROUND_CLIENTS);
-        ClosedLoop background = ClosedLoop.background("background", ledgerClients(BACKGROUND_CLIENTS));
-        Latency loaded;
-        ClosedLoop.Result backgroundLoad;
-        try {
-            Thread.sleep(TimeUnit.SECONDS.toMillis(options.warmupSeconds()));
-            loaded = timeToProjection(ledger, poller, options.latencySamples());
-        } finally {
-            backgroundLoad = background.stop();
-        }
+        UnderLoad closedLoop = underLoad(ClosedLoop.background("background", ledgerClients(BACKGROUND_CLIENTS)),
+                options.warmupSeconds(), ledger, poller);
+        Latency loaded = closedLoop.latency();
+        ClosedLoop.Result backgroundLoad = closedLoop.load();
 
         // The condition: 80 % of the ledger's maximum, measured here with the same clients and settings
         drain.await();
@@ -387,15 +382,10 @@ public final class LedgerBenchmark {
         drain.await();
         progress("Command-to-projection latency: %d offers at %.0f offers/s in the background (%.0f %% of %.0f/s)",
                 options.latencySamples(), target, LOAD_SHARE * 100, max.perSecond());
-        ClosedLoop paced = ClosedLoop.paced("paced", ledgerClients(2 * top, true), target);
-        Latency atShare;
-        ClosedLoop.Result pacedLoad;
-        try {
-            Thread.sleep(TimeUnit.SECONDS.toMillis(options.settleSeconds()));
-            atShare = timeToProjection(ledger, poller, options.latencySamples());
-        } finally {
-            pacedLoad = paced.stop();
-        }
+        UnderLoad paced = underLoad(ClosedLoop.paced("paced", ledgerClients(2 * top, true), target),
+                options.settleSeconds(), ledger, poller);
+        Latency atShare = paced.latency();
+        ClosedLoop.Result pacedLoad = paced.load();
 
         List<List<String>> rows = new ArrayList<>();
         rows.add(latencyRow("idle", idle));
@@ -422,6 +412,23 @@ public final class LedgerBenchmark {
                         LATENCY_PAUSE.toMillis(), top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
                         2 * top, LOAD_SHARE * 100, options.settleSeconds())
                         + failures);
+    }
+
+    private record UnderLoad(Latency latency, ClosedLoop.Result load) {
+    }
+
+    /** The samples' latency while {@code load} runs, after it has run for {@code settleSeconds}; then stops it. */
+    private UnderLoad underLoad(ClosedLoop load, int settleSeconds, LedgerHttp ledger, LedgerHttp poller)
+            throws InterruptedException {
+        Latency latency;
+        ClosedLoop.Result result;
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
+            latency = timeToProjection(ledger, poller, options.latencySamples());
+        } finally {
+            result = load.stop();
+        }
+        return new UnderLoad(latency, result);
     }
 
     private Latency timeToProjection(LedgerHttp ledger, LedgerHttp poller, int samples) throws InterruptedException {
