@@ -43,7 +43,9 @@ final class RestFloor implements AutoCloseable {
                 "--spring.datasource.url=jdbc:postgresql://" + config.postgresHostPort() + "/ledger",
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + identity.publicKeyFile().toAbsolutePath(),
                 "--ledger.security.expected-issuer=" + LocalIdentityProvider.ISSUER));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(LocalStack.serviceEnvironment());
+        Process process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         RestFloor floor = new RestFloor(process, "http://localhost:" + port);
         // Ctrl-C on the benchmark must not leave it running

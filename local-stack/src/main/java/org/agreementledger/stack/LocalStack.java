@@ -253,6 +253,11 @@ public final class LocalStack implements AutoCloseable {
         return ServiceProcess.JVM_OPTIONS;
     }
 
+    /** The environment variables the stack adds for both services; the benchmark's REST floor gets the same. */
+    public static Map<String, String> serviceEnvironment() {
+        return ServiceProcess.ENVIRONMENT;
+    }
+
     private ServiceProcess startProjection() {
         String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
         return ServiceProcess.start("projection-service", config.projectionJar(), run, logs(), config.projectionPort(),

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One service's executable jar running as a child process, its output in a log file of its own. */
@@ -22,6 +23,9 @@ final class ServiceProcess implements AutoCloseable {
      */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+
+    /** glibc's per-thread malloc arenas would otherwise hold native memory a service does not need. */
+    static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     /**
      * Runs the service through {@code sh}, so that it cannot outlive the launcher. Its stdin is a pipe from the
@@ -80,8 +84,7 @@ final class ServiceProcess implements AutoCloseable {
             command.addAll(springArgs);
             // stdin stays the default pipe, held open by this process until the service exits
             ProcessBuilder builder = new ProcessBuilder(command);
-            // glibc's per-thread malloc arenas would otherwise hold native memory the service does not need
-            builder.environment().put("MALLOC_ARENA_MAX", "2");
+            builder.environment().putAll(ENVIRONMENT);
             Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
