@@ -3,14 +3,16 @@ package org.agreementledger.contract.integrity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.LedgerJson;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -45,20 +47,114 @@ public record Checkpoint(
 
     public static Checkpoint sign(String checkpointId, Instant createdAt, String source, List<Head> heads,
                                   PrivateKey key, PublicKey verifyingKey) {
-        String keyId = LedgerKeys.keyId(verifyingKey);
-        String publicKey = Base64.getUrlEncoder().withoutPadding().encodeToString(LedgerKeys.raw(verifyingKey));
-        List<Head> sorted = sorted(heads);
-        Checkpoint unsigned = new Checkpoint(checkpointId, createdAt, source, sorted, merkleRoot(sorted), keyId,
-                publicKey, ALGORITHM, null);
-        try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(key);
-            signer.update(unsigned.signedBytes());
-            String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
-            return new Checkpoint(checkpointId, createdAt, source, sorted, unsigned.merkleRoot, keyId, publicKey,
-                    ALGORITHM, signature);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign a checkpoint with the ledger's key", e);
+        Writer writer = new Writer();
+        sorted(heads).forEach(writer::add);
+        return fromJson(writer.sign(checkpointId, createdAt, source, key, verifyingKey).json());
+    }
+
+    /** A checkpoint as it was published: its record, and what a caller needs to know of it without reading it. */
+    public record Signed(String checkpointId, Instant createdAt, int heads, String merkleRoot, byte[] json) {
+    }
+
+    /**
+     * Writes a checkpoint head by head, in increasing agreement id order, straight into its record: the Merkle root
+     * and the canonical form grow as the heads stream past, so a checkpoint over every agreement holds its record's
+     * bytes, never a list and a JSON tree of every head (the ledger's heap, benchmark run J). Byte for byte the
+     * record {@link #toJson} writes for the same heads.
+     */
+    public static final class Writer {
+
+        private static final byte[] EMPTY_HEADS = "\"heads\":[]".getBytes(StandardCharsets.UTF_8);
+
+        private final Buffer heads = new Buffer();
+        private final MerkleTree.RightEdge tree = MerkleTree.RightEdge.empty();
+        private String last;
+
+        public Writer() {
+            heads.write('[');
+        }
+
+        /** Adds the next head; agreement ids must increase (in {@link String#compareTo} order), each once. */
+        public void add(Head head) {
+            if (last != null && head.agreementId().compareTo(last) <= 0) {
+                throw new IllegalArgumentException("checkpoint heads must come in increasing agreement id order, each "
+                        + "once: " + head.agreementId() + " after " + last);
+            }
+            byte[] canonical = canonical(head);
+            if (last != null) {
+                heads.write(',');
+            }
+            heads.write(canonical, 0, canonical.length);
+            tree.append(MerkleTree.leafHash(canonical), (level, index, hash) -> {
+            });
+            last = head.agreementId();
+        }
+
+        public int size() {
+            return (int) tree.size();
+        }
+
+        public String merkleRoot() {
+            return Sha256.toHex(tree.root());
+        }
+
+        /** Signs the heads added so far: the signature covers the record without it, as {@link #signedBytes} says. */
+        public Signed sign(String checkpointId, Instant createdAt, String source, PrivateKey key, PublicKey verifyingKey) {
+            String keyId = LedgerKeys.keyId(verifyingKey);
+            String publicKey = Base64.getUrlEncoder().withoutPadding().encodeToString(LedgerKeys.raw(verifyingKey));
+            String root = merkleRoot();
+            byte[][] unsigned = frame(new Checkpoint(checkpointId, createdAt, source, List.of(), root, keyId, publicKey,
+                    ALGORITHM, null));
+            String signature;
+            try {
+                Signature signer = Signature.getInstance(ALGORITHM);
+                signer.initSign(key);
+                signer.update(unsigned[0]);
+                heads.update(signer);
+                signer.update(unsigned[1]);
+                signature = Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot sign a checkpoint with the ledger's key", e);
+            }
+            byte[][] signed = frame(new Checkpoint(checkpointId, createdAt, source, List.of(), root, keyId, publicKey,
+                    ALGORITHM, signature));
+            byte[] json = new byte[signed[0].length + heads.size() + signed[1].length];
+            System.arraycopy(signed[0], 0, json, 0, signed[0].length);
+            heads.copyTo(json, signed[0].length);
+            System.arraycopy(signed[1], 0, json, json.length - signed[1].length, signed[1].length);
+            return new Signed(checkpointId, createdAt, size(), root, json);
+        }
+
+        /**
+         * The canonical record of a checkpoint without heads, split where its heads go: up to the array's opening
+         * bracket (which the buffer starts with) and from its closing one. A string cannot hold an unescaped
+         * {@code "heads":[]}, so the member is found only where it is.
+         */
+        private static byte[][] frame(Checkpoint withoutHeads) {
+            byte[] whole = CanonicalJson.bytes(LedgerJson.mapper().valueToTree(withoutHeads));
+            int close = indexOf(whole, EMPTY_HEADS) + EMPTY_HEADS.length - 1;
+            return new byte[][]{Arrays.copyOfRange(whole, 0, close - 1), Arrays.copyOfRange(whole, close, whole.length)};
+        }
+
+        private static int indexOf(byte[] bytes, byte[] part) {
+            for (int i = 0; i + part.length <= bytes.length; i++) {
+                if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("a checkpoint's canonical form has no heads member");
+        }
+    }
+
+    /** A byte buffer whose contents are signed and copied where they lie, never copied out first. */
+    private static final class Buffer extends ByteArrayOutputStream {
+
+        void update(Signature signer) throws SignatureException {
+            signer.update(buf, 0, count);
+        }
+
+        void copyTo(byte[] target, int at) {
+            System.arraycopy(buf, 0, target, at, count);
         }
     }
 
@@ -96,25 +192,20 @@ public record Checkpoint(
     }
 
     /**
-     * Merkle root in the manner of RFC 6962: leaf = SHA-256(0x00 ‖ canonical head), node = SHA-256(0x01 ‖ left ‖
-     * right), an odd node is carried up unchanged; the root of no heads is SHA-256 of nothing.
+     * The Merkle tree of RFC 9162 ({@link MerkleTree}) over the heads sorted by agreement id, each leaf the canonical
+     * JSON of one head; the root of no heads is SHA-256 of nothing.
      */
     public static String merkleRoot(List<Head> heads) {
-        if (heads.isEmpty()) {
-            return Sha256.hex();
-        }
-        List<byte[]> level = new ArrayList<>();
+        MerkleTree.RightEdge tree = MerkleTree.RightEdge.empty();
         for (Head head : sorted(heads)) {
-            level.add(Sha256.digest(new byte[]{0}, CanonicalJson.bytes(LedgerJson.mapper().valueToTree(head))));
+            tree.append(MerkleTree.leafHash(canonical(head)), (level, index, hash) -> {
+            });
         }
-        while (level.size() > 1) {
-            List<byte[]> up = new ArrayList<>();
-            for (int i = 0; i < level.size(); i += 2) {
-                up.add(i + 1 < level.size() ? Sha256.digest(new byte[]{1}, level.get(i), level.get(i + 1)) : level.get(i));
-            }
-            level = up;
-        }
-        return Sha256.toHex(level.get(0));
+        return Sha256.toHex(tree.root());
+    }
+
+    private static byte[] canonical(Head head) {
+        return CanonicalJson.bytes(LedgerJson.mapper().valueToTree(head));
     }
 
     public String toJson() {

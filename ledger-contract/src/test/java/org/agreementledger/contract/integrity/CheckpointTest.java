@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CheckpointTest {
 
@@ -66,6 +67,97 @@ class CheckpointTest {
         assertThat(Checkpoint.merkleRoot(HEADS.subList(0, 2))).isNotEqualTo(root);
         assertThat(Checkpoint.merkleRoot(List.of(HEADS.get(0), HEADS.get(1), new Checkpoint.Head("c-agreement", 1, "33".repeat(32)))))
                 .isNotEqualTo(root);
+    }
+
+    @Test
+    void aCheckpointWrittenHeadByHeadIsByteForByteTheRecordOfItsHeads() {
+        Checkpoint.Writer writer = new Checkpoint.Writer();
+        List<Checkpoint.Head> sorted = HEADS.stream().sorted(java.util.Comparator.comparing(Checkpoint.Head::agreementId)).toList();
+        sorted.forEach(writer::add);
+
+        Checkpoint.Signed signed = writer.sign("cp-3", Instant.parse("2025-03-01T00:00:00Z"), "ledger",
+                ledger.getPrivate(), ledger.getPublic());
+
+        Checkpoint record = Checkpoint.fromJson(signed.json());
+        Checkpoint asATree = new Checkpoint("cp-3", Instant.parse("2025-03-01T00:00:00Z"), "ledger", sorted,
+                Checkpoint.merkleRoot(HEADS), LedgerKeys.keyId(ledger.getPublic()), record.publicKey(),
+                Checkpoint.ALGORITHM, record.signature());
+        assertThat(new String(signed.json(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(asATree.toJson());
+        assertThat(record.signatureValid(ledger.getPublic())).isTrue();
+        assertThat(record.merkleRootMatches()).isTrue();
+        assertThat(signed.merkleRoot()).isEqualTo(record.merkleRoot());
+        assertThat(signed.heads()).isEqualTo(3);
+    }
+
+    @Test
+    void aCheckpointOfNoHeadsIsSignedToo() {
+        Checkpoint.Signed signed = new Checkpoint.Writer().sign("cp-0", Instant.now(), "ledger", ledger.getPrivate(),
+                ledger.getPublic());
+
+        Checkpoint record = Checkpoint.fromJson(signed.json());
+        assertThat(record.heads()).isEmpty();
+        assertThat(record.signatureValid(ledger.getPublic())).isTrue();
+        assertThat(record.merkleRoot()).isEqualTo(Sha256.hex());
+    }
+
+    @Test
+    void headsOutOfOrderOrTwiceForOneAgreementAreRefused() {
+        Checkpoint.Writer writer = new Checkpoint.Writer();
+        writer.add(HEADS.get(0));
+
+        assertThatThrownBy(() -> writer.add(HEADS.get(1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("increasing agreement id order");
+        assertThatThrownBy(() -> writer.add(new Checkpoint.Head("b-agreement", 8, "44".repeat(32))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void checkpointsRootedBeforeTheTreeWasStreamedKeepTheirRoots() {
+        java.util.Random random = new java.util.Random(12);
+        for (int size = 0; size <= 70; size++) {
+            List<Checkpoint.Head> heads = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                heads.add(new Checkpoint.Head(java.util.UUID.randomUUID().toString(), random.nextInt(1000),
+                        Sha256.hex(new byte[]{(byte) i})));
+            }
+            assertThat(Checkpoint.merkleRoot(heads)).as("%d heads", size).isEqualTo(rootCarryingOddNodesUp(heads));
+        }
+    }
+
+    @Test
+    void aCheckpointOverAsManyAgreementsAsTheLedgerSignsVerifiesWhole() {
+        Checkpoint.Writer writer = new Checkpoint.Writer();
+        for (int i = 0; i < 100_000; i++) {
+            writer.add(new Checkpoint.Head("%08d-0000-4000-8000-000000000000".formatted(i), Integer.MAX_VALUE + (long) i,
+                    Sha256.hex(new byte[]{(byte) i, (byte) (i >> 8), (byte) (i >> 16)})));
+        }
+
+        Checkpoint record = Checkpoint.fromJson(writer.sign("cp-big", Instant.now(), "ledger", ledger.getPrivate(),
+                ledger.getPublic()).json());
+
+        assertThat(record.heads()).hasSize(100_000);
+        assertThat(record.heads().get(99_999).sequence()).isEqualTo(Integer.MAX_VALUE + 99_999L);
+        assertThat(record.signatureValid(ledger.getPublic())).isTrue();
+        assertThat(record.merkleRootMatches()).isTrue();
+    }
+
+    /** How checkpoints were rooted until 2026-12-02 (pairs level by level, an odd node carried up): the oracle. */
+    private static String rootCarryingOddNodesUp(List<Checkpoint.Head> heads) {
+        if (heads.isEmpty()) {
+            return Sha256.hex();
+        }
+        List<byte[]> level = new java.util.ArrayList<>();
+        for (Checkpoint.Head head : heads.stream().sorted(java.util.Comparator.comparing(Checkpoint.Head::agreementId)).toList()) {
+            level.add(Sha256.digest(new byte[]{0}, CanonicalJson.bytes(LedgerJson.mapper().valueToTree(head))));
+        }
+        while (level.size() > 1) {
+            List<byte[]> up = new java.util.ArrayList<>();
+            for (int i = 0; i < level.size(); i += 2) {
+                up.add(i + 1 < level.size() ? Sha256.digest(new byte[]{1}, level.get(i), level.get(i + 1)) : level.get(i));
+            }
+            level = up;
+        }
+        return Sha256.toHex(level.get(0));
     }
 
     private static KeyPair ed25519() {

@@ -57,8 +57,9 @@ class CheckpointController {
     @Operation(operationId = "checkpointNow", summary = "Sign and publish a checkpoint now (operators and auditors)")
     @ApiResponse(responseCode = "201", description = "The checkpoint, signed and published", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Checkpoint.class)))
-    ResponseEntity<Checkpoint> checkpointNow() {
-        return ResponseEntity.status(HttpStatus.CREATED).body(checkpoints.publishNow());
+    ResponseEntity<byte[]> checkpointNow() {
+        return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
+                .body(checkpoints.publishNow().json());
     }
 
     @GetMapping(path = "/checkpoints/latest", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -67,7 +68,8 @@ class CheckpointController {
     @ApiResponse(responseCode = "200", description = "The checkpoint", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Checkpoint.class)))
     ResponseEntity<?> latest() {
-        return checkpoints.latest().<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> Problems.response(
+        return checkpoints.latest().<ResponseEntity<?>>map(checkpoint -> ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON).body(checkpoint.json())).orElseGet(() -> Problems.response(
                 HttpStatus.NOT_FOUND, "no-checkpoint", "This instance has published no checkpoint yet.", null));
     }
 

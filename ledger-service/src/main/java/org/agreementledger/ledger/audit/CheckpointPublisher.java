@@ -15,11 +15,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +39,7 @@ class CheckpointPublisher {
     private final Clock clock;
     private final Counter published;
     private final CheckpointsTopic topic;
-    private volatile Checkpoint latest;
+    private volatile Checkpoint.Signed latest;
     /** The publisher's position the latest run read the heads at. */
     private volatile GapAwareTrackingToken covered;
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
@@ -81,9 +77,10 @@ class CheckpointPublisher {
             Optional<GapAwareTrackingToken> token = publisherToken();
             // nothing published since the last run: the heads cannot have moved, so do not read them all again
             if (token.isPresent() && !token.get().equals(covered)) {
-                List<Checkpoint.Head> heads = publishedHeads(token.get());
-                Checkpoint previous = latest;
-                if (!heads.isEmpty() && (previous == null || !previous.heads().equals(heads))) {
+                Checkpoint.Writer heads = publishedHeads(token.get());
+                Checkpoint.Signed previous = latest;
+                // equal roots, equal heads: a chain that moved changes the root
+                if (heads.size() > 0 && (previous == null || !previous.merkleRoot().equals(heads.merkleRoot()))) {
                     publish(heads);
                 }
                 covered = token.get();
@@ -95,34 +92,35 @@ class CheckpointPublisher {
     }
 
     /** Signs and publishes a checkpoint now, waiting for Kafka's acknowledgement. */
-    synchronized Checkpoint publishNow() {
-        return publish(publisherToken().map(this::publishedHeads).orElse(List.of()));
+    synchronized Checkpoint.Signed publishNow() {
+        return publish(publisherToken().map(this::publishedHeads).orElseGet(Checkpoint.Writer::new));
     }
 
-    Optional<Checkpoint> latest() {
+    Optional<Checkpoint.Signed> latest() {
         return Optional.ofNullable(latest);
     }
 
-    private synchronized Checkpoint publish(List<Checkpoint.Head> heads) {
-        Checkpoint checkpoint = Checkpoint.sign(UUID.randomUUID().toString(), clock.instant(),
-                EventHeaders.SOURCE_VALUE, heads, key.privateKey(), key.publicKey());
-        topic.send(checkpoint.checkpointId(), checkpoint.toJson().getBytes(StandardCharsets.UTF_8), Map.of());
+    private synchronized Checkpoint.Signed publish(Checkpoint.Writer heads) {
+        Checkpoint.Signed checkpoint = heads.sign(UUID.randomUUID().toString(), clock.instant(),
+                EventHeaders.SOURCE_VALUE, key.privateKey(), key.publicKey());
+        topic.send(checkpoint.checkpointId(), checkpoint.json(), Map.of());
         latest = checkpoint;
         currentAt = checkpoint.createdAt().toEpochMilli() / 1000.0;
         published.increment();
         log.info("Published checkpoint {} over {} agreements, Merkle root {}", checkpoint.checkpointId(),
-                heads.size(), checkpoint.merkleRoot());
+                checkpoint.heads(), checkpoint.merkleRoot());
         return checkpoint;
     }
 
     /**
      * Every agreement's last event among those the publisher has had acknowledged by Kafka (as far as {@code token}
-     * says). Read through a cursor, with the hash taken out of the metadata by the database: one row per agreement
-     * in memory, never the result set of every head's metadata at once.
+     * says), written into a checkpoint as the rows arrive. Read through a cursor, with the hash taken out of the
+     * metadata by the database and the heads sorted there byte by byte (which is the checkpoint's order for ids
+     * without surrogate pairs; the writer refuses any other): one row in memory at a time, never a list of every head.
      */
-    private List<Checkpoint.Head> publishedHeads(GapAwareTrackingToken token) {
+    private Checkpoint.Writer publishedHeads(GapAwareTrackingToken token) {
         Long[] gaps = token.getGaps().toArray(Long[]::new);
-        List<Checkpoint.Head> heads = new ArrayList<>();
+        Checkpoint.Writer heads = new Checkpoint.Writer();
         // a cursor needs a transaction: PostgreSQL's driver fetches everything at once in autocommit
         readOnly.executeWithoutResult(status -> jdbc.query(con -> {
             var statement = con.prepareStatement("""
@@ -130,7 +128,8 @@ class CheckpointPublisher {
                     FROM (SELECT DISTINCT ON (aggregateidentifier) aggregateidentifier, sequencenumber, metadata
                           FROM domainevententry
                           WHERE globalindex <= ? AND NOT (globalindex = ANY (?))
-                          ORDER BY aggregateidentifier, sequencenumber DESC) head""");
+                          ORDER BY aggregateidentifier, sequencenumber DESC) head
+                    ORDER BY aggregateidentifier COLLATE "C\"""");
             statement.setFetchSize(HEADS_PER_FETCH);
             statement.setString(1, ChainMetaData.HASH);
             statement.setLong(2, token.getIndex());
@@ -139,14 +138,13 @@ class CheckpointPublisher {
         }, row -> {
             if (heads.size() >= properties.maxAgreements()) {
                 throw new CheckpointNotPublished("more than ledger.checkpoints.max-agreements ("
-                        + properties.maxAgreements() + ") agreements: a checkpoint holds every head in memory", null);
+                        + properties.maxAgreements() + ") agreements: a checkpoint's record holds every head", null);
             }
             String hash = row.getString("hash");
             if (hash != null) {
                 heads.add(new Checkpoint.Head(row.getString("aggregateidentifier"), row.getLong("sequencenumber"), hash));
             }
         }));
-        heads.sort(Comparator.comparing(Checkpoint.Head::agreementId));
         return heads;
     }
 
