@@ -3,7 +3,6 @@ package org.agreementledger.contract.integrity;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.LedgerJson;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,6 +11,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -146,15 +146,45 @@ public record Checkpoint(
         }
     }
 
-    /** A byte buffer whose contents are signed and copied where they lie, never copied out first. */
-    private static final class Buffer extends ByteArrayOutputStream {
+    /**
+     * The heads' bytes in chunks of a fixed size: signed and copied where they lie, never copied out first, and never
+     * grown by doubling, which would hold the old array and one twice its size at once.
+     */
+    private static final class Buffer {
+
+        private static final int CHUNK = 64 * 1024;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private int size;
+
+        void write(int b) {
+            int at = size % CHUNK;
+            if (at == 0) {
+                chunks.add(new byte[CHUNK]);
+            }
+            chunks.get(chunks.size() - 1)[at] = (byte) b;
+            size++;
+        }
+
+        void write(byte[] bytes, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                write(bytes[offset + i]);
+            }
+        }
+
+        int size() {
+            return size;
+        }
 
         void update(Signature signer) throws SignatureException {
-            signer.update(buf, 0, count);
+            for (int i = 0; i < chunks.size(); i++) {
+                signer.update(chunks.get(i), 0, Math.min(CHUNK, size - i * CHUNK));
+            }
         }
 
         void copyTo(byte[] target, int at) {
-            System.arraycopy(buf, 0, target, at, count);
+            for (int i = 0; i < chunks.size(); i++) {
+                System.arraycopy(chunks.get(i), 0, target, at + i * CHUNK, Math.min(CHUNK, size - i * CHUNK));
+            }
         }
     }
 
