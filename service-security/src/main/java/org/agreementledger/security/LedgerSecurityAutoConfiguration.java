@@ -1,12 +1,15 @@
 package org.agreementledger.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 
@@ -18,6 +21,21 @@ public class LedgerSecurityAutoConfiguration {
     @Bean
     static IssuerValidation issuerValidation(Environment environment) {
         return new IssuerValidation(environment);
+    }
+
+    @Bean
+    static VerifiedTokenCaching verifiedTokenCaching(Environment environment) {
+        return new VerifiedTokenCaching(environment);
+    }
+
+    /** The verified-token cache's hits, misses and size, when the decoder has one. */
+    @Bean
+    MeterBinder verifiedTokenMetrics(ObjectProvider<JwtDecoder> decoder) {
+        return meters -> decoder.ifAvailable(d -> {
+            if (d instanceof VerifiedTokens tokens) {
+                tokens.monitor(meters);
+            }
+        });
     }
 
     @Bean

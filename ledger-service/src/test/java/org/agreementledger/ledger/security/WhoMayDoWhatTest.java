@@ -131,6 +131,25 @@ class WhoMayDoWhatTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aServiceSendingItsTokenAgainIsNotVerifiedAgainAndMetricsSaySo() {
+        LedgerHttp auditor = new LedgerHttp(port, TOKENS.mint("auditor-cache", null, List.of("ledger.audit"), Duration.ofHours(1)));
+        double before = verifiedTokenHits();
+
+        assertThat(auditor.get("/agreements/" + agreementId).statusCode()).isEqualTo(200);
+        assertThat(auditor.get("/agreements/" + agreementId).statusCode()).isEqualTo(200);
+
+        assertThat(verifiedTokenHits()).isGreaterThanOrEqualTo(before + 1);
+    }
+
+    private double verifiedTokenHits() {
+        java.util.regex.Matcher hits = java.util.regex.Pattern.compile(
+                        "(?m)^cache_gets_total\\{[^}]*cache=\"verified-tokens\",[^}]*result=\"hit\"[^}]*} (\\S+)$")
+                .matcher(new LedgerHttp(port, null).get("/actuator/prometheus").body());
+        assertThat(hits.find()).as("cache_gets_total{cache=\"verified-tokens\",result=\"hit\"} in /actuator/prometheus").isTrue();
+        return Double.parseDouble(hits.group(1));
+    }
+
+    @Test
     void everyEventRecordsTheCallerFromItsTokenNotFromTheRequest() {
         LedgerHttp unitedStates = as(port, "US");
         HttpResponse<String> forged = unitedStates.post("/agreements/" + agreementId + "/acceptances",
