@@ -19,9 +19,12 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * Small heaps: the whole stack should stay under 1 GiB resident. A young generation of 24 MiB, because all of it is
-     * touched between two collections, however little survives them (docs/benchmarks.md, run J).
+     * touched between two collections, however little survives them (docs/benchmarks.md, run J); the old generation
+     * shrunk to what the free ratios allow right after a full collection, not by 10, 40 and then 100 % of that over the
+     * following ones, while promoted garbage grows it again (run M).
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:+UseSerialGC",
+    static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
+            "-XX:-ShrinkHeapInSteps", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
 
     /** glibc's per-thread malloc arenas would otherwise hold native memory a service does not need. */
