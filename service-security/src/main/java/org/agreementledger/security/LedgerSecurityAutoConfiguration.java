@@ -19,13 +19,8 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 public class LedgerSecurityAutoConfiguration {
 
     @Bean
-    static IssuerValidation issuerValidation(Environment environment) {
-        return new IssuerValidation(environment);
-    }
-
-    @Bean
-    static VerifiedTokenCaching verifiedTokenCaching(Environment environment) {
-        return new VerifiedTokenCaching(environment);
+    static JwtDecoderSetup jwtDecoderSetup(Environment environment) {
+        return new JwtDecoderSetup(environment);
     }
 
     /** The verified-token cache's hits, misses and size, when the decoder has one. */

@@ -2,18 +2,24 @@ package org.agreementledger.security;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import java.time.Clock;
 
-/** Puts {@link VerifiedTokens} in front of the service's token decoder, unless {@code ledger.security.verified-tokens} is 0. */
-class VerifiedTokenCaching implements BeanPostProcessor, Ordered {
+/**
+ * The service's token decoder as Spring Boot made it, then set up the ledger's way: the issuer a token must name is
+ * pinned ({@code ledger.security.expected-issuer}; Spring Boot validates {@code iss} only when it discovers keys
+ * through {@code issuer-uri}, not for a public key file), and {@link VerifiedTokens} is put in front of it unless
+ * {@code ledger.security.verified-tokens} is 0.
+ */
+class JwtDecoderSetup implements BeanPostProcessor {
 
     private final Environment environment;
 
-    VerifiedTokenCaching(Environment environment) {
+    JwtDecoderSetup(Environment environment) {
         this.environment = environment;
     }
 
@@ -24,14 +30,13 @@ class VerifiedTokenCaching implements BeanPostProcessor, Ordered {
         }
         // bound here, not injected: a post-processor is made before the configuration properties beans
         LedgerSecurityProperties properties = Binder.get(environment).bindOrCreate("ledger.security", LedgerSecurityProperties.class);
+        String issuer = properties.expectedIssuer();
+        if (decoder instanceof NimbusJwtDecoder nimbus && issuer != null && !issuer.isBlank()) {
+            nimbus.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
+        }
         if (properties.verifiedTokens() == 0) {
-            return bean;
+            return decoder;
         }
         return new VerifiedTokens(decoder, properties.verifiedTokens(), properties.verifiedTokensTtl(), Clock.systemUTC());
-    }
-
-    @Override
-    public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
     }
 }
