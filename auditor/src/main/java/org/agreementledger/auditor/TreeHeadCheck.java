@@ -127,8 +127,7 @@ final class TreeHeadCheck {
     /** Appends the leaves up to {@code to} to the edge. */
     private static void fold(LogLeaves leaves, MerkleTree.RightEdge edge, long to) {
         while (edge.size() < to) {
-            edge.append(MerkleTree.leafHash(leaves.eventHash(edge.size())), (level, index, hash) -> {
-            });
+            edge.append(MerkleTree.leafHash(leaves.eventHash(edge.size())));
         }
     }
 }

@@ -85,8 +85,7 @@ public record Checkpoint(
                 heads.write(',');
             }
             heads.write(canonical, 0, canonical.length);
-            tree.append(MerkleTree.leafHash(canonical), (level, index, hash) -> {
-            });
+            tree.append(MerkleTree.leafHash(canonical));
             last = head.agreementId();
         }
 
@@ -228,8 +227,7 @@ public record Checkpoint(
     public static String merkleRoot(List<Head> heads) {
         MerkleTree.RightEdge tree = MerkleTree.RightEdge.empty();
         for (Head head : sorted(heads)) {
-            tree.append(MerkleTree.leafHash(canonical(head)), (level, index, hash) -> {
-            });
+            tree.append(MerkleTree.leafHash(canonical(head)));
         }
         return Sha256.toHex(tree.root());
     }

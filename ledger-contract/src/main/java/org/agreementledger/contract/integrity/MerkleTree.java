@@ -105,6 +105,12 @@ public final class MerkleTree {
             return List.copyOf(subtrees);
         }
 
+        /** Appends a leaf (its leaf hash), for a caller that keeps only the edge, not the subtrees it completes. */
+        public void append(byte[] leafHash) {
+            append(leafHash, (level, index, hash) -> {
+            });
+        }
+
         /** Appends a leaf (its leaf hash): each right child completes its parent. */
         public void append(byte[] leafHash, Completed completed) {
             long index = size;
