@@ -23,6 +23,9 @@ final class CanonicalWriter {
 
     private byte[] buffer = new byte[1024];
     private int size;
+    /** An object's members while they are put in order, and a string's characters: reused, not allocated per value. */
+    private byte[] members = new byte[1024];
+    private char[] chars = new char[256];
     private final MessageDigest sha256 = Sha256.newDigest();
 
     static CanonicalWriter local() {
@@ -123,7 +126,12 @@ final class CanonicalWriter {
             count++;
         }
         int[] order = sortedByKey(keys, count);
-        byte[] members = Arrays.copyOfRange(buffer, start, size);
+        // no member writes between here and the write-back, so one reused array serves every object, nested or not
+        int length = size - start;
+        if (members.length < length) {
+            members = new byte[Math.max(length, members.length * 2)];
+        }
+        System.arraycopy(buffer, start, members, 0, length);
         size = start;
         put('{');
         boolean first = true;
@@ -157,7 +165,12 @@ final class CanonicalWriter {
     }
 
     void string(String value) {
-        string(value.toCharArray(), 0, value.length());
+        int length = value.length();
+        if (chars.length < length) {
+            chars = new char[Math.max(length, chars.length * 2)];
+        }
+        value.getChars(0, length, chars, 0);
+        string(chars, 0, length);
     }
 
     /** As {@link CanonicalJson}: minimal escapes, then UTF-8; an unpaired surrogate is refused. */

@@ -125,6 +125,21 @@ class StreamedCanonicalFormTest {
         sameAsTheTree("extreme", json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** One thread's writer is reused: a document far larger than the last, then a small one, each as the tree has it. */
+    @Test
+    void oneThreadHashingSmallThenHugeThenSmallDocumentsHashesEachAsTheTree() {
+        String longText = "é\\\"✓🇸🇻".repeat(20_000);
+        StringBuilder nested = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            nested.append("{\"z").append(i).append("\":\"").append("x".repeat(i)).append("\",\"a\":");
+        }
+        nested.append("[]").append("}".repeat(300));
+        for (String json : List.of("{\"b\":1,\"a\":2}", "{\"text\":\"" + longText + "\",\"nested\":" + nested + "}",
+                "{\"d\":{\"y\":\"short\",\"x\":[1]},\"c\":\"é\"}")) {
+            sameAsTheTree("reused writer", json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}"})
     void unreadableJsonAndRepeatedNamesAreRefusedAlike(String json) {
