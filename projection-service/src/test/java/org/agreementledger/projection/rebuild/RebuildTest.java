@@ -27,7 +27,9 @@ import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,6 +58,9 @@ class RebuildTest extends ProjectionIntegrationTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     @AfterAll
     static void closeProducer() {
         records.close();
@@ -82,6 +87,31 @@ class RebuildTest extends ProjectionIntegrationTest {
         records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
         JsonNode after = await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
         assertThat(after.get(0).get("outstanding").asText()).isEqualTo("-780100.00");
+    }
+
+    @Test
+    void viewsChangedBehindTheLogsBackAreCountedRowByRowAndReplacedByWhatTheLogSays() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+        JsonNode feesBefore = get("/agreements/" + id + "/fees", dashboardToken());
+        jdbc.update("UPDATE views.fee_balance SET paid = paid + 1 WHERE agreement_id = ?", id.value());
+        jdbc.update("DELETE FROM views.agreement_history WHERE agreement_id = ? AND sequence = 8", id.value());
+        assertThat(get("/agreements/" + id + "/fees", dashboardToken())).isNotEqualTo(feesBefore);
+
+        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode report = json.readTree(response.body());
+        assertThat(report.get("identical").asBoolean()).as(report.toString()).isFalse();
+        // the changed balance is a row only the live views had and one only the rebuilt ones have; the deleted event one
+        assertThat(report.get("differingRows").get("fee_balance").asLong()).as(report.toString()).isEqualTo(2);
+        assertThat(report.get("differingRows").get("agreement_history").asLong()).as(report.toString()).isEqualTo(1);
+        report.get("differingRows").properties().stream()
+                .filter(table -> !List.of("fee_balance", "agreement_history").contains(table.getKey()))
+                .forEach(table -> assertThat(table.getValue().asLong()).as(table.getKey()).isZero());
+        assertThat(get("/agreements/" + id + "/fees", dashboardToken())).isEqualTo(feesBefore);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM views.agreement_history WHERE agreement_id = ?", Long.class,
+                id.value())).isEqualTo(9);
     }
 
     @Test
