@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -12,6 +13,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.firewall.HttpFirewall;
 
 /** The pieces of resource-server security both services share; each service writes its own URL rules. */
 @AutoConfiguration
@@ -31,6 +33,13 @@ public class LedgerSecurityAutoConfiguration {
                 tokens.monitor(meters);
             }
         });
+    }
+
+    /** Spring Security's strict firewall, its header rules checked without regular expressions (see HeaderRules). */
+    @Bean
+    @ConditionalOnMissingBean
+    HttpFirewall httpFirewall() {
+        return HeaderRules.firewall();
     }
 
     @Bean
@@ -67,7 +76,7 @@ public class LedgerSecurityAutoConfiguration {
     private static BearerTokenResolver headerOrQueryParameter() {
         DefaultBearerTokenResolver resolver = new DefaultBearerTokenResolver();
         resolver.setAllowUriQueryParameter(true);
-        return resolver;
+        return new BearerTokenHeader(resolver);
     }
 
     /** Paths anyone may read: health and metrics for the operator's network, the API documentation. */

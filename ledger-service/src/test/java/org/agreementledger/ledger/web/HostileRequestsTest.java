@@ -153,6 +153,15 @@ class HostileRequestsTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aHeaderCarryingAControlCharacterIsRejectedByTheFirewallBeforeTheTokenIsRead() throws Exception {
+        // 0x85 is a C1 control once Tomcat decodes the header as ISO-8859-1; Tomcat lets it through, the firewall not
+        String response = raw("GET /agreements/" + agreementId + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + countryToken("US") + "\u0085\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 400 ");
+        assertThat(response.toLowerCase()).contains("content-type: application/problem+json");
+    }
+
+    @Test
     void wrongMethodsMediaTypesAndAcceptsAreAnsweredWithProblemJson() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String token = "Bearer " + countryToken("US");
