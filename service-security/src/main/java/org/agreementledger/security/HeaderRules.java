@@ -7,7 +7,7 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * Spring Security's strict firewall with its own header rules, checked by a loop over code points instead of the
  * regular expressions it ships ({@code [\p{IsAssigned}&&[^\p{IsControl}]]*} for names, the same or a tab for
  * values). The firewall checks a header every time it is read, the bearer token's 800 characters included, and the
- * expressions' character classes were the largest single cost of a request in the ledger's profile (about 9 % of
+ * expressions' character classes were the largest single cost of a request in the ledger's profile (about 11 % of
  * its samples; docs/benchmarks.md). HeaderRulesTest holds both rules equal to Spring's for every code point.
  */
 final class HeaderRules {
