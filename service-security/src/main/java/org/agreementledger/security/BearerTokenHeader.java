@@ -40,7 +40,7 @@ final class BearerTokenHeader implements BearerTokenResolver {
     }
 
     /** The token, if the header is exactly the prefix, token characters, then any '=' padding; otherwise null. */
-    static String wellFormedToken(String authorization) {
+    private static String wellFormedToken(String authorization) {
         if (authorization == null || authorization.length() <= PREFIX.length()
                 || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return null;
