@@ -156,18 +156,27 @@ public record Checkpoint(
         private int size;
 
         void write(int b) {
-            int at = size % CHUNK;
-            if (at == 0) {
-                chunks.add(new byte[CHUNK]);
-            }
-            chunks.get(chunks.size() - 1)[at] = (byte) b;
+            room()[size % CHUNK] = (byte) b;
             size++;
         }
 
         void write(byte[] bytes, int offset, int length) {
-            for (int i = 0; i < length; i++) {
-                write(bytes[offset + i]);
+            while (length > 0) {
+                int at = size % CHUNK;
+                int n = Math.min(length, CHUNK - at);
+                System.arraycopy(bytes, offset, room(), at, n);
+                size += n;
+                offset += n;
+                length -= n;
             }
+        }
+
+        /** The chunk the next byte goes into: a new one when the last is full. */
+        private byte[] room() {
+            if (size == chunks.size() * CHUNK) {
+                chunks.add(new byte[CHUNK]);
+            }
+            return chunks.get(chunks.size() - 1);
         }
 
         int size() {
