@@ -2,13 +2,11 @@ package org.agreementledger.projection.asof;
 
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
+import org.agreementledger.projection.consumer.ReplayConsumers;
 import org.agreementledger.projection.consumer.ViewSchemas;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -74,11 +72,7 @@ public class AsOfViews {
     }
 
     private void replay(AsOf asOf, String schema) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "projection-as-of"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = ReplayConsumers.open(properties, "projection-as-of")) {
             List<TopicPartition> partitions = consumer.partitionsFor(properties.topic()).stream()
                     .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
             consumer.assign(partitions);

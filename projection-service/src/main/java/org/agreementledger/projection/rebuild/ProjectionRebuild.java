@@ -7,13 +7,11 @@ import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.live.LiveFeed;
 import org.agreementledger.projection.consumer.ParkedEvents;
+import org.agreementledger.projection.consumer.ReplayConsumers;
 import org.agreementledger.projection.consumer.ViewSchemas;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -242,13 +240,7 @@ public class ProjectionRebuild {
     }
 
     private KafkaConsumer<String, byte[]> replayConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "projection-rebuild"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        return ReplayConsumers.open(properties, "projection-rebuild");
     }
 
     public boolean running() {

@@ -122,6 +122,25 @@ class AgreementViewTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void anAsOfViewHoldsOnlyWhatThePublisherCommittedNotWhatItAborted() throws Exception {
+        AgreementId id = AgreementId.random();
+        try (LedgerRecords transactions = LedgerRecords.inTransactions(TOPIC)) {
+            transactions.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5),
+                    terms("as offered", LocalDate.of(2025, 2, 5)), null), 0);
+            transactions.publishAborted(new OfferAmended(id, US, LocalDate.of(2025, 2, 6),
+                    terms("aborted, never committed", LocalDate.of(2025, 2, 6))), 1);
+            transactions.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6),
+                    terms("as amended", LocalDate.of(2025, 2, 6))), 1);
+        }
+        awaitJson("/agreements/" + id, 200, node -> node.get("version").asLong() == 1);
+
+        JsonNode asOfNow = json.readTree(get("/agreements/" + id + "?asOf=" + java.time.Instant.now()).body());
+
+        assertThat(json.readTree(get("/agreements/" + id).body()).get("title").asText()).isEqualTo("as amended");
+        assertThat(asOfNow.get("title").asText()).isEqualTo("as amended");
+    }
+
+    @Test
     void anUnknownAgreementIsAProblemResponse() throws Exception {
         HttpResponse<String> response = get("/agreements/" + AgreementId.random());
 

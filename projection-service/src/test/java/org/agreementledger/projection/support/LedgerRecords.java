@@ -79,19 +79,33 @@ public final class LedgerRecords implements AutoCloseable {
                 Map.of(EventHeaders.TRACEPARENT, traceparent));
     }
 
+    /**
+     * Writes the event in a Kafka transaction that is then aborted, as a publisher that failed mid-transaction leaves
+     * it: on the log, behind an abort marker. Needs {@link #inTransactions}.
+     */
+    public void publishAborted(AgreementEvent event, long sequence) {
+        if (!transactional) {
+            throw new IllegalStateException("only a transactional producer can abort");
+        }
+        ProducerRecord<String, byte[]> record = record(EventTypes.nameOf(event.getClass()), event.agreementId(), sequence,
+                EventTypes.schemaVersionOf(event.getClass()), LedgerJson.toBytes(event), UUID.randomUUID().toString(), Map.of());
+        try {
+            producer.beginTransaction();
+            producer.send(record).get();
+            producer.abortTransaction();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String publish(String type, AgreementId agreementId, long sequence, int schemaVersion, byte[] json,
                            String eventId, Map<String, String> moreHeaders) {
-        EventEnvelope envelope = new EventEnvelope(eventId, type, agreementId, sequence, Instant.now(), schemaVersion,
-                Optional.of("test-correlation"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
-        RecordHeaders headers = new RecordHeaders();
-        envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        moreHeaders.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<String, byte[]> record = record(type, agreementId, sequence, schemaVersion, json, eventId, moreHeaders);
         try {
             if (transactional) {
                 producer.beginTransaction();
             }
-            producer.send(new ProducerRecord<>(topic, null, agreementId.value(), json, headers)).get();
+            producer.send(record).get();
             if (transactional) {
                 producer.commitTransaction();
             }
@@ -99,6 +113,17 @@ public final class LedgerRecords implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         return eventId;
+    }
+
+    private ProducerRecord<String, byte[]> record(String type, AgreementId agreementId, long sequence, int schemaVersion,
+                                                  byte[] json, String eventId, Map<String, String> moreHeaders) {
+        EventEnvelope envelope = new EventEnvelope(eventId, type, agreementId, sequence, Instant.now(), schemaVersion,
+                Optional.of("test-correlation"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        RecordHeaders headers = new RecordHeaders();
+        envelope.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        moreHeaders.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return new ProducerRecord<>(topic, null, agreementId.value(), json, headers);
     }
 
     @Override
