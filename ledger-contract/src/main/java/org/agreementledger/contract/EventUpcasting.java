@@ -24,28 +24,32 @@ public final class EventUpcasting {
 
     /** @throws IllegalArgumentException when the version is newer than this reader knows */
     public static JsonNode toCurrent(String type, int schemaVersion, JsonNode json) {
+        return needsUpcasting(type, schemaVersion) ? headcountsGainAgeGroup(json) : json;
+    }
+
+    /**
+     * Reads an event of any known schema version as the current record. One already in the current shape is bound
+     * straight from its bytes, without the intermediate tree an upcast works on (a replay reads millions).
+     */
+    public static AgreementEvent read(String type, int schemaVersion, byte[] json) {
+        Class<? extends AgreementEvent> eventClass = EventTypes.classOf(type)
+                .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + type + "'"));
+        try {
+            return needsUpcasting(type, schemaVersion)
+                    ? LedgerJson.mapper().treeToValue(headcountsGainAgeGroup(LedgerJson.mapper().readTree(json)), eventClass)
+                    : LedgerJson.mapper().readValue(json, eventClass);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + type + " event", e);
+        }
+    }
+
+    private static boolean needsUpcasting(String type, int schemaVersion) {
         int current = EventTypes.classOf(type).map(EventTypes::schemaVersionOf).orElse(1);
         if (schemaVersion > current) {
             throw new IllegalArgumentException(type + " version " + schemaVersion + " is newer than this reader's "
                     + current + "; upgrade the reader");
         }
-        JsonNode upcast = json;
-        if (schemaVersion < 2 && ("TransferRecorded".equals(type) || "TransferCorrected".equals(type))) {
-            upcast = headcountsGainAgeGroup(json);
-        }
-        return upcast;
-    }
-
-    /** Reads an event of any known schema version as the current record. */
-    public static AgreementEvent read(String type, int schemaVersion, byte[] json) {
-        try {
-            JsonNode current = toCurrent(type, schemaVersion, LedgerJson.mapper().readTree(json));
-            Class<? extends AgreementEvent> eventClass = EventTypes.classOf(type)
-                    .orElseThrow(() -> new IllegalArgumentException("unknown event type '" + type + "'"));
-            return LedgerJson.mapper().treeToValue(current, eventClass);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable " + type + " event", e);
-        }
+        return schemaVersion < 2 && ("TransferRecorded".equals(type) || "TransferCorrected".equals(type));
     }
 
     private static JsonNode headcountsGainAgeGroup(JsonNode json) {
