@@ -79,6 +79,7 @@ public class AsOfViews {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+                ReplayConsumers.pauseFinished(consumer, ends);
                 List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition())) && asOf.includes(record)) {

@@ -171,6 +171,7 @@ public class ProjectionRebuild {
 
     private void replayUntil(KafkaConsumer<String, byte[]> replay, Map<TopicPartition, Long> targets) {
         while (targets.entrySet().stream().anyMatch(t -> replay.position(t.getKey()) < t.getValue())) {
+            ReplayConsumers.pauseFinished(replay, targets);
             List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : replay.poll(Duration.ofMillis(200))) {
                 TopicPartition partition = new TopicPartition(record.topic(), record.partition());
