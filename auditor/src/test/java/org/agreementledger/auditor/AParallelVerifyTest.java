@@ -33,8 +33,8 @@ class AParallelVerifyTest {
 
     private static String topic;
     private static String bootstrap;
-    private static final AgreementId ALTERED = AgreementId.random();
-    private static final AgreementId GAPPED = AgreementId.random();
+    private static final AgreementId ALTERED = AgreementId.generate();
+    private static final AgreementId GAPPED = AgreementId.generate();
 
     @BeforeAll
     static void aTamperedLogOverTwoPartitions() throws Exception {
@@ -45,7 +45,7 @@ class AParallelVerifyTest {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                AgreementId intact = AgreementId.random();
+                AgreementId intact = AgreementId.generate();
                 records.addAll(chain(intact, i % 2, 3, -1, -1));
                 if (i == 17) {
                     records.addAll(chain(ALTERED, 0, 4, 1, -1));

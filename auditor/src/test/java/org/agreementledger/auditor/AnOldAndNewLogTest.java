@@ -49,7 +49,7 @@ class AnOldAndNewLogTest {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         bootstrap = infrastructure.kafka().bootstrapServers();
         topic = infrastructure.freshTopic("auditor-old-and-new", 3);
-        agreement = AgreementId.random();
+        agreement = AgreementId.generate();
         oldFlight = UUID.randomUUID().toString();
         try (SealedLog log = new SealedLog(bootstrap, topic)) {
             log.append(new AgreementOffered(agreement, PA, List.of(PA, CO), LocalDate.of(2025, 2, 1),
@@ -60,7 +60,7 @@ class AnOldAndNewLogTest {
                     {"agreementId":"%s","transferId":"%s","fromCountry":"PA","toCountry":"CO","transferDate":"2025-02-04",
                      "headcounts":[{"nationality":"CO","category":"IRREGULAR_MIGRANT","sex":"MALE","count":32}]}"""
                     .formatted(agreement.value(), oldFlight));
-            log.append(new TransferRecorded(agreement, TransferId.random(), PA, CO, LocalDate.of(2025, 3, 1),
+            log.append(new TransferRecorded(agreement, TransferId.generate(), PA, CO, LocalDate.of(2025, 3, 1),
                     List.of(new Headcount(CO, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.MINOR, 4)), null));
         }
     }

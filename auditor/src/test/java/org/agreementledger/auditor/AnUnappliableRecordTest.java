@@ -43,8 +43,8 @@ class AnUnappliableRecordTest {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         bootstrap = infrastructure.kafka().bootstrapServers();
         topic = infrastructure.freshTopic("auditor-unappliable", 1);
-        broken = AgreementId.random();
-        sound = AgreementId.random();
+        broken = AgreementId.generate();
+        sound = AgreementId.generate();
         try (SealedLog log = new SealedLog(bootstrap, topic)) {
             log.append(offer(broken, "broken at its second event"));
             // a transfer with no transfer id, date or headcounts: no reader can make an event of it

@@ -54,7 +54,7 @@ class OverlappingCommitmentsTest {
         SharedTestInfrastructure infrastructure = SharedTestInfrastructure.get();
         bootstrap = infrastructure.kafka().bootstrapServers();
         topic = infrastructure.freshTopic("auditor-overlapping", 1);
-        id = AgreementId.random();
+        id = AgreementId.generate();
         AgreementTerms terms = new AgreementTerms("Guatemala: migrants, and convicted Venezuelans apart", List.of(
                 new AcceptPeople(GT, NationalityScope.any(), Set.of(PersonCategory.IRREGULAR_MIGRANT), List.of(), null,
                         new Capacity(100, Capacity.Period.MONTH), false),
@@ -66,9 +66,9 @@ class OverlappingCommitmentsTest {
             log.append(new AgreementOffered(id, GT, List.of(GT, US), FEB_3, terms, null));
             log.append(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)));
             log.append(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)));
-            log.append(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 15),
+            log.append(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 15),
                     List.of(new Headcount(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, AgeGroup.NOT_RECORDED, 80)), null));
-            log.append(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 16),
+            log.append(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 16),
                     List.of(new Headcount(VE, PersonCategory.CONVICTED_CRIMINAL, Sex.MALE, AgeGroup.NOT_RECORDED, 40)), null));
         }
     }

@@ -6,6 +6,7 @@ import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.contract.LedgerTopics;
+import org.agreementledger.contract.TimeOrderedIds;
 import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.stack.StackConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,7 +27,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The rebuild rate: fills the events topic to at least N records (offers of new agreements, written straight to
@@ -86,10 +86,10 @@ final class ReplayBenchmark {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), new StringSerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < toWrite; i++) {
-                String agreementId = UUID.randomUUID().toString();
+                String agreementId = AgreementId.generate().value();
                 byte[] body = SampleEvent.offeredEvent(agreementId);
                 // sealed as the ledger seals a first event, so the auditor can verify the filled topic too
-                EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
+                EventEnvelope envelope = new EventEnvelope(TimeOrderedIds.next().toString(), "AgreementOffered",
                         AgreementId.of(agreementId), 0, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1, Optional.empty(),
                         Optional.empty(), Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());
                 RecordHeaders headers = new RecordHeaders();

@@ -23,8 +23,9 @@ public record AgreementId(String value) {
         return new AgreementId(value);
     }
 
-    public static AgreementId random() {
-        return new AgreementId(UUID.randomUUID().toString());
+    /** A new id, later than any made before it in this JVM ({@link TimeOrderedIds}). */
+    public static AgreementId generate() {
+        return new AgreementId(TimeOrderedIds.next().toString());
     }
 
     @JsonValue

@@ -23,8 +23,9 @@ public record PaymentId(String value) {
         return new PaymentId(value);
     }
 
-    public static PaymentId random() {
-        return new PaymentId(UUID.randomUUID().toString());
+    /** A new id, later than any made before it in this JVM ({@link TimeOrderedIds}). */
+    public static PaymentId generate() {
+        return new PaymentId(TimeOrderedIds.next().toString());
     }
 
     @JsonValue

@@ -23,8 +23,9 @@ public record TransferId(String value) {
         return new TransferId(value);
     }
 
-    public static TransferId random() {
-        return new TransferId(UUID.randomUUID().toString());
+    /** A new id, later than any made before it in this JVM ({@link TimeOrderedIds}). */
+    public static TransferId generate() {
+        return new TransferId(TimeOrderedIds.next().toString());
     }
 
     @JsonValue

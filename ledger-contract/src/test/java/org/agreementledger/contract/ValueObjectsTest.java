@@ -31,15 +31,15 @@ class ValueObjectsTest {
 
     @Test
     void moneyTravelsAsADecimalString() {
-        String json = new String(LedgerJson.toBytes(new FeePaymentRecorded(AgreementId.random(), PaymentId.random(),
+        String json = new String(LedgerJson.toBytes(new FeePaymentRecorded(AgreementId.generate(), PaymentId.generate(),
                 CountryCode.of("US"), CountryCode.of("SV"), Money.of("6000000.00", "USD"), LocalDate.of(2025, 3, 20), null)));
         assertThat(json).contains("\"amount\":{\"amount\":\"6000000.00\",\"currency\":\"USD\"}");
     }
 
     @Test
     void everyEventTypeSurvivesTheRoundTripThroughItsJsonForm() {
-        AgreementId id = AgreementId.random();
-        TransferId flight = TransferId.random();
+        AgreementId id = AgreementId.generate();
+        TransferId flight = TransferId.generate();
         CountryCode sv = CountryCode.of("SV");
         CountryCode us = CountryCode.of("US");
         LocalDate day = LocalDate.of(2025, 2, 3);
@@ -70,7 +70,7 @@ class ValueObjectsTest {
                 new TransferCancelled(id, flight, day, "aircraft"),
                 new TransferCorrected(id, flight, 10, day, counts, "recount"),
                 new FeeAssessed(id, flight, us, sv, Money.of("4760000.00", "USD"), FeeSchedule.Basis.PER_PERSON, 238, day),
-                new FeePaymentRecorded(id, PaymentId.random(), us, sv, Money.of("6000000.00", "USD"), day, "first"));
+                new FeePaymentRecorded(id, PaymentId.generate(), us, sv, Money.of("6000000.00", "USD"), day, "first"));
 
         assertThat(oneOfEach.stream().map(Object::getClass).distinct())
                 .as("a sample of every event type").hasSize(AgreementEvent.class.getPermittedSubclasses().length);

@@ -56,7 +56,7 @@ class StreamedCanonicalFormTest {
     private static final CountryCode US = CountryCode.of("US");
     private static final CountryCode SV = CountryCode.of("SV");
     private static final LocalDate DAY = LocalDate.of(2025, 2, 3);
-    private static final TransferId FLIGHT = TransferId.random();
+    private static final TransferId FLIGHT = TransferId.generate();
 
     private static List<AgreementEvent> oneOfEachType() {
         List<Headcount> heads = List.of(new Headcount(SV, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 238),
@@ -80,7 +80,7 @@ class StreamedCanonicalFormTest {
                 new TransferCancelled(ID, FLIGHT, DAY, "weather"),
                 new TransferCorrected(ID, FLIGHT, 3, DAY, heads, "recount"),
                 new FeeAssessed(ID, FLIGHT, US, SV, Money.of("5220000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR, 261, DAY),
-                new FeePaymentRecorded(ID, PaymentId.random(), US, SV, Money.of("0.01", "USD"), DAY, "wire 42"));
+                new FeePaymentRecorded(ID, PaymentId.generate(), US, SV, Money.of("0.01", "USD"), DAY, "wire 42"));
     }
 
     private static EventEnvelope envelope(String type, Optional<String> previousHash, Optional<String> causation) {

@@ -67,7 +67,7 @@ class AgreementController {
     @Operation(summary = "Offer an agreement", description = "Records AgreementOffered. The new agreement's id is in the body and the Location header.")
     @ApiResponse(responseCode = "201", description = "Offer recorded")
     ResponseEntity<CommandResponse> offer(@Valid @RequestBody AgreementRequests.Offer request) {
-        AgreementId agreementId = AgreementId.random();
+        AgreementId agreementId = AgreementId.generate();
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{agreementId}").buildAndExpand(agreementId.value()).toUri();
         return commands.create(agreementId, request.toCommand(agreementId), location, null, null);

@@ -5,6 +5,7 @@ import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.TimeOrderedIds;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -19,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_ID;
 import static org.agreementledger.ledger.axon.ChainMetaData.EVENT_TIME;
@@ -47,7 +47,7 @@ class ChainHead {
 
     /** The metadata that seals the next event of this agreement into its chain. */
     MetaData seal(AgreementEvent event) {
-        String eventId = UUID.randomUUID().toString();
+        String eventId = TimeOrderedIds.next().toString();
         // milliseconds: what every reader of ce_time can represent and parse back identically
         Instant time = GenericEventMessage.clock.instant().truncatedTo(ChronoUnit.MILLIS);
         MetaData caller = CurrentUnitOfWork.isStarted() ? CurrentUnitOfWork.get().getCorrelationData() : MetaData.emptyInstance();

@@ -85,7 +85,7 @@ class InProcessOffers {
             Thread sender = new Thread(() -> {
                 while (System.nanoTime() < end) {
                     try {
-                        commands.sendAndWait(GenericCommandMessage.asCommandMessage(offer.toCommand(AgreementId.random()))
+                        commands.sendAndWait(GenericCommandMessage.asCommandMessage(offer.toCommand(AgreementId.generate()))
                                 .andMetaData(metaData));
                         // an answer after the window closed is not counted, as in the benchmark's own closed loop
                         if (System.nanoTime() <= end) {

@@ -58,7 +58,7 @@ class FeePaymentController {
     ResponseEntity<CommandResponse> record(@PathVariable String agreementId, @Valid @RequestBody RecordPayment request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
         AgreementId id = parseId(agreementId);
-        PaymentId paymentId = request.paymentId() != null ? request.paymentId() : PaymentId.random();
+        PaymentId paymentId = request.paymentId() != null ? request.paymentId() : PaymentId.generate();
         var command = new FeeCommands.RecordFeePayment(id, paymentId, request.payer(), request.payee(), request.amount(),
                 request.paidOn(), request.reference(), expectedVersion(ifMatch));
         var location = ServletUriComponentsBuilder.fromCurrentRequestUri()

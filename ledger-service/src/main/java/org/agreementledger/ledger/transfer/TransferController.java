@@ -50,7 +50,7 @@ class TransferController {
     ResponseEntity<CommandResponse> record(@PathVariable String agreementId, @Valid @RequestBody TransferRequests.Record request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
         AgreementId id = parseId(agreementId);
-        TransferId transferId = request.transferId() != null ? request.transferId() : TransferId.random();
+        TransferId transferId = request.transferId() != null ? request.transferId() : TransferId.generate();
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{transferId}").buildAndExpand(transferId.value()).toUri();
         return commands.create(id, request.toCommand(id, transferId, expectedVersion(ifMatch)), location,

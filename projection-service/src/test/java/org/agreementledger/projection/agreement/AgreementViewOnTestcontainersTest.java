@@ -61,7 +61,7 @@ class AgreementViewOnTestcontainersTest {
 
     @Test
     void anOfferOnTheTopicBecomesAViewOnContainerisedInfrastructure() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         try (LedgerRecords records = new LedgerRecords("ledger.agreement-events", kafka.getBootstrapServers())) {
             records.publish(new AgreementOffered(id, CountryCode.of("GT"), List.of(CountryCode.of("GT"), CountryCode.of("US")),
                     LocalDate.of(2025, 2, 5), AgreementViewTest.terms("Safe third country", LocalDate.of(2025, 2, 5)), null), 0);

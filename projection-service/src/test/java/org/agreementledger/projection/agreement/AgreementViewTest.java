@@ -53,7 +53,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void anOfferOnTheTopicBecomesAnAgreementView() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("Safe third country", LocalDate.of(2025, 2, 5)), null), 0);
 
         JsonNode agreement = awaitJson("/agreements/" + id, 200);
@@ -68,7 +68,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void aRedeliveredEventIsAppliedOnlyOnce() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         AgreementOffered offered = new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("first", LocalDate.of(2025, 2, 5)), null);
         String eventId = records.publish(offered, 0);
         records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("second", LocalDate.of(2025, 2, 6))), 1);
@@ -86,7 +86,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void anEventWhosePredecessorIsMissingIsHeldBackAndReportedNotApplied() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("first", LocalDate.of(2025, 2, 5)), null), 0);
         records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("skips a step", LocalDate.of(2025, 2, 6))), 2);
         records.publish(new OfferAmended(id, US, LocalDate.of(2025, 2, 6), terms("the real second", LocalDate.of(2025, 2, 6))), 1);
@@ -101,7 +101,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void anAgreementCanBeReadAsOfAnInstantFromTheSameEvents() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5), terms("as first offered", LocalDate.of(2025, 2, 5)), null), 0);
         Thread.sleep(20);
         String between = java.time.Instant.now().toString();
@@ -123,7 +123,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void anAsOfViewHoldsOnlyWhatThePublisherCommittedNotWhatItAborted() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         try (LedgerRecords transactions = LedgerRecords.inTransactions(TOPIC)) {
             transactions.publish(new AgreementOffered(id, GT, List.of(GT, US), LocalDate.of(2025, 2, 5),
                     terms("as offered", LocalDate.of(2025, 2, 5)), null), 0);
@@ -142,7 +142,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void anUnknownAgreementIsAProblemResponse() throws Exception {
-        HttpResponse<String> response = get("/agreements/" + AgreementId.random());
+        HttpResponse<String> response = get("/agreements/" + AgreementId.generate());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -150,7 +150,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void agreementsCanBeListedByParty() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, CountryCode.of("CR"), List.of(CountryCode.of("CR"), US),
                 LocalDate.of(2025, 2, 10), terms("Costa Rica in negotiation", LocalDate.of(2025, 2, 10)), null), 0);
         awaitJson("/agreements/" + id, 200);
@@ -203,7 +203,7 @@ class AgreementViewTest extends ProjectionIntegrationTest {
 
     @Test
     void aCountrySeesItsOwnAgreementsOnlyAndNobodyReadsWithoutAToken() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, CountryCode.of("DO"), List.of(CountryCode.of("DO"), US),
                 LocalDate.of(2025, 2, 10), terms("Dominican Republic in negotiation", LocalDate.of(2025, 2, 10)), null), 0);
         awaitJson("/agreements/" + id, 200);

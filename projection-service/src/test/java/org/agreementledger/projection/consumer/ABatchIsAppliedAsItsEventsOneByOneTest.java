@@ -109,7 +109,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     private static List<ConsumerRecord<String, byte[]>> interleaved(int agreements, Random random) {
         List<List<AgreementEvent>> pending = new ArrayList<>();
         for (int i = 0; i < agreements; i++) {
-            pending.add(new ArrayList<>(lifeOfAnAgreement(AgreementId.random(), i)));
+            pending.add(new ArrayList<>(lifeOfAnAgreement(AgreementId.generate(), i)));
         }
         List<Integer> nextSequence = new ArrayList<>(Collections.nCopies(agreements, 0));
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
@@ -132,8 +132,8 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     }
 
     private static List<AgreementEvent> lifeOfAnAgreement(AgreementId id, int n) {
-        TransferId flight = TransferId.random();
-        TransferId cancelled = TransferId.random();
+        TransferId flight = TransferId.generate();
+        TransferId cancelled = TransferId.generate();
         FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
         AgreementTerms terms = new AgreementTerms("Agreement " + n, List.of(), List.of(fee),
                 new Validity(LocalDate.of(2025, 2, 3), null));
@@ -151,7 +151,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
                         10 + n, DAY),
                 new TransferCorrected(id, flight, 4, DAY, List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE,
                         AgeGroup.ADULT, 9 + n)), "manifest confirmed"),
-                new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("1000.00", "USD"), DAY, null));
+                new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("1000.00", "USD"), DAY, null));
     }
 
     private static ConsumerRecord<String, byte[]> record(AgreementEvent event, long sequence, long offset) {

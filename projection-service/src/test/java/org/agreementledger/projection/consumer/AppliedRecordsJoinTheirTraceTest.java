@@ -51,7 +51,7 @@ class AppliedRecordsJoinTheirTraceTest extends ProjectionIntegrationTest {
     void applyingARecordIsASpanOfTheTraceItCarries() {
         String traceId = hex(16);
         String ledgersPublication = hex(8);
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
 
         records.publishTraced(offer(id), 0, "00-" + traceId + "-" + ledgersPublication + "-01");
 
@@ -65,7 +65,7 @@ class AppliedRecordsJoinTheirTraceTest extends ProjectionIntegrationTest {
 
     @Test
     void aRecordFromBeforeTracingIsAppliedAsBefore() {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
 
         records.publish(offer(id), 0);
 

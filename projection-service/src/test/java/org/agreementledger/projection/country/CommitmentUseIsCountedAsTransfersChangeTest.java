@@ -77,7 +77,7 @@ class CommitmentUseIsCountedAsTransfersChangeTest extends ProjectionIntegrationT
     @Test
     void aCountrysUseOfItsCommitmentsIsWhatItsCurrentTransfersAddUpToAfterRecordsCorrectionsAndCancellations()
             throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         AgreementTerms terms = new AgreementTerms("Guatemala: three overlapping commitments and more flights", List.of(
                 new AcceptPeople(GT, NationalityScope.listed(List.of(VE)),
                         Set.of(PersonCategory.CONVICTED_CRIMINAL, PersonCategory.GANG_MEMBER), List.of(), null,
@@ -98,7 +98,7 @@ class CommitmentUseIsCountedAsTransfersChangeTest extends ProjectionIntegrationT
         for (int step = 0; step < 120; step++) {
             int choice = random.nextInt(10);
             if (live.isEmpty() || choice < 5) {
-                TransferId transfer = TransferId.random();
+                TransferId transfer = TransferId.generate();
                 records.publish(new TransferRecorded(id, transfer, US, GT,
                         LocalDate.of(2025, 2 + random.nextInt(5), 1 + random.nextInt(28)), headcounts(random), null),
                         sequence++);

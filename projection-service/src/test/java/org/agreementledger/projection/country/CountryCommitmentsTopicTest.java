@@ -38,7 +38,7 @@ class CountryCommitmentsTopicTest extends ProjectionIntegrationTest {
     void dashboardsReadingKafkaFindEachCountrysLatestCommitmentsOnACompactedTopic() throws Exception {
         CountryCode cr = CountryCode.of("CR");
         CountryCode us = CountryCode.of("US");
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         AgreementTerms terms = new AgreementTerms("Costa Rica takes non-nationals in transit", List.of(
                 new Commitment.AcceptPeople(cr, NationalityScope.any(), Set.of(PersonCategory.IRREGULAR_MIGRANT),
                         List.of(us), "CATEM", null, true)), List.of(), new Validity(LocalDate.of(2025, 2, 20), null));

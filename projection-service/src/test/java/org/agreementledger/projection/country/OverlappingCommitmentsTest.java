@@ -64,7 +64,7 @@ class OverlappingCommitmentsTest extends ProjectionIntegrationTest {
     @Test
     void eachPersonCountsAgainstTheFirstCommitmentThatTakesThemSoTheDashboardShowsTheCapacityTheLedgerStillAccepts()
             throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         AgreementTerms terms = new AgreementTerms("Guatemala: migrants, and convicted Venezuelans apart", List.of(
                 new AcceptPeople(GT, NationalityScope.any(), Set.of(PersonCategory.IRREGULAR_MIGRANT), List.of(), null,
                         new Capacity(100, Capacity.Period.MONTH), false),
@@ -72,13 +72,13 @@ class OverlappingCommitmentsTest extends ProjectionIntegrationTest {
                         Set.of(PersonCategory.IRREGULAR_MIGRANT, PersonCategory.CONVICTED_CRIMINAL), List.of(),
                         "CECOT-like facility", new Capacity(50, Capacity.Period.MONTH), false)),
                 List.of(), new Validity(FEB_3, null));
-        TransferId cancelledFlight = TransferId.random();
+        TransferId cancelledFlight = TransferId.generate();
         records.publish(new AgreementOffered(id, GT, List.of(GT, US), FEB_3, terms, null), 0);
         records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
         records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
-        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 15),
+        records.publish(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 15),
                 List.of(venezuelans(PersonCategory.IRREGULAR_MIGRANT, 80)), null), 3);
-        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 16),
+        records.publish(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 16),
                 List.of(venezuelans(PersonCategory.CONVICTED_CRIMINAL, 40)), null), 4);
         records.publish(new TransferRecorded(id, cancelledFlight, US, GT, LocalDate.of(2025, 3, 17),
                 List.of(venezuelans(PersonCategory.IRREGULAR_MIGRANT, 30)), null), 5);

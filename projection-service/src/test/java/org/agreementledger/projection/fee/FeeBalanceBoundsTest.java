@@ -41,13 +41,13 @@ class FeeBalanceBoundsTest extends ProjectionIntegrationTest {
 
     @Test
     void theLargestAssessmentsTheContractAllowsAddUpExactly() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         String largest = "9".repeat(ContractLimits.MAX_AMOUNT_INTEGER_DIGITS) + ".99";
         try (LedgerRecords records = new LedgerRecords(TOPIC)) {
             records.publish(new AgreementOffered(id, SV, List.of(SV, US), LocalDate.of(2025, 2, 3),
                     new AgreementTerms("the largest fees", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)), null), 0);
             for (int sequence = 1; sequence <= 2; sequence++) {
-                records.publish(new FeeAssessed(id, TransferId.random(), US, SV, Money.of(largest, "USD"),
+                records.publish(new FeeAssessed(id, TransferId.generate(), US, SV, Money.of(largest, "USD"),
                         FeeSchedule.Basis.PER_PERSON_PER_YEAR, 10_000_000, LocalDate.of(2025, 3, 15)), sequence);
             }
         }

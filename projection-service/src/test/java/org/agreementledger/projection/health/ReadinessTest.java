@@ -56,7 +56,7 @@ class ReadinessTest extends ProjectionIntegrationTest {
                 statement.execute("LOCK TABLE views.agreement_history IN EXCLUSIVE MODE");
             }
             for (int i = 0; i < 60; i++) {
-                records.publish(new AgreementOffered(AgreementId.random(), US, List.of(US, MX), LocalDate.of(2025, 2, 3),
+                records.publish(new AgreementOffered(AgreementId.generate(), US, List.of(US, MX), LocalDate.of(2025, 2, 3),
                         new AgreementTerms("waiting " + i, List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)), null), 0);
             }
 

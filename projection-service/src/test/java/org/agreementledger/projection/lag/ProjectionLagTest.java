@@ -70,7 +70,7 @@ class ProjectionLagTest extends ProjectionIntegrationTest {
             Map<Integer, Long> before = endOffsets();
             firstPublished = Instant.now();
             for (int i = 0; i < 12; i++) {
-                AgreementId id = AgreementId.random();
+                AgreementId id = AgreementId.generate();
                 records.publish(new AgreementOffered(id, US, List.of(US, MX), LocalDate.of(2025, 2, 3),
                         new AgreementTerms("blocked " + i, List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)), null), 0);
             }
@@ -95,7 +95,7 @@ class ProjectionLagTest extends ProjectionIntegrationTest {
 
     @Test
     void caughtUpIsNoLagAlsoWhenTheLedgerPublishesInTransactions() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         try (LedgerRecords records = LedgerRecords.inTransactions(TOPIC)) {
             records.publish(new AgreementOffered(id, US, List.of(US, MX), LocalDate.of(2025, 2, 3),
                     new AgreementTerms("in a transaction", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)), null), 0);

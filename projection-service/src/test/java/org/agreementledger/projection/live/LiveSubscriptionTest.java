@@ -59,7 +59,7 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
 
     @Test
     void aDashboardThatReconnectsWithLastEventIdMissesNothingAndSeesNothingTwice() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         String url = "http://localhost:" + port + "/live/agreements/" + id;
         records.publish(guatemalaOffer(id, null), 0);
         awaitProjected(id);
@@ -78,7 +78,7 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
             SseClient.Event inForce = resumed.next(WAIT);
             assertThat(inForce.name()).isEqualTo("AgreementEnteredIntoForce");
             assertThat(Long.parseLong(inForce.id())).isGreaterThan(Long.parseLong(lastSeen));
-            records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
+            records.publish(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 3),
                     List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, 12)), null), 3);
             SseClient.Event transfer = resumed.next(WAIT);
             assertThat(transfer.name()).isEqualTo("TransferRecorded");
@@ -91,8 +91,8 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
     void everyLiveStreamResumesAfterLastEventIdWithNothingMissedAndNothingTwice() throws Exception {
         // Belize is a party to no other test's agreement, so its commitments stream carries this agreement alone
         CountryCode belize = CountryCode.of("BZ");
-        AgreementId id = AgreementId.random();
-        TransferId flight = TransferId.random();
+        AgreementId id = AgreementId.generate();
+        TransferId flight = TransferId.generate();
         records.publish(new AgreementOffered(id, belize, List.of(belize, US), LocalDate.of(2025, 2, 3),
                 new AgreementTerms("Belize resumes", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 3), null)),
                 null), 0);
@@ -108,7 +108,7 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
         }
         // missed while away: the completion of the flight and a second flight
         records.publish(new TransferCompleted(id, flight, LocalDate.of(2025, 3, 3)), 4);
-        records.publish(new TransferRecorded(id, TransferId.random(), US, belize, LocalDate.of(2025, 3, 10),
+        records.publish(new TransferRecorded(id, TransferId.generate(), US, belize, LocalDate.of(2025, 3, 10),
                 List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, AgeGroup.ADULT, 7)), null), 5);
         Predicate<SseClient.Event> ofThisAgreement = event -> event.data().contains(id.value());
 
@@ -143,13 +143,13 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
 
     @Test
     void guatemalasCommitmentsShowWhatItAcceptsFromWhomAndItsFlightsAgainstThePlus40Percent() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(guatemalaOffer(id, new Capacity(100, Capacity.Period.MONTH)), 0);
         records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
         records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)), 2);
-        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 3),
+        records.publish(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 3),
                 List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, AgeGroup.ADULT, 60)), null), 3);
-        records.publish(new TransferRecorded(id, TransferId.random(), US, GT, LocalDate.of(2025, 3, 17),
+        records.publish(new TransferRecorded(id, TransferId.generate(), US, GT, LocalDate.of(2025, 3, 17),
                 List.of(new Headcount(HN, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, 25)), null), 4);
         awaitProjected(id);
 
@@ -184,7 +184,7 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
     void aDashboardOpenedNowShowsTheLatestEventsNewestFirstAndSubscribesAfterThem() throws Exception {
         // Suriname is a party to no other test's agreement, so its token sees this agreement's events alone
         CountryCode suriname = CountryCode.of("SR");
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         records.publish(new AgreementOffered(id, US, List.of(US, suriname), LocalDate.of(2025, 2, 6),
                 new AgreementTerms("Suriname listens", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 6), null)),
                 null), 0);

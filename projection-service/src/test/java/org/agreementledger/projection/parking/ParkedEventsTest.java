@@ -70,15 +70,15 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
 
     @Test
     void aPoisonEventIsParkedAndOtherAgreementsKeepFlowing() throws Exception {
-        AgreementId poisoned = AgreementId.random();
+        AgreementId poisoned = AgreementId.generate();
         FaultyProjector.failAt(poisoned, 1);
         records.publish(offer(poisoned, "CECOT, for a fee"), 0);
-        records.publish(new FeePaymentRecorded(poisoned, PaymentId.random(), US, SV, Money.of("6000000.00", "USD"), MAR_15, null), 1);
-        records.publish(new FeePaymentRecorded(poisoned, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 2);
+        records.publish(new FeePaymentRecorded(poisoned, PaymentId.generate(), US, SV, Money.of("6000000.00", "USD"), MAR_15, null), 1);
+        records.publish(new FeePaymentRecorded(poisoned, PaymentId.generate(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 2);
         records.publish(new AgreementAccepted(poisoned, US, MAR_15), 3);
         JsonNode parked = await("/admin/parked-events?agreementId=" + poisoned, admin(), list -> list.size() == 3);
 
-        AgreementId healthy = AgreementId.random();
+        AgreementId healthy = AgreementId.generate();
         records.publish(offer(healthy, "keeps flowing"), 0);
         assertThat(await("/agreements/" + healthy, dashboardToken(), view -> true, Duration.ofSeconds(1))
                 .get("held").asBoolean()).isFalse();
@@ -139,13 +139,13 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
         assertThat(metric("projection_events_parked", "reason=\"failed\"")).isZero();
 
-        records.publish(new FeePaymentRecorded(poisoned, PaymentId.random(), US, SV, Money.of("1.00", "USD"), MAR_15, null), 4);
+        records.publish(new FeePaymentRecorded(poisoned, PaymentId.generate(), US, SV, Money.of("1.00", "USD"), MAR_15, null), 4);
         await("/agreements/" + poisoned, dashboardToken(), v -> v.get("version").asLong() == 4);
     }
 
     @Test
     void aRetryThatStillFailsKeepsTheEventAndThoseBehindItParked() throws Exception {
-        AgreementId poisoned = AgreementId.random();
+        AgreementId poisoned = AgreementId.generate();
         FaultyProjector.failAt(poisoned, 1);
         records.publish(offer(poisoned, "still failing"), 0);
         records.publish(new AgreementAccepted(poisoned, US, MAR_15), 1);
@@ -166,7 +166,7 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
 
     @Test
     void aRebuildParksTheSameEventsAndTheAgreementStaysHeld() throws Exception {
-        AgreementId poisoned = AgreementId.random();
+        AgreementId poisoned = AgreementId.generate();
         FaultyProjector.failAt(poisoned, 1);
         records.publish(offer(poisoned, "held across a rebuild"), 0);
         records.publish(new AgreementAccepted(poisoned, US, MAR_15), 1);
@@ -185,7 +185,7 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
 
     @Test
     void aParkedRecordTheTopicNoLongerReturnsStaysParkedAndKeepsItsAgreementHeld() throws Exception {
-        AgreementId poisoned = AgreementId.random();
+        AgreementId poisoned = AgreementId.generate();
         FaultyProjector.failAt(poisoned, 1);
         records.publish(offer(poisoned, "its record is gone"), 0);
         records.publish(new AgreementAccepted(poisoned, US, MAR_15), 1);
@@ -221,7 +221,7 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body().get("type").asText()).endsWith("/invalid-request");
         assertThat(invalid.body().get("field").asText()).isEqualTo("agreementId");
-        Answer nothing = post("/admin/parked-events/retry?agreementId=" + AgreementId.random(), admin());
+        Answer nothing = post("/admin/parked-events/retry?agreementId=" + AgreementId.generate(), admin());
         assertThat(nothing.status()).isEqualTo(404);
         assertThat(nothing.body().get("type").asText()).endsWith("/nothing-parked");
     }

@@ -84,7 +84,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         assertThat(get("/agreements/" + id + "/transfers", dashboardToken())).isEqualTo(transfersBefore);
         assertThat(get("/agreements/" + id + "/fees", dashboardToken())).isEqualTo(feesBefore);
 
-        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
+        records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
         JsonNode after = await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
         assertThat(after.get(0).get("outstanding").asText()).isEqualTo("-780100.00");
     }
@@ -131,7 +131,7 @@ class RebuildTest extends ProjectionIntegrationTest {
             assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
             assertThat(json.readTree(second.body()).get("type").asText()).endsWith("/rebuild-running");
             assertThat(get("/agreements/" + id, dashboardToken())).isEqualTo(agreementBefore);
-            records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
+            records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
             await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
             assertThat(rebuilding).as("the rebuild is still running").isNotDone();
         } finally {
@@ -157,8 +157,8 @@ class RebuildTest extends ProjectionIntegrationTest {
     }
 
     private AgreementId publishTheCecotAgreementWithAFlightAndFees() {
-        AgreementId id = AgreementId.random();
-        TransferId flight = TransferId.random();
+        AgreementId id = AgreementId.generate();
+        TransferId flight = TransferId.generate();
         FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
         AgreementTerms terms = new AgreementTerms("CECOT", List.of(), List.of(fee), new Validity(LocalDate.of(2025, 2, 3), null));
         List<Headcount> recorded = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 238),
@@ -173,8 +173,8 @@ class RebuildTest extends ProjectionIntegrationTest {
         records.publish(new FeeAssessed(id, flight, US, SV, Money.of("5220000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR,
                 261, MAR_15), 5);
         records.publish(new TransferCorrected(id, flight, 3, MAR_15, recount, "manifest confirmed"), 6);
-        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 7);
-        records.publish(new FeePaymentRecorded(id, PaymentId.random(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 8);
+        records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 7);
+        records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("3000000.00", "USD"), MAR_15, null), 8);
         return id;
     }
 

@@ -54,7 +54,7 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
             List<String> ids = new ArrayList<>();
             try (LedgerRecords records = new LedgerRecords(TOPIC)) {
                 for (int i = 0; i < 40; i++) {
-                    AgreementId id = AgreementId.random();
+                    AgreementId id = AgreementId.generate();
                     ids.add(id.value());
                     CountryCode partner = CountryCode.of(PARTNERS[i % PARTNERS.length]);
                     LocalDate day = LocalDate.of(2025, 2, 1).plusDays(i % 28);

@@ -53,9 +53,9 @@ class OldAndNewEventShapesTest extends ProjectionIntegrationTest {
 
     @Test
     void transfersRecordedBeforeAndAfterAgeGroupsShowSideBySideAndACorrectionKeepsTheOriginal() throws Exception {
-        AgreementId id = AgreementId.random();
+        AgreementId id = AgreementId.generate();
         String oldFlight = UUID.randomUUID().toString();
-        TransferId newFlight = TransferId.random();
+        TransferId newFlight = TransferId.generate();
         AgreementTerms terms = new AgreementTerms("Return flights", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 1), null));
         records.publish(new AgreementOffered(id, PA, List.of(PA, CO), LocalDate.of(2025, 2, 1), terms, null), 0);
         records.publish(new AgreementAccepted(id, CO, LocalDate.of(2025, 2, 2)), 1);
