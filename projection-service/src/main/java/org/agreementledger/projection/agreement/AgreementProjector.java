@@ -25,17 +25,17 @@ import java.time.LocalDate;
 @Component
 class AgreementProjector implements Projector {
 
+    private static final ViewWrites.Insert OFFER = ViewWrites.Insert.into("agreement_view", "agreement_id",
+            "offering_party", "parties::jsonb", "title", "offered_on", "status", "terms::jsonb", "source_reference",
+            "version", "last_event_at");
+
     @Override
     public void apply(AppliedEvent applied, ViewWrites writes) {
         AgreementEvent event = applied.event();
         String id = event.agreementId().value();
         if (event instanceof AgreementOffered offered) {
-            writes.update("""
-                    INSERT INTO agreement_view (agreement_id, offering_party, parties, title, offered_on, status, terms,
-                                                source_reference, version, last_event_at)
-                    VALUES (?, ?, ?::jsonb, ?, ?, 'OFFERED', ?::jsonb, ?, ?, ?)""",
-                    id, offered.offeringParty().value(), Json.write(offered.parties()), offered.terms().title(),
-                    Date.valueOf(offered.offeredOn()), Json.write(offered.terms()), offered.sourceReference(),
+            writes.insert(OFFER, id, offered.offeringParty().value(), Json.write(offered.parties()), offered.terms().title(),
+                    Date.valueOf(offered.offeredOn()), "OFFERED", Json.write(offered.terms()), offered.sourceReference(),
                     applied.envelope().sequence(), Timestamp.from(applied.envelope().time()));
             return;
         }

@@ -53,6 +53,13 @@ public class EventApplier {
 
     /** The schema of the views that queries read. */
     public static final String LIVE_SCHEMA = "views";
+    /** The timeline's rows, numbered by the feed's identity column in the order applied (COPY writes them as given). */
+    private static final ViewWrites.Insert HISTORY = new ViewWrites.Insert("agreement_history", List.of("feed_id",
+            "agreement_id", "sequence", "event_id", "type", "occurred_at", "correlation_id", "causation_id", "principal",
+            "country", "payload", "kafka_partition", "kafka_offset"), """
+            INSERT INTO agreement_history (feed_id, agreement_id, sequence, event_id, type, occurred_at, correlation_id,
+                                           causation_id, principal, country, payload, kafka_partition, kafka_offset)
+            OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""");
 
     private static final TypeReference<List<String>> PARTIES = new TypeReference<>() {
     };
@@ -77,6 +84,7 @@ public class EventApplier {
     private final Counter applied;
     private final Counter duplicates;
     private final Counter gaps;
+    private final Counter isolated;
     private final Counter unreadable;
     private final Timer commandToView;
 
@@ -95,6 +103,9 @@ public class EventApplier {
                 .description("Redelivered events skipped by agreement id and sequence").register(meters);
         this.gaps = Counter.builder("projection.sequence.gaps")
                 .description("Events held back because an earlier event of their agreement was missing").register(meters);
+        this.isolated = Counter.builder("projection.batches.isolated")
+                .description("Batches applied again record by record, each in a savepoint, after one failed whole")
+                .register(meters);
         this.unreadable = Counter.builder("projection.events.unreadable")
                 .description("Records whose envelope or body could not be read (they are parked)").register(meters);
         this.commandToView = Timer.builder("projection.command.to.view")
@@ -172,6 +183,7 @@ public class EventApplier {
             if (!isTheRecordsFault(e)) {
                 throw e;
             }
+            isolated.increment();
             log.warn("A batch of {} records failed ({}); applying them one by one to park what cannot be applied",
                     records.size(), mostSpecificMessage(e));
             return transaction.execute(status -> applyAll(records, schema, releasing, status));
@@ -319,11 +331,7 @@ public class EventApplier {
                             envelope.principal().orElse(null), envelope.country().orElse(null), event.payloadJson(),
                             event.partition(), event.offset()});
                 }
-                jdbc.batchUpdate("""
-                        INSERT INTO agreement_history (feed_id, agreement_id, sequence, event_id, type, occurred_at,
-                                                       correlation_id, causation_id, principal, country, payload,
-                                                       kafka_partition, kafka_offset)
-                        OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""", rows);
+                CopyRows.insert(jdbc, HISTORY, rows);
                 writes.flush();
                 List<AppliedEvent> written = events.subList(events.size() - unwritten, events.size());
                 derivedViews.forEach(view -> view.refresh(written, jdbc));

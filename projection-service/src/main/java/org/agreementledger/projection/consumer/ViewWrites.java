@@ -3,15 +3,18 @@ package org.agreementledger.projection.consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The statements projectors write for the events of one transaction. Every view row belongs to one agreement, so the
  * statements of different agreements commute and only each agreement's own order matters: deferred, they are sent in
  * rounds, the k-th statement of every agreement in round k, one JDBC batch per statement text (multi-row for
- * inserts). A poll of 500 offers then costs one round trip per statement shape instead of one per event.
+ * inserts; COPY for many rows of a plain {@link Insert}). A poll of 500 offers then costs one round trip per statement
+ * shape instead of one per event.
  * Immediate when a record is applied on its own, in its savepoint, so that its failure surfaces at that record.
  */
 public final class ViewWrites {
@@ -21,7 +24,28 @@ public final class ViewWrites {
     private final Map<String, List<Statement>> byAgreement = new LinkedHashMap<>();
     private String agreementId;
 
-    private record Statement(String sql, Object[] args) {
+    /** @param insert the plain insert the statement is, or null */
+    private record Statement(String sql, Object[] args, Insert insert) {
+    }
+
+    /**
+     * A plain {@code INSERT} of one row into {@code table}: the rows of many events are sent with COPY
+     * ({@link CopyRows}), fewer as a batch of {@code sql}.
+     */
+    public record Insert(String table, List<String> columns, String sql) {
+
+        /**
+         * @param columns each column's name, followed by the cast its parameter needs in an {@code INSERT} if any
+         *                ({@code "terms::jsonb"}); COPY needs none, reading each value as its column's type
+         */
+        public static Insert into(String table, String... columns) {
+            List<String> names = Arrays.stream(columns).map(column -> column.split("::")[0]).toList();
+            String values = Arrays.stream(columns)
+                    .map(column -> column.contains("::") ? "?::" + column.split("::")[1] : "?")
+                    .collect(Collectors.joining(", "));
+            return new Insert(table, names, "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                    + values + ")");
+        }
     }
 
     ViewWrites(JdbcTemplate jdbc, boolean deferred) {
@@ -40,22 +64,35 @@ public final class ViewWrites {
             jdbc.update(sql, args);
             return;
         }
-        byAgreement.computeIfAbsent(agreementId, id -> new ArrayList<>()).add(new Statement(sql, args));
+        byAgreement.computeIfAbsent(agreementId, id -> new ArrayList<>()).add(new Statement(sql, args, null));
+    }
+
+    /** An {@link Insert} of one row of the current event's agreement. */
+    public void insert(Insert insert, Object... values) {
+        if (!deferred) {
+            jdbc.update(insert.sql(), values);
+            return;
+        }
+        byAgreement.computeIfAbsent(agreementId, id -> new ArrayList<>()).add(new Statement(insert.sql(), values, insert));
     }
 
     /** Sends what was deferred, keeping each agreement's order. */
     void flush() {
         int rounds = byAgreement.values().stream().mapToInt(List::size).max().orElse(0);
         for (int round = 0; round < rounds; round++) {
-            Map<String, List<Object[]>> batches = new LinkedHashMap<>();
+            Map<String, List<Statement>> batches = new LinkedHashMap<>();
             for (List<Statement> statements : byAgreement.values()) {
                 if (round < statements.size()) {
                     Statement statement = statements.get(round);
-                    batches.computeIfAbsent(statement.sql(), sql -> new ArrayList<>()).add(statement.args());
+                    batches.computeIfAbsent(statement.sql(), sql -> new ArrayList<>()).add(statement);
                 }
             }
-            batches.forEach((sql, args) -> {
-                if (args.size() == 1) {
+            batches.forEach((sql, statements) -> {
+                List<Object[]> args = statements.stream().map(Statement::args).toList();
+                Insert insert = statements.get(0).insert();
+                if (insert != null) {
+                    CopyRows.insert(jdbc, insert, args);
+                } else if (args.size() == 1) {
                     jdbc.update(sql, args.get(0));
                 } else {
                     jdbc.batchUpdate(sql, args);

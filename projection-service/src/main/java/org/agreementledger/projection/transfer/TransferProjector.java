@@ -23,16 +23,14 @@ import java.util.Map;
 class TransferProjector implements Projector {
 
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("uuuu-MM");
+    private static final ViewWrites.Insert TRANSFER = ViewWrites.Insert.into("transfer_view", "status", "transfer_id",
+            "agreement_id", "from_country", "to_country", "transfer_date", "persons", "headcounts::jsonb", "reference",
+            "recorded_sequence", "original_persons", "original_headcounts::jsonb");
 
     @Override
     public void apply(AppliedEvent applied, ViewWrites writes) {
         if (applied.event() instanceof TransferRecorded recorded) {
-            writes.update("""
-                    INSERT INTO transfer_view (transfer_id, agreement_id, from_country, to_country, transfer_date, status,
-                                               persons, headcounts, reference, recorded_sequence, original_persons,
-                                               original_headcounts)
-                    VALUES (?, ?, ?, ?, ?, 'RECORDED', ?, ?::jsonb, ?, ?, ?, ?::jsonb)""",
-                    recorded.transferId().value(), recorded.agreementId().value(), recorded.fromCountry().value(),
+            writes.insert(TRANSFER, "RECORDED", recorded.transferId().value(), recorded.agreementId().value(), recorded.fromCountry().value(),
                     recorded.toCountry().value(), Date.valueOf(recorded.transferDate()), recorded.persons(),
                     Json.write(recorded.headcounts()), recorded.reference(), applied.envelope().sequence(),
                     recorded.persons(), Json.write(recorded.headcounts()));

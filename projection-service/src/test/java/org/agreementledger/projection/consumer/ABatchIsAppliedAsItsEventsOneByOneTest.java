@@ -29,6 +29,7 @@ import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The projection applies a poll's records together (one transaction, each statement shape sent once per round), which
  * must change nothing a reader sees: the same records applied in one batch and one by one give the same rows in every
- * view table, whatever the interleaving of agreements, redeliveries and gaps.
+ * view table, whatever the interleaving of agreements, redeliveries and gaps. Many rows of one insert go with COPY
+ * in a batch and as INSERTs one by one, so the same rows also show that COPY's text is what the parameters were.
  */
 class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
 
@@ -60,6 +62,8 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     private static final LocalDate DAY = LocalDate.of(2025, 3, 15);
     private static final String BATCHED = "test_batched";
     private static final String ONE_BY_ONE = "test_one_by_one";
+    /** What COPY's text format must escape, and what it must not mistake for its own markers. */
+    private static final String AWKWARD = "\t tab \n newline \r return \\N backslash-N \\. \\ \"quoted\" ñ 𝄞";
 
     @Autowired
     EventApplier applier;
@@ -69,6 +73,9 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @AfterEach
     void dropSchemas() {
@@ -82,7 +89,10 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
         schemas.buildIndexes(schemas.createForBulkLoad(BATCHED));
         schemas.buildIndexes(schemas.createForBulkLoad(ONE_BY_ONE));
 
+        double isolatedBefore = meters.counter("projection.batches.isolated").count();
         applier.applyBatch(records, BATCHED);
+        assertThat(meters.counter("projection.batches.isolated").count())
+                .as("the poll went in whole, its many rows by COPY, not record by record").isEqualTo(isolatedBefore);
         records.forEach(record -> applier.applyBatch(List.of(record), ONE_BY_ONE));
 
         ViewSchemas.REPLAYED_COLUMNS.forEach((table, columns) -> {
@@ -135,7 +145,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
         TransferId flight = TransferId.generate();
         TransferId cancelled = TransferId.generate();
         FeeSchedule fee = new FeeSchedule(US, SV, Money.of("20000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR);
-        AgreementTerms terms = new AgreementTerms("Agreement " + n, List.of(), List.of(fee),
+        AgreementTerms terms = new AgreementTerms("Agreement " + n + AWKWARD, List.of(), List.of(fee),
                 new Validity(LocalDate.of(2025, 2, 3), null));
         List<Headcount> people = List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.MALE, AgeGroup.ADULT, 10 + n));
         return List.of(
@@ -144,7 +154,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
                         new Validity(LocalDate.of(2025, 2, 4), null))),
                 new AgreementAccepted(id, SV, LocalDate.of(2025, 2, 5)),
                 new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 5)),
-                new TransferRecorded(id, flight, US, SV, DAY, people, "flight " + n),
+                new TransferRecorded(id, flight, US, SV, DAY, people, "flight " + n + AWKWARD),
                 new TransferRecorded(id, cancelled, US, SV, DAY, people, "cancelled " + n),
                 new TransferCancelled(id, cancelled, DAY, "did not fly"),
                 new FeeAssessed(id, flight, US, SV, Money.of("200000.00", "USD"), FeeSchedule.Basis.PER_PERSON_PER_YEAR,
@@ -157,7 +167,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     private static ConsumerRecord<String, byte[]> record(AgreementEvent event, long sequence, long offset) {
         EventEnvelope envelope = new EventEnvelope(UUID.nameUUIDFromBytes((event.agreementId().value() + sequence)
                 .getBytes(StandardCharsets.UTF_8)).toString(), EventTypes.nameOf(event.getClass()), event.agreementId(),
-                sequence, Instant.parse("2025-03-15T12:00:00Z").plus(offset, ChronoUnit.MILLIS),
+                sequence, Instant.parse("2025-03-15T12:00:00.000000500Z").plus(offset, ChronoUnit.MILLIS),
                 EventTypes.schemaVersionOf(event.getClass()), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
         RecordHeaders headers = new RecordHeaders();
