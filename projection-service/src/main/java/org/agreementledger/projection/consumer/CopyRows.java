@@ -18,9 +18,9 @@ import java.util.List;
 /**
  * Many rows of one plain {@code INSERT} sent with {@code COPY … FROM STDIN} instead: PostgreSQL then parses no
  * multi-row statement and binds no parameters, and writes the heap rows in batches. Each value is written in COPY's
- * text format only where that text means exactly what the parameter would; rows holding any other value (a date before
- * the Gregorian calendar or after 9999, a type not listed here) go as the batched INSERT. A row COPY refuses fails the batch, as the
- * INSERT would, and is then applied (or parked) on its own with the INSERT.
+ * text format only where that text means exactly what the parameter would; rows holding any other value (a date
+ * before the Gregorian calendar or after 9999, a type not listed here) go as the batched INSERT. A row COPY refuses
+ * fails the batch, as the INSERT would, and is then applied (or parked) on its own with the INSERT.
  */
 final class CopyRows {
 
