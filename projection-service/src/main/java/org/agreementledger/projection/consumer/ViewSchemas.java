@@ -4,10 +4,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Schemas of views loaded in bulk from the log (a rebuild's twin, an as-of scratch schema): the live views' tables
@@ -87,9 +92,36 @@ public class ViewSchemas {
         transaction.executeWithoutResult(status -> indexes.definitions().forEach(jdbc::execute));
     }
 
-    /** Makes a bulk-loaded schema's tables survive a crash, as the live views' do: each is written to the WAL once. */
-    public void makeDurable(String schema) {
-        transaction.executeWithoutResult(status -> TABLES.forEach(table ->
-                jdbc.execute("ALTER TABLE " + schema + "." + table + " SET LOGGED")));
+    /**
+     * Makes a bulk-loaded schema's tables survive a crash, as the live views' do: each is rewritten into the WAL once,
+     * by {@code parallelism} connections at a time, the largest tables first (the timeline and the agreements are most
+     * of a replay's rows, and one rewrite keeps one backend busy). Each table in a transaction of its own: a table
+     * left unlogged by a failure leaves a twin that is never swapped in, and the next bulk load drops it.
+     */
+    public void makeDurable(String schema, int parallelism) {
+        List<String> largestFirst = jdbc.queryForList("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'u'
+                ORDER BY pg_total_relation_size(c.oid) DESC, c.relname""", String.class, schema);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism),
+                runnable -> new Thread(runnable, "projection-durable"));
+        try {
+            List<Future<?>> rewrites = new ArrayList<>();
+            for (String table : largestFirst) {
+                rewrites.add(pool.submit(() -> transaction.executeWithoutResult(status ->
+                        jdbc.execute("ALTER TABLE " + schema + "." + table + " SET LOGGED"))));
+            }
+            for (Future<?> rewrite : rewrites) {
+                rewrite.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure
+                    : new IllegalStateException("making " + schema + " durable failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making " + schema + " durable", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -98,7 +98,7 @@ public class ProjectionRebuild {
             replayInParallel(ends);
             ends.forEach(replay::seek);
             phases.done("replay");
-            schemas.makeDurable(TWIN_SCHEMA);
+            schemas.makeDurable(TWIN_SCHEMA, parallelism);
             phases.done("durable");
             schemas.buildIndexes(indexes);
             phases.done("indexes");

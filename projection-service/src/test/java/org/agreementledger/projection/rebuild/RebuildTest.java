@@ -90,6 +90,23 @@ class RebuildTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void theRebuiltViewsSurviveACrashAsTheViewsTheyReplacedDid() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+
+        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(jdbc.queryForList("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'views' AND c.relkind IN ('r', 'i') AND c.relpersistence <> 'p'""", String.class))
+                .as("tables and indexes a crash would empty").isEmpty();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'views' AND c.relkind = 'r'""", Integer.class)).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void viewsChangedBehindTheLogsBackAreCountedRowByRowAndReplacedByWhatTheLogSays() throws Exception {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         await("/agreements/" + id, node -> node.get("version").asLong() == 8);
