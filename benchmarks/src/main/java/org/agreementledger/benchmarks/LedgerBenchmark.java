@@ -297,10 +297,11 @@ public final class LedgerBenchmark {
                         + " token, no JSON per command; same aggregate, event store, group commit and publication.",
                 "- REST floor (`floor`): module rest-floor, a Spring Boot app with the ledger's web and security stack"
                         + " (service-security, same JWT validation, actuator) and the services' JVM options, doing one"
-                        + " autocommitted INSERT of the request's JSON per `POST /agreements` into the ledger's database.",
+                        + " autocommitted INSERT of the request's JSON per `POST /agreements` into the ledger's database,"
+                        + " with time-ordered (UUID v7) ids as the ledger makes.",
                 format("- JDBC baseline: one `INSERT` of the same AgreementOffered JSON (%d bytes) into `bench_raw_events`"
                         + " (jsonb payload; identity key, unique aggregate id + sequence and unique event id, like Axon's"
-                        + " `domainevententry`), autocommit so one transaction per row, one connection per thread, same"
+                        + " `domainevententry`; UUID v7 ids, as the ledger's), autocommit so one transaction per row, one connection per thread, same"
                         + " PostgreSQL server and durability settings as the ledger.", payload),
                 format("- Kafka baseline: `KafkaProducer<String, byte[]>` with acks=all, enable.idempotence=true, linger.ms=0;"
                         + " one producer shared by the threads of a level (a producer is thread-safe and meant to be shared,"

@@ -1,5 +1,7 @@
 package org.agreementledger.benchmarks;
 
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.TimeOrderedIds;
 import org.agreementledger.stack.StackConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,9 +79,10 @@ final class RawBaselines {
 
         @Override
         public void call() throws SQLException {
-            String agreementId = UUID.randomUUID().toString();
+            // Time-ordered ids, as the ledger makes for its events' aggregate and event ids: the same index growth.
+            String agreementId = AgreementId.generate().value();
             insert.setString(1, agreementId);
-            insert.setString(2, UUID.randomUUID().toString());
+            insert.setString(2, TimeOrderedIds.next().toString());
             insert.setString(3, SampleEvent.offeredEventJson(agreementId));
             insert.executeUpdate();
         }
@@ -123,7 +125,7 @@ final class RawBaselines {
     /** Sends one record and waits for its acknowledgement: request and response, like a REST client. */
     static ClosedLoop.Client kafkaSender(Producer<String, byte[]> producer) {
         return () -> {
-            String agreementId = UUID.randomUUID().toString();
+            String agreementId = AgreementId.generate().value();
             producer.send(new ProducerRecord<>(TOPIC, agreementId, SampleEvent.offeredEvent(agreementId)))
                     .get(30, TimeUnit.SECONDS);
         };
