@@ -71,14 +71,15 @@ class KafkaEventPublisher implements DisposableBean {
     private final Counter published;
     private final Timer publishDelay;
     private final Counter skipped;
+    private final Counter producerStarts;
     private final PublicationStatus status;
     private final LedgerTracing tracing;
     private volatile Producer<String, byte[]> producer;
     private volatile boolean topicReady;
     /** What the topic held past the recorded offsets when this producer started; not sent again. */
     private volatile Set<String> alreadyOnTopic = Set.of();
-    /** The highest store position this producer's committed transactions cover. */
-    private volatile long committedUpTo = -1;
+    /** The processor's token after the last batch this producer committed; null before its first. */
+    private volatile TrackingToken committedToken;
 
     KafkaEventPublisher(KafkaPublicationProperties properties, JdbcTemplate jdbc, MeterRegistry meters,
                         PublicationStatus status, LedgerTracing tracing) {
@@ -88,6 +89,9 @@ class KafkaEventPublisher implements DisposableBean {
         this.status = status;
         this.skipped = Counter.builder("ledger.events.republish.skipped")
                 .description("Events found on the topic after a crash or failed batch, and therefore not sent again")
+                .register(meters);
+        this.producerStarts = Counter.builder("ledger.publication.producer.starts")
+                .description("Transactional producers started: the first, then one after each failed batch or rewind")
                 .register(meters);
         this.published = Counter.builder("ledger.events.published")
                 .description("Events acknowledged by Kafka").register(meters);
@@ -100,13 +104,18 @@ class KafkaEventPublisher implements DisposableBean {
     void publish(AgreementEvent event, DomainEventMessage<?> message) {
         ensureTopic();
         long position = positionOf(message);
-        if (position >= 0 && position <= committedUpTo && !CurrentUnitOfWork.get().root().resources().containsKey(PENDING_SENDS)) {
+        TrackingToken token = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken() : null;
+        TrackingToken committed = committedToken;
+        if (committed != null && token != null && !token.covers(committed)
+                && !CurrentUnitOfWork.get().root().resources().containsKey(PENDING_SENDS)) {
             // the processor went back behind what this producer committed (a restart, a claim that moved and came
-            // back): learn again what the topic holds before sending anything
+            // back): learn again what the topic holds before sending anything. Not an event filling a gap: its
+            // position is below the highest one committed, but its token still covers everything committed.
             resetProducer();
         }
         Producer<String, byte[]> kafka = producer();
         Batch batch = batchOf(kafka);
+        batch.lastToken = token;
         if (alreadyOnTopic.contains(PublishedTail.keyOf(message.getAggregateIdentifier(), message.getSequenceNumber()))) {
             skipped.increment();
             batch.skippedUpTo = Math.max(batch.skippedUpTo, position);
@@ -248,7 +257,9 @@ class KafkaEventPublisher implements DisposableBean {
                     ON CONFLICT (topic) DO UPDATE SET last_position = greatest(publication_progress.last_position,
                     EXCLUDED.last_position), updated_at = now()""", properties.topic(), position);
         }
-        committedUpTo = Math.max(committedUpTo, position);
+        if (batch.lastToken != null) {
+            committedToken = batch.lastToken;
+        }
         status.published(position);
     }
 
@@ -304,6 +315,7 @@ class KafkaEventPublisher implements DisposableBean {
             log.info("{} events are on {} already from before a crash or failed batch; they are not sent again",
                     alreadyOnTopic.size(), properties.topic());
         }
+        producerStarts.increment();
         producer = current;
         return current;
     }
@@ -320,7 +332,7 @@ class KafkaEventPublisher implements DisposableBean {
     private void resetProducer() {
         Producer<String, byte[]> broken = producer;
         producer = null;
-        committedUpTo = -1;
+        committedToken = null;
         if (broken != null) {
             broken.close(Duration.ofSeconds(1));
         }
@@ -353,6 +365,7 @@ class KafkaEventPublisher implements DisposableBean {
         private final List<Outgoing> outgoing = new ArrayList<>();
         private final List<PendingSend> sends = new ArrayList<>();
         private long skippedUpTo = -1;
+        private TrackingToken lastToken;
         private boolean begun;
 
         void begin(Producer<String, byte[]> kafka) {
