@@ -120,7 +120,7 @@ class ObservabilityConfigurationTest {
             }
         }
         assertThat(alerts).contains("ProjectionLagHigh", "ProjectionOldestUnappliedTooOld", "ProjectionEventsParked",
-                "PublicationStalled", "PublicationRefused", "CheckpointOlderThanTwiceItsInterval");
+                "PublicationStalled", "PublicationRefused", "CheckpointOlderThanTwiceItsInterval", "WorkSlow");
         // The operator's table names every rule.
         String operations = Files.readString(root.resolve("docs/operations.md"));
         assertThat(alerts).allSatisfy(alert -> assertThat(operations).contains("`" + alert + "`"));
