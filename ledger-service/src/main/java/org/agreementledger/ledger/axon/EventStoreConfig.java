@@ -74,7 +74,7 @@ class EventStoreConfig {
     private static HikariDataSource committerPool(DataSourceProperties properties) {
         HikariDataSource pool = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
         pool.setPoolName("ledger-group-commit");
-        pool.setMaximumPoolSize(2);
+        pool.setMaximumPoolSize(GroupCommit.COMMITTERS);
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(3000);
         pool.setValidationTimeout(1000);

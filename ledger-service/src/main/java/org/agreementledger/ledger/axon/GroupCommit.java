@@ -21,14 +21,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
  * Appends the events of every command waiting at that moment in one transaction on a connection of its own, so that
  * concurrent commands share one commit and one WAL flush (ADR 0007). Each command was decided on its own aggregate by
- * its own thread, which waits here until the commit and only then answers its caller; whichever waiting thread holds
- * the commit lock commits for all (no committer thread, no hand-off). A command whose key another
+ * its own thread, which waits here until the commit and only then answers its caller; a waiting thread holding one of
+ * the two committer permits commits for all (no committer thread, no hand-off), so one batch can write its rows while
+ * the one before it flushes. A command whose key another
  * request claimed first is left out of the batch; when the batch fails as a whole (a duplicate sequence number from
  * another ledger instance, a database failure), every command in it is tried again alone, so that each caller gets
  * its own answer and no command is appended because of another.
@@ -51,7 +52,9 @@ final class GroupCommit {
     private final BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
     private final DistributionSummary batchSizes;
     private final Counter isolations;
-    private final ReentrantLock committing = new ReentrantLock();
+    /** Two batches in flight: one flushes its commit while the next writes its rows (the committer pool's size). */
+    static final int COMMITTERS = 2;
+    private final Semaphore committing = new Semaphore(COMMITTERS);
     private volatile boolean running = true;
 
     GroupCommit(DataSource dataSource, Appender appender, int maxBatch, MeterRegistry meters) {
@@ -66,9 +69,9 @@ final class GroupCommit {
 
     /**
      * Blocks until the events (and the claim, if any) are committed; throws what kept them from it. The calling thread
-     * queues its command and takes the commit lock: if a commit is running, it waits for it; once it holds the lock,
-     * either an earlier holder has committed its command already, or it commits everything waiting, its own included.
-     * A lone command thus commits on its own thread without a hand-off.
+     * queues its command and takes a committer permit (waiting while two batches are in flight); holding it, it
+     * commits what is waiting until its own command is done or was drained by the other committer, which completes
+     * it. A lone command thus commits on its own thread without a hand-off.
      */
     void append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
         if (!running) {
@@ -76,14 +79,15 @@ final class GroupCommit {
         }
         Pending mine = new Pending(events, claim, new CompletableFuture<>());
         waiting.add(mine);
-        committing.lock();
+        committing.acquireUninterruptibly();
         try {
-            // more than max-commands may be waiting ahead of this one: commit batches until it is among them
-            while (!mine.done().isDone()) {
-                commitWaiting();
+            // commit what waits until this command is done or another committer has drained it (and will finish it)
+            boolean committed = true;
+            while (!mine.done().isDone() && committed) {
+                committed = commitWaiting();
             }
         } finally {
-            committing.unlock();
+            committing.release();
         }
         try {
             mine.done().get();
@@ -95,14 +99,14 @@ final class GroupCommit {
     /** Refuses new commands and closes the committer's connections; commands in flight finish first. */
     void stop() {
         running = false;
-        committing.lock();
+        committing.acquireUninterruptibly(COMMITTERS);
         try {
             Pending left;
             while ((left = waiting.poll()) != null) {
                 left.done().completeExceptionally(new IllegalStateException("the ledger shut down before this command was appended"));
             }
         } finally {
-            committing.unlock();
+            committing.release(COMMITTERS);
         }
         if (dataSource instanceof AutoCloseable pool) {
             try {
@@ -113,11 +117,12 @@ final class GroupCommit {
         }
     }
 
-    private void commitWaiting() {
+    /** Commits one batch of what is waiting; false when nothing was. */
+    private boolean commitWaiting() {
         List<Pending> batch = new ArrayList<>(Math.min(maxBatch, waiting.size() + 1));
         waiting.drainTo(batch, maxBatch);
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
         Throwable failure = null;
         try {
@@ -134,6 +139,7 @@ final class GroupCommit {
                 log.error("Group commit failed unexpectedly; its batch failed", failure);
             }
         }
+        return true;
     }
 
     private void commit(List<Pending> batch) {

@@ -82,12 +82,12 @@ class GroupCommitTest extends LedgerIntegrationTest {
     void aCommandThatLostARaceIsRefusedAloneAndTheOthersInItsBatchAreRecorded() throws Throwable {
         jdbc.execute("CREATE TABLE IF NOT EXISTS group_commit_probe (LIKE domainevententry INCLUDING ALL)");
         ProbeStore store = new ProbeStore(eventSerializer);
-        CountDownLatch firstBatchInside = new CountDownLatch(1);
+        CountDownLatch firstBatchesInside = new CountDownLatch(GroupCommit.COMMITTERS);
         CountDownLatch release = new CountDownLatch(1);
         String gate = "gate-" + UUID.randomUUID();
         GroupCommit.Appender gated = (connection, events) -> {
             if (events.get(0).getIdentifier().startsWith(gate)) {
-                firstBatchInside.countDown();
+                firstBatchesInside.countDown();
                 await(release);
             }
             return store.statement(connection, events);
@@ -99,9 +99,15 @@ class GroupCommitTest extends LedgerIntegrationTest {
             String taken = "taken-" + UUID.randomUUID();
             groupCommit.append(List.of(event(taken, "first")), null);
 
-            Future<?> gateCommand = commands.submit(() -> append(groupCommit, event(gate, gate), null));
-            assertThat(firstBatchInside.await(10, TimeUnit.SECONDS)).isTrue();
-            // while the first command commits (holding the commit lock), six commands queue up for the next commit
+            List<Future<?>> gateCommands = new ArrayList<>();
+            for (int i = 0; i < GroupCommit.COMMITTERS; i++) {
+                String gateAggregate = gate + "-" + i;
+                gateCommands.add(commands.submit(() -> append(groupCommit, event(gateAggregate, gate), null)));
+                // each takes a committer of its own: the next one arrives after this one is inside
+                Thread.sleep(100);
+            }
+            assertThat(firstBatchesInside.await(10, TimeUnit.SECONDS)).isTrue();
+            // while every committer is busy, six commands queue up for the next commit
             String sharedKey = "key-" + UUID.randomUUID();
             List<Future<?>> recorded = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -113,7 +119,9 @@ class GroupCommitTest extends LedgerIntegrationTest {
             Thread.sleep(300);
             release.countDown();
 
-            gateCommand.get(10, TimeUnit.SECONDS);
+            for (Future<?> gateCommand : gateCommands) {
+                gateCommand.get(10, TimeUnit.SECONDS);
+            }
             for (Future<?> command : recorded) {
                 command.get(10, TimeUnit.SECONDS);
             }
