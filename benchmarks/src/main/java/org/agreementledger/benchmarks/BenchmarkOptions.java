@@ -90,11 +90,16 @@ record BenchmarkOptions(
     }
 
     /**
-     * The group commit setting whose windows the memory under load is sampled in: off, the ledger's default, when
-     * the run measures it.
+     * The group commit setting whose windows the memory under load is sampled in: on, the ledger's default since run
+     * Q, when the run measures it.
      */
     String memorySetting() {
-        return groupCommitSettings.contains(false) ? "off" : "on";
+        return defaultGroupCommit() ? "on" : "off";
+    }
+
+    /** The ledger's default group commit setting (on) if the run measures it, else the one it measures. */
+    boolean defaultGroupCommit() {
+        return groupCommitSettings.contains(true);
     }
 
     /** The level at which the stack's memory under load is sampled. */

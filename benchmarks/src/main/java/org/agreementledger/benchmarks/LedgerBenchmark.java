@@ -192,11 +192,11 @@ public final class LedgerBenchmark {
 
     /**
      * One more window of the ledger with an Idempotency-Key at the top level, profiled: with the ledger's default (group
-     * commit off) when the run measured it, so the profile explains the figures a deployment gets.
+     * commit on) when the run measured it, so the profile explains the figures a deployment gets.
      */
     private void profile(LocalStack stack, PipelineDrain drain, Throughput throughput, LoadGenerator.Remote generator)
             throws Exception {
-        boolean groupCommit = !options.groupCommitSettings().contains(false);
+        boolean groupCommit = options.defaultGroupCommit();
         if (throughput.groupCommitOn() != groupCommit) {
             throughput.useGroupCommit(groupCommit);
         }
