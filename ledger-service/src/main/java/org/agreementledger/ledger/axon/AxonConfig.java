@@ -1,10 +1,13 @@
 package org.agreementledger.ledger.axon;
 
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +50,16 @@ class AxonConfig {
             }
             return false;
         };
+    }
+
+    /**
+     * A processor that fails on an event stops and retries it from its token (Axon's backoff, 1 s doubling to 60 s);
+     * Axon's default error handler would log it and go on, leaving the topic without that event, or the expiry index
+     * without that agreement, for good.
+     */
+    @Autowired
+    void failedEventsAreRetriedNotSkipped(EventProcessingConfigurer processing) {
+        processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
     }
 
     /** Replaces Axon's default so events carry the caller's correlation id, not only the command's id. */

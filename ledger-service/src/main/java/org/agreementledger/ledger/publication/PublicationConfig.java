@@ -1,10 +1,7 @@
 package org.agreementledger.ledger.publication;
 
 import io.micrometer.tracing.exporter.SpanExportingPredicate;
-import org.axonframework.config.EventProcessingConfigurer;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.agreementledger.security.health.KafkaHealthIndicator;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,16 +9,6 @@ import java.util.List;
 
 @Configuration
 class PublicationConfig {
-
-    /**
-     * A failed publication must stop the processor and retry from its token, never log and skip:
-     * Axon's default error handler would drop the event from the topic for good.
-     */
-    @Autowired
-    void publicationFailuresAreRetried(EventProcessingConfigurer processing) {
-        processing.registerListenerInvocationErrorHandler(PublisherProcessor.NAME,
-                        configuration -> PropagatingErrorHandler.instance());
-    }
 
     /**
      * With tracing on, Spring traces every scheduled run, and the publication lag, measured every few seconds, would

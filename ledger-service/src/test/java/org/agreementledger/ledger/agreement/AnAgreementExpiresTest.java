@@ -49,6 +49,20 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
                 .contains("\"expiredOn\":\"2024-12-31\"");
     }
 
+    @Test
+    void anOfferWhoseIndexingFailedIsIndexedOnceTheDatabaseTakesItRatherThanSkipped() throws InterruptedException {
+        // the expiry index refuses every write for a while, as a database refusing a statement would
+        jdbc.execute("ALTER TABLE agreement_validity ADD CONSTRAINT refused_for_a_while CHECK (false) NOT VALID");
+        String offered;
+        try {
+            offered = as(port, "GT").ok("/agreements", LAPSED_OFFER).get("agreementId").asText();
+            Thread.sleep(1_500);
+        } finally {
+            jdbc.execute("ALTER TABLE agreement_validity DROP CONSTRAINT refused_for_a_while");
+        }
+        awaitIndexed(offered, false);
+    }
+
     private void awaitIndexed(String agreementId, boolean active) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
