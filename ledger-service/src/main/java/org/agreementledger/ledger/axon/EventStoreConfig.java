@@ -13,10 +13,14 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
 
 /**
  * The event store: Axon's JDBC storage engine, built as Axon's auto-configuration builds it, with appends going
@@ -34,7 +38,8 @@ class EventStoreConfig {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider, TransactionManager transactionManager,
                                           GroupCommitProperties groupCommit,
-                                          DataSourceProperties dataSource, MeterRegistry meters) {
+                                          DataSourceProperties dataSource, DataSource pool, MeterRegistry meters)
+            throws SQLException {
         JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -47,8 +52,9 @@ class EventStoreConfig {
         if (!groupCommit.enabled()) {
             return builder.build();
         }
+        HikariDataSource commands = pool.unwrap(HikariDataSource.class);
         return new GroupCommittingEventStorageEngine(builder,
-                appender -> new GroupCommit(committerPool(dataSource), appender, groupCommit.maxCommands(), meters));
+                appender -> new GroupCommit(committerPool(dataSource, commands), appender, groupCommit.maxCommands(), meters));
     }
 
     /**
@@ -69,17 +75,28 @@ class EventStoreConfig {
 
     /**
      * The committer's own connections: never taken from the pool that the waiting commands hold, so a full pool cannot
-     * starve the commit they wait for. Batched inserts are rewritten into multi-row statements.
+     * starve the commit they wait for. The driver's settings are the pool's ({@code socketTimeout} above all), and
+     * batched inserts are rewritten into multi-row statements.
      */
-    private static HikariDataSource committerPool(DataSourceProperties properties) {
+    private static HikariDataSource committerPool(DataSourceProperties properties, HikariDataSource commands) {
         HikariDataSource pool = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        pool.setDataSourceProperties(commands.getDataSourceProperties());
         pool.setPoolName("ledger-group-commit");
         pool.setMaximumPoolSize(GroupCommit.COMMITTERS);
         pool.setMinimumIdle(1);
         pool.setConnectionTimeout(3000);
         pool.setValidationTimeout(1000);
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
-        pool.addDataSourceProperty("ApplicationName", "ledger-service");
         return pool;
+    }
+
+    /**
+     * Migrations on a connection of their own, without the pool's {@code socketTimeout}: that bounds a command's wait on
+     * a hung PostgreSQL, and must not cut a migration that rewrites a large table.
+     */
+    @Bean
+    FlywayConfigurationCustomizer migrationsWithoutSocketTimeout(DataSourceProperties properties) {
+        return flyway -> flyway.dataSource(properties.determineUrl(), properties.determineUsername(),
+                properties.determinePassword());
     }
 }

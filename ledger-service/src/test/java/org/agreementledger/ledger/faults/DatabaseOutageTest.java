@@ -5,13 +5,17 @@ import org.agreementledger.infra.FreePorts;
 import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.ledger.support.LedgerHttp;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertySource;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,15 +24,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PostgreSQL stops under a running ledger: commands are answered 503 problem+json with Retry-After within seconds,
- * never a hang or a 500, health answers DOWN promptly, and once PostgreSQL is back the same request (same
+ * PostgreSQL stops, or hangs, under a running ledger: commands are answered 503 problem+json with Retry-After within
+ * seconds, never a hang or a 500, health answers DOWN promptly, and once PostgreSQL is back the same request (same
  * Idempotency-Key) succeeds without restarting the service, exactly once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -69,6 +84,101 @@ class DatabaseOutageTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DataSource commands;
+
+    @Autowired
+    Flyway flyway;
+
+    @Test
+    void aStatementOfACommandWaitsAtMostTheSocketTimeoutButAMigrationIsNotCutByIt() throws SQLException {
+        try (Connection command = commands.getConnection();
+             Connection migration = flyway.getConfiguration().getDataSource().getConnection()) {
+            assertThat(command.getNetworkTimeout()).isEqualTo(10_000);
+            assertThat(migration.getNetworkTimeout()).as("no timeout").isZero();
+        }
+    }
+
+    @Test
+    void withPostgresHungUnderLoadEveryCommandIsAnsweredWithinSecondsAndEachKeyIsRecordedOnce() throws Exception {
+        LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt-service", "GT", List.of("ledger.write"), Duration.ofHours(1)));
+        assertThat(guatemala.post("/agreements", HUNG_OFFER).statusCode()).isEqualTo(201);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        AtomicBoolean sending = new AtomicBoolean(true);
+        List<Future<Map<String, Integer>>> callers = new ArrayList<>();
+        for (int client = 0; client < CLIENTS; client++) {
+            int caller = client;
+            callers.add(clients.submit(() -> {
+                Map<String, Integer> answers = new LinkedHashMap<>();
+                for (int request = 0; sending.get(); request++) {
+                    String key = "hung-" + caller + "-" + request;
+                    answers.put(key, guatemala.post("/agreements", HUNG_OFFER, Map.of("Idempotency-Key", key)).statusCode());
+                }
+                return answers;
+            }));
+        }
+        Thread.sleep(1_000);
+        List<ProcessHandle> postgresProcesses = freeze(postgres.postmasterPid());
+        Map<String, Integer> answers = new LinkedHashMap<>();
+        try {
+            Thread.sleep(1_000);
+            sending.set(false);
+            // a request in flight when PostgreSQL froze waits for its statement's answer: at most the socket timeout
+            for (Future<Map<String, Integer>> caller : callers) {
+                answers.putAll(caller.get(20, TimeUnit.SECONDS));
+            }
+            long started = System.nanoTime();
+            HttpResponse<String> refused = guatemala.post("/agreements", HUNG_OFFER, Map.of("Idempotency-Key", "hung-after"));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+            answers.put("hung-after", refused.statusCode());
+            assertThat(probe("readiness")).as("health tells the truth while PostgreSQL hangs").isEqualTo(503);
+        } finally {
+            signal("CONT", postgresProcesses);
+            clients.shutdownNow();
+        }
+        assertThat(answers.values()).as("every answer during the hang: recorded, or 503 to retry").allMatch(
+                status -> status == 201 || status == 503).contains(503);
+
+        Set<String> agreements = new HashSet<>();
+        for (String key : answers.keySet()) {
+            HttpResponse<String> retried = retryUntilAnswered(guatemala, HUNG_OFFER, key);
+            assertThat(retried.statusCode()).as(key + ": " + retried.body()).isEqualTo(201);
+            agreements.add(guatemala.json(retried).get("agreementId").asText());
+        }
+        assertThat(agreements).hasSize(answers.size());
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM domainevententry WHERE payloadtype = 'org.agreementledger.contract.AgreementOffered'
+                AND convert_from(payload, 'UTF8') LIKE '%Hung database%'""", Long.class))
+                .as("one offer per key and the one before the hang: none lost, none twice").isEqualTo(answers.size() + 1);
+    }
+
+    /** Stops the postmaster and every backend (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
+    private static List<ProcessHandle> freeze(long postmaster) {
+        List<ProcessHandle> processes = new ArrayList<>();
+        ProcessHandle.of(postmaster).ifPresent(processes::add);
+        processes.addAll(ProcessHandle.of(postmaster).map(handle -> handle.descendants().toList()).orElse(List.of()));
+        signal("STOP", processes);
+        return processes;
+    }
+
+    private static void signal(String name, List<ProcessHandle> processes) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + name));
+        processes.forEach(process -> command.add(Long.toString(process.pid())));
+        try {
+            assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void withPostgresDownCommandsAre503WithRetryAfterAndSucceedOnceItIsBack() throws Exception {
         LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt-service", "GT", List.of("ledger.write"), Duration.ofHours(1)));
@@ -94,7 +204,7 @@ class DatabaseOutageTest {
         assertThat(probe("liveness")).as("but nothing a restart would fix: still live").isEqualTo(200);
 
         postgres = EmbeddedPostgresServer.start(DATA, PORT, false);
-        HttpResponse<String> accepted = retryUntilAnswered(guatemala);
+        HttpResponse<String> accepted = retryUntilAnswered(guatemala, OFFER, "offer-during-outage");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
         HttpResponse<String> again = guatemala.post("/agreements", OFFER, Map.of("Idempotency-Key", "offer-during-outage"));
         assertThat(again.statusCode()).isEqualTo(201);
@@ -102,11 +212,11 @@ class DatabaseOutageTest {
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     }
 
-    private static HttpResponse<String> retryUntilAnswered(LedgerHttp caller) throws InterruptedException {
+    private static HttpResponse<String> retryUntilAnswered(LedgerHttp caller, String offer, String key) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         HttpResponse<String> response;
         do {
-            response = caller.post("/agreements", OFFER, Map.of("Idempotency-Key", "offer-during-outage"));
+            response = caller.post("/agreements", offer, Map.of("Idempotency-Key", key));
             if (response.statusCode() != 503) {
                 return response;
             }
@@ -117,6 +227,10 @@ class DatabaseOutageTest {
 
     private static final String OFFER = """
             {"offeringParty": "GT", "otherParties": ["US"], "title": "Safe third country", "offeredOn": "2025-02-05"}""";
+
+    private static final String HUNG_OFFER = """
+            {"offeringParty": "GT", "otherParties": ["US"], "title": "Hung database", "offeredOn": "2025-02-05"}""";
+    private static final int CLIENTS = 4;
 
     private int probe(String name) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/" + name))
