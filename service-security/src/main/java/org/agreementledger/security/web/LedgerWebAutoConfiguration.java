@@ -37,6 +37,11 @@ public class LedgerWebAutoConfiguration {
     }
 
     @Bean
+    DatabaseFailures databaseFailures() {
+        return new DatabaseFailures();
+    }
+
+    @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorPages() {
         return factory -> factory.addContextCustomizers(context -> {
             if (context.getParent() instanceof StandardHost host) {

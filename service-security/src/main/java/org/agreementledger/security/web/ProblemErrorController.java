@@ -28,9 +28,14 @@ public class ProblemErrorController implements ErrorController {
 
     @RequestMapping(path = "${server.error.path:${error.path:/error}}", produces = MediaType.ALL_VALUE)
     ResponseEntity<String> error(HttpServletRequest request) {
-        Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        HttpStatus status = HttpStatus.resolve(code instanceof Integer i ? i : 500);
+        return answer((Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION),
+                HttpStatus.resolve(code instanceof Integer i ? i : 500), request.getMethod(),
+                request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+    }
+
+    /** The answer to a failure, or to an error status without one, of the request {@code method} on {@code uri}. */
+    static ResponseEntity<String> answer(Throwable failure, HttpStatus status, String method, Object uri) {
         ProblemDetail problem;
         HttpHeaders headers = new HttpHeaders();
         if (failure != null && Problems.isDatabaseOutage(failure)) {
@@ -38,8 +43,7 @@ public class ProblemErrorController implements ErrorController {
             headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(Problems.RETRY_AFTER_SECONDS));
         } else if (status == null || status.is5xxServerError() || failure != null) {
             if (failure != null) {
-                log.error("Unhandled failure on {} {}", request.getMethod(),
-                        request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
+                log.error("Unhandled failure on {} {}", method, uri, failure);
             }
             problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                     "The request could not be completed; nothing is known to have been recorded. Retry with the same"
@@ -47,7 +51,6 @@ public class ProblemErrorController implements ErrorController {
         } else {
             problem = Problems.of(status, ProblemErrorPages.slugOf(status), ProblemErrorPages.detailOf(status));
         }
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (uri instanceof String path) {
             try {
                 problem.setInstance(new URI(path));
