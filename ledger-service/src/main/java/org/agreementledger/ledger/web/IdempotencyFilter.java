@@ -72,20 +72,17 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         String key = Caller.current().map(Caller::principal).orElseThrow() + " " + given;
         // the body is in memory already (RequestBodyLimit) and can be read again by the controller
         String hash = fingerprint(request, request.getInputStream().readAllBytes());
-        Map<String, Object> seen = stored(key);
-        if (seen != null) {
-            answerAgain(request, response, seen, hash);
-            return;
-        }
         request.setAttribute(CLAIM, new Claim(key, hash));
         ContentCachingResponseWrapper captured = new ContentCachingResponseWrapper(response);
         chain.doFilter(request, captured);
-        if (captured.getStatus() == HttpStatus.CONFLICT.value() && lostTheClaim(captured)) {
-            // a concurrent request with the same key won; its answer was committed with its command
-            captured.resetBuffer();
-            Map<String, Object> winner = stored(key);
-            if (winner != null) {
-                answerAgain(request, response, winner, hash);
+        // The key is looked up only when the command was refused, not before every command (a round trip each): a
+        // command whose key was used before fails its claim in its own transaction and appends nothing, and one
+        // retried after it succeeded may now be refused by the rules; either way the first answer is the answer.
+        if (captured.getStatus() >= 400 && captured.getStatus() < 500) {
+            Map<String, Object> first = stored(key);
+            if (first != null) {
+                captured.resetBuffer();
+                answerAgain(request, response, first, hash);
                 return;
             }
         }
@@ -95,10 +92,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private Map<String, Object> stored(String key) {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM idempotency_key WHERE idempotency_key = ?", key);
         return rows.isEmpty() ? null : rows.get(0);
-    }
-
-    private static boolean lostTheClaim(ContentCachingResponseWrapper captured) {
-        return new String(captured.getContentAsByteArray(), StandardCharsets.UTF_8).contains(Problems.type(IN_PROGRESS).toString());
     }
 
     private void answerAgain(HttpServletRequest request, HttpServletResponse response, Map<String, Object> first,
