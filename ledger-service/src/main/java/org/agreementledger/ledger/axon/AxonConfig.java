@@ -1,5 +1,7 @@
 package org.agreementledger.ledger.axon;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -55,11 +57,24 @@ class AxonConfig {
     /**
      * A processor that fails on an event stops and retries it from its token (Axon's backoff, 1 s doubling to 60 s);
      * Axon's default error handler would log it and go on, leaving the topic without that event, or the expiry index
-     * without that agreement, for good.
+     * without that agreement, for good. Each failure is counted ({@code ledger.processor.failures}): a count that keeps
+     * rising is a processor stuck on one event.
      */
     @Autowired
-    void failedEventsAreRetriedNotSkipped(EventProcessingConfigurer processing) {
+    void failedEventsAreRetriedNotSkipped(EventProcessingConfigurer processing, MeterRegistry meters) {
         processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
+        processing.registerDefaultHandlerInterceptor((configuration, processor) -> {
+            Counter failures = Counter.builder("ledger.processor.failures").tag("processor", processor)
+                    .description("Events an event processor failed on, each retried from its token").register(meters);
+            return (unitOfWork, chain) -> {
+                try {
+                    return chain.proceed();
+                } catch (Exception | Error e) {
+                    failures.increment();
+                    throw e;
+                }
+            };
+        });
     }
 
     /** Replaces Axon's default so events carry the caller's correlation id, not only the command's id. */

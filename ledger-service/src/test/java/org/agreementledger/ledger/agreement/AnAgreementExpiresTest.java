@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.agreement;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.LedgerIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,12 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
                 .contains("\"expiredOn\":\"2024-12-31\"");
     }
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void anOfferWhoseIndexingFailedIsIndexedOnceTheDatabaseTakesItRatherThanSkipped() throws InterruptedException {
+        double failuresBefore = failuresOfTheExpiryWatch();
         // the expiry index refuses every write for a while, as a database refusing a statement would
         jdbc.execute("ALTER TABLE agreement_validity ADD CONSTRAINT refused_for_a_while CHECK (false) NOT VALID");
         String offered;
@@ -61,6 +66,11 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
             jdbc.execute("ALTER TABLE agreement_validity DROP CONSTRAINT refused_for_a_while");
         }
         awaitIndexed(offered, false);
+        assertThat(failuresOfTheExpiryWatch()).as("an operator sees the processor fail").isGreaterThan(failuresBefore);
+    }
+
+    private double failuresOfTheExpiryWatch() {
+        return meters.counter("ledger.processor.failures", "processor", ExpiryWatch.PROCESSING_GROUP).count();
     }
 
     private void awaitIndexed(String agreementId, boolean active) {
