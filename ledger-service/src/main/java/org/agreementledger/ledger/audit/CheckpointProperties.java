@@ -9,12 +9,14 @@ import java.time.Duration;
 
 /**
  * Signed checkpoints: how often they go out (only when some chain moved), where, and where the ledger keeps its
- * Ed25519 key (made at first start when absent; back it up — an auditor pins its public half).
+ * Ed25519 key (made at first start when absent; back it up — an auditor pins its public half), how many heads one
+ * may hold, and how long reading them may wait for PostgreSQL.
  */
 @ConfigurationProperties("ledger.checkpoints")
 public record CheckpointProperties(
         @DefaultValue("5m") Duration interval,
         @DefaultValue(LedgerTopics.CHECKPOINTS) String topic,
         @DefaultValue("data/keys") Path keyDirectory,
-        @DefaultValue("100000") int maxAgreements) {
+        @DefaultValue("100000") int maxAgreements,
+        @DefaultValue("10m") Duration readTimeout) {
 }

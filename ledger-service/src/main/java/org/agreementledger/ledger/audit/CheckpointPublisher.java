@@ -117,19 +117,31 @@ class CheckpointPublisher {
      * says), written into a checkpoint as the rows arrive. Read through a cursor, with the hash taken out of the
      * metadata by the database and the heads sorted there byte by byte (which is the checkpoint's order for ids
      * without surrogate pairs; the writer refuses any other): one row in memory at a time, never a list of every head.
+     * The agreements are found by skipping along the (aggregate, sequence) index and each head read backwards from
+     * its end, two index probes per agreement, rather than by sorting every event. The read may outlast the socket
+     * timeout that bounds a command's statements, so it has its own ({@code ledger.checkpoints.read-timeout}); the
+     * pool restores the connection's own when it is returned.
      */
     private Checkpoint.Writer publishedHeads(GapAwareTrackingToken token) {
         Long[] gaps = token.getGaps().toArray(Long[]::new);
         Checkpoint.Writer heads = new Checkpoint.Writer();
         // a cursor needs a transaction: PostgreSQL's driver fetches everything at once in autocommit
         readOnly.executeWithoutResult(status -> jdbc.query(con -> {
+            con.setNetworkTimeout(Runnable::run, Math.toIntExact(properties.readTimeout().toMillis()));
             var statement = con.prepareStatement("""
-                    SELECT aggregateidentifier, sequencenumber, convert_from(metadata, 'UTF8')::jsonb ->> ? AS hash
-                    FROM (SELECT DISTINCT ON (aggregateidentifier) aggregateidentifier, sequencenumber, metadata
-                          FROM domainevententry
-                          WHERE globalindex <= ? AND NOT (globalindex = ANY (?))
-                          ORDER BY aggregateidentifier, sequencenumber DESC) head
-                    ORDER BY aggregateidentifier COLLATE "C\"""");
+                    WITH RECURSIVE agreement(id) AS (
+                        (SELECT aggregateidentifier FROM domainevententry ORDER BY aggregateidentifier LIMIT 1)
+                        UNION ALL
+                        SELECT (SELECT e.aggregateidentifier FROM domainevententry e
+                                WHERE e.aggregateidentifier > agreement.id ORDER BY e.aggregateidentifier LIMIT 1)
+                        FROM agreement WHERE agreement.id IS NOT NULL)
+                    SELECT head.aggregateidentifier, head.sequencenumber,
+                           convert_from(head.metadata, 'UTF8')::jsonb ->> ? AS hash
+                    FROM agreement CROSS JOIN LATERAL (
+                        SELECT aggregateidentifier, sequencenumber, metadata FROM domainevententry e
+                        WHERE e.aggregateidentifier = agreement.id AND e.globalindex <= ? AND NOT (e.globalindex = ANY (?))
+                        ORDER BY e.sequencenumber DESC LIMIT 1) head
+                    ORDER BY head.aggregateidentifier COLLATE "C\"""");
             statement.setFetchSize(HEADS_PER_FETCH);
             statement.setString(1, ChainMetaData.HASH);
             statement.setLong(2, token.getIndex());

@@ -1,5 +1,6 @@
 package org.agreementledger.ledger.faults;
 
+import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.infra.EmbeddedPostgresServer;
 import org.agreementledger.infra.FreePorts;
 import org.agreementledger.infra.LocalIdentityProvider;
@@ -69,6 +70,7 @@ class DatabaseOutageTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> postgres.jdbcUrl("ledger"));
         registry.add("spring.lifecycle.timeout-per-shutdown-phase", () -> "2s");
+        registry.add("spring.datasource.hikari.data-source-properties.socketTimeout", () -> SOCKET_TIMEOUT_SECONDS);
         registry.add("ledger.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("ledger.kafka.topic", () -> SharedTestInfrastructure.get().freshTopic("ledger-outage-events", 3));
         registry.add("ledger.checkpoints.key-directory", () -> DATA.getParent().resolve("checkpoint-keys").toString());
@@ -97,9 +99,45 @@ class DatabaseOutageTest {
     void aStatementOfACommandWaitsAtMostTheSocketTimeoutButAMigrationIsNotCutByIt() throws SQLException {
         try (Connection command = commands.getConnection();
              Connection migration = flyway.getConfiguration().getDataSource().getConnection()) {
-            assertThat(command.getNetworkTimeout()).isEqualTo(10_000);
+            assertThat(command.getNetworkTimeout()).isEqualTo(SOCKET_TIMEOUT_SECONDS * 1_000);
             assertThat(migration.getNetworkTimeout()).as("no timeout").isZero();
         }
+    }
+
+    @Test
+    void aCheckpointIsSignedEvenWhenReadingItsHeadsOutlastsTheSocketTimeout() throws Exception {
+        LedgerHttp guatemala = LedgerHttp.checked(port, TOKENS.mint("gt-service", "GT", List.of("ledger.write"), Duration.ofHours(1)));
+        String agreementId = guatemala.json(guatemala.post("/agreements", OFFER)).get("agreementId").asText();
+        LedgerHttp operator = new LedgerHttp(port, TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        // a checkpoint reads heads only once the publisher has had one acknowledged
+        long published = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!agreements(operator.post("/admin/checkpoints", "")).contains(agreementId) && System.nanoTime() < published) {
+            Thread.sleep(200);
+        }
+        Duration held = Duration.ofSeconds(SOCKET_TIMEOUT_SECONDS + 2);
+        HttpResponse<String> checkpoint;
+        long started;
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        // the heads' read waits on the lock as it would on a long scan of a large event store
+        try (Connection locker = commands.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE domainevententry IN ACCESS EXCLUSIVE MODE");
+            started = System.nanoTime();
+            Future<HttpResponse<String>> answer = caller.submit(() -> operator.post("/admin/checkpoints", ""));
+            Thread.sleep(held.toMillis());
+            locker.rollback();
+            checkpoint = answer.get(30, TimeUnit.SECONDS);
+        } finally {
+            caller.shutdownNow();
+        }
+        assertThat(checkpoint.statusCode()).as(checkpoint.body()).isEqualTo(201);
+        assertThat(agreements(checkpoint)).contains(agreementId);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(held);
+    }
+
+    private static List<String> agreements(HttpResponse<String> checkpoint) {
+        return checkpoint.statusCode() != 201 ? List.of() : Checkpoint.fromJson(checkpoint.body().getBytes()).heads()
+                .stream().map(Checkpoint.Head::agreementId).toList();
     }
 
     @Test
@@ -237,6 +275,8 @@ class DatabaseOutageTest {
     private static final String HUNG_OFFER = """
             {"offeringParty": "GT", "otherParties": ["US"], "title": "Hung database", "offeredOn": "2025-02-05"}""";
     private static final int CLIENTS = 4;
+    /** Shorter than the shipped 10 s, so that waiting past it costs this test seconds rather than tens of them. */
+    private static final int SOCKET_TIMEOUT_SECONDS = 4;
 
     private int probe(String name) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/" + name))
