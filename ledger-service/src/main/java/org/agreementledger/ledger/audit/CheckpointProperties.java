@@ -19,4 +19,11 @@ public record CheckpointProperties(
         @DefaultValue("data/keys") Path keyDirectory,
         @DefaultValue("100000") int maxAgreements,
         @DefaultValue("10m") Duration readTimeout) {
+
+    public CheckpointProperties {
+        // the driver takes whole milliseconds in an int, and 0 would mean no bound at all
+        if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0 || readTimeout.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("ledger.checkpoints.read-timeout must be between 1s and 1d, not " + readTimeout);
+        }
+    }
 }

@@ -127,7 +127,7 @@ class CheckpointPublisher {
         Checkpoint.Writer heads = new Checkpoint.Writer();
         // a cursor needs a transaction: PostgreSQL's driver fetches everything at once in autocommit
         readOnly.executeWithoutResult(status -> jdbc.query(con -> {
-            con.setNetworkTimeout(Runnable::run, Math.toIntExact(properties.readTimeout().toMillis()));
+            con.setNetworkTimeout(Runnable::run, (int) properties.readTimeout().toMillis());
             var statement = con.prepareStatement("""
                     WITH RECURSIVE agreement(id) AS (
                         (SELECT aggregateidentifier FROM domainevententry ORDER BY aggregateidentifier LIMIT 1)
