@@ -15,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,41 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public long postmasterPid() {
         return postmasterOf(dataDir).map(ProcessHandle::pid)
                 .orElseThrow(() -> new IllegalStateException("no running postmaster in " + dataDir));
+    }
+
+    /**
+     * Freezes the server (SIGSTOP to the postmaster and every backend) until the returned handle is closed (SIGCONT):
+     * connections stay open and nothing answers, as on a hung host or a stalled disk. For fault tests.
+     */
+    public Hung hang() {
+        List<ProcessHandle> processes = new ArrayList<>();
+        ProcessHandle postmaster = ProcessHandle.of(postmasterPid()).orElseThrow();
+        processes.add(postmaster);
+        processes.addAll(postmaster.descendants().toList());
+        signal("STOP", processes);
+        return () -> signal("CONT", processes);
+    }
+
+    /** A frozen server; closing it lets it run on. */
+    public interface Hung extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void signal(String name, List<ProcessHandle> processes) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + name));
+        processes.forEach(process -> command.add(Long.toString(process.pid())));
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -159,7 +159,7 @@ class DatabaseOutageTest {
             }));
         }
         Thread.sleep(1_000);
-        List<ProcessHandle> postgresProcesses = freeze(postgres.postmasterPid());
+        EmbeddedPostgresServer.Hung hung = postgres.hang();
         Map<String, Integer> answers = new LinkedHashMap<>();
         try {
             Thread.sleep(1_000);
@@ -176,7 +176,7 @@ class DatabaseOutageTest {
             answers.put("hung-after", refused.statusCode());
             assertThat(probe("readiness")).as("health tells the truth while PostgreSQL hangs").isEqualTo(503);
         } finally {
-            signal("CONT", postgresProcesses);
+            hung.close();
             clients.shutdownNow();
         }
         assertThat(answers.values()).as("every answer during the hang: recorded, or 503 to retry").allMatch(
@@ -193,28 +193,6 @@ class DatabaseOutageTest {
                 SELECT count(*) FROM domainevententry WHERE payloadtype = 'org.agreementledger.contract.AgreementOffered'
                 AND convert_from(payload, 'UTF8') LIKE '%Hung database%'""", Long.class))
                 .as("one offer per key and the one before the hang: none lost, none twice").isEqualTo(answers.size() + 1);
-    }
-
-    /** Stops the postmaster and every backend (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
-    private static List<ProcessHandle> freeze(long postmaster) {
-        List<ProcessHandle> processes = new ArrayList<>();
-        ProcessHandle.of(postmaster).ifPresent(processes::add);
-        processes.addAll(ProcessHandle.of(postmaster).map(handle -> handle.descendants().toList()).orElse(List.of()));
-        signal("STOP", processes);
-        return processes;
-    }
-
-    private static void signal(String name, List<ProcessHandle> processes) {
-        List<String> command = new ArrayList<>(List.of("kill", "-" + name));
-        processes.forEach(process -> command.add(Long.toString(process.pid())));
-        try {
-            assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as(String.join(" ", command)).isZero();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

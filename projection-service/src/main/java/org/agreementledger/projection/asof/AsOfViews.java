@@ -1,5 +1,6 @@
 package org.agreementledger.projection.asof;
 
+import org.agreementledger.projection.consumer.BulkTransactions;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.consumer.ReplayConsumers;
@@ -32,10 +33,12 @@ public class AsOfViews {
     private final EventApplier applier;
     private final ConsumerProperties properties;
     private final ViewSchemas schemas;
+    private final BulkTransactions bulk;
 
     AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties,
-              ViewSchemas schemas) {
+              ViewSchemas schemas, BulkTransactions bulk) {
         this.schemas = schemas;
+        this.bulk = bulk;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.applier = applier;
@@ -67,7 +70,7 @@ public class AsOfViews {
                 return query.get();
             });
         } finally {
-            jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            bulk.run(() -> jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
         }
     }
 

@@ -2,7 +2,6 @@ package org.agreementledger.projection.consumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,9 +51,9 @@ public class ViewSchemas {
     }
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transaction;
+    private final BulkTransactions transaction;
 
-    ViewSchemas(JdbcTemplate jdbc, TransactionTemplate transaction) {
+    ViewSchemas(JdbcTemplate jdbc, BulkTransactions transaction) {
         this.jdbc = jdbc;
         this.transaction = transaction;
     }
@@ -89,7 +88,7 @@ public class ViewSchemas {
 
     /** Builds the indexes left out of a bulk load, so the schema answers queries as the live one does. */
     public void buildIndexes(DeferredIndexes indexes) {
-        transaction.executeWithoutResult(status -> indexes.definitions().forEach(jdbc::execute));
+        transaction.run(() -> indexes.definitions().forEach(jdbc::execute));
     }
 
     /**
@@ -108,7 +107,7 @@ public class ViewSchemas {
         try {
             List<Future<?>> rewrites = new ArrayList<>();
             for (String table : largestFirst) {
-                rewrites.add(pool.submit(() -> transaction.executeWithoutResult(status ->
+                rewrites.add(pool.submit(() -> transaction.run(() ->
                         jdbc.execute("ALTER TABLE " + schema + "." + table + " SET LOGGED"))));
             }
             for (Future<?> rewrite : rewrites) {

@@ -3,6 +3,7 @@ package org.agreementledger.projection.rebuild;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.agreementledger.projection.consumer.AgreementEventConsumer;
+import org.agreementledger.projection.consumer.BulkTransactions;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
 import org.agreementledger.projection.live.LiveFeed;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ public class ProjectionRebuild {
     private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transaction;
+    private final BulkTransactions transaction;
     private final EventApplier applier;
     private final AgreementEventConsumer live;
     private final ConsumerProperties properties;
@@ -58,7 +58,7 @@ public class ProjectionRebuild {
     private final AtomicLong replayed = new AtomicLong();
     private volatile boolean running;
 
-    ProjectionRebuild(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier,
+    ProjectionRebuild(JdbcTemplate jdbc, BulkTransactions transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
                       ParkedEvents parkedEvents, ViewSchemas schemas, MeterRegistry meters,
                       @Value("${projection.rebuild.parallelism:2}") int parallelism) {
@@ -233,7 +233,7 @@ public class ProjectionRebuild {
     }
 
     private void swap() {
-        transaction.executeWithoutResult(status -> {
+        transaction.run(() -> {
             jdbc.execute("ALTER SCHEMA " + EventApplier.LIVE_SCHEMA + " RENAME TO " + RETIRED_SCHEMA);
             jdbc.execute("ALTER SCHEMA " + TWIN_SCHEMA + " RENAME TO " + EventApplier.LIVE_SCHEMA);
             jdbc.execute("DROP SCHEMA " + RETIRED_SCHEMA + " CASCADE");
