@@ -184,6 +184,12 @@ class LocalStackEndToEndIT {
     void aRestartOfTheStackKeepsEveryAgreementAndEveryIdempotencyKey() throws Exception {
         stack.close();
         stack = LocalStack.start(config);
+        List<Long> pids = stack.pids();
+        for (long service : pids.subList(pids.size() - 2, pids.size())) {
+            // the classes a clean stop archived are mapped, not loaded again (ClassDataSharing)
+            assertThat(Files.readString(Path.of("/proc", Long.toString(service), "maps")))
+                    .as("service %d maps a class data archive", service).containsPattern("/target/cds/[^\\s]+\\.jsa");
+        }
 
         assertThat(Files.readString(config.dataDir().resolve("keys").resolve("signing-key.pub.pem"))).contains("PUBLIC KEY");
         JsonNode kept = await(config.projectionUrl() + "/agreements/" + firstAgreement, node -> true);

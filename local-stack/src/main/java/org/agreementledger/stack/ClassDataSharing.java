@@ -1,0 +1,123 @@
+package org.agreementledger.stack;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Class data sharing (CDS) for the services: the JVM maps the classes a service loaded in an earlier run from an
+ * archive instead of reading, parsing and verifying them again at every start (docs/benchmarks.md, run U). CDS needs
+ * the jar extracted (Spring Boot's {@code -Djarmode=tools extract}) at the same path at every start, so each build of a
+ * jar is extracted once, into a directory beside it named by the jar's size and time; a rebuilt jar gets a new one,
+ * and a running service's classes never change under it. The first run of a build records the archive as the service
+ * exits cleanly; later runs map it. Anything that fails here costs only the speed-up: the service then runs from a
+ * copy of its jar, as before.
+ */
+final class ClassDataSharing {
+
+    private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
+
+    /**
+     * How to start one service: its jar and the JVM options that map or record the archive. {@code recording}: where
+     * this run writes the archive as it exits, kept only if it exits cleanly ({@link #keep}).
+     */
+    record Launch(Path jar, List<String> jvmOptions, Optional<Path> recording, Path archive) {
+    }
+
+    private ClassDataSharing() {
+    }
+
+    static Launch prepare(String name, Path jar, Path runDirectory) throws IOException {
+        Optional<Path> extracted = extracted(name, jar);
+        if (extracted.isEmpty()) {
+            // Run a copy, so that rebuilding the project while the stack runs cannot pull the jar from under it.
+            Path copy = Files.copy(jar, runDirectory.resolve(name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
+            return new Launch(copy, List.of(), Optional.empty(), copy);
+        }
+        Path directory = extracted.get();
+        // an archive is refused by any other JVM build: one per Java version
+        Path archive = directory.resolve(name + "-java" + Runtime.version() + ".jsa");
+        Path application = applicationJar(directory);
+        if (Files.isRegularFile(archive)) {
+            return new Launch(application, List.of("-XX:SharedArchiveFile=" + archive), Optional.empty(), archive);
+        }
+        Path recording = directory.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
+        return new Launch(application, List.of("-XX:ArchiveClassesAtExit=" + recording), Optional.of(recording), archive);
+    }
+
+    /** Keeps the archive a run recorded if it exited cleanly (SIGTERM: 143); a killed run's may be incomplete. */
+    static void keep(Launch launch, int exitValue) {
+        launch.recording().ifPresent(recording -> {
+            try {
+                if ((exitValue == 0 || exitValue == 143) && Files.isRegularFile(recording)) {
+                    Files.move(recording, launch.archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.deleteIfExists(recording);
+                }
+            } catch (IOException e) {
+                log.warn("Could not keep the class data archive {}: {}", recording, e.toString());
+            }
+        });
+    }
+
+    /** The jar extracted once per build, beside it; empty if that cannot be done (a read-only directory, no tools mode). */
+    private static Optional<Path> extracted(String name, Path jar) {
+        try {
+            Path absolute = jar.toAbsolutePath();
+            Path directory = absolute.getParent().resolve("cds")
+                    .resolve(name + "-" + Files.size(absolute) + "-" + Files.getLastModifiedTime(absolute).toMillis());
+            if (Files.isDirectory(directory)) {
+                return Optional.of(directory);
+            }
+            Files.createDirectories(directory.getParent());
+            Path partial = Files.createTempDirectory(directory.getParent(), name + "-extracting-");
+            Process extract = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djarmode=tools", "-jar", absolute.toString(), "extract", "--destination", partial.resolve("app").toString())
+                    .redirectErrorStream(true).redirectOutput(partial.resolve("extract.log").toFile()).start();
+            if (!extract.waitFor(120, TimeUnit.SECONDS) || extract.exitValue() != 0) {
+                extract.destroyForcibly();
+                log.warn("Could not extract {} for class data sharing; it starts without ({})", absolute, partial.resolve("extract.log"));
+                return Optional.empty();
+            }
+            try {
+                Files.move(partial.resolve("app"), directory, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // another launcher extracted the same build meanwhile: use its directory
+                if (!Files.isDirectory(directory)) {
+                    throw raced;
+                }
+            }
+            delete(partial);
+            return Optional.of(directory);
+        } catch (IOException e) {
+            log.warn("Could not extract {} for class data sharing; it starts without ({})", jar, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static Path applicationJar(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".jar")).findFirst()
+                    .orElseThrow(() -> new IOException("no application jar in " + directory));
+        }
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
