@@ -87,6 +87,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // a broker in the launcher's JVM, for one stack: fewer request and background threads than a shared one needs
         props.put("num.io.threads", "4");
         props.put("background.threads", "4");
+        // After a crash the controller (Kafka 3.9) refuses the restarted broker's registration until the dead one's
+        // session expires (KAFKA-19130): 9 s by default, on every restart after a kill. Heartbeats three times as often
+        // keep four beats per session (4.5 by default) in a third of the time.
+        props.put("broker.heartbeat.interval.ms", "750");
+        props.put("broker.session.timeout.ms", "3000");
         return props;
     }
 
