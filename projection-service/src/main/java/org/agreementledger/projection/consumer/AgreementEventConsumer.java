@@ -201,6 +201,10 @@ public class AgreementEventConsumer implements SmartLifecycle {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                // a killed instance's partitions go to the others, or to its restart, once its session expires:
+                // Kafka's 45 s default kept a restarted projection from consuming for most of a minute
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) properties.sessionTimeout().toMillis() / 4,
                 ConsumerConfig.CLIENT_ID_CONFIG, "projection-service-" + ProcessHandle.current().pid()),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
