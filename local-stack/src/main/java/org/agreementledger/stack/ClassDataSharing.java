@@ -60,6 +60,7 @@ final class ClassDataSharing {
                 if ((exitValue == 0 || exitValue == 143) && Files.isRegularFile(recording)) {
                     Files.move(recording, launch.archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } else {
+                    log.info("Not keeping the class data archive {} (exit {})", recording.getFileName(), exitValue);
                     Files.deleteIfExists(recording);
                 }
             } catch (IOException e) {

@@ -409,10 +409,22 @@ public final class LocalStack implements AutoCloseable {
         return pids;
     }
 
-    /** Stops the services first, so nothing is left writing, then Kafka, then PostgreSQL; then frees the data directory. */
+    /**
+     * Stops the services first, both at once (each may take seconds to write its class data archive), so nothing is
+     * left writing, then Kafka, then PostgreSQL; then frees the data directory.
+     */
     @Override
     public synchronized void close() {
         closing = true;
+        List<ServiceProcess> services = started.stream().filter(ServiceProcess.class::isInstance).map(ServiceProcess.class::cast).toList();
+        services.stream().map(service -> CompletableFuture.runAsync(service::close)).toList().forEach(stopping -> {
+            try {
+                stopping.join();
+            } catch (RuntimeException e) {
+                log.warn("Stopping a service failed: {}", e.toString());
+            }
+        });
+        started.removeAll(services);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

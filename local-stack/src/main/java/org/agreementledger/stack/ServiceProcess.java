@@ -187,7 +187,9 @@ final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
-            process.destroy();
+            // SIGTERM alone: Process.destroy() would also close the service's stdin, on which its watcher then sends
+            // SIGKILL 10 s later, cutting a shutdown that writes the class data archive
+            process.toHandle().destroy();
             try {
                 if (!process.waitFor(launch.recording().isPresent() ? 60 : 20, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -200,6 +202,12 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.isAlive()) {
             run.forget(name);
             ClassDataSharing.keep(launch, process.exitValue());
+        }
+        // the service is gone: its watcher may go too
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed
         }
     }
 
