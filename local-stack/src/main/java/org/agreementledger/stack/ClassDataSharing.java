@@ -4,9 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +23,8 @@ import java.util.stream.Stream;
  * Class data sharing (CDS) for the services: the JVM maps the classes a service loaded in an earlier run from an
  * archive instead of reading, parsing and verifying them again at every start (docs/benchmarks.md, run U). CDS needs
  * the jar extracted (Spring Boot's {@code -Djarmode=tools extract}) at the same path at every start, so each build of a
- * jar is extracted once, into a directory beside it named by the jar's size and time; a rebuilt jar gets a new one,
- * and a running service's classes never change under it. The first run of a build records the archive as the service
+ * jar is extracted once, into a directory beside it named by what the jar holds; a changed jar gets a new one, and a
+ * running service's classes never change under it. The first run of a build records the archive as the service
  * exits cleanly; later runs map it. Anything that fails here costs only the speed-up: the service then runs from a
  * copy of its jar, as before.
  */
@@ -73,8 +80,7 @@ final class ClassDataSharing {
     private static Optional<Path> extracted(String name, Path jar) {
         try {
             Path absolute = jar.toAbsolutePath();
-            Path directory = absolute.getParent().resolve("cds")
-                    .resolve(name + "-" + Files.size(absolute) + "-" + Files.getLastModifiedTime(absolute).toMillis());
+            Path directory = absolute.getParent().resolve("cds").resolve(name + "-" + contentKey(absolute));
             if (Files.isDirectory(directory)) {
                 return Optional.of(directory);
             }
@@ -107,6 +113,23 @@ final class ClassDataSharing {
         }
     }
 
+    /**
+     * What the jar holds, not when it was written: every {@code package} rewrites the executable jar, so a key by its
+     * time would extract it again, and record a new archive, at every start of the run command. Each entry's name,
+     * size and CRC from the jar's directory (nothing decompressed); the nested jars of unchanged modules and
+     * libraries keep theirs.
+     */
+    private static String contentKey(Path jar) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            zip.stream().sorted(Comparator.comparing(ZipEntry::getName)).forEach(entry -> digest.update(
+                    (entry.getName() + "\u0000" + entry.getSize() + "\u0000" + entry.getCrc() + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Path applicationJar(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".jar")).findFirst()
@@ -116,7 +139,7 @@ final class ClassDataSharing {
 
     private static void delete(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
         }
