@@ -101,8 +101,9 @@ public final class LocalStack implements AutoCloseable {
             log.info("Stopped. The data stays in {}", stack.config().dataDir().toAbsolutePath());
             stopped.countDown();
         }, "local-stack-shutdown"));
-        stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
+        // tokens.env is written before "is up" is printed, so a script that waits for that line can source it
         stack.printTokens();
+        stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
         stack.watchServices();
         stopped.await();
     }
