@@ -12,12 +12,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Class data sharing (CDS) for the services: the JVM maps the classes a service loaded in an earlier run from an
@@ -33,10 +33,14 @@ final class ClassDataSharing {
     private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
 
     /**
-     * How to start one service: its jar and the JVM options that map or record the archive. {@code recording}: where
-     * this run writes the archive as it exits, kept only if it exits cleanly ({@link #keep}).
+     * How to start one service: its jar and the JVM options that map or record the archive; {@code recording} when
+     * this run records it.
      */
-    record Launch(Path jar, List<String> jvmOptions, Optional<Path> recording, Path archive) {
+    record Launch(Path jar, List<String> jvmOptions, Optional<Recording> recording) {
+    }
+
+    /** Where a run writes the archive as it exits, and where it goes if the run exits cleanly ({@link #keep}). */
+    record Recording(Path part, Path archive) {
     }
 
     private ClassDataSharing() {
@@ -47,31 +51,31 @@ final class ClassDataSharing {
         if (extracted.isEmpty()) {
             // Run a copy, so that rebuilding the project while the stack runs cannot pull the jar from under it.
             Path copy = Files.copy(jar, runDirectory.resolve(name + ".jar"), StandardCopyOption.REPLACE_EXISTING);
-            return new Launch(copy, List.of(), Optional.empty(), copy);
+            return new Launch(copy, List.of(), Optional.empty());
         }
         Path directory = extracted.get();
         // an archive is refused by any other JVM build: one per Java version
         Path archive = directory.resolve(name + "-java" + Runtime.version() + ".jsa");
         Path application = applicationJar(directory);
         if (Files.isRegularFile(archive)) {
-            return new Launch(application, List.of("-XX:SharedArchiveFile=" + archive), Optional.empty(), archive);
+            return new Launch(application, List.of("-XX:SharedArchiveFile=" + archive), Optional.empty());
         }
-        Path recording = directory.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
-        return new Launch(application, List.of("-XX:ArchiveClassesAtExit=" + recording), Optional.of(recording), archive);
+        Path part = directory.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
+        return new Launch(application, List.of("-XX:ArchiveClassesAtExit=" + part), Optional.of(new Recording(part, archive)));
     }
 
     /** Keeps the archive a run recorded if it exited cleanly (SIGTERM: 143); a killed run's may be incomplete. */
     static void keep(Launch launch, int exitValue) {
         launch.recording().ifPresent(recording -> {
             try {
-                if ((exitValue == 0 || exitValue == 143) && Files.isRegularFile(recording)) {
-                    Files.move(recording, launch.archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if ((exitValue == 0 || exitValue == 143) && Files.isRegularFile(recording.part())) {
+                    Files.move(recording.part(), recording.archive(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } else {
-                    log.info("Not keeping the class data archive {} (exit {})", recording.getFileName(), exitValue);
-                    Files.deleteIfExists(recording);
+                    log.info("Not keeping the class data archive {} (exit {})", recording.part().getFileName(), exitValue);
+                    Files.deleteIfExists(recording.part());
                 }
             } catch (IOException e) {
-                log.warn("Could not keep the class data archive {}: {}", recording, e.toString());
+                log.warn("Could not keep the class data archive {}: {}", recording.part(), e.toString());
             }
         });
     }
