@@ -1,7 +1,10 @@
 package org.agreementledger.security.tracing;
 
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.otel.bridge.OtelPropagator;
 import io.micrometer.tracing.otel.bridge.OtelTracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration;
@@ -10,6 +13,9 @@ import org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTraci
 import org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,11 +35,28 @@ class TracingOffTest {
         });
     }
 
+    /** What the ledger does for each event it publishes and the projection for each record it applies. */
+    @Test
+    void withTracingOffAPublishedEventStartsNoSpanAndCarriesNoTraceContext() {
+        // every trace sampled, as both services' application.yml say
+        service.withPropertyValues("management.tracing.enabled=false", "management.tracing.sampling.probability=1.0").run(context -> {
+            Propagator propagator = context.getBean(Propagator.class);
+            Span publishing = propagator.extract(Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+                    (carrier, field) -> carrier.get(field)).name("publish AgreementOffered").start();
+            Map<String, String> headers = new HashMap<>();
+            propagator.inject(publishing.context(), headers, Map::put);
+
+            assertThat(publishing.isNoop()).isTrue();
+            assertThat(headers).isEmpty();
+        });
+    }
+
     @Test
     void withTracingOnTheServiceTracesWithOpenTelemetry() {
         service.withPropertyValues("management.tracing.enabled=true").run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(Tracer.class)).isInstanceOf(OtelTracer.class);
+            assertThat(context.getBean(Propagator.class)).isInstanceOf(OtelPropagator.class);
         });
     }
 }
