@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
@@ -33,6 +34,17 @@ public class LedgerSecurityAutoConfiguration {
                 tokens.monitor(meters);
             }
         });
+    }
+
+    /**
+     * Spring Security observes nothing: its observations timed every filter of the chain twice, the authentication and
+     * the authorisation, about 5 % of the ledger's CPU per command (docs/benchmarks.md, run V), for metrics no
+     * dashboard or alert reads and spans that only nested the request's. Each request is still timed once
+     * ({@code http.server.requests}) and traced once, with its command inside it.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** Spring Security's strict firewall, its header rules checked without regular expressions (see HeaderRules). */
