@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -26,11 +28,14 @@ import java.util.zip.ZipFile;
  * jar is extracted once, into a directory beside it named by what the jar holds; a changed jar gets a new one, and a
  * running service's classes never change under it. The first run of a build records the archive as the service
  * exits cleanly; later runs map it. Anything that fails here costs only the speed-up: the service then runs from a
- * copy of its jar, as before.
+ * copy of its jar, as before. What a new build supersedes, and what killed runs left, is removed (see
+ * {@link #pruneEarlierBuilds} and {@link #pruneAbandonedParts}).
  */
 final class ClassDataSharing {
 
     private static final Logger log = LoggerFactory.getLogger(ClassDataSharing.class);
+    /** The pid of the launcher that records a part: {@code <archive>.<pid>-<nanos>.part}. */
+    private static final Pattern PART_RECORDER = Pattern.compile("\\.(\\d+)-\\d+\\.part$");
 
     /**
      * How to start one service: its jar and the JVM options that map or record the archive; {@code recording} when
@@ -60,6 +65,7 @@ final class ClassDataSharing {
         if (Files.isRegularFile(archive)) {
             return new Launch(application, List.of("-XX:SharedArchiveFile=" + archive), Optional.empty());
         }
+        pruneAbandonedParts(directory);
         Path part = directory.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".part");
         return new Launch(application, List.of("-XX:ArchiveClassesAtExit=" + part), Optional.of(new Recording(part, archive)));
     }
@@ -107,6 +113,7 @@ final class ClassDataSharing {
                 }
             }
             delete(partial);
+            pruneEarlierBuilds(directory);
             return Optional.of(directory);
         } catch (IOException e) {
             log.warn("Could not extract {} for class data sharing; it starts without ({})", jar, e.toString());
@@ -132,6 +139,50 @@ final class ClassDataSharing {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Removes the extracted directories of the same service's earlier builds: each holds some 100 MB of jars and an
+     * archive of some 80 MB, and every build of changed code makes a new one, which filled the disk of anyone
+     * running the README's command build after build. A directory a running process was started from (another
+     * stack still on an older build) is left alone.
+     */
+    static void pruneEarlierBuilds(Path current) {
+        String service = current.getFileName().toString().replaceFirst("-[0-9a-f]{16}$", "");
+        try (Stream<Path> siblings = Files.list(current.getParent())) {
+            for (Path earlier : siblings.filter(sibling -> !sibling.equals(current)
+                    && sibling.getFileName().toString().matches(Pattern.quote(service) + "-[0-9a-f]{16}")).toList()) {
+                if (inUse(earlier)) {
+                    log.info("Keeping {}: a running process was started from it", earlier);
+                } else {
+                    delete(earlier);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not remove the class data of earlier builds beside {}: {}", current, e.toString());
+        }
+    }
+
+    /** Removes archives whose recording launcher is gone: a run killed before it could keep or discard its own. */
+    static void pruneAbandonedParts(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path part : files.filter(file -> file.getFileName().toString().endsWith(".part")).toList()) {
+                Matcher recorder = PART_RECORDER.matcher(part.getFileName().toString());
+                if (recorder.find() && ProcessHandle.of(Long.parseLong(recorder.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException e) {
+            log.warn("Could not remove abandoned class data archives in {}: {}", directory, e.toString());
+        }
+    }
+
+    /** By the directory's name, which its digest makes unique, since launchers reach the same path in different spellings. */
+    private static boolean inUse(Path directory) {
+        String name = directory.getFileName().toString();
+        return ProcessHandle.allProcesses().anyMatch(process ->
+                process.info().commandLine().map(line -> line.contains(name)).orElse(false));
     }
 
     private static Path applicationJar(Path directory) throws IOException {
