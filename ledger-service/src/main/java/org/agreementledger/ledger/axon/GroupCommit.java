@@ -181,6 +181,9 @@ final class GroupCommit {
         }
         connection.commit();
         claimed.forEach(p -> p.done().complete(null));
+        // refused only now: the request that took their key may be in this very batch, and a refused caller reads
+        // its stored answer at once, which it finds only once this batch has committed
+        batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(p.claim().whenTaken().get()));
     }
 
     /** SQLSTATE class 23: a unique key (or other constraint) refused a row; a connection failure is not one. */
@@ -195,7 +198,8 @@ final class GroupCommit {
 
     /**
      * Writes the keys and answers of the batch in one statement; a command whose key is already taken (by a committed
-     * request or by an earlier one in this batch) is answered with its claim's refusal and left out.
+     * request or by an earlier one in this batch) is left out, and answered with its claim's refusal once the batch
+     * has committed.
      */
     private static List<Pending> claim(Connection connection, List<Pending> batch) throws SQLException {
         List<Pending> withClaim = batch.stream().filter(p -> p.claim() != null).toList();
@@ -229,8 +233,6 @@ final class GroupCommit {
             // two requests of one batch with the same key: unnest inserts the first, the second is taken
             if (claim == null || (inserted.contains(claim.key()) && seen.add(claim.key()))) {
                 claimed.add(pending);
-            } else {
-                pending.done().completeExceptionally(claim.whenTaken().get());
             }
         }
         return claimed;
