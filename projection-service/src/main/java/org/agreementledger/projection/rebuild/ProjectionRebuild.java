@@ -222,24 +222,28 @@ public class ProjectionRebuild {
     private boolean sameRows(String table, String row) {
         Map<Integer, String> sides = new HashMap<>();
         jdbc.query("SELECT side, count(*) || ' ' || sum(hashtextextended(t, 0)) || ' ' || sum(hashtextextended(t, 1))"
-                + " FROM (SELECT 1 AS side, " + row + " AS t FROM " + EventApplier.LIVE_SCHEMA + "." + table + " x"
-                + " UNION ALL SELECT 2, " + row + " FROM " + TWIN_SCHEMA + "." + table + " x) rows GROUP BY side",
+                + " FROM (" + bothSides(table, "1 AS side, " + row + " AS t", "2, " + row) + ") rows GROUP BY side",
                 (RowCallbackHandler) result -> sides.put(result.getInt(1), result.getString(2)));
         return Objects.equals(sides.get(1), sides.get(2));
     }
 
     /**
-     * Computed in one pass over both sides by summing, per row digest (MD5 of its text form), +1 for each live row
-     * and -1 for each rebuilt one. One aggregate over the two tables appended, rather than a join of two, so that
-     * PostgreSQL can scan and digest them in parallel (before 16 it never runs a full join in parallel): 6.8 s
-     * instead of 11.0 s over a million timeline rows a side (docs/benchmarks.md).
+     * The rows in only one side, counted in one pass over both by summing, per row digest (MD5 of its text form), +1
+     * for each live row and -1 for each rebuilt one. One aggregate over the two tables appended, rather than a join of
+     * two, so that PostgreSQL can scan and digest them in parallel (before 16 it never runs a full join in parallel):
+     * 6.8 s instead of 11.0 s over a million timeline rows a side (docs/benchmarks.md).
      */
     private long differingRows(String table, String row) {
         Long count = jdbc.queryForObject("SELECT coalesce(sum(abs(d)), 0) FROM (SELECT sum(n) AS d FROM ("
-                + "SELECT md5(" + row + ") AS h, 1 AS n FROM " + EventApplier.LIVE_SCHEMA + "." + table + " x"
-                + " UNION ALL SELECT md5(" + row + "), -1 FROM " + TWIN_SCHEMA + "." + table + " x"
-                + ") rows GROUP BY h) digests", Long.class);
+                + bothSides(table, "md5(" + row + ") AS h, 1 AS n", "md5(" + row + "), -1") + ") rows GROUP BY h) digests",
+                Long.class);
         return count == null ? 0 : count;
+    }
+
+    /** The live table's rows, then the rebuilt one's, each as the given columns of {@code x}: one scan of both. */
+    private static String bothSides(String table, String liveColumns, String rebuiltColumns) {
+        return "SELECT " + liveColumns + " FROM " + EventApplier.LIVE_SCHEMA + "." + table + " x"
+                + " UNION ALL SELECT " + rebuiltColumns + " FROM " + TWIN_SCHEMA + "." + table + " x";
     }
 
     /** How long each step of a rebuild took, in the order they ran. */
