@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -143,9 +144,72 @@ class GroupCommitTest extends LedgerIntegrationTest {
         }
     }
 
+    @Test
+    void aRequestWhoseKeyWasTakenInItsOwnBatchIsRefusedOnlyOnceTheStoredAnswerCanBeRead() throws Throwable {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS group_commit_probe (LIKE domainevententry INCLUDING ALL)");
+        ProbeStore store = new ProbeStore(eventSerializer);
+        String gate = "gate-" + UUID.randomUUID();
+        String hold = "hold-" + UUID.randomUUID();
+        CountDownLatch committersBusy = new CountDownLatch(GroupCommit.COMMITTERS);
+        CountDownLatch releaseCommitters = new CountDownLatch(1);
+        CountDownLatch sharedBatchWriting = new CountDownLatch(1);
+        CountDownLatch releaseSharedBatch = new CountDownLatch(1);
+        GroupCommit.Appender gated = (connection, events) -> {
+            if (events.get(0).getIdentifier().startsWith(gate)) {
+                committersBusy.countDown();
+                await(releaseCommitters);
+            } else if (events.stream().anyMatch(e -> e.getIdentifier().startsWith(hold))) {
+                sharedBatchWriting.countDown();
+                await(releaseSharedBatch);
+            }
+            return store.statement(connection, events);
+        };
+        GroupCommit groupCommit = new GroupCommit(probePool(), gated, 256, new SimpleMeterRegistry());
+        ExecutorService commands = Executors.newFixedThreadPool(6);
+        try {
+            for (int i = 0; i < GroupCommit.COMMITTERS; i++) {
+                String gateAggregate = gate + "-" + i;
+                commands.submit(() -> append(groupCommit, event(gateAggregate, gate), null));
+                Thread.sleep(100);
+            }
+            assertThat(committersBusy.await(10, TimeUnit.SECONDS)).isTrue();
+            // the first request and its concurrent retry wait together, so one commit drains both
+            String key = "key-" + UUID.randomUUID();
+            List<Long> answersStoredWhenRefused = new ArrayList<>();
+            Future<?> first = commands.submit(() -> append(groupCommit, event(hold, "x"), claim(key)));
+            Thread.sleep(100);
+            Future<?> retry = commands.submit(() -> append(groupCommit, event("retry-" + UUID.randomUUID(), "x"),
+                    claim(key, () -> {
+                        answersStoredWhenRefused.add(jdbc.queryForObject(
+                                "SELECT count(*) FROM idempotency_key WHERE idempotency_key = ?", Long.class, key));
+                        return new IllegalStateException("key taken");
+                    })));
+            Thread.sleep(100);
+            releaseCommitters.countDown();
+
+            assertThat(sharedBatchWriting.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            assertThat(retry.isDone()).as("the retry waits while the batch that took its key is still uncommitted").isFalse();
+            releaseSharedBatch.countDown();
+
+            first.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> retry.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("key taken");
+            assertThat(answersStoredWhenRefused).as("the refused retry can read the answer it is to replay").containsExactly(1L);
+        } finally {
+            releaseCommitters.countDown();
+            releaseSharedBatch.countDown();
+            commands.shutdownNow();
+            groupCommit.stop();
+        }
+    }
+
     private static IdempotencyClaim claim(String key) {
+        return claim(key, () -> new IllegalStateException("key taken"));
+    }
+
+    private static IdempotencyClaim claim(String key, Supplier<RuntimeException> whenTaken) {
         return new IdempotencyClaim(key, "0".repeat(64), UUID.randomUUID().toString(), 201, "/agreements/x", "\"0\"", "{}",
-                () -> new IllegalStateException("key taken"));
+                whenTaken);
     }
 
     private static EventMessage<?> event(String aggregate, String payload) {
