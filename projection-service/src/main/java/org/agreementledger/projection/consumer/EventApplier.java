@@ -318,8 +318,9 @@ public class EventApplier {
         void flush() {
             int unwritten = events.size() - feedIds.size();
             if (unwritten > 0) {
-                List<Long> ids = jdbc.queryForList("SELECT nextval(pg_get_serial_sequence('agreement_history', "
-                        + "'feed_id')) FROM generate_series(1, ?)", Long.class, unwritten);
+                // the sequence is looked up once (an init plan), not for every row: that lookup scans pg_depend
+                List<Long> ids = jdbc.queryForList("SELECT nextval((SELECT pg_get_serial_sequence('agreement_history', "
+                        + "'feed_id')::regclass)) FROM generate_series(1, ?)", Long.class, unwritten);
                 Collections.sort(ids);
                 List<Object[]> rows = new ArrayList<>(unwritten);
                 for (int i = 0; i < unwritten; i++) {
