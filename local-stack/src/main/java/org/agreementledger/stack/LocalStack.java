@@ -232,7 +232,8 @@ public final class LocalStack implements AutoCloseable {
                 // a local stack is for trying things: a checkpoint every minute rather than every five
                 "--ledger.checkpoints.interval=1m", trustedKey(), issuer(), witness()));
         args.addAll(ledgerArgs);
-        return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(), args);
+        return ServiceProcess.start("ledger-service", config.ledgerJar(), run, logs(), config.ledgerPort(), config.ledgerUrl(),
+                List.of(), args);
     }
 
     /**
@@ -262,7 +263,7 @@ public final class LocalStack implements AutoCloseable {
     private ServiceProcess startProjection() {
         String pg = "jdbc:postgresql://" + config.postgresHostPort() + "/";
         return ServiceProcess.start("projection-service", config.projectionJar(), run, logs(), config.projectionPort(),
-                config.projectionUrl(), List.of(
+                config.projectionUrl(), ServiceProcess.PROJECTION_JVM_OPTIONS, List.of(
                 "--server.port=" + config.projectionPort(),
                 "--spring.datasource.url=" + pg + "projection",
                 "--spring.datasource.username=projection",
