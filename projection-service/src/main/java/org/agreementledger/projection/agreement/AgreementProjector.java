@@ -21,13 +21,20 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 
-/** Keeps {@code agreement_view}: each agreement's current terms, parties, acceptances and status. */
+/**
+ * Keeps {@code agreement_view}: each agreement's current terms, parties, acceptances and status. A change of status
+ * also keeps, in {@code status_before_batch}, the status the agreement had before the batch's first change to it, for
+ * the counts per country and status to take it back ({@code CountryStatusCounts} clears it in the same transaction).
+ */
 @Component
 class AgreementProjector implements Projector {
 
     private static final ViewWrites.Insert OFFER = ViewWrites.Insert.into("agreement_view", "agreement_id",
             "offering_party", "parties::jsonb", "title", "offered_on", "status", "terms::jsonb", "source_reference",
             "version", "last_event_at");
+
+    /** The start of a change of status: the right-hand sides of an UPDATE read the row as it was. */
+    private static final String STATUS = "status_before_batch = coalesce(status_before_batch, status), status = ";
 
     @Override
     public void apply(AppliedEvent applied, ViewWrites writes) {
@@ -46,16 +53,16 @@ class AgreementProjector implements Projector {
             writes.update("UPDATE agreement_view SET accepted_by = accepted_by || ?::jsonb WHERE agreement_id = ?",
                     Json.write(java.util.List.of(accepted.acceptingParty())), id);
         } else if (event instanceof AgreementEnteredIntoForce inForce) {
-            writes.update("UPDATE agreement_view SET status = 'IN_FORCE', in_force_on = ? WHERE agreement_id = ?",
+            writes.update("UPDATE agreement_view SET " + STATUS + "'IN_FORCE', in_force_on = ? WHERE agreement_id = ?",
                     Date.valueOf(inForce.inForceOn()), id);
         } else if (event instanceof AgreementRejected rejected) {
             end(writes, id, "REJECTED", rejected.rejectedOn());
         } else if (event instanceof OfferWithdrawn withdrawn) {
             end(writes, id, "WITHDRAWN", withdrawn.withdrawnOn());
         } else if (event instanceof AgreementSuspended) {
-            writes.update("UPDATE agreement_view SET status = 'SUSPENDED' WHERE agreement_id = ?", id);
+            writes.update("UPDATE agreement_view SET " + STATUS + "'SUSPENDED' WHERE agreement_id = ?", id);
         } else if (event instanceof AgreementResumed) {
-            writes.update("UPDATE agreement_view SET status = 'IN_FORCE' WHERE agreement_id = ?", id);
+            writes.update("UPDATE agreement_view SET " + STATUS + "'IN_FORCE' WHERE agreement_id = ?", id);
         } else if (event instanceof AgreementTerminated terminated) {
             end(writes, id, "TERMINATED", terminated.terminatedOn());
         } else if (event instanceof AgreementExpired expired) {
@@ -66,7 +73,7 @@ class AgreementProjector implements Projector {
     }
 
     private static void end(ViewWrites writes, String agreementId, String status, LocalDate on) {
-        writes.update("UPDATE agreement_view SET status = ?, ended_on = ? WHERE agreement_id = ?",
+        writes.update("UPDATE agreement_view SET " + STATUS + "?, ended_on = ? WHERE agreement_id = ?",
                 status, Date.valueOf(on), agreementId);
     }
 }

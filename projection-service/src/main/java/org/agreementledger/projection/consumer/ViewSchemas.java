@@ -43,6 +43,7 @@ public class ViewSchemas {
         columns.put("transfer_month", "*");
         columns.put("transfer_coverage", "*");
         columns.put("commitment_use", "*");
+        columns.put("country_status", "*");
         columns.put("fee_balance", "*");
         columns.put("consumer_position", "*");
         columns.put("sequence_gap", "agreement_id, expected_sequence, received_sequence, kafka_partition, kafka_offset");

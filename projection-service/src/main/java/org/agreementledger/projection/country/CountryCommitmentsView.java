@@ -29,8 +29,9 @@ import java.util.TreeMap;
 
 /**
  * Answers "what has this country committed to, and how much is used?" from the agreement and fee views and the
- * use of commitments kept beside them ({@link CommitmentUseProjector}, {@code transfer_month}), so it is always
- * exactly as current as they are and costs one query per table, however many transfers stand behind it.
+ * counts kept beside them ({@link CountryStatusCounts}, {@link CommitmentUseProjector}, {@code transfer_month}), so it
+ * is always exactly as current as they are and costs one query per table, however many agreements and transfers stand
+ * behind it; the agreements holding the country's commitments are found through an index of the commitments' parties.
  */
 @Component
 public class CountryCommitmentsView {
@@ -56,10 +57,11 @@ public class CountryCommitmentsView {
     /** The answer from the views the current transaction sees (the live ones, or a scratch schema as of a point). */
     public CountryCommitments read(String country) {
         Map<String, Long> byStatus = new TreeMap<>();
-        jdbc.query("SELECT status, count(*) FROM agreement_view WHERE parties @> ?::jsonb GROUP BY status",
+        jdbc.query("SELECT status, sum(agreements) FROM country_status WHERE country = ? GROUP BY status "
+                        + "HAVING sum(agreements) <> 0",
                 rs -> {
                     byStatus.put(rs.getString(1), rs.getLong(2));
-                }, party(country));
+                }, country);
         CountryCode receiver = CountryCode.of(country);
         Map<String, Map<Integer, SortedMap<String, Long>>> used = used(country);
         Map<String, Map<String, Long>> months = transfersPerMonth(country);
