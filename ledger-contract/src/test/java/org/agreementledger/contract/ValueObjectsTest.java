@@ -19,6 +19,15 @@ class ValueObjectsTest {
     }
 
     @Test
+    void aLongListOfNationalitiesReadFromJsonCostsAReferencePerEntryNotAnObject() throws Exception {
+        NationalityScope scope = LedgerJson.mapper().readValue(
+                "{\"kind\": \"LISTED\", \"nationalities\": [\"VE\", \"HN\"]}", NationalityScope.class);
+        // an offer at the bounds lists 25,000 nationalities: every reader shares one instance per code
+        assertThat(scope.nationalities().get(0)).isSameAs(CountryCode.of("VE"));
+        assertThat(LedgerJson.mapper().readValue("\"VE\"", CountryCode.class)).isSameAs(CountryCode.of("VE"));
+    }
+
+    @Test
     void moneyIsExactAtTheCurrencysMinorUnitAndNeverFloatingPoint() {
         assertThat(Money.of("20000", "USD").amount().toPlainString()).isEqualTo("20000.00");
         assertThat(Money.of("500", "JPY").amount().toPlainString()).isEqualTo("500");
