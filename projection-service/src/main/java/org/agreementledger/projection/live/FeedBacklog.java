@@ -16,7 +16,14 @@ import java.util.Optional;
 @Component
 public class FeedBacklog {
 
-    private static final int MAX = 10_000;
+    /** The most missed events a resuming subscriber is sent: a longer absence should reload the views instead. */
+    static final int MAX_MISSED = 10_000;
+
+    /**
+     * Rows read at a time: each holds its event's payload, up to some 160 KiB at the contract's bounds, and pages of
+     * 10,000 were enough for a few resuming subscribers to exhaust the heap.
+     */
+    static final int PAGE = 100;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -31,11 +38,12 @@ public class FeedBacklog {
                    h.payload::text
             FROM agreement_history h JOIN agreement_view a ON a.agreement_id = h.agreement_id""";
 
+    /** The next page of applied events after {@code feedId}, in feed order. */
     public List<FeedItem> after(long feedId) {
         if (feedId < 0) {
             return List.of();
         }
-        return jdbc.query(ITEMS + " WHERE h.feed_id > ? ORDER BY h.feed_id LIMIT ?", FeedBacklog::item, feedId, MAX);
+        return jdbc.query(ITEMS + " WHERE h.feed_id > ? ORDER BY h.feed_id LIMIT ?", FeedBacklog::item, feedId, PAGE);
     }
 
     /**

@@ -99,13 +99,18 @@ public class LiveFeed implements AppliedBatchListener {
             if (initial != null) {
                 send(SseEmitter.event().name("snapshot").data(initial, MediaType.APPLICATION_JSON));
             }
-            // the backlog comes a page at a time until it is exhausted
+            // the backlog comes a page at a time, until it is exhausted or the most a subscriber is sent went out
             long from = lastSent;
+            int sent = 0;
             List<FeedItem> page = backlog.apply(from);
-            while (!page.isEmpty()) {
-                page.forEach(this::deliver);
+            while (!page.isEmpty() && sent < FeedBacklog.MAX_MISSED) {
+                for (FeedItem item : page) {
+                    if (sent < FeedBacklog.MAX_MISSED && deliver(item)) {
+                        sent++;
+                    }
+                }
                 from = page.get(page.size() - 1).feedId();
-                page = backlog.apply(from);
+                page = sent < FeedBacklog.MAX_MISSED ? backlog.apply(from) : List.of();
             }
             held.forEach(this::deliver);
             held.clear();
@@ -126,15 +131,18 @@ public class LiveFeed implements AppliedBatchListener {
             send(SseEmitter.event().name("resync").data("views were rebuilt; reload"));
         }
 
-        private void deliver(FeedItem item) {
+        /** Sends the item if the subscriber wants it and has not had it; true if it was sent. */
+        private boolean deliver(FeedItem item) {
             if (item.feedId() <= lastSent || !wanted.test(item)) {
-                return;
+                return false;
             }
             Object data = render.apply(item);
             lastSent = item.feedId();
-            if (data != null) {
-                send(SseEmitter.event().id(Long.toString(item.feedId())).name(item.type()).data(data, MediaType.APPLICATION_JSON));
+            if (data == null) {
+                return false;
             }
+            send(SseEmitter.event().id(Long.toString(item.feedId())).name(item.type()).data(data, MediaType.APPLICATION_JSON));
+            return true;
         }
 
         private void send(SseEmitter.SseEventBuilder event) {

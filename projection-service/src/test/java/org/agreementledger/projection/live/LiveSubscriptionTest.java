@@ -121,6 +121,36 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
                 List.of("AgreementEnteredIntoForce", "TransferRecorded", "TransferCompleted", "TransferRecorded"));
     }
 
+    @Test
+    void aDashboardAwayForMoreThanTenThousandEventsIsSentTheFirstTenThousandThenTheNewOnes() throws Exception {
+        JsonNode newest = json.readTree(get("/live/recent?limit=1", dashboardToken()).body());
+        String before = newest.isEmpty() ? "0" : newest.get(0).get("feedId").asText();
+        AgreementId last = null;
+        for (int i = 0; i < FeedBacklog.MAX_MISSED + 50; i++) {
+            last = AgreementId.generate();
+            records.publish(new AgreementOffered(last, US, List.of(US, GT), LocalDate.of(2025, 2, 5),
+                    new AgreementTerms("Missed " + i, List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 5), null)),
+                    null), 0);
+        }
+        awaitProjected(last);
+
+        try (SseClient resumed = new SseClient(url("/live/events"), dashboardToken(), before)) {
+            long previous = Long.parseLong(before);
+            int missedAndSent = 0;
+            for (SseClient.Event event = resumed.next(WAIT); event != null;
+                 event = resumed.next(Duration.ofSeconds(2), any -> true)) {
+                assertThat(Long.parseLong(event.id())).isGreaterThan(previous);
+                previous = Long.parseLong(event.id());
+                missedAndSent++;
+            }
+            assertThat(missedAndSent).isEqualTo(FeedBacklog.MAX_MISSED);
+
+            AgreementId next = AgreementId.generate();
+            records.publish(guatemalaOffer(next, null), 0);
+            assertThat(resumed.next(WAIT).data()).as("then the new ones").contains(next.value());
+        }
+    }
+
     /** Resumed after {@code lastSeen}, the stream sends exactly the events {@code ofInterest} applied since, in order. */
     private void assertResumes(String stream, String lastSeen, Predicate<SseClient.Event> ofInterest, List<String> missed)
             throws Exception {
