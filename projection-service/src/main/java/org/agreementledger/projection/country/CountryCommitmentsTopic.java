@@ -28,6 +28,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
     private final String bootstrapServers;
     private volatile Producer<String, byte[]> producer;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Map<String, Integer> tooLarge = new ConcurrentSkipListMap<>();
+    private final Map<String, Long> tooLarge = new ConcurrentSkipListMap<>();
     private final Counter published;
     private final Counter failed;
     private final Counter oversized;
@@ -118,16 +120,17 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
         try {
             Producer<String, byte[]> kafka = producer();
             for (String country : countries) {
-                byte[] json = LedgerJson.mapper().writeValueAsBytes(view.now(country));
-                if (json.length > MAX_VIEW_BYTES) {
-                    tooLarge.put(country, json.length);
+                Bounded json = new Bounded();
+                LedgerJson.mapper().writeValue(json, view.now(country));
+                if (json.size > MAX_VIEW_BYTES) {
+                    tooLarge.put(country, json.size);
                     oversized.increment();
                     log.warn("The commitments view of {} is {} bytes of JSON, over the {} bytes {} takes: not published "
-                            + "(its REST view answers in full)", country, json.length, MAX_VIEW_BYTES, topic);
+                            + "(its REST view answers in full)", country, json.size, MAX_VIEW_BYTES, topic);
                     continue;
                 }
                 tooLarge.remove(country);
-                sent.put(country, kafka.send(new ProducerRecord<>(topic, country, json)));
+                sent.put(country, kafka.send(new ProducerRecord<>(topic, country, json.kept.toByteArray())));
             }
             kafka.flush();
         } catch (Throwable e) {
@@ -185,6 +188,27 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
         }
         boolean degraded = failingSince != null || !tooLarge.isEmpty();
         return Health.status(degraded ? new Status("DEGRADED") : Status.UP).withDetails(details).build();
+    }
+
+    /** Keeps a view's JSON up to the bound and only counts beyond it: an oversized view costs no more than the bound. */
+    private static final class Bounded extends OutputStream {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long size;
+
+        @Override
+        public void write(int b) {
+            if (size++ < MAX_VIEW_BYTES) {
+                kept.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            if (size < MAX_VIEW_BYTES) {
+                kept.write(bytes, offset, (int) Math.min(length, MAX_VIEW_BYTES - size));
+            }
+            size += length;
+        }
     }
 
     private Producer<String, byte[]> producer() {

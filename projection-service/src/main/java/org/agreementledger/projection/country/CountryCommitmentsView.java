@@ -1,6 +1,10 @@
 package org.agreementledger.projection.country;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Commitment.AcceptPeople;
 import org.agreementledger.contract.CountryCode;
@@ -20,12 +24,16 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Answers "what has this country committed to, and how much is used?" from the agreement and fee views and the
@@ -35,6 +43,10 @@ import java.util.TreeMap;
  */
 @Component
 public class CountryCommitmentsView {
+
+    /** One text node per country code, shared by every view (see {@link #compact}). */
+    private static final Map<String, TextNode> CODES = Arrays.stream(Locale.getISOCountries())
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), TextNode::valueOf));
 
     private static final String STATUSES_SHOWN = "'" + String.join("', '", CommitmentUse.STATUSES_SHOWN) + "'";
 
@@ -182,9 +194,30 @@ public class CountryCommitmentsView {
         List<String> from = new ArrayList<>();
         commitment.path("fromParties").forEach(c -> from.add(c.asText()));
         return new CountryCommitments.Acceptance(agreementId, title, status, use.commitment(),
-                commitment.path("nationalities"), categories, from,
+                compact(commitment.path("nationalities")), categories, from,
                 commitment.path("facility").isTextual() ? commitment.path("facility").asText() : null,
                 commitment.path("pendingOnwardReturn").asBoolean(false), capacity, use.personsReceived());
+    }
+
+    /**
+     * The nationality scope as the terms state it, its codes shared: parsed afresh, an acceptance listing 250
+     * nationalities held 250 text nodes and strings (some 20 KiB), and a view of 15,000 such acceptances exhausted the
+     * projection's heap (docs/benchmarks.md, run X).
+     */
+    private static JsonNode compact(JsonNode scope) {
+        if (!scope.isObject() || !scope.path("nationalities").isArray()) {
+            return scope;
+        }
+        ObjectNode shared = JsonNodeFactory.instance.objectNode();
+        scope.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("nationalities")) {
+                ArrayNode codes = shared.putArray("nationalities");
+                field.getValue().forEach(code -> codes.add(CODES.getOrDefault(code.asText(), TextNode.valueOf(code.asText()))));
+            } else {
+                shared.set(field.getKey(), field.getValue());
+            }
+        });
+        return shared;
     }
 
     private CountryCommitments.Volume volume(String agreementId, JsonNode commitment, Map<String, Long> perMonth) {
