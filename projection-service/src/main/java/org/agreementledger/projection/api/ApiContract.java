@@ -6,6 +6,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
@@ -29,7 +30,8 @@ import java.util.Set;
  * schema, the refusals an operation's shape gives) is service-security's {@link ApiContracts}. The projection adds,
  * by path and method so that a new query is covered without naming it: every live subscription's stream and its
  * {@code Last-Event-ID}, 400 for a malformed path parameter other than an agreement's id, and the refusals of the
- * operations under {@code /admin} (409 while a rebuild runs, 404 when nothing of an agreement is parked), and each
+ * operations under {@code /admin} (409 while a rebuild runs, 404 when nothing of an agreement is parked), 422 for a
+ * country's view that would list more commitments than one view holds, and each
  * answer's example. The controllers state each success's body themselves.
  */
 @Configuration
@@ -45,6 +47,8 @@ public class ApiContract {
             "404", "Unknown agreement, or not yet projected (unknown-agreement; held and heldReason when its events "
                     + "are parked); for a retry: nothing of the agreement is parked (nothing-parked)",
             "409", "A rebuild is running (rebuild-running)",
+            "422", "The country's view would list more commitments than one view holds (view-too-large, with "
+                    + "commitments and maxCommitments); read its agreements a page at a time",
             "503", "A dependency is unavailable (database-unavailable with Retry-After; kafka-unavailable)");
 
     @Bean
@@ -62,6 +66,10 @@ public class ApiContract {
         problem.addProperty("held", new BooleanSchema()
                 .description("unknown-agreement: the agreement's offer is parked, so it is held"));
         problem.addProperty("heldReason", new StringSchema().description("Why the agreement is held"));
+        problem.addProperty("commitments", new IntegerSchema().format("int64")
+                .description("view-too-large: the commitments the view would list"));
+        problem.addProperty("maxCommitments", new IntegerSchema()
+                .description("view-too-large: the most one view lists"));
     }
 
     private static final class Projection implements ApiContracts.Rules {
@@ -73,6 +81,9 @@ public class ApiContract {
                     .anyMatch(p -> "path".equals(p.getIn()) && !"agreementId".equals(p.getName()));
             if (validatedPathParameter) {
                 statuses.add("400");
+            }
+            if (path.endsWith("/countries/{country}/commitments")) {
+                statuses.add("422");
             }
             if (method == PathItem.HttpMethod.POST && path.startsWith("/admin/")) {
                 statuses.add("409");

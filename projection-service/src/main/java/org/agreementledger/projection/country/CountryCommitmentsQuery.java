@@ -55,7 +55,21 @@ class CountryCommitmentsQuery {
             throw new ReadAccess.NotAParty(own + " reads its own commitments only; auditors and dashboards read every country's.",
                     null);
         });
-        return ResponseEntity.ok(asOfViews.answer(pointInLog, () -> view.read(country), () -> view.now(country)));
+        try {
+            return ResponseEntity.ok(asOfViews.answer(pointInLog, () -> view.read(country), () -> view.now(country)));
+        } catch (CountryCommitmentsView.TooLarge e) {
+            return tooLarge(e);
+        }
+    }
+
+    /** 422: the view is refused whole rather than cut; the agreements can be read a page at a time. */
+    private static ResponseEntity<?> tooLarge(CountryCommitmentsView.TooLarge e) {
+        ResponseEntity<org.springframework.http.ProblemDetail> response = Problems.response(
+                HttpStatus.UNPROCESSABLE_ENTITY, "view-too-large", e.getMessage() + ". Read its agreements a page at "
+                        + "a time: GET /agreements?party=" + e.country() + "&page=0&size=50.", "country");
+        response.getBody().setProperty("commitments", e.commitments());
+        response.getBody().setProperty("maxCommitments", CountryCommitmentsView.MAX_COMMITMENTS_LISTED);
+        return response;
     }
 
     @GetMapping(path = "/live/countries/{country}/commitments", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -69,6 +83,15 @@ class CountryCommitmentsQuery {
             return current;
         }
         return ResponseEntity.ok(feed.subscribe(after, item -> item.parties().contains(country),
-                backlog::after, item -> view.now(country), current.getBody()));
+                backlog::after, item -> nowOrTooLarge(country), current.getBody()));
+    }
+
+    /** The view after an event; once the country has outgrown it, the problem in its place (the stream stays open). */
+    private Object nowOrTooLarge(String country) {
+        try {
+            return view.now(country);
+        } catch (CountryCommitmentsView.TooLarge e) {
+            return tooLarge(e).getBody();
+        }
     }
 }

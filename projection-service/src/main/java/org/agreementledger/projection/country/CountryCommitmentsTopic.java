@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * country's current view from the topic alone. Views are published from a thread of their own, at most once every
  * few seconds per country, so that a busy country does not slow the projection down. Each record's delivery is
  * checked: a country whose view was not acknowledged is tried again on the next round, one whose view is over the
- * topic's bound is reported and left until its next event; both show in the metrics and in the {@code commitmentsTopic}
+ * topic's bound (or over the commitments one view lists) is reported and left until its next event; both show in the metrics and in the {@code commitmentsTopic}
  * health component.
  */
 @Component("commitmentsTopic")
@@ -69,7 +69,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
     private final String bootstrapServers;
     private volatile Producer<String, byte[]> producer;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Map<String, Long> tooLarge = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, Object>> tooLarge = new ConcurrentSkipListMap<>();
     private final Counter published;
     private final Counter failed;
     private final Counter oversized;
@@ -121,12 +121,15 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
             Producer<String, byte[]> kafka = producer();
             for (String country : countries) {
                 Bounded json = new Bounded();
-                LedgerJson.mapper().writeValue(json, view.now(country));
+                try {
+                    LedgerJson.mapper().writeValue(json, view.now(country));
+                } catch (CountryCommitmentsView.TooLarge e) {
+                    overTheBound(country, Map.of("commitments", e.commitments()), e.getMessage());
+                    continue;
+                }
                 if (json.size > MAX_VIEW_BYTES) {
-                    tooLarge.put(country, json.size);
-                    oversized.increment();
-                    log.warn("The commitments view of {} is {} bytes of JSON, over the {} bytes {} takes: not published "
-                            + "(its REST view answers in full)", country, json.size, MAX_VIEW_BYTES, topic);
+                    overTheBound(country, Map.of("viewBytes", json.size), "its view is " + json.size
+                            + " bytes of JSON, over the " + MAX_VIEW_BYTES + " bytes the topic takes");
                     continue;
                 }
                 tooLarge.remove(country);
@@ -169,6 +172,12 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
         }
     }
 
+    private void overTheBound(String country, Map<String, Object> size, String why) {
+        tooLarge.put(country, size);
+        oversized.increment();
+        log.warn("The commitments of {} are not published to {}: {}", country, topic, why);
+    }
+
     /**
      * {@code DEGRADED} while publications fail or a view is over the bound (the views themselves are current: this
      * component is not part of readiness), else {@code UP}.
@@ -184,7 +193,9 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
             details.put("lastFailure", lastFailure);
         }
         if (!tooLarge.isEmpty()) {
-            details.put("overTheBound", Map.of("maxViewBytes", MAX_VIEW_BYTES, "viewBytes", Map.copyOf(tooLarge)));
+            details.put("overTheBound", Map.copyOf(tooLarge));
+            details.put("maxViewBytes", MAX_VIEW_BYTES);
+            details.put("maxCommitments", CountryCommitmentsView.MAX_COMMITMENTS_LISTED);
         }
         boolean degraded = failingSince != null || !tooLarge.isEmpty();
         return Health.status(degraded ? new Status("DEGRADED") : Status.UP).withDetails(details).build();

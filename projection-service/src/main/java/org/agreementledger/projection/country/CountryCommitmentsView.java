@@ -66,8 +66,58 @@ public class CountryCommitmentsView {
         return snapshot.execute(status -> read(country));
     }
 
-    /** The answer from the views the current transaction sees (the live ones, or a scratch schema as of a point). */
+    /**
+     * The most commitments one view lists. Each is held in memory while the view is built and sent (2 KiB or more at
+     * the contract's bounds); a country party to 500 agreements at those bounds (50,000 commitments) ran the
+     * projection out of heap for everyone (docs/benchmarks.md, run X). Beyond it the view is refused, not cut.
+     */
+    public static final int MAX_COMMITMENTS_LISTED = 10_000;
+
+    /** A country's view would list more commitments than {@link #MAX_COMMITMENTS_LISTED}. */
+    public static final class TooLarge extends RuntimeException {
+        private final String country;
+        private final long commitments;
+
+        TooLarge(String country, long commitments) {
+            super(country + "'s commitments view would list " + commitments + " commitments, more than the "
+                    + MAX_COMMITMENTS_LISTED + " one view holds");
+            this.country = country;
+            this.commitments = commitments;
+        }
+
+        public String country() {
+            return country;
+        }
+
+        public long commitments() {
+            return commitments;
+        }
+    }
+
+    /**
+     * The answer from the views the current transaction sees (the live ones, or a scratch schema as of a point).
+     *
+     * @throws TooLarge before anything is read, if it would list more than {@link #MAX_COMMITMENTS_LISTED}
+     */
     public CountryCommitments read(String country) {
+        long listed = commitmentsListed(country);
+        if (listed > MAX_COMMITMENTS_LISTED) {
+            throw new TooLarge(country, listed);
+        }
+        return readWhole(country);
+    }
+
+    /** The commitments the country's view lists, counted by the database (the commitments' index finds them). */
+    private long commitmentsListed(String country) {
+        Long listed = jdbc.queryForObject("SELECT count(*) FROM agreement_view a "
+                        + "CROSS JOIN LATERAL jsonb_array_elements(a.terms -> 'commitments') c "
+                        + "WHERE a.parties @> ?::jsonb AND a.status IN (" + STATUSES_SHOWN + ") "
+                        + "AND a.terms -> 'commitments' @> ?::jsonb AND c ->> 'party' = ?",
+                Long.class, party(country), "[{\"party\": \"" + country + "\"}]", country);
+        return listed == null ? 0 : listed;
+    }
+
+    private CountryCommitments readWhole(String country) {
         Map<String, Long> byStatus = new TreeMap<>();
         jdbc.query("SELECT status, sum(agreements) FROM country_status WHERE country = ? GROUP BY status "
                         + "HAVING sum(agreements) <> 0",
@@ -121,7 +171,8 @@ public class CountryCommitmentsView {
         for (String country : jdbc.queryForList("SELECT DISTINCT commitment ->> 'party' FROM agreement_view, "
                 + "jsonb_array_elements(terms -> 'commitments') commitment "
                 + "WHERE commitment ->> 'type' = 'accept-people' ORDER BY 1", String.class)) {
-            for (CountryCommitments.Acceptance accept : read(country).accepts()) {
+            // the auditor's rows are small: every acceptance of every country, however many
+            for (CountryCommitments.Acceptance accept : readWhole(country).accepts()) {
                 Map<String, Long> used = new TreeMap<>();
                 if (accept.capacity() != null) {
                     accept.capacity().use().forEach(use -> used.put(use.period(), use.used()));

@@ -100,8 +100,8 @@ class CountryCommitmentsTopicTest extends ProjectionIntegrationTest {
         }
         String bootstrap = SharedTestInfrastructure.get().kafka().bootstrapServers();
 
-        JsonNode component = awaitTopicHealth(health -> health.path("details").path("overTheBound").path("viewBytes")
-                .path("LS").asLong() > CountryCommitmentsTopic.MAX_VIEW_BYTES, "Lesotho's view reported over the bound");
+        JsonNode component = awaitTopicHealth(health -> health.path("details").path("overTheBound").path("LS").path("viewBytes")
+                .asLong() > CountryCommitmentsTopic.MAX_VIEW_BYTES, "Lesotho's view reported over the bound");
         assertThat(component.get("status").asText()).isEqualTo("DEGRADED");
         assertThat(latestFor("ZA", "\"OFFERED\":20", bootstrap).get("agreementsByStatus").get("OFFERED").asLong())
                 .as("South Africa, a party to the same agreements, is still published").isEqualTo(20);
