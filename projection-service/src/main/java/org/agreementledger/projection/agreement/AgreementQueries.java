@@ -1,13 +1,21 @@
 package org.agreementledger.projection.agreement;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.PreparedStatement;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +27,25 @@ class AgreementQueries {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
+    /** Rows of a timeline the driver holds at a time (a cursor needs a transaction). */
+    private static final int HISTORY_ROWS_FETCHED = 256;
+
     private final JdbcTemplate jdbc;
     private final ParkedEvents parked;
+    private final TransactionTemplate readOnly;
 
-    AgreementQueries(JdbcTemplate jdbc, ParkedEvents parked) {
+    AgreementQueries(JdbcTemplate jdbc, ParkedEvents parked, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.parked = parked;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     private final RowMapper<AgreementView> agreement = (rs, row) -> new AgreementView(
             rs.getString("agreement_id"), rs.getString("offering_party"), read(rs.getString("parties")),
             rs.getString("title"), rs.getObject("offered_on", java.time.LocalDate.class), rs.getString("status"),
             read(rs.getString("accepted_by")), rs.getObject("in_force_on", java.time.LocalDate.class),
-            rs.getObject("ended_on", java.time.LocalDate.class), tree(rs.getString("terms")),
+            rs.getObject("ended_on", java.time.LocalDate.class), rs.getString("terms"),
             rs.getString("source_reference"), rs.getLong("version"), rs.getTimestamp("last_event_at").toInstant(),
             false, null);
 
@@ -71,27 +85,48 @@ class AgreementQueries {
         return views.stream().map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
     }
 
-    List<HistoryEntry> findHistory(String agreementId) {
-        return jdbc.query("""
-                SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id, causation_id, payload
-                FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""",
-                (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
-                        rs.getString(8), tree(rs.getString(9))),
-                agreementId);
+    boolean hasHistory(String agreementId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM agreement_history WHERE agreement_id = ?)", Boolean.class, agreementId));
+    }
+
+    /**
+     * Writes the agreement's timeline as a JSON array, oldest first, a row at a time from a cursor: an agreement with
+     * 100,000 events is never held whole (as trees, a long timeline ran the projection out of heap: run X).
+     */
+    void writeHistory(String agreementId, ObjectMapper mapper, OutputStream out) {
+        ObjectWriter entries = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        readOnly.executeWithoutResult(status -> {
+            try (JsonGenerator json = mapper.getFactory().createGenerator(out)
+                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                json.writeStartArray();
+                jdbc.query(connection -> {
+                    PreparedStatement statement = connection.prepareStatement("""
+                            SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id,
+                                   causation_id, payload
+                            FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""");
+                    statement.setFetchSize(HISTORY_ROWS_FETCHED);
+                    statement.setString(1, agreementId);
+                    return statement;
+                }, rs -> {
+                    try {
+                        entries.writeValue(json, new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
+                                rs.getString(8), rs.getString(9)));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                json.writeEndArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static List<String> read(String json) {
         try {
             return LedgerJson.mapper().readValue(json, STRINGS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
-        try {
-            return LedgerJson.mapper().readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package org.agreementledger.projection.agreement;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import java.util.List;
 
@@ -35,11 +37,13 @@ class AgreementQueryController {
     private final AgreementQueries queries;
     private final ReadAccess access;
     private final AsOfViews asOfViews;
+    private final ObjectMapper mapper;
 
-    AgreementQueryController(AgreementQueries queries, ReadAccess access, AsOfViews asOfViews) {
+    AgreementQueryController(AgreementQueries queries, ReadAccess access, AsOfViews asOfViews, ObjectMapper mapper) {
         this.queries = queries;
         this.access = access;
         this.asOfViews = asOfViews;
+        this.mapper = mapper;
     }
 
     @GetMapping("/{agreementId}")
@@ -63,10 +67,16 @@ class AgreementQueryController {
     @Operation(summary = "Every event of the agreement, in order, with who, when and why")
     @ApiResponse(responseCode = "200", description = "The agreement's events, oldest first", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = HistoryEntry.class))))
-    ResponseEntity<?> history(@PathVariable String agreementId) {
+    ResponseEntity<StreamingResponseBody> history(@PathVariable String agreementId) {
         access.check(agreementId);
-        List<HistoryEntry> history = queries.findHistory(agreementId);
-        return history.isEmpty() ? notFound(agreementId) : ResponseEntity.ok(history);
+        if (!queries.hasHistory(agreementId)) {
+            // Spring streams a body only from a method declared to return one: the problem is streamed too
+            ResponseEntity<ProblemDetail> notFound = notFound(agreementId);
+            return ResponseEntity.status(notFound.getStatusCode()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(out -> mapper.writeValue(out, notFound.getBody()));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(out -> queries.writeHistory(agreementId, mapper, out));
     }
 
     @GetMapping
