@@ -27,8 +27,8 @@ class AgreementQueries {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    /** Rows of a timeline the driver holds at a time (a cursor needs a transaction). */
-    private static final int HISTORY_ROWS_FETCHED = 256;
+    /** Rows the driver holds at a time while a list is streamed (a cursor needs a transaction). */
+    private static final int ROWS_FETCHED = 64;
 
     private final JdbcTemplate jdbc;
     private final ParkedEvents parked;
@@ -59,9 +59,45 @@ class AgreementQueries {
         return parked.hold(agreementId);
     }
 
-    List<AgreementView> findAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size) {
+    /**
+     * Writes a page of agreements as a JSON array, a row at a time from a cursor: a page of 500 agreements at the
+     * contract's bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
+     */
+    void writeAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size,
+                         ObjectMapper mapper, OutputStream out) {
+        ObjectWriter rows = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        Map<String, String> holds = parked.holds();
+        readOnly.executeWithoutResult(transaction -> {
+            try (JsonGenerator json = mapper.getFactory().createGenerator(out)
+                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                json.writeStartArray();
+                List<Object> args = new java.util.ArrayList<>();
+                String sql = agreementsQuery(visibleTo, party, status, heldOnly, page, size, args);
+                jdbc.query(connection -> {
+                    PreparedStatement statement = connection.prepareStatement(sql);
+                    statement.setFetchSize(ROWS_FETCHED);
+                    for (int i = 0; i < args.size(); i++) {
+                        statement.setObject(i + 1, args.get(i));
+                    }
+                    return statement;
+                }, rs -> {
+                    AgreementView view = agreement.mapRow(rs, 0);
+                    try {
+                        rows.writeValue(json, view.heldBecause(holds.get(view.agreementId())));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                json.writeEndArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static String agreementsQuery(String visibleTo, String party, String status, boolean heldOnly, int page,
+                                          int size, List<Object> args) {
         StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
-        List<Object> args = new java.util.ArrayList<>();
         if (visibleTo != null) {
             sql.append(" AND parties @> ?::jsonb");
             args.add("[\"" + visibleTo + "\"]");
@@ -80,9 +116,7 @@ class AgreementQueries {
         sql.append(" ORDER BY offered_on, agreement_id LIMIT ? OFFSET ?");
         args.add(size);
         args.add((long) page * size);
-        List<AgreementView> views = jdbc.query(sql.toString(), agreement, args.toArray());
-        Map<String, String> holds = parked.holds();
-        return views.stream().map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
+        return sql.toString();
     }
 
     boolean hasHistory(String agreementId) {
@@ -105,7 +139,7 @@ class AgreementQueries {
                             SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id,
                                    causation_id, payload
                             FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""");
-                    statement.setFetchSize(HISTORY_ROWS_FETCHED);
+                    statement.setFetchSize(ROWS_FETCHED);
                     statement.setString(1, agreementId);
                     return statement;
                 }, rs -> {

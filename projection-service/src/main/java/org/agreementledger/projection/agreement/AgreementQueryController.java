@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-import java.util.List;
 
 @RestController
 @RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -81,7 +80,9 @@ class AgreementQueryController {
 
     @GetMapping
     @Operation(summary = "Agreements, filtered by party and status, a page at a time; a country sees only its own")
-    List<AgreementView> agreements(
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            array = @ArraySchema(schema = @Schema(implementation = AgreementView.class))))
+    ResponseEntity<StreamingResponseBody> agreements(
             @Parameter(description = "ISO 3166-1 alpha-2 code of a party", example = "US")
             @RequestParam(required = false) @Pattern(regexp = "[A-Z]{2}") String party,
             @RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,32}") String status,
@@ -89,7 +90,9 @@ class AgreementQueryController {
             @RequestParam(defaultValue = "false") boolean held,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return queries.findAgreements(access.restrictedTo().orElse(null), party, status, held, page, size);
+        String visibleTo = access.restrictedTo().orElse(null);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out ->
+                queries.writeAgreements(visibleTo, party, status, held, page, size, mapper, out));
     }
 
     /** Unknown, or held before its offer could be applied: then the problem says why, as the view would. */
