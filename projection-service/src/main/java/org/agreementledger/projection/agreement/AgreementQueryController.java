@@ -27,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-
 @RestController
 @RequestMapping(path = "/agreements", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Agreements", description = "Agreements as projected from ledger.agreement-events")
