@@ -60,39 +60,18 @@ class AgreementQueries {
     }
 
     /**
-     * Writes a page of agreements as a JSON array, a row at a time from a cursor: a page of 500 agreements at the
-     * contract's bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
+     * Writes a page of agreements as a JSON array (see {@link #writeRows}): a page of 500 agreements at the contract's
+     * bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
      */
     void writeAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size,
                          ObjectMapper mapper, OutputStream out) {
-        ObjectWriter rows = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        List<Object> args = new java.util.ArrayList<>();
+        String sql = agreementsQuery(visibleTo, party, status, heldOnly, page, size, args);
         Map<String, String> holds = parked.holds();
-        readOnly.executeWithoutResult(transaction -> {
-            try (JsonGenerator json = mapper.getFactory().createGenerator(out)
-                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-                json.writeStartArray();
-                List<Object> args = new java.util.ArrayList<>();
-                String sql = agreementsQuery(visibleTo, party, status, heldOnly, page, size, args);
-                jdbc.query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement(sql);
-                    statement.setFetchSize(ROWS_FETCHED);
-                    for (int i = 0; i < args.size(); i++) {
-                        statement.setObject(i + 1, args.get(i));
-                    }
-                    return statement;
-                }, rs -> {
-                    AgreementView view = agreement.mapRow(rs, 0);
-                    try {
-                        rows.writeValue(json, view.heldBecause(holds.get(view.agreementId())));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                json.writeEndArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        writeRows(sql, args, (rs, row) -> {
+            AgreementView view = agreement.mapRow(rs, row);
+            return view.heldBecause(holds.get(view.agreementId()));
+        }, mapper, out);
     }
 
     private static String agreementsQuery(String visibleTo, String party, String status, boolean heldOnly, int page,
@@ -125,28 +104,36 @@ class AgreementQueries {
     }
 
     /**
-     * Writes the agreement's timeline as a JSON array, oldest first, a row at a time from a cursor: an agreement with
+     * Writes the agreement's timeline as a JSON array, oldest first (see {@link #writeRows}): an agreement with
      * 100,000 events is never held whole (as trees, a long timeline ran the projection out of heap: run X).
      */
     void writeHistory(String agreementId, ObjectMapper mapper, OutputStream out) {
-        ObjectWriter entries = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-        readOnly.executeWithoutResult(status -> {
+        writeRows("""
+                SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id, causation_id, payload
+                FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""", List.of(agreementId),
+                (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
+                        rs.getString(8), rs.getString(9)), mapper, out);
+    }
+
+    /** Writes the rows of a query as a JSON array, one at a time from a cursor, so that a long answer is never held whole. */
+    private <T> void writeRows(String sql, List<Object> args, RowMapper<T> rows, ObjectMapper mapper, OutputStream out) {
+        ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        readOnly.executeWithoutResult(transaction -> {
             try (JsonGenerator json = mapper.getFactory().createGenerator(out)
                     .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
                 json.writeStartArray();
+                int[] row = {0};
                 jdbc.query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement("""
-                            SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id,
-                                   causation_id, payload
-                            FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""");
+                    PreparedStatement statement = connection.prepareStatement(sql);
                     statement.setFetchSize(ROWS_FETCHED);
-                    statement.setString(1, agreementId);
+                    for (int i = 0; i < args.size(); i++) {
+                        statement.setObject(i + 1, args.get(i));
+                    }
                     return statement;
                 }, rs -> {
                     try {
-                        entries.writeValue(json, new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
-                                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
-                                rs.getString(8), rs.getString(9)));
+                        writer.writeValue(json, rows.mapRow(rs, row[0]++));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
