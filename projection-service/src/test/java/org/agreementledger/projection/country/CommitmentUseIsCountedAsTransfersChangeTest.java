@@ -32,7 +32,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,7 +115,7 @@ class CommitmentUseIsCountedAsTransfersChangeTest extends ProjectionIntegrationT
                 Thread.sleep(150);
             }
         }
-        awaitApplied(id, sequence - 1);
+        awaitApplied(jdbc, id, sequence - 1);
 
         Map<Integer, String> expected = fromScratch(id, terms);
         assertThat(shown(id)).isEqualTo(expected);
@@ -190,18 +189,5 @@ class CommitmentUseIsCountedAsTransfersChangeTest extends ProjectionIntegrationT
         return headcounts.isEmpty()
                 ? List.of(new Headcount(VE, PersonCategory.GANG_MEMBER, Sex.FEMALE, AgeGroup.NOT_RECORDED, 7))
                 : headcounts;
-    }
-
-    private void awaitApplied(AgreementId id, long lastSequence) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Long applied = jdbc.queryForObject("SELECT max(sequence) FROM views.agreement_history WHERE agreement_id = ?",
-                    Long.class, id.value());
-            if (applied != null && applied == lastSequence) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the projection did not apply event " + lastSequence);
     }
 }

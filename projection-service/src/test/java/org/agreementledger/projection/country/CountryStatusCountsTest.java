@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +70,7 @@ class CountryStatusCountsTest extends ProjectionIntegrationTest {
         }
         for (Lifecycle agreement : agreements) {
             if (agreement.sequence > 0) {
-                awaitApplied(agreement.id, agreement.sequence - 1);
+                awaitApplied(jdbc, agreement.id, agreement.sequence - 1);
             }
         }
 
@@ -153,18 +152,5 @@ class CountryStatusCountsTest extends ProjectionIntegrationTest {
             records.publish(event, sequence++);
             status = after;
         }
-    }
-
-    private void awaitApplied(AgreementId id, long lastSequence) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Long applied = jdbc.queryForObject("SELECT max(sequence) FROM views.agreement_history WHERE agreement_id = ?",
-                    Long.class, id.value());
-            if (applied != null && applied == lastSequence) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("agreement " + id + " was not applied up to " + lastSequence);
     }
 }

@@ -1,10 +1,12 @@
 package org.agreementledger.projection.support;
 
+import org.agreementledger.contract.AgreementId;
 import org.agreementledger.infra.LocalIdentityProvider;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,6 +47,20 @@ public abstract class ProjectionIntegrationTest {
 
     protected static String countryToken(String country) {
         return TOKENS.mint("service-" + country, country, List.of("ledger.write"), Duration.ofHours(1));
+    }
+
+    /** Waits until the views hold the agreement's events up to {@code lastSequence}. */
+    protected static void awaitApplied(JdbcTemplate jdbc, AgreementId id, long lastSequence) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Long applied = jdbc.queryForObject("SELECT max(sequence) FROM views.agreement_history WHERE agreement_id = ?",
+                    Long.class, id.value());
+            if (applied != null && applied == lastSequence) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the projection did not apply event " + lastSequence + " of agreement " + id);
     }
 
     @DynamicPropertySource
