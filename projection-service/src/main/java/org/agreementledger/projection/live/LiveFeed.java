@@ -2,6 +2,7 @@ package org.agreementledger.projection.live;
 
 import org.agreementledger.projection.consumer.AppliedBatchListener;
 import org.agreementledger.projection.consumer.FeedItem;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -13,18 +14,23 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Server-Sent Events for everything the projection applies. A subscriber first gets what it missed (from the
  * database, after its Last-Event-ID) and then every new event, without a gap or a duplicate: it is registered
- * before the backlog is read, and anything that arrives meanwhile is held until the backlog is out.
+ * before the backlog is read, and what arrives meanwhile waits behind the backlog on the subscriber's own thread.
+ * Each subscriber is written to by a thread of its own, so a client that stops reading holds back no one else; one
+ * that falls more than {@link #MAX_WAITING} events behind is dropped, and resumes from its Last-Event-ID when it
+ * reconnects.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE) // subscribers hear of a batch before anything else that listens
@@ -32,15 +38,18 @@ public class LiveFeed implements AppliedBatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
 
+    /** Events waiting to be written to one subscriber, at most; they are shared with the other subscribers. */
+    static final int MAX_WAITING = 1_000;
+
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "live-feed");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final AtomicLong numbers = new AtomicLong();
+    private final Counter dropped;
 
     LiveFeed(MeterRegistry meters) {
         Gauge.builder("projection.live.subscribers", subscribers, List::size).register(meters);
+        this.dropped = Counter.builder("projection.live.subscribers.dropped")
+                .description("Live subscribers dropped for falling more than " + MAX_WAITING + " events behind")
+                .register(meters);
     }
 
     /**
@@ -55,10 +64,10 @@ public class LiveFeed implements AppliedBatchListener {
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId);
         subscribers.add(subscriber);
-        emitter.onCompletion(() -> subscribers.remove(subscriber));
-        emitter.onTimeout(() -> subscribers.remove(subscriber));
-        emitter.onError(e -> subscribers.remove(subscriber));
-        dispatcher.execute(() -> subscriber.start(initial, backlog));
+        emitter.onCompletion(subscriber::close);
+        emitter.onTimeout(subscriber::close);
+        emitter.onError(e -> subscriber.close());
+        subscriber.run(() -> subscriber.start(initial, backlog));
         return emitter;
     }
 
@@ -69,12 +78,12 @@ public class LiveFeed implements AppliedBatchListener {
             return;
         }
         List<FeedItem> copy = List.copyOf(items);
-        dispatcher.execute(() -> subscribers.forEach(subscriber -> subscriber.offer(copy)));
+        subscribers.forEach(subscriber -> subscriber.offer(copy));
     }
 
     /** After a rebuild the feed is numbered anew: every subscriber is told to reload. */
     public void resync() {
-        dispatcher.execute(() -> subscribers.forEach(Subscriber::resync));
+        subscribers.forEach(subscriber -> subscriber.run(subscriber::resync));
     }
 
     private final class Subscriber {
@@ -82,18 +91,33 @@ public class LiveFeed implements AppliedBatchListener {
         private final SseEmitter emitter;
         private final Predicate<FeedItem> wanted;
         private final Function<FeedItem, Object> render;
-        private final List<FeedItem> held = new ArrayList<>();
+        private final AtomicInteger waiting = new AtomicInteger();
+        private final ExecutorService writer;
         private long lastSent;
-        private boolean started;
 
         Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId) {
             this.emitter = emitter;
             this.wanted = wanted;
             this.render = render;
             this.lastSent = lastEventId;
+            String name = "live-subscriber-" + numbers.incrementAndGet();
+            this.writer = Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, name);
+                thread.setDaemon(true);
+                return thread;
+            });
         }
 
-        synchronized void start(Object initial, Function<Long, List<FeedItem>> backlog) {
+        /** Runs on this subscriber's thread, after what was queued before. */
+        void run(Runnable task) {
+            try {
+                writer.execute(task);
+            } catch (RejectedExecutionException closed) {
+                // the subscription has ended
+            }
+        }
+
+        void start(Object initial, Function<Long, List<FeedItem>> backlog) {
             // a first write commits the response, so that the subscriber knows at once it is connected
             send(SseEmitter.event().comment("subscribed"));
             if (initial != null) {
@@ -112,23 +136,30 @@ public class LiveFeed implements AppliedBatchListener {
                 from = page.get(page.size() - 1).feedId();
                 page = sent < FeedBacklog.MAX_MISSED ? backlog.apply(from) : List.of();
             }
-            held.forEach(this::deliver);
-            held.clear();
-            started = true;
         }
 
-        synchronized void offer(List<FeedItem> items) {
-            for (FeedItem item : items) {
-                if (started) {
-                    deliver(item);
-                } else {
-                    held.add(item);
-                }
+        void offer(List<FeedItem> items) {
+            int behind = waiting.addAndGet(items.size());
+            if (behind > MAX_WAITING) {
+                log.info("Dropping a live subscriber {} events behind; it resumes from its Last-Event-ID", behind);
+                dropped.increment();
+                close();
+                emitter.complete();
+                return;
             }
+            run(() -> {
+                items.forEach(this::deliver);
+                waiting.addAndGet(-items.size());
+            });
         }
 
-        synchronized void resync() {
+        void resync() {
             send(SseEmitter.event().name("resync").data("views were rebuilt; reload"));
+        }
+
+        void close() {
+            subscribers.remove(this);
+            writer.shutdownNow();
         }
 
         /** Sends the item if the subscriber wants it and has not had it; true if it was sent. */
@@ -150,7 +181,7 @@ public class LiveFeed implements AppliedBatchListener {
                 emitter.send(event);
             } catch (IOException | IllegalStateException e) {
                 log.debug("Dropping a live subscriber: {}", e.toString());
-                subscribers.remove(this);
+                close();
                 emitter.completeWithError(e);
             }
         }

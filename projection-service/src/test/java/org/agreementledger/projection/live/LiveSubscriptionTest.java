@@ -10,6 +10,7 @@ import org.agreementledger.contract.AgreementOffered;
 import org.agreementledger.contract.AgreementTerms;
 import org.agreementledger.contract.Capacity;
 import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.NationalityScope;
@@ -148,6 +149,38 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
             AgreementId next = AgreementId.generate();
             records.publish(guatemalaOffer(next, null), 0);
             assertThat(resumed.next(WAIT).data()).as("then the new ones").contains(next.value());
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingHoldsBackNoOtherSubscriber() throws Exception {
+        CountryCode ls = CountryCode.of("LS");
+        CountryCode za = CountryCode.of("ZA");
+        List<CountryCode> nationalities = java.util.Arrays.stream(java.util.Locale.getISOCountries())
+                .limit(ContractLimits.MAX_LISTED_NATIONALITIES).map(CountryCode::of).toList();
+        // about 160 KiB an event: a hundred of them are far more than the socket buffers a stalled client leaves
+        AgreementTerms large = new AgreementTerms("T".repeat(ContractLimits.MAX_TITLE_LENGTH), java.util.Collections.nCopies(
+                ContractLimits.MAX_COMMITMENTS, new Commitment.AcceptPeople(ls, NationalityScope.listed(nationalities),
+                        Set.of(PersonCategory.IRREGULAR_MIGRANT), List.of(za), null, null, false)), List.of(),
+                new Validity(LocalDate.of(2025, 5, 1), null));
+        try (java.net.Socket stalled = new java.net.Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress("localhost", port));
+            stalled.getOutputStream().write(("GET /live/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: Bearer " + dashboardToken() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            // and never read
+            try (SseClient reading = new SseClient(url("/live/events"), dashboardToken(), null)) {
+                assertThat(reading.quietFor(Duration.ofMillis(500))).isTrue();
+                AgreementId last = null;
+                for (int i = 0; i < 100; i++) {
+                    last = AgreementId.generate();
+                    records.publish(new AgreementOffered(last, za, List.of(za, ls), LocalDate.of(2025, 5, 1), large, null), 0);
+                }
+                String lastId = last.value();
+                assertThat(reading.next(Duration.ofSeconds(30), event -> event.data().contains(lastId)))
+                        .as("the reading subscriber gets the last event").isNotNull();
+            }
         }
     }
 
