@@ -180,6 +180,21 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
                 String lastId = last.value();
                 assertThat(reading.next(Duration.ofSeconds(30), event -> event.data().contains(lastId)))
                         .as("the reading subscriber gets the last event").isNotNull();
+
+                for (int i = 0; i <= LiveFeed.MAX_WAITING; i++) {
+                    records.publish(new AgreementOffered(AgreementId.generate(), za, List.of(za, ls),
+                            LocalDate.of(2025, 5, 1), new AgreementTerms("Small " + i, List.of(), List.of(),
+                                    new Validity(LocalDate.of(2025, 5, 1), null)), null), 0);
+                }
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                String metrics = "";
+                String droppedOne = "(?s).*projection_live_subscribers_dropped_total\\{[^}]*} [1-9].*";
+                while (System.nanoTime() < deadline && !metrics.matches(droppedOne)) {
+                    Thread.sleep(200);
+                    metrics = get("/actuator/prometheus", dashboardToken()).body();
+                }
+                assertThat(metrics).as("the stalled one, more than %d events behind, is dropped", LiveFeed.MAX_WAITING)
+                        .containsPattern("projection_live_subscribers_dropped_total\\{[^}]*} [1-9]");
             }
         }
     }
