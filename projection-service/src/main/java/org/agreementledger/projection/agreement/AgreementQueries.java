@@ -10,16 +10,14 @@ import org.agreementledger.projection.consumer.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.sql.PreparedStatement;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 @Repository
 class AgreementQueries {
@@ -27,18 +25,15 @@ class AgreementQueries {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    /** Rows the driver holds at a time while a list is streamed (a cursor needs a transaction). */
-    private static final int ROWS_FETCHED = 64;
+    /** Rows read by one query of a streamed answer: about 10 MB at the contract's bounds. */
+    private static final int ROWS_PER_CHUNK = 64;
 
     private final JdbcTemplate jdbc;
     private final ParkedEvents parked;
-    private final TransactionTemplate readOnly;
 
-    AgreementQueries(JdbcTemplate jdbc, ParkedEvents parked, PlatformTransactionManager transactions) {
+    AgreementQueries(JdbcTemplate jdbc, ParkedEvents parked) {
         this.jdbc = jdbc;
         this.parked = parked;
-        this.readOnly = new TransactionTemplate(transactions);
-        this.readOnly.setReadOnly(true);
     }
 
     private final RowMapper<AgreementView> agreement = (rs, row) -> new AgreementView(
@@ -60,42 +55,51 @@ class AgreementQueries {
     }
 
     /**
-     * Writes a page of agreements as a JSON array (see {@link #writeRows}): a page of 500 agreements at the contract's
-     * bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
+     * Writes a page of agreements as a JSON array (see {@link #writeInChunks}): a page of 500 agreements at the
+     * contract's bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
+     * The first chunk starts at the page's offset, each further one after the last agreement written.
      */
     void writeAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size,
                          ObjectMapper mapper, OutputStream out) {
-        List<Object> args = new java.util.ArrayList<>();
-        String sql = agreementsQuery(visibleTo, party, status, heldOnly, page, size, args);
         Map<String, String> holds = parked.holds();
-        writeRows(sql, args, (rs, row) -> {
-            AgreementView view = agreement.mapRow(rs, row);
-            return view.heldBecause(holds.get(view.agreementId()));
-        }, mapper, out);
-    }
-
-    private static String agreementsQuery(String visibleTo, String party, String status, boolean heldOnly, int page,
-                                          int size, List<Object> args) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
-        if (visibleTo != null) {
-            sql.append(" AND parties @> ?::jsonb");
-            args.add("[\"" + visibleTo + "\"]");
-        }
-        if (party != null) {
-            sql.append(" AND parties @> ?::jsonb");
-            args.add("[\"" + party + "\"]");
-        }
-        if (status != null) {
-            sql.append(" AND status = ?");
-            args.add(status);
-        }
-        if (heldOnly) {
-            sql.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
-        }
-        sql.append(" ORDER BY offered_on, agreement_id LIMIT ? OFFSET ?");
-        args.add(size);
-        args.add((long) page * size);
-        return sql.toString();
+        int[] left = {size};
+        this.<AgreementView>writeInChunks(mapper, out, last -> {
+            if (left[0] == 0) {
+                return List.of();
+            }
+            List<Object> args = new java.util.ArrayList<>();
+            StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
+            if (visibleTo != null) {
+                sql.append(" AND parties @> ?::jsonb");
+                args.add("[\"" + visibleTo + "\"]");
+            }
+            if (party != null) {
+                sql.append(" AND parties @> ?::jsonb");
+                args.add("[\"" + party + "\"]");
+            }
+            if (status != null) {
+                sql.append(" AND status = ?");
+                args.add(status);
+            }
+            if (heldOnly) {
+                sql.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
+            }
+            if (last != null) {
+                sql.append(" AND (offered_on, agreement_id) > (?, ?)");
+                args.add(last.offeredOn());
+                args.add(last.agreementId());
+            }
+            sql.append(" ORDER BY offered_on, agreement_id LIMIT ?");
+            args.add(Math.min(left[0], ROWS_PER_CHUNK));
+            if (last == null) {
+                sql.append(" OFFSET ?");
+                args.add((long) page * size);
+            }
+            List<AgreementView> chunk = jdbc.query(sql.toString(), agreement, args.toArray()).stream()
+                    .map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
+            left[0] -= chunk.size();
+            return chunk;
+        });
     }
 
     boolean hasHistory(String agreementId) {
@@ -104,45 +108,37 @@ class AgreementQueries {
     }
 
     /**
-     * Writes the agreement's timeline as a JSON array, oldest first (see {@link #writeRows}): an agreement with
+     * Writes the agreement's timeline as a JSON array, oldest first (see {@link #writeInChunks}): an agreement with
      * 100,000 events is never held whole (as trees, a long timeline ran the projection out of heap: run X).
      */
     void writeHistory(String agreementId, ObjectMapper mapper, OutputStream out) {
-        writeRows("""
+        this.<HistoryEntry>writeInChunks(mapper, out, last -> jdbc.query("""
                 SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id, causation_id, payload
-                FROM agreement_history WHERE agreement_id = ? ORDER BY sequence""", List.of(agreementId),
+                FROM agreement_history WHERE agreement_id = ? AND sequence > ? ORDER BY sequence LIMIT ?""",
                 (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
-                        rs.getString(8), rs.getString(9)), mapper, out);
+                        rs.getString(8), rs.getString(9)),
+                agreementId, last == null ? -1 : last.sequence(), ROWS_PER_CHUNK));
     }
 
-    /** Writes the rows of a query as a JSON array, one at a time from a cursor, so that a long answer is never held whole. */
-    private <T> void writeRows(String sql, List<Object> args, RowMapper<T> rows, ObjectMapper mapper, OutputStream out) {
+    /**
+     * Writes a JSON array a chunk of rows at a time, each chunk read by a short query of its own ({@code next} is given
+     * the last row written, null at first, and answers the rows after it): a long answer is never held whole, and no
+     * connection is held while a slow client reads, where six such clients would have taken the whole pool.
+     */
+    private <T> void writeInChunks(ObjectMapper mapper, OutputStream out, Function<T, List<T>> next) {
         ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-        readOnly.executeWithoutResult(transaction -> {
-            try (JsonGenerator json = mapper.getFactory().createGenerator(out)
-                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-                json.writeStartArray();
-                int[] row = {0};
-                jdbc.query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement(sql);
-                    statement.setFetchSize(ROWS_FETCHED);
-                    for (int i = 0; i < args.size(); i++) {
-                        statement.setObject(i + 1, args.get(i));
-                    }
-                    return statement;
-                }, rs -> {
-                    try {
-                        writer.writeValue(json, rows.mapRow(rs, row[0]++));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                json.writeEndArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartArray();
+            for (List<T> chunk = next.apply(null); !chunk.isEmpty(); chunk = next.apply(chunk.get(chunk.size() - 1))) {
+                for (T row : chunk) {
+                    writer.writeValue(json, row);
+                }
             }
-        });
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> read(String json) {

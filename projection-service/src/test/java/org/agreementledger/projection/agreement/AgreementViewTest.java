@@ -162,6 +162,43 @@ class AgreementViewTest extends ProjectionIntegrationTest {
         assertThat(get("/agreements?party=costa").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aLongListAndALongTimelineArriveWholeInOrderHoweverTheyAreReadOut() throws Exception {
+        CountryCode tv = CountryCode.of("TV");
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            AgreementId id = AgreementId.generate();
+            // a few dates shared by many agreements: the order within a date is the agreement's id
+            LocalDate on = LocalDate.of(2025, 1, 1 + i % 3);
+            records.publish(new AgreementOffered(id, tv, List.of(tv, US), on, terms("Tuvalu " + i, on), null), 0);
+            expected.add(on + "/" + id.value());
+        }
+        AgreementId amended = AgreementId.generate();
+        records.publish(new AgreementOffered(amended, tv, List.of(tv, US), LocalDate.of(2025, 1, 1),
+                terms("amended 0", LocalDate.of(2025, 1, 1)), null), 0);
+        for (int sequence = 1; sequence < 150; sequence++) {
+            records.publish(new OfferAmended(amended, US, LocalDate.of(2025, 1, 2),
+                    terms("amended " + sequence, LocalDate.of(2025, 1, 2))), sequence);
+        }
+        expected.add(LocalDate.of(2025, 1, 1) + "/" + amended.value());
+        java.util.Collections.sort(expected);
+
+        JsonNode all = awaitJson("/agreements?party=TV&size=500", 200, list -> list.size() == 151);
+        List<String> listed = new java.util.ArrayList<>();
+        all.forEach(agreement -> listed.add(agreement.get("offeredOn").asText() + "/" + agreement.get("agreementId").asText()));
+        assertThat(listed).isEqualTo(expected);
+        JsonNode secondPage = awaitJson("/agreements?party=TV&page=1&size=70", 200);
+        List<String> paged = new java.util.ArrayList<>();
+        secondPage.forEach(agreement -> paged.add(agreement.get("offeredOn").asText() + "/" + agreement.get("agreementId").asText()));
+        assertThat(paged).isEqualTo(expected.subList(70, 140));
+
+        JsonNode history = awaitJson("/agreements/" + amended + "/history", 200, timeline -> timeline.size() == 150);
+        for (int sequence = 0; sequence < 150; sequence++) {
+            assertThat(history.get(sequence).get("sequence").asLong()).isEqualTo(sequence);
+        }
+        assertThat(history.get(149).get("payload").get("terms").get("title").asText()).isEqualTo("amended 149");
+    }
+
     private JsonNode awaitJson(String path, int status) throws Exception {
         return awaitJson(path, status, node -> true);
     }
