@@ -116,6 +116,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
         }
         pending.removeAll(countries);
         Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
+        Set<String> overTheBound = new java.util.HashSet<>();
         Throwable failure = null;
         try {
             Producer<String, byte[]> kafka = producer();
@@ -125,11 +126,13 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
                     LedgerJson.mapper().writeValue(json, view.now(country));
                 } catch (CountryCommitmentsView.TooLarge e) {
                     overTheBound(country, Map.of("commitments", e.commitments()), e.getMessage());
+                    overTheBound.add(country);
                     continue;
                 }
                 if (json.size > MAX_VIEW_BYTES) {
                     overTheBound(country, Map.of("viewBytes", json.size), "its view is " + json.size
                             + " bytes of JSON, over the " + MAX_VIEW_BYTES + " bytes the topic takes");
+                    overTheBound.add(country);
                     continue;
                 }
                 tooLarge.remove(country);
@@ -142,7 +145,7 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
         for (String country : countries) {
             Future<RecordMetadata> delivery = sent.get(country);
             if (delivery == null) {
-                if (failure != null && !tooLarge.containsKey(country)) {
+                if (failure != null && !overTheBound.contains(country)) {
                     pending.add(country);
                     failed.increment();
                 }

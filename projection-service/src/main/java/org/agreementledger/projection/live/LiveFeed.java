@@ -93,6 +93,7 @@ public class LiveFeed implements AppliedBatchListener {
         private final Function<FeedItem, Object> render;
         private final AtomicInteger waiting = new AtomicInteger();
         private final ExecutorService writer;
+        private volatile boolean droppedBehind;
         private long lastSent;
 
         Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId) {
@@ -139,16 +140,30 @@ public class LiveFeed implements AppliedBatchListener {
         }
 
         void offer(List<FeedItem> items) {
+            if (droppedBehind) {
+                return;
+            }
             int behind = waiting.addAndGet(items.size());
             if (behind > MAX_WAITING) {
+                droppedBehind = true;
+                subscribers.remove(this);
                 log.info("Dropping a live subscriber {} events behind; it resumes from its Last-Event-ID", behind);
                 dropped.increment();
-                close();
-                emitter.complete();
+                // completed on its own thread, once the write it may be blocked in returns: the emitter's lock is held
+                // through a write, and the caller here is the thread that applies the events
+                run(() -> {
+                    emitter.complete();
+                    close();
+                });
                 return;
             }
             run(() -> {
-                items.forEach(this::deliver);
+                for (FeedItem item : items) {
+                    if (droppedBehind) {
+                        break;
+                    }
+                    deliver(item);
+                }
                 waiting.addAndGet(-items.size());
             });
         }
