@@ -49,7 +49,8 @@ public class ApiContract {
             "409", "A rebuild is running (rebuild-running)",
             "422", "The country's view would list more commitments than one view holds (view-too-large, with "
                     + "commitments and maxCommitments); read its agreements a page at a time",
-            "503", "A dependency is unavailable (database-unavailable with Retry-After; kafka-unavailable)");
+            "503", "A dependency is unavailable (database-unavailable with Retry-After; kafka-unavailable); for a live "
+                    + "subscription, also: the instance holds its most (too-many-subscribers, with Retry-After)");
 
     @Bean
     OpenApiCustomizer projectionApiContract() {

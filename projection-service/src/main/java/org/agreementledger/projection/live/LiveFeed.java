@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -30,7 +31,7 @@ import java.util.function.Predicate;
  * before the backlog is read, and what arrives meanwhile waits behind the backlog on the subscriber's own thread.
  * Each subscriber is written to by a thread of its own, so a client that stops reading holds back no one else; one
  * that falls more than {@link #MAX_WAITING} events behind is dropped, and resumes from its Last-Event-ID when it
- * reconnects.
+ * reconnects. At most {@code projection.live.max-subscribers} subscriptions are open at once (each holds a thread).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE) // subscribers hear of a batch before anything else that listens
@@ -44,8 +45,18 @@ public class LiveFeed implements AppliedBatchListener {
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong numbers = new AtomicLong();
     private final Counter dropped;
+    private final int maxSubscribers;
 
-    LiveFeed(MeterRegistry meters) {
+    /** More subscriptions are asked for than one instance holds: refused before any is opened. */
+    public static final class TooManySubscribers extends RuntimeException {
+        TooManySubscribers(int max) {
+            super("This instance holds " + max + " live subscriptions, its most (projection.live.max-subscribers); "
+                    + "try again later, or subscribe through another instance.");
+        }
+    }
+
+    LiveFeed(MeterRegistry meters, @Value("${projection.live.max-subscribers:1000}") int maxSubscribers) {
+        this.maxSubscribers = maxSubscribers;
         Gauge.builder("projection.live.subscribers", subscribers, List::size).register(meters);
         this.dropped = Counter.builder("projection.live.subscribers.dropped")
                 .description("Live subscribers dropped for falling more than " + MAX_WAITING + " events behind")
@@ -58,9 +69,13 @@ public class LiveFeed implements AppliedBatchListener {
      * @param wanted  which items this subscriber receives
      * @param backlog the items after a given feed id, read from the database
      * @param render  what is sent for an item: its data, or null to send nothing
+     * @throws TooManySubscribers if this instance already holds as many as it may
      */
     public SseEmitter subscribe(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
                                 Function<FeedItem, Object> render, Object initial) {
+        if (subscribers.size() >= maxSubscribers) {
+            throw new TooManySubscribers(maxSubscribers);
+        }
         SseEmitter emitter = new SseEmitter(0L);
         Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId);
         subscribers.add(subscriber);
