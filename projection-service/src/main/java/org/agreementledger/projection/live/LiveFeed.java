@@ -15,11 +15,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -31,7 +35,9 @@ import java.util.function.Predicate;
  * before the backlog is read, and what arrives meanwhile waits behind the backlog on the subscriber's own thread.
  * Each subscriber is written to by a thread of its own, so a client that stops reading holds back no one else; one
  * that falls more than {@link #MAX_WAITING} events behind is dropped, and resumes from its Last-Event-ID when it
- * reconnects. At most {@code projection.live.max-subscribers} subscriptions are open at once (each holds a thread).
+ * reconnects. At most {@code projection.live.max-subscribers} subscriptions are open at once (each holds a thread),
+ * and every {@code projection.live.heartbeat} each gets a comment: proxies keep an idle stream open, and a client
+ * that is gone is found by the write that fails, rather than holding its place until the next event.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE) // subscribers hear of a batch before anything else that listens
@@ -55,8 +61,17 @@ public class LiveFeed implements AppliedBatchListener {
         }
     }
 
-    LiveFeed(MeterRegistry meters, @Value("${projection.live.max-subscribers:1000}") int maxSubscribers) {
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "live-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    LiveFeed(MeterRegistry meters, @Value("${projection.live.max-subscribers:1000}") int maxSubscribers,
+             @Value("${projection.live.heartbeat:15s}") Duration heartbeatEvery) {
         this.maxSubscribers = maxSubscribers;
+        heartbeat.scheduleWithFixedDelay(() -> subscribers.forEach(Subscriber::heartbeat),
+                heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
         Gauge.builder("projection.live.subscribers", subscribers, List::size).register(meters);
         this.dropped = Counter.builder("projection.live.subscribers.dropped")
                 .description("Live subscribers dropped for falling more than " + MAX_WAITING + " events behind")
@@ -109,6 +124,7 @@ public class LiveFeed implements AppliedBatchListener {
         private final AtomicInteger waiting = new AtomicInteger();
         private final ExecutorService writer;
         private volatile boolean droppedBehind;
+        private final AtomicBoolean heartbeatWaiting = new AtomicBoolean();
         private long lastSent;
 
         Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId) {
@@ -185,6 +201,16 @@ public class LiveFeed implements AppliedBatchListener {
 
         void resync() {
             send(SseEmitter.event().name("resync").data("views were rebuilt; reload"));
+        }
+
+        /** A comment, unless events wait to be written: one at a time, never queued up behind a stalled write. */
+        void heartbeat() {
+            if (waiting.get() == 0 && heartbeatWaiting.compareAndSet(false, true)) {
+                run(() -> {
+                    heartbeatWaiting.set(false);
+                    send(SseEmitter.event().comment("keepalive"));
+                });
+            }
         }
 
         void close() {

@@ -12,7 +12,7 @@ class LiveFeedTest {
 
     @Test
     void anInstanceOpensNoMoreSubscriptionsThanItHoldsThreadsFor() {
-        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), 2);
+        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), 2, java.time.Duration.ofSeconds(15));
 
         assertThat(feed.subscribe(0, item -> true, after -> List.of(), item -> item, null)).isNotNull();
         assertThat(feed.subscribe(0, item -> true, after -> List.of(), item -> item, null)).isNotNull();

@@ -154,6 +154,24 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void anIdleStreamCarriesKeepAliveCommentsSoProxiesKeepItAndGoneClientsAreFound() throws Exception {
+        try (java.net.Socket idle = new java.net.Socket("localhost", port)) {
+            idle.getOutputStream().write(("GET /live/transfers HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: Bearer " + dashboardToken() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            idle.setSoTimeout(5_000);
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            int keepAlives = 0;
+            for (String line = lines.readLine(); line != null && keepAlives < 2; line = lines.readLine()) {
+                if (line.equals(":keepalive")) {
+                    keepAlives++;
+                }
+            }
+            assertThat(keepAlives).as("comments every projection.live.heartbeat (1 s here)").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aClientThatStopsReadingHoldsBackNoOtherSubscriber() throws Exception {
         // the Comoros and the Seychelles are parties to no other test's agreement
         CountryCode km = CountryCode.of("KM");

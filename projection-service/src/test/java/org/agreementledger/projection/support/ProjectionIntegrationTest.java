@@ -73,6 +73,8 @@ public abstract class ProjectionIntegrationTest {
         registry.add("projection.kafka.bootstrap-servers", () -> SharedTestInfrastructure.get().kafka().bootstrapServers());
         registry.add("projection.kafka.topic", () -> TOPIC);
         registry.add("projection.kafka.group-id", () -> "projection-" + TOPIC);
+        // the live feed's keep-alive comments, often enough for a test to see one
+        registry.add("projection.live.heartbeat", () -> "1s");
         // the lag gauges are read by tests: refresh them often
         registry.add("projection.lag.refresh-interval", () -> "200ms");
         // readiness thresholds small enough for a test to cross them in seconds
