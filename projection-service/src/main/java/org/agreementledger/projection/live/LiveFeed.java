@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,13 @@ public class LiveFeed implements AppliedBatchListener {
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong numbers = new AtomicLong();
+
+    /**
+     * What is sent for an event may read the views (a country's commitments): one subscriber renders at a time, as the
+     * single dispatcher did, so that a thousand subscribers never take the pool's connections from the consumer.
+     * Only writing to the clients is done in parallel.
+     */
+    private final Semaphore renders = new Semaphore(1);
     private final Counter dropped;
     private final int maxSubscribers;
 
@@ -223,7 +231,13 @@ public class LiveFeed implements AppliedBatchListener {
             if (item.feedId() <= lastSent || !wanted.test(item)) {
                 return false;
             }
-            Object data = render.apply(item);
+            Object data;
+            renders.acquireUninterruptibly();
+            try {
+                data = render.apply(item);
+            } finally {
+                renders.release();
+            }
             lastSent = item.feedId();
             if (data == null) {
                 return false;
