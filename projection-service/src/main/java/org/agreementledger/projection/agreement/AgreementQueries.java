@@ -62,28 +62,30 @@ class AgreementQueries {
     void writeAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size,
                          ObjectMapper mapper, OutputStream out) {
         Map<String, String> holds = parked.holds();
+        StringBuilder filters = new StringBuilder("SELECT * FROM agreement_view WHERE true");
+        List<Object> filterArgs = new java.util.ArrayList<>();
+        if (visibleTo != null) {
+            filters.append(" AND parties @> ?::jsonb");
+            filterArgs.add("[\"" + visibleTo + "\"]");
+        }
+        if (party != null) {
+            filters.append(" AND parties @> ?::jsonb");
+            filterArgs.add("[\"" + party + "\"]");
+        }
+        if (status != null) {
+            filters.append(" AND status = ?");
+            filterArgs.add(status);
+        }
+        if (heldOnly) {
+            filters.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
+        }
         int[] left = {size};
         this.<AgreementView>writeInChunks(mapper, out, last -> {
             if (left[0] == 0) {
                 return List.of();
             }
-            List<Object> args = new java.util.ArrayList<>();
-            StringBuilder sql = new StringBuilder("SELECT * FROM agreement_view WHERE true");
-            if (visibleTo != null) {
-                sql.append(" AND parties @> ?::jsonb");
-                args.add("[\"" + visibleTo + "\"]");
-            }
-            if (party != null) {
-                sql.append(" AND parties @> ?::jsonb");
-                args.add("[\"" + party + "\"]");
-            }
-            if (status != null) {
-                sql.append(" AND status = ?");
-                args.add(status);
-            }
-            if (heldOnly) {
-                sql.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
-            }
+            StringBuilder sql = new StringBuilder(filters);
+            List<Object> args = new java.util.ArrayList<>(filterArgs);
             if (last != null) {
                 sql.append(" AND (offered_on, agreement_id) > (?, ?)");
                 args.add(last.offeredOn());
