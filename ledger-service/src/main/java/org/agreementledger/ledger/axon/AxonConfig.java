@@ -1,14 +1,15 @@
 package org.agreementledger.ledger.axon;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -57,24 +58,24 @@ class AxonConfig {
     /**
      * A processor that fails on an event stops and retries it from its token (Axon's backoff, 1 s doubling to 60 s);
      * Axon's default error handler would log it and go on, leaving the topic without that event, or the expiry index
-     * without that agreement, for good. Each failure is counted ({@code ledger.processor.failures}): a count that keeps
-     * rising is a processor stuck on one event.
+     * without that agreement, for good. Each failure is counted and kept for the health by {@link ProcessorSupervisor}.
      */
     @Autowired
-    void failedEventsAreRetriedNotSkipped(EventProcessingConfigurer processing, MeterRegistry meters) {
+    void failedEventsAreRetriedNotSkipped(EventProcessingConfigurer processing,
+                                          ObjectProvider<ProcessorSupervisor> supervisor) {
         processing.registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance());
-        processing.registerDefaultHandlerInterceptor((configuration, processor) -> {
-            Counter failures = Counter.builder("ledger.processor.failures").tag("processor", processor)
-                    .description("Events an event processor failed on, each retried from its token").register(meters);
-            return (unitOfWork, chain) -> {
-                try {
-                    return chain.proceed();
-                } catch (Exception | Error e) {
-                    failures.increment();
-                    throw e;
-                }
-            };
-        });
+        processing.registerDefaultHandlerInterceptor(
+                (configuration, processor) -> supervisor.getObject().failuresOf(processor));
+    }
+
+    /**
+     * The health component {@code processors}, and the restart of a processor Axon left paused in error. On the
+     * system clock, not the ledger's notion of today: tests move that one.
+     */
+    @Bean("processors")
+    ProcessorSupervisor processorSupervisor(EventProcessingConfiguration processing,
+                                            ProcessorSupervisionProperties properties, MeterRegistry meters) {
+        return new ProcessorSupervisor(processing::eventProcessors, properties, Clock.systemUTC(), meters);
     }
 
     /** Replaces Axon's default so events carry the caller's correlation id, not only the command's id. */

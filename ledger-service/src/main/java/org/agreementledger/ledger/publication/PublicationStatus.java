@@ -11,10 +11,13 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * How far publication is behind the event store, and whether Kafka refuses an event for good. Measured from the
  * database on its own schedule, so the figures exist, and stay true, whether Kafka is up or not; the health says
- * DOWN while a record is refused (the publisher keeps retrying it: order per agreement forbids skipping it).
+ * DOWN while a record is refused (the publisher keeps retrying it: order per agreement forbids skipping it), and when
+ * the figures have not been measured for a while. Whether the publisher itself runs is the {@code processors}
+ * component's to say.
  */
 @Component("publication")
 class PublicationStatus implements HealthIndicator {
@@ -46,11 +51,26 @@ class PublicationStatus implements HealthIndicator {
     private final MeterRegistry meters;
     private final AtomicReference<Lag> lag = new AtomicReference<>(new Lag(0, 0, null));
     private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final Instant created;
 
-    PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters) {
+    @Autowired
+    PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters,
+                      @Value("${ledger.publication.lag-interval:5s}") Duration interval) {
+        this(jdbc, properties, meters, interval, Clock.systemUTC());
+    }
+
+    PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters, Duration interval,
+                      Clock clock) {
+        this.clock = clock;
+        this.created = clock.instant();
         this.jdbc = jdbc;
         this.properties = properties;
         this.meters = meters;
+        // six missed measurements, and never less than 30 s: a slow database is not yet a stopped measurement
+        this.staleAfter = interval.multipliedBy(6).compareTo(Duration.ofSeconds(30)) > 0
+                ? interval.multipliedBy(6) : Duration.ofSeconds(30);
         Gauge.builder("ledger.publication.lag.events", () -> lag.get().events())
                 .description("Events in the event store that Kafka has not committed yet").register(meters);
         Gauge.builder("ledger.publication.oldest.unpublished.age", () -> lag.get().oldestAgeSeconds())
@@ -72,7 +92,7 @@ class PublicationStatus implements HealthIndicator {
             Long appended = jdbc.queryForObject("SELECT max(globalindex) FROM domainevententry", Long.class);
             if (published == null && appended != null) {
                 // upgraded from a version without publication_progress: unknown until the next batch is published
-                lag.set(new Lag(Double.NaN, Double.NaN, Instant.now()));
+                lag.set(new Lag(Double.NaN, Double.NaN, clock.instant()));
                 return;
             }
             long after = published == null ? -1 : published;
@@ -84,8 +104,8 @@ class PublicationStatus implements HealthIndicator {
             String oldest = jdbc.query("SELECT timestamp FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT 1",
                     rs -> rs.next() ? rs.getString(1) : null, after);
             double age = oldest == null ? 0
-                    : Math.max(0, Duration.between(Instant.parse(oldest), Instant.now()).toMillis() / 1000.0);
-            lag.set(new Lag(events, age, Instant.now()));
+                    : Math.max(0, Duration.between(Instant.parse(oldest), clock.instant()).toMillis() / 1000.0);
+            lag.set(new Lag(events, age, clock.instant()));
         } catch (RuntimeException e) {
             // the database is unreachable: the last figures stay, and their age shows in the health
         }
@@ -100,7 +120,7 @@ class PublicationStatus implements HealthIndicator {
                 || cause instanceof InvalidRecordException || cause instanceof SerializationException
                 || cause instanceof AuthorizationException || cause instanceof UnknownTopicOrPartitionException;
         String kind = cause.getClass().getSimpleName();
-        failure.set(new Failure(kind, String.valueOf(cause.getMessage()), event, Instant.now(), permanent));
+        failure.set(new Failure(kind, String.valueOf(cause.getMessage()), event, clock.instant(), permanent));
         Counter.builder("ledger.publication.failures").tag("kind", kind).tag("permanent", Boolean.toString(permanent))
                 .description("Publication batches Kafka did not commit, by cause").register(meters).increment();
     }
@@ -109,11 +129,17 @@ class PublicationStatus implements HealthIndicator {
     public Health health() {
         Lag current = lag.get();
         Failure last = failure.get();
-        Health.Builder health = last != null && last.permanent() ? Health.down() : Health.up();
+        Instant measured = current.measuredAt() == null ? created : current.measuredAt();
+        // figures that stopped being measured (a hung database, a scheduler thread out of memory) are not the truth
+        boolean stale = Duration.between(measured, clock.instant()).compareTo(staleAfter) > 0;
+        Health.Builder health = last != null && last.permanent() || stale ? Health.down() : Health.up();
         health.withDetail("lagEvents", current.events())
                 .withDetail("oldestUnpublishedAgeSeconds", current.oldestAgeSeconds());
         if (current.measuredAt() != null) {
             health.withDetail("measuredAt", current.measuredAt().toString());
+        }
+        if (stale) {
+            health.withDetail("stale", "not measured for over " + staleAfter.toSeconds() + " s: the figures are old");
         }
         if (last != null) {
             health.withDetail("lastFailure", last.kind() + ": " + last.message())

@@ -2,8 +2,11 @@ package org.agreementledger.ledger.publication;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.agreementledger.infra.SharedTestInfrastructure;
+import org.agreementledger.ledger.support.SteppedClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -33,7 +36,7 @@ class PublicationLagTest {
         jdbc.execute("CREATE TABLE publication_progress (topic varchar(255) PRIMARY KEY, last_position bigint NOT NULL)");
         jdbc.update("INSERT INTO publication_progress VALUES (?, 1000)", TOPIC);
         status = new PublicationStatus(jdbc, new KafkaPublicationProperties("localhost:9092", TOPIC, 6, (short) 1,
-                Duration.ofSeconds(30)), meters);
+                Duration.ofSeconds(30)), meters, Duration.ofSeconds(5));
     }
 
     @Test
@@ -68,6 +71,26 @@ class PublicationLagTest {
 
         assertThat(gauge("ledger.publication.lag.events")).isZero();
         assertThat(gauge("ledger.publication.oldest.unpublished.age")).isZero();
+    }
+
+    @Test
+    void figuresThatStoppedBeingMeasuredTurnThePublicationHealthDownUntilMeasuredAgain() {
+        SteppedClock clock = new SteppedClock();
+        status = new PublicationStatus(jdbc, new KafkaPublicationProperties("localhost:9092", TOPIC, 6, (short) 1,
+                Duration.ofSeconds(30)), meters, Duration.ofSeconds(5), clock);
+        appendEvents(1, 1_000, 1, Instant.now());
+        status.measure();
+        assertThat(status.health().getStatus()).isEqualTo(Status.UP);
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(status.health().getStatus()).as("within six intervals, and 30 s at least").isEqualTo(Status.UP);
+        clock.advance(Duration.ofSeconds(2));
+        Health stale = status.health();
+        assertThat(stale.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(stale.getDetails()).containsKey("stale").containsKey("measuredAt");
+
+        status.measure();
+        assertThat(status.health().getStatus()).isEqualTo(Status.UP);
     }
 
     private void appendEvents(long from, long to, long step, Instant at) {
