@@ -73,7 +73,8 @@ class CountryCommitmentsQuery {
     }
 
     @GetMapping(path = "/live/countries/{country}/commitments", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "A country's commitments, live: the current view at once, then the new view after every event that concerns it")
+    @Operation(summary = "A country's commitments, live: the current view at once, then the new view once events that "
+            + "concern it are applied (the latest only: one per applied batch at most; its id is the last event it includes)")
     ResponseEntity<?> liveCommitmentsOf(@PathVariable String country,
                                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         // the starting point first: an event applied while the snapshot is read is then sent as an update
@@ -82,8 +83,8 @@ class CountryCommitmentsQuery {
         if (!current.getStatusCode().is2xxSuccessful()) {
             return current;
         }
-        return ResponseEntity.ok(feed.subscribe(after, item -> item.parties().contains(country),
-                backlog::after, item -> nowOrTooLarge(country), current.getBody()));
+        return ResponseEntity.ok(feed.subscribeToView(after, item -> item.parties().contains(country),
+                backlog::after, () -> nowOrTooLarge(country), current.getBody()));
     }
 
     /** The view after an event; once the country has outgrown it, the problem in its place (the stream stays open). */

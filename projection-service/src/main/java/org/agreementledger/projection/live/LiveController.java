@@ -84,7 +84,7 @@ public class LiveController {
     }
 
     private SseEmitter subscribe(long after, Predicate<FeedItem> wanted) {
-        return feed.subscribe(after, wanted, backlog::after, LiveController::render, null);
+        return feed.subscribe(after, wanted, backlog::after, LiveController::render);
     }
 
     /** Where a subscription starts: after the Last-Event-ID or {@code after}; a new subscriber starts from now. */

@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Server-Sent Events for everything the projection applies. A subscriber first gets what it missed (from the
@@ -87,7 +89,7 @@ public class LiveFeed implements AppliedBatchListener {
     }
 
     /**
-     * Opens a subscription.
+     * Opens a subscription to events: each one wanted is sent, in order.
      *
      * @param wanted  which items this subscriber receives
      * @param backlog the items after a given feed id, read from the database
@@ -95,12 +97,32 @@ public class LiveFeed implements AppliedBatchListener {
      * @throws TooManySubscribers if this instance already holds as many as it may
      */
     public SseEmitter subscribe(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
-                                Function<FeedItem, Object> render, Object initial) {
+                                Function<FeedItem, Object> render) {
+        return open(lastEventId, wanted, backlog, render, null, false);
+    }
+
+    /**
+     * Opens a subscription to a view: the snapshot at once, then the view as it is now whenever events that concern
+     * it were applied. Each is whole, so only the latest is worth sending: one per applied batch at most, fewer to a
+     * client that reads slower than they come, and one for a whole backlog; its id is the last event it includes.
+     * Sending it after every event had a resuming client rendered and sent the same view up to ten thousand times.
+     *
+     * @param concerns which items change the view
+     * @param view     the view now (read from the database)
+     * @throws TooManySubscribers if this instance already holds as many as it may
+     */
+    public SseEmitter subscribeToView(long lastEventId, Predicate<FeedItem> concerns, Function<Long, List<FeedItem>> backlog,
+                                      Supplier<Object> view, Object snapshot) {
+        return open(lastEventId, concerns, backlog, item -> view.get(), snapshot, true);
+    }
+
+    private SseEmitter open(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
+                            Function<FeedItem, Object> render, Object initial, boolean latestOnly) {
         if (subscribers.size() >= maxSubscribers) {
             throw new TooManySubscribers(maxSubscribers);
         }
         SseEmitter emitter = new SseEmitter(0L);
-        Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId);
+        Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId, latestOnly);
         subscribers.add(subscriber);
         emitter.onCompletion(subscriber::close);
         emitter.onTimeout(subscriber::close);
@@ -133,10 +155,15 @@ public class LiveFeed implements AppliedBatchListener {
         private final ExecutorService writer;
         private volatile boolean droppedBehind;
         private final AtomicBoolean heartbeatWaiting = new AtomicBoolean();
+        /** Only the latest wanted item is sent (a view); it waits here until this subscriber's thread takes it. */
+        private final boolean latestOnly;
+        private final AtomicReference<FeedItem> latest = new AtomicReference<>();
         private long lastSent;
 
-        Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId) {
+        Subscriber(SseEmitter emitter, Predicate<FeedItem> wanted, Function<FeedItem, Object> render, long lastEventId,
+                   boolean latestOnly) {
             this.emitter = emitter;
+            this.latestOnly = latestOnly;
             this.wanted = wanted;
             this.render = render;
             this.lastSent = lastEventId;
@@ -166,20 +193,34 @@ public class LiveFeed implements AppliedBatchListener {
             // the backlog comes a page at a time, until it is exhausted or the most a subscriber is sent went out
             long from = lastSent;
             int sent = 0;
+            FeedItem newest = null;
             List<FeedItem> page = backlog.apply(from);
             while (!page.isEmpty() && sent < FeedBacklog.MAX_MISSED) {
                 for (FeedItem item : page) {
-                    if (sent < FeedBacklog.MAX_MISSED && deliver(item)) {
+                    if (sent >= FeedBacklog.MAX_MISSED || item.feedId() <= lastSent || !wanted.test(item)) {
+                        continue;
+                    }
+                    if (latestOnly) {
+                        newest = item;
+                        sent++;
+                    } else if (deliver(item)) {
                         sent++;
                     }
                 }
                 from = page.get(page.size() - 1).feedId();
                 page = sent < FeedBacklog.MAX_MISSED ? backlog.apply(from) : List.of();
             }
+            if (newest != null) {
+                deliver(newest);
+            }
         }
 
         void offer(List<FeedItem> items) {
             if (droppedBehind) {
+                return;
+            }
+            if (latestOnly) {
+                offerLatest(items);
                 return;
             }
             int behind = waiting.addAndGet(items.size());
@@ -205,6 +246,24 @@ public class LiveFeed implements AppliedBatchListener {
                 }
                 waiting.addAndGet(-items.size());
             });
+        }
+
+        /** Never behind by more than one view: a newer one replaces the one waiting. */
+        private void offerLatest(List<FeedItem> items) {
+            FeedItem newest = null;
+            for (FeedItem item : items) {
+                if (wanted.test(item)) {
+                    newest = item;
+                }
+            }
+            if (newest != null && latest.getAndSet(newest) == null) {
+                run(() -> {
+                    FeedItem item = latest.getAndSet(null);
+                    if (item != null) {
+                        deliver(item);
+                    }
+                });
+            }
         }
 
         void resync() {

@@ -119,8 +119,9 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
         assertResumes("/live/events", feedIds.get(2), ofThisAgreement,
                 List.of("TransferRecorded", "TransferCompleted", "TransferRecorded"));
         assertResumes("/live/transfers", feedIds.get(3), ofThisAgreement, List.of("TransferCompleted", "TransferRecorded"));
+        // a view is whole: one view for everything missed, not the same view again for each event
         assertResumes("/live/countries/BZ/commitments", feedIds.get(1), event -> !event.name().equals("snapshot"),
-                List.of("AgreementEnteredIntoForce", "TransferRecorded", "TransferCompleted", "TransferRecorded"));
+                List.of("TransferRecorded"));
     }
 
     @Test
