@@ -59,7 +59,7 @@ public class EventApplier {
             "country", "payload", "kafka_partition", "kafka_offset"), """
             INSERT INTO agreement_history (feed_id, agreement_id, sequence, event_id, type, occurred_at, correlation_id,
                                            causation_id, principal, country, payload, kafka_partition, kafka_offset)
-            OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""");
+            OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
     private static final TypeReference<List<String>> PARTIES = new TypeReference<>() {
     };

@@ -38,7 +38,7 @@ public class ViewSchemas {
         Map<String, String> columns = new LinkedHashMap<>();
         columns.put("agreement_view", "*");
         columns.put("agreement_history", "agreement_id, sequence, event_id, type, occurred_at, correlation_id, "
-                + "causation_id, principal, country, payload::text, kafka_partition, kafka_offset");
+                + "causation_id, principal, country, payload, kafka_partition, kafka_offset");
         columns.put("transfer_view", "*");
         columns.put("transfer_month", "*");
         columns.put("transfer_coverage", "*");

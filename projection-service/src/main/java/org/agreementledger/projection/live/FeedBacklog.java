@@ -35,7 +35,7 @@ public class FeedBacklog {
 
     private static final String ITEMS = """
             SELECT h.feed_id, h.agreement_id, h.sequence, h.type, h.occurred_at, h.principal, h.country, a.parties,
-                   h.payload::text
+                   h.payload
             FROM agreement_history h JOIN agreement_view a ON a.agreement_id = h.agreement_id""";
 
     /** The next page of applied events after {@code feedId}, in feed order. */
