@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.LedgerIntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,11 +14,14 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** An operator reads on /actuator/health whether each of the ledger's event processors runs, without a token. */
+/** An operator reads on /actuator/health whether each of the ledger's event processors runs, without a token, and when. */
 class EveryProcessorIsInTheHealthTest extends LedgerIntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ThreadPoolTaskScheduler scheduler;
 
     @Test
     void thePublisherAndTheExpiryWatchAreEachReportedRunning() {
@@ -30,5 +35,11 @@ class EveryProcessorIsInTheHealthTest extends LedgerIntegrationTest {
         });
         assertThat(anonymous.get("/actuator/prometheus").body())
                 .contains("ledger_processor_stopped{application=\"ledger-service\",processor=\"kafka-publisher\"} 0.0");
+    }
+
+    @Test
+    void theHealthsMeasurementsDoNotWaitBehindASigning() {
+        // a checkpoint's read of every head may take minutes; the lag would then be reported stale meanwhile
+        assertThat(scheduler.getScheduledThreadPoolExecutor().getCorePoolSize()).isGreaterThanOrEqualTo(3);
     }
 }
