@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Verifying on many threads finds what one finds, in the same order, with the same words: here an event altered in
- * one partition and an event removed from another, among intact agreements in both.
+ * one partition, and an event removed from another and one with content appended after its JSON, among intact
+ * agreements in both.
  */
 class AParallelVerifyTest {
 
@@ -35,6 +36,7 @@ class AParallelVerifyTest {
     private static String bootstrap;
     private static final AgreementId ALTERED = AgreementId.generate();
     private static final AgreementId GAPPED = AgreementId.generate();
+    private static final AgreementId PADDED = AgreementId.generate();
 
     @BeforeAll
     static void aTamperedLogOverTwoPartitions() throws Exception {
@@ -46,10 +48,11 @@ class AParallelVerifyTest {
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 AgreementId intact = AgreementId.generate();
-                records.addAll(chain(intact, i % 2, 3, -1, -1));
+                records.addAll(chain(intact, i % 2, 3, -1, -1, -1));
                 if (i == 17) {
-                    records.addAll(chain(ALTERED, 0, 4, 1, -1));
-                    records.addAll(chain(GAPPED, 1, 4, -1, 2));
+                    records.addAll(chain(ALTERED, 0, 4, 1, -1, -1));
+                    records.addAll(chain(GAPPED, 1, 4, -1, 2, -1));
+                    records.addAll(chain(PADDED, 1, 3, -1, -1, 1));
                 }
             }
             for (ProducerRecord<String, byte[]> record : records) {
@@ -58,8 +61,12 @@ class AParallelVerifyTest {
         }
     }
 
-    /** An agreement's events sealed into their chain, all in one partition; one altered after sealing, one left out. */
-    private static List<ProducerRecord<String, byte[]>> chain(AgreementId id, int partition, int events, int alter, int remove) {
+    /**
+     * An agreement's events sealed into their chain, all in one partition; one altered after sealing, one left out, one
+     * with a second JSON document appended after sealing (which a reader taking the first would hash as sealed).
+     */
+    private static List<ProducerRecord<String, byte[]>> chain(AgreementId id, int partition, int events, int alter, int remove,
+                                                             int pad) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         String previous = null;
         for (int sequence = 0; sequence < events; sequence++) {
@@ -73,6 +80,9 @@ class AParallelVerifyTest {
             if (sequence == alter) {
                 body = new String(body, StandardCharsets.UTF_8).replace("\"US\"", "\"SV\"").getBytes(StandardCharsets.UTF_8);
             }
+            if (sequence == pad) {
+                body = (new String(body, StandardCharsets.UTF_8) + "{\"acceptingParty\":\"SV\"}").getBytes(StandardCharsets.UTF_8);
+            }
             if (sequence != remove) {
                 RecordHeaders headers = new RecordHeaders();
                 sealed.toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
@@ -83,16 +93,17 @@ class AParallelVerifyTest {
     }
 
     @Test
-    void manyThreadsReportTheAlteredAndTheRemovedEventAsOneThreadDoes() {
+    void manyThreadsReportTheAlteredTheRemovedAndThePaddedEventAsOneThreadDoes() {
         Run one = auditor("--threads=1");
         Run four = auditor("--threads=4");
 
         assertThat(one.exitCode).as(one.out).isEqualTo(1);
         assertThat(four.exitCode).isEqualTo(1);
-        assertThat(one.out).contains("FAILED: 2 finding(s)")
+        assertThat(one.out).contains("FAILED: 4 finding(s)")
                 .contains("ALTERED " + ALTERED + " #1 at partition 0 offset 28: its content hashes to")
                 .contains("MISSING " + GAPPED + " #2 at partition 1 offset 29: #2 is absent: the history jumps from #1 to #3")
-                .contains("Agreements: 42, chains intact: 40, broken: 2");
+                .contains("MALFORMED " + PADDED + " #1 at partition 1 offset 31: unreadable body")
+                .contains("Agreements: 43, chains intact: 40, broken: 3");
         assertThat(withoutTimings(four.out)).isEqualTo(withoutTimings(one.out));
     }
 

@@ -1,5 +1,6 @@
 package org.agreementledger.contract;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,10 +11,18 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The JSON form of the contract: ISO-8601 dates, unknown fields tolerated so old readers survive new fields. */
+/**
+ * The JSON form of the contract: ISO-8601 dates, unknown fields tolerated so old readers survive new fields. A body
+ * with anything after its JSON value, or naming a member twice, is refused: the hash covers one canonical reading
+ * ({@code CanonicalJson}), and a reader that took the first value or the last one would apply what the hash did not
+ * say, or store bytes that are not JSON.
+ */
 public final class LedgerJson {
 
-    private static final ObjectMapper MAPPER = configure(JsonMapper.builder().build());
+    private static final ObjectMapper MAPPER = configure(JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build());
 
     private LedgerJson() {
     }

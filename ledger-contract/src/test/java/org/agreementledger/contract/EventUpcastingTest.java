@@ -43,6 +43,19 @@ class EventUpcastingTest {
     }
 
     @Test
+    void anEventWithAnythingAfterItsJsonOrAMemberNamedTwiceIsRefusedNotReadByItsFirstOrLastValue() {
+        String accepted = "{\"agreementId\":\"" + AgreementId.generate() + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}";
+        assertThat(EventUpcasting.read("AgreementAccepted", 1, accepted.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(AgreementAccepted.class);
+
+        for (String hostile : List.of(accepted + "{\"acceptingParty\":\"SV\"}", accepted + " trailing",
+                accepted.replace("\"acceptedOn\"", "\"acceptingParty\":\"SV\",\"acceptedOn\""))) {
+            assertThatThrownBy(() -> EventUpcasting.read("AgreementAccepted", 1, hostile.getBytes(StandardCharsets.UTF_8)))
+                    .as(hostile).isInstanceOf(RuntimeException.class);
+        }
+    }
+
+    @Test
     void aVersionNewerThanTheReaderIsRefusedRatherThanMisread() {
         assertThatThrownBy(() -> EventUpcasting.read("TransferRecorded", 3, V1_TRANSFER.getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("newer");

@@ -28,9 +28,13 @@ public final class CanonicalJson {
     private CanonicalJson() {
     }
 
-    /** Exact decimals; a repeated member name is refused, never decided by the last one (two verifiers could differ). */
+    /**
+     * Exact decimals; a repeated member name is refused, never decided by the last one (two verifiers could differ),
+     * and so is anything after the document: bytes appended to a record must not hash as the record.
+     */
     private static final ObjectReader EXACT = LedgerJson.mapper().reader()
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     /** Reads JSON for canonicalisation: decimals exactly as written, never through a double. */

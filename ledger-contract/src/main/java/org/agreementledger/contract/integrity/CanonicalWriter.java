@@ -1,5 +1,6 @@
 package org.agreementledger.contract.integrity;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
@@ -44,6 +45,9 @@ final class CanonicalWriter {
                 return;
             }
             value(parser, first);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "content after the JSON document");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable JSON", e);
         }

@@ -141,8 +141,9 @@ class StreamedCanonicalFormTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}"})
-    void unreadableJsonAndRepeatedNamesAreRefusedAlike(String json) {
+    @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}",
+            "{\"a\":1}{\"a\":2}", "{\"a\":1} x", "{\"a\":1}]", "[1] 2"})
+    void unreadableJsonRepeatedNamesAndContentAfterTheDocumentAreRefusedAlike(String json) {
         byte[] broken = json.getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CanonicalJson.parse(broken)).isInstanceOf(UncheckedIOException.class).hasMessage("unreadable JSON");
         assertThatThrownBy(() -> CanonicalJson.bytes(broken)).isInstanceOf(UncheckedIOException.class).hasMessage("unreadable JSON");
