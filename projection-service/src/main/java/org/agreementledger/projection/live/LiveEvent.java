@@ -1,16 +1,18 @@
 package org.agreementledger.projection.live;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.agreementledger.projection.consumer.FeedItem;
-import org.agreementledger.projection.consumer.Json;
 
 import java.util.List;
 
 /**
  * One applied event as the live streams send it and {@code GET /live/recent} lists it. Absent values are sent as
- * null, not left out: a subscriber sees every field of every event.
+ * null, not left out: a subscriber sees every field of every event. The payload is sent as recorded, never parsed:
+ * the renders of all subscribers run one at a time, and an event at the contract's bounds (~160 KiB) was parsed into a
+ * tree, and written out again, once for each of them.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(description = "An applied event, as the live streams send it")
@@ -25,10 +27,11 @@ record LiveEvent(
         String principal,
         @Schema(description = "The country it acted for", example = "US") String country,
         @Schema(description = "The agreement's parties", example = "[\"US\", \"GT\"]") List<String> parties,
-        @Schema(description = "The event itself, as recorded (docs/events.md)") JsonNode payload) {
+        @JsonRawValue @Schema(description = "The event itself, as recorded (docs/events.md)", implementation = JsonNode.class)
+        String payload) {
 
     static LiveEvent of(FeedItem item) {
         return new LiveEvent(item.feedId(), item.agreementId(), item.sequence(), item.type(), item.occurredAt().toString(),
-                item.principal(), item.country(), item.parties(), Json.tree(item.payload()));
+                item.principal(), item.country(), item.parties(), item.payload());
     }
 }
