@@ -62,7 +62,7 @@ public class AsOfViews {
     private <T> T query(AsOf asOf, Supplier<T> query) {
         String schema = "asof_" + UUID.randomUUID().toString().replace("-", "");
         try {
-            ViewSchemas.DeferredIndexes indexes = schemas.createForBulkLoad(schema);
+            ViewSchemas.DeferredIndexes indexes = schemas.createScratchForBulkLoad(schema);
             replay(asOf, schema);
             schemas.buildIndexes(indexes);
             return transaction.execute(status -> {

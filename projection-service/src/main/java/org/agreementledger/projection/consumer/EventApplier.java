@@ -209,8 +209,8 @@ public class EventApplier {
      */
     private Applied applyAll(List<ConsumerRecord<String, byte[]>> records, String schema, Set<String> releasing,
                              TransactionStatus isolate) {
-        // A replay's batches need not wait for their commit's fsync: its schema is unlogged, or, once a rebuild has
-        // made it durable, is only swapped in by a transaction that commits synchronously after them in the WAL.
+        // A replay's batches need not wait for their commit's fsync: its schema is unlogged scratch, or a rebuild's
+        // twin, only swapped in by a transaction that commits synchronously after them in the WAL.
         jdbc.execute("SET LOCAL search_path TO " + schema + ", public"
                 + (LIVE_SCHEMA.equals(schema) ? "" : "; SET LOCAL synchronous_commit TO off"));
         Map<String, Long> held = parked.heldAgreements();

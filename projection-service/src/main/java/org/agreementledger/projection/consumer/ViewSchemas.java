@@ -3,22 +3,17 @@ package org.agreementledger.projection.consumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Schemas of views loaded in bulk from the log (a rebuild's twin, an as-of scratch schema): the live views' tables
  * with their keys and constraints, which applying events needs, but without the secondary indexes, which only
- * queries need and which are cheaper to build once over the loaded rows than to maintain row by row. The tables are
- * unlogged while they load (no WAL per row: a crash empties them, and a half-loaded schema is worthless anyway); a
- * rebuild's twin is made durable before it replaces the live views.
+ * queries need and which are cheaper to build once over the loaded rows than to maintain row by row. An as-of scratch
+ * schema is unlogged (no WAL: a crash empties it, and it is dropped after its query anyway); a rebuild's twin, which
+ * replaces the live views, is logged from the start.
  */
 @Component
 public class ViewSchemas {
@@ -63,13 +58,31 @@ public class ViewSchemas {
     public record DeferredIndexes(List<String> definitions) {
     }
 
-    /** Creates {@code schema} (dropping any left by an interrupted run) ready for a bulk load. */
-    public DeferredIndexes createForBulkLoad(String schema) {
+    /**
+     * Creates {@code schema} (dropping any left by an interrupted run) ready for a bulk load, for scratch: unlogged,
+     * never written to the WAL, emptied by a crash.
+     */
+    public DeferredIndexes createScratchForBulkLoad(String schema) {
+        return createForBulkLoad(schema, "UNLOGGED TABLE");
+    }
+
+    /**
+     * Creates {@code schema} (dropping any left by an interrupted run) ready for a bulk load, crash-safe as the live
+     * views are: the rows go to the WAL as they are loaded. Loading unlogged tables and then rewriting each into the
+     * WAL ({@code SET LOGGED}) read and wrote every table twice: 2.4-2.7 s against 1.85-1.9 s for 300,000 timeline rows
+     * on a scratch PostgreSQL (docs/benchmarks.md, run Y). A batch need not wait for its commit's fsync even so: the
+     * schema is only swapped in by a transaction that commits synchronously after them in the WAL.
+     */
+    public DeferredIndexes createDurableForBulkLoad(String schema) {
+        return createForBulkLoad(schema, "TABLE");
+    }
+
+    private DeferredIndexes createForBulkLoad(String schema, String kind) {
         return transaction.execute(status -> {
             jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             jdbc.execute("CREATE SCHEMA " + schema);
             for (String table : TABLES) {
-                jdbc.execute("CREATE UNLOGGED TABLE " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "."
+                jdbc.execute("CREATE " + kind + " " + schema + "." + table + " (LIKE " + EventApplier.LIVE_SCHEMA + "."
                         + table + " INCLUDING ALL)");
             }
             List<String> definitions = jdbc.queryForList("""
@@ -90,38 +103,5 @@ public class ViewSchemas {
     /** Builds the indexes left out of a bulk load, so the schema answers queries as the live one does. */
     public void buildIndexes(DeferredIndexes indexes) {
         transaction.run(() -> indexes.definitions().forEach(jdbc::execute));
-    }
-
-    /**
-     * Makes a bulk-loaded schema's tables survive a crash, as the live views' do: each is rewritten into the WAL once,
-     * by {@code parallelism} connections at a time, the largest tables first (the timeline and the agreements are most
-     * of a replay's rows, and one rewrite keeps one backend busy). Each table in a transaction of its own: a table
-     * left unlogged by a failure leaves a twin that is never swapped in, and the next bulk load drops it.
-     */
-    public void makeDurable(String schema, int parallelism) {
-        List<String> largestFirst = jdbc.queryForList("""
-                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = ? AND c.relkind = 'r' AND c.relpersistence = 'u'
-                ORDER BY pg_total_relation_size(c.oid) DESC, c.relname""", String.class, schema);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism),
-                runnable -> new Thread(runnable, "projection-durable"));
-        try {
-            List<Future<?>> rewrites = new ArrayList<>();
-            for (String table : largestFirst) {
-                rewrites.add(pool.submit(() -> transaction.run(() ->
-                        jdbc.execute("ALTER TABLE " + schema + "." + table + " SET LOGGED"))));
-            }
-            for (Future<?> rewrite : rewrites) {
-                rewrite.get();
-            }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failure ? failure
-                    : new IllegalStateException("making " + schema + " durable failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making " + schema + " durable", e);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -92,7 +92,7 @@ public class ProjectionRebuild {
         long started = System.nanoTime();
         Phases phases = new Phases();
         try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
-            ViewSchemas.DeferredIndexes indexes = schemas.createForBulkLoad(TWIN_SCHEMA);
+            ViewSchemas.DeferredIndexes indexes = schemas.createDurableForBulkLoad(TWIN_SCHEMA);
             List<TopicPartition> partitions = replay.partitionsFor(properties.topic()).stream()
                     .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
             replay.assign(partitions);
@@ -100,8 +100,6 @@ public class ProjectionRebuild {
             replayInParallel(ends);
             ends.forEach(replay::seek);
             phases.done("replay");
-            schemas.makeDurable(TWIN_SCHEMA, parallelism);
-            phases.done("durable");
             schemas.buildIndexes(indexes);
             phases.done("indexes");
             Report report = live.whilePaused(() -> {

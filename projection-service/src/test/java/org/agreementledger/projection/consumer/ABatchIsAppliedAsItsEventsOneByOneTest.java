@@ -86,8 +86,8 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     @Test
     void fortyAgreementsInterleavedInOnePollGiveTheViewsTheirEventsGiveOneByOne() {
         List<ConsumerRecord<String, byte[]>> records = interleaved(40, new Random(12));
-        schemas.buildIndexes(schemas.createForBulkLoad(BATCHED));
-        schemas.buildIndexes(schemas.createForBulkLoad(ONE_BY_ONE));
+        schemas.buildIndexes(schemas.createScratchForBulkLoad(BATCHED));
+        schemas.buildIndexes(schemas.createScratchForBulkLoad(ONE_BY_ONE));
 
         double isolatedBefore = meters.counter("projection.batches.isolated").count();
         applier.applyBatch(records, BATCHED);
