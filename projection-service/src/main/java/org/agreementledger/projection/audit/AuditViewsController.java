@@ -1,6 +1,18 @@
 package org.agreementledger.projection.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.RowMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.swagger.v3.oas.annotations.Operation;
@@ -45,15 +57,22 @@ class AuditViewsController {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    private final JdbcTemplate jdbc;
+    /** Rows fetched at a time: PostgreSQL's driver reads through a cursor when the transaction is open. */
+    private static final int ROWS_PER_FETCH = 500;
+
+    private final JdbcTemplate cursor;
+    private final ObjectMapper mapper;
     private final AsOfViews asOfViews;
     private final ParkedEvents parked;
     private final CountryCommitmentsView countryCommitments;
     private final TransactionTemplate snapshot;
 
     AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, ParkedEvents parked,
-                         CountryCommitmentsView countryCommitments, PlatformTransactionManager transactions) {
-        this.jdbc = jdbc;
+                         CountryCommitmentsView countryCommitments, PlatformTransactionManager transactions,
+                         ObjectMapper mapper) {
+        this.cursor = new JdbcTemplate(jdbc.getDataSource());
+        this.cursor.setFetchSize(ROWS_PER_FETCH);
+        this.mapper = mapper;
         this.countryCommitments = countryCommitments;
         this.parked = parked;
         this.asOfViews = asOfViews;
@@ -63,47 +82,81 @@ class AuditViewsController {
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
     }
 
+    /**
+     * Written as the rows are read, a table at a time from one cursor, never held whole: the timeline of a ledger with
+     * millions of events is hundreds of megabytes as objects, far more than the service's heap, and one auditor's
+     * request must not stop the views for everyone. A point in the log that cannot be read is refused before anything
+     * is written.
+     */
     @GetMapping(path = "/audit/views", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Every view (agreements, transfers, fees, history, country commitments) in the auditor's canonical shape")
-    Answer views(PointInLog pointInLog) {
-        return asOfViews.answer(pointInLog, this::read, () -> snapshot.execute(status -> read()));
+    @ApiResponse(responseCode = "200", description = "OK", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = Answer.class)))
+    void views(PointInLog pointInLog, HttpServletResponse response) {
+        asOfViews.answer(pointInLog, () -> write(response), () -> snapshot.execute(status -> write(response)));
     }
 
     /** The views, and the records parked in them (an extra field, which readers of {@link AuditViews} ignore). */
     record Answer(@JsonUnwrapped AuditViews views, List<ParkedEvent> parkedEvents) {
     }
 
-    private Answer read() {
-        return new Answer(new AuditViews(
-                jdbc.query("SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
-                        row.getString("agreement_id"), row.getString("offering_party"),
-                        Json.read(row.getString("parties"), STRINGS), row.getString("title"),
-                        date(row, "offered_on"), row.getString("status"), Json.tree(row.getString("terms")),
-                        Json.read(row.getString("accepted_by"), STRINGS), date(row, "in_force_on"),
-                        date(row, "ended_on"), row.getString("source_reference"), row.getLong("version"),
-                        instant(row, "last_event_at"))),
-                jdbc.query("SELECT * FROM transfer_view", (row, i) -> new TransferRow(
-                        row.getString("agreement_id"), row.getString("transfer_id"), row.getString("from_country"),
-                        row.getString("to_country"), date(row, "transfer_date"), row.getString("status"),
-                        row.getInt("persons"), Json.tree(row.getString("headcounts")), row.getString("reference"),
-                        row.getLong("recorded_sequence"), (Integer) row.getObject("original_persons"),
-                        Json.tree(row.getString("original_headcounts")), corrections(row), date(row, "completed_on"),
-                        date(row, "cancelled_on"))),
-                jdbc.query("SELECT * FROM fee_balance", (row, i) -> {
-                    BigDecimal assessed = row.getBigDecimal("assessed");
-                    BigDecimal paid = row.getBigDecimal("paid");
-                    return new FeeRow(row.getString("agreement_id"), row.getString("payer"), row.getString("payee"),
-                            row.getString("currency"), AuditViews.amount(assessed), AuditViews.amount(paid),
-                            AuditViews.amount(assessed.subtract(paid)));
-                }),
-                // not the payloads: the auditor's shape has none, and they are most of the table's bytes
-                jdbc.query("SELECT agreement_id, sequence, event_id, type, occurred_at, principal, country, correlation_id,"
-                        + " causation_id FROM agreement_history", (row, i) -> new HistoryRow(
-                        row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
-                        row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
-                        trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id"))),
-                countryCommitments.auditRows()),
-                parked.list(Optional.empty()));
+    private Void write(HttpServletResponse response) {
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        try (JsonGenerator json = mapper.getFactory().createGenerator(response.getOutputStream())
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartObject();
+            rows(json, writer, "agreements", "SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
+                    row.getString("agreement_id"), row.getString("offering_party"),
+                    Json.read(row.getString("parties"), STRINGS), row.getString("title"),
+                    date(row, "offered_on"), row.getString("status"), Json.tree(row.getString("terms")),
+                    Json.read(row.getString("accepted_by"), STRINGS), date(row, "in_force_on"),
+                    date(row, "ended_on"), row.getString("source_reference"), row.getLong("version"),
+                    instant(row, "last_event_at")));
+            rows(json, writer, "transfers", "SELECT * FROM transfer_view", (row, i) -> new TransferRow(
+                    row.getString("agreement_id"), row.getString("transfer_id"), row.getString("from_country"),
+                    row.getString("to_country"), date(row, "transfer_date"), row.getString("status"),
+                    row.getInt("persons"), Json.tree(row.getString("headcounts")), row.getString("reference"),
+                    row.getLong("recorded_sequence"), (Integer) row.getObject("original_persons"),
+                    Json.tree(row.getString("original_headcounts")), corrections(row), date(row, "completed_on"),
+                    date(row, "cancelled_on")));
+            rows(json, writer, "fees", "SELECT * FROM fee_balance", (row, i) -> {
+                BigDecimal assessed = row.getBigDecimal("assessed");
+                BigDecimal paid = row.getBigDecimal("paid");
+                return new FeeRow(row.getString("agreement_id"), row.getString("payer"), row.getString("payee"),
+                        row.getString("currency"), AuditViews.amount(assessed), AuditViews.amount(paid),
+                        AuditViews.amount(assessed.subtract(paid)));
+            });
+            // not the payloads: the auditor's shape has none, and they are most of the table's bytes
+            rows(json, writer, "history", "SELECT agreement_id, sequence, event_id, type, occurred_at, principal, country,"
+                    + " correlation_id, causation_id FROM agreement_history", (row, i) -> new HistoryRow(
+                    row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
+                    row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
+                    trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id")));
+            json.writeFieldName("countryCommitments");
+            writer.writeValue(json, countryCommitments.auditRows());
+            json.writeFieldName("parkedEvents");
+            writer.writeValue(json, parked.list(Optional.empty()));
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return null;
+    }
+
+    /** One table as a JSON array, each row written as it comes from the cursor (the caller's transaction holds it). */
+    private <T> void rows(JsonGenerator json, ObjectWriter writer, String field, String sql, RowMapper<T> rows)
+            throws IOException {
+        json.writeFieldName(field);
+        json.writeStartArray();
+        cursor.query(sql, (RowCallbackHandler) row -> {
+            try {
+                writer.writeValue(json, rows.mapRow(row, 0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        json.writeEndArray();
     }
 
     private static JsonNode corrections(ResultSet row) throws SQLException {
