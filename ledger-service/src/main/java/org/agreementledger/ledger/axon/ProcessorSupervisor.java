@@ -156,11 +156,11 @@ class ProcessorSupervisor implements HealthIndicator {
         watch.restarts.increment();
         watch.pausedSince = null;
         watch.runningSince = now;
-        watch.wait = max(watch.wait.multipliedBy(2), properties.maxRestartAfter());
+        watch.wait = atMost(watch.wait.multipliedBy(2), properties.maxRestartAfter());
         log.warn("Event processor {} started again from its token after it was paused in error", name);
     }
 
-    private static Duration max(Duration wait, Duration limit) {
+    private static Duration atMost(Duration wait, Duration limit) {
         return wait.compareTo(limit) > 0 ? limit : wait;
     }
 
