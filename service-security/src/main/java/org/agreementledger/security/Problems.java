@@ -3,6 +3,7 @@ package org.agreementledger.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -46,6 +47,13 @@ public final class Problems {
 
     /** Seconds a caller should wait before retrying while a dependency (the database) is unavailable. */
     public static final int RETRY_AFTER_SECONDS = 5;
+
+    /** 503 with Retry-After: the service is whole, but takes no more of this kind of request just now. */
+    public static ResponseEntity<ProblemDetail> retryLater(String slug, String detail) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(of(HttpStatus.SERVICE_UNAVAILABLE, slug, detail));
+    }
 
     /** Writes a problem straight to a servlet response, for the places that answer before Spring MVC does. */
     public static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem,

@@ -8,6 +8,7 @@ import org.agreementledger.projection.consumer.ViewSchemas;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +37,29 @@ public class AsOfViews {
     private final ViewSchemas schemas;
     private final BulkTransactions bulk;
 
+    /**
+     * The heavy reads one instance runs at once: as-of replays (each reads the whole topic) and the audit views
+     * (each holds a connection while its client reads); beyond, a request is refused rather than queued, so that
+     * the consumer keeps its connections and its cores.
+     */
+    private final Semaphore heavyReads;
+    private final int maxHeavyReads;
+
+    /** More heavy reads are asked for than the instance runs at once: refused, to be asked again later. */
+    public static final class Busy extends RuntimeException {
+        Busy(int max) {
+            super("This instance already runs " + max + " as-of replays or audit views, its most "
+                    + "(projection.as-of.max-concurrent); try again later.");
+        }
+    }
+
     AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties,
-              ViewSchemas schemas, BulkTransactions bulk) {
+              ViewSchemas schemas, BulkTransactions bulk, @Value("${projection.as-of.max-concurrent:2}") int maxHeavyReads) {
+        if (maxHeavyReads < 1 || maxHeavyReads > 100) {
+            throw new IllegalArgumentException("projection.as-of.max-concurrent must be between 1 and 100");
+        }
+        this.maxHeavyReads = maxHeavyReads;
+        this.heavyReads = new Semaphore(maxHeavyReads);
         this.schemas = schemas;
         this.bulk = bulk;
         this.jdbc = jdbc;
@@ -56,7 +79,23 @@ public class AsOfViews {
     /** The same, with {@code now} for the live views (e.g. in a snapshot transaction of their own). */
     public <T> T answer(PointInLog point, Supplier<T> asOf, Supplier<T> now) {
         Optional<AsOf> parsed = AsOf.parse(point.asOf(), point.position());
-        return parsed.isPresent() ? query(parsed.get(), asOf) : now.get();
+        return parsed.isPresent() ? heavy(() -> query(parsed.get(), asOf)) : now.get();
+    }
+
+    /**
+     * Runs a heavy read if fewer than {@code projection.as-of.max-concurrent} run.
+     *
+     * @throws Busy if as many already run
+     */
+    public <T> T heavy(Supplier<T> read) {
+        if (!heavyReads.tryAcquire()) {
+            throw new Busy(maxHeavyReads);
+        }
+        try {
+            return read.get();
+        } finally {
+            heavyReads.release();
+        }
     }
 
     private <T> T query(AsOf asOf, Supplier<T> query) {

@@ -93,7 +93,8 @@ class AuditViewsController {
     @ApiResponse(responseCode = "200", description = "OK", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
             schema = @Schema(implementation = Answer.class)))
     void views(PointInLog pointInLog, HttpServletResponse response) {
-        asOfViews.answer(pointInLog, () -> write(response), () -> snapshot.execute(status -> write(response)));
+        asOfViews.answer(pointInLog, () -> write(response),
+                () -> asOfViews.heavy(() -> snapshot.execute(status -> write(response))));
     }
 
     /** The views, and the records parked in them (an extra field, which readers of {@link AuditViews} ignore). */
