@@ -25,7 +25,10 @@ final class ServiceProcess implements AutoCloseable {
      */
     static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
             "-XX:-ShrinkHeapInSteps", "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+            "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
+            // a JVM out of heap is a zombie (the projection's Tomcat poller died and it took no connection, run Y):
+            // it stops, and the stack with it, loudly, as for any service that dies
+            "-XX:+ExitOnOutOfMemoryError");
 
     /**
      * The projection's replays hold a poll's records, their fetch buffers and the COPY text across young collections,

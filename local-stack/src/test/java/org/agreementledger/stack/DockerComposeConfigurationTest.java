@@ -397,7 +397,9 @@ class DockerComposeConfigurationTest {
 
             List<List<String>> entrypoints = arguments(instructions, "ENTRYPOINT");
             assertThat(entrypoints).as("%s ENTRYPOINT", name).hasSize(1);
-            assertThat(String.join(" ", entrypoints.get(0))).contains("-jar").contains(destination);
+            assertThat(String.join(" ", entrypoints.get(0))).contains("-jar").contains(destination)
+                    .as("%s exits when out of heap, and compose starts it again", name).contains("-XX:+ExitOnOutOfMemoryError");
+            assertThat(service(name).get("restart")).as("%s restart policy", name).isEqualTo("unless-stopped");
 
             assertThat(dockerIgnored(jar)).as(".dockerignore excludes %s", jar).isFalse();
         }

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Keeps the ledger's event processors going, and says when they are not. A handler that throws an {@link Error} (out of
- * memory, a stack overflow) ends Axon's processing loop: the processor is "paused in error" and Axon never starts it
+ * Keeps the ledger's event processors going, and says when they are not. A handler that throws an {@link Error} (a
+ * stack overflow; out of memory in a JVM not started with {@code -XX:+ExitOnOutOfMemoryError}) ends Axon's loop: the processor is "paused in error" and Axon never starts it
  * again, so publication stopped for good while the ledger went on accepting commands and its health said UP. Here such
  * a processor is started again (from its token: nothing is skipped) after a wait that doubles while restarts do not
  * hold, and the health is DOWN meanwhile; so it is while a processor has failed batch after batch for
