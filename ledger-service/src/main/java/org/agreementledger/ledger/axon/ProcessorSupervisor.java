@@ -130,18 +130,18 @@ class ProcessorSupervisor implements HealthIndicator {
             // it has held for as long as it waited: the next restart, if any, waits the shortest time again
             watch.wait = properties.restartAfter();
         }
-        Optional<Throwable> failing = processor.processingStatus().values().stream()
-                .filter(EventTrackerStatus::isErrorState).map(EventTrackerStatus::getError).findFirst();
-        if (failing.isPresent()) {
-            if (watch.failingSince == null) {
-                watch.failingSince = now;
-            }
-            Throwable cause = failing.get();
+        Optional<EventTrackerStatus> failing = processor.processingStatus().values().stream()
+                .filter(EventTrackerStatus::isErrorState).findFirst();
+        if (failing.isEmpty()) {
+            watch.failingSince = null;
+        } else if (watch.failingSince == null) {
+            // recorded when first seen, not at every check: lastFailureAt says when it failed, not when it was looked at
+            // (the interceptor records each failure of a handler as it happens; this catches those outside handlers)
+            watch.failingSince = now;
+            Throwable cause = failing.get().getError();
             if (cause != null) {
                 failed(name, cause);
             }
-        } else {
-            watch.failingSince = null;
         }
     }
 
