@@ -130,7 +130,9 @@ class AgreementQueries {
      */
     private <T> void writeInChunks(ObjectMapper mapper, OutputStream out, Function<T, List<T>> next) {
         ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        // a failure half way must leave the array unfinished, never closed into one that looks whole
+        try (JsonGenerator json = mapper.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartArray();
             for (List<T> chunk = next.apply(null); !chunk.isEmpty(); chunk = next.apply(chunk.get(chunk.size() - 1))) {
                 for (T row : chunk) {

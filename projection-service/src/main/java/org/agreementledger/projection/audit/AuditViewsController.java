@@ -64,16 +64,14 @@ class AuditViewsController {
     private final ObjectMapper mapper;
     private final AsOfViews asOfViews;
     private final ParkedEvents parked;
-    private final CountryCommitmentsView countryCommitments;
     private final TransactionTemplate snapshot;
 
     AuditViewsController(JdbcTemplate jdbc, AsOfViews asOfViews, ParkedEvents parked,
-                         CountryCommitmentsView countryCommitments, PlatformTransactionManager transactions,
+                         PlatformTransactionManager transactions,
                          ObjectMapper mapper) {
         this.cursor = new JdbcTemplate(jdbc.getDataSource());
         this.cursor.setFetchSize(ROWS_PER_FETCH);
         this.mapper = mapper;
-        this.countryCommitments = countryCommitments;
         this.parked = parked;
         this.asOfViews = asOfViews;
         // one consistent snapshot of all the tables while the consumer goes on applying events
@@ -104,8 +102,9 @@ class AuditViewsController {
     private Void write(HttpServletResponse response) {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        // a failure half way must leave the document unfinished, never closed into one that looks whole
         try (JsonGenerator json = mapper.getFactory().createGenerator(response.getOutputStream())
-                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartObject();
             rows(json, writer, "agreements", "SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
                     row.getString("agreement_id"), row.getString("offering_party"),
@@ -134,8 +133,8 @@ class AuditViewsController {
                     row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
                     row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
                     trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id")));
-            json.writeFieldName("countryCommitments");
-            writer.writeValue(json, countryCommitments.auditRows());
+            rows(json, writer, "countryCommitments", CountryCommitmentsView.AUDIT_ROWS,
+                    (row, i) -> CountryCommitmentsView.auditRow(row));
             json.writeFieldName("parkedEvents");
             writer.writeValue(json, parked.list(Optional.empty()));
             json.writeEndObject();

@@ -1,11 +1,14 @@
 package org.agreementledger.projection.country;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.agreementledger.contract.AgreementTerms;
+import org.agreementledger.contract.Capacity;
+import org.agreementledger.contract.Commitment;
 import org.agreementledger.contract.Commitment.AcceptPeople;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.LedgerJson;
@@ -21,6 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -163,28 +168,37 @@ public class CountryCommitmentsView {
     }
 
     /**
-     * Every country's use of its accept commitments, in the auditor's shape, from the views the current transaction
-     * sees: what {@code auditor compare} checks against its own replay.
+     * Every country's use of its accept commitments, in the auditor's shape and order (country, agreement, commitment),
+     * one row per commitment that a party of an agreement shown in country views takes on: what {@code auditor compare}
+     * checks against its own replay. Read as {@link #auditRow} rows, so that a caller can hand them on as they come;
+     * never a country's whole view, which a country over {@link #MAX_COMMITMENTS_LISTED} could not be held as.
      */
-    public List<CommitmentRow> auditRows() {
-        List<CommitmentRow> rows = new ArrayList<>();
-        for (String country : jdbc.queryForList("SELECT DISTINCT commitment ->> 'party' FROM agreement_view, "
-                + "jsonb_array_elements(terms -> 'commitments') commitment "
-                + "WHERE commitment ->> 'type' = 'accept-people' ORDER BY 1", String.class)) {
-            // the auditor's rows are small: every acceptance of every country, however many
-            for (CountryCommitments.Acceptance accept : readWhole(country).accepts()) {
-                Map<String, Long> used = new TreeMap<>();
-                if (accept.capacity() != null) {
-                    accept.capacity().use().forEach(use -> used.put(use.period(), use.used()));
-                }
-                rows.add(new CommitmentRow(country, accept.agreementId(), accept.commitment(),
-                        accept.capacity() == null ? null : accept.capacity().persons(),
-                        accept.capacity() == null ? null : accept.capacity().period(), accept.personsReceived(),
-                        new TreeMap<>(used)));
-            }
-        }
-        return rows;
+    public static final String AUDIT_ROWS = "SELECT c.value ->> 'party' AS country, a.agreement_id, "
+            + "(c.ordinality - 1)::int AS commitment, c.value::text AS terms, "
+            + "(SELECT json_object_agg(u.period, u.persons)::text FROM commitment_use u "
+            + "WHERE u.agreement_id = a.agreement_id AND u.receiver = c.value ->> 'party' "
+            + "AND u.commitment = c.ordinality - 1) AS used "
+            + "FROM agreement_view a CROSS JOIN LATERAL jsonb_array_elements(a.terms -> 'commitments') "
+            + "WITH ORDINALITY c WHERE a.status IN (" + STATUSES_SHOWN + ") "
+            + "AND c.value ->> 'type' = 'accept-people' AND a.parties @> jsonb_build_array(c.value ->> 'party') "
+            + "ORDER BY c.value ->> 'party' COLLATE \"C\", a.agreement_id COLLATE \"C\", c.ordinality";
+
+    /** One row of {@link #AUDIT_ROWS}: one commitment, what it took counted as a country's view counts it. */
+    public static CommitmentRow auditRow(ResultSet row) throws SQLException {
+        AcceptPeople accept = (AcceptPeople) Json.read(row.getString("terms"), COMMITMENT);
+        String used = row.getString("used");
+        SortedMap<String, Long> periods = used == null ? new TreeMap<>() : Json.read(used, PERIODS);
+        CommitmentUse use = use(row.getInt("commitment"), accept, periods);
+        Capacity capacity = accept.capacity();
+        return new CommitmentRow(row.getString("country"), row.getString("agreement_id"), use.commitment(),
+                capacity == null ? null : capacity.persons(), capacity == null ? null : capacity.period().name(),
+                use.personsReceived(), use.usedPerPeriod());
     }
+
+    private static final TypeReference<Commitment> COMMITMENT = new TypeReference<>() {
+    };
+    private static final TypeReference<TreeMap<String, Long>> PERIODS = new TypeReference<>() {
+    };
 
     /** What the transfers to the country used of each accept commitment: agreement → commitment → period → persons. */
     private Map<String, Map<Integer, SortedMap<String, Long>>> used(String country) {
@@ -204,17 +218,19 @@ public class CountryCommitmentsView {
         List<CommitmentUse> uses = new ArrayList<>();
         for (int i = 0; i < terms.commitments().size(); i++) {
             if (terms.commitments().get(i) instanceof AcceptPeople accept && accept.party().equals(receiver)) {
-                SortedMap<String, Long> periods = used.getOrDefault(i, new TreeMap<>());
-                if (accept.capacity() == null) {
-                    uses.add(new CommitmentUse(i, accept, periods.getOrDefault(CommitmentUseProjector.NO_PERIOD, 0L),
-                            new TreeMap<>()));
-                } else {
-                    uses.add(new CommitmentUse(i, accept, periods.values().stream().mapToLong(Long::longValue).sum(),
-                            periods));
-                }
+                uses.add(use(i, accept, used.getOrDefault(i, new TreeMap<>())));
             }
         }
         return uses;
+    }
+
+    /** A commitment's use from what {@link CommitmentUseProjector} kept of it, per period or without one. */
+    private static CommitmentUse use(int commitment, AcceptPeople accept, SortedMap<String, Long> periods) {
+        if (accept.capacity() == null) {
+            return new CommitmentUse(commitment, accept, periods.getOrDefault(CommitmentUseProjector.NO_PERIOD, 0L),
+                    new TreeMap<>());
+        }
+        return new CommitmentUse(commitment, accept, periods.values().stream().mapToLong(Long::longValue).sum(), periods);
     }
 
     /** The transfers to the country that are not cancelled, per agreement and month. */

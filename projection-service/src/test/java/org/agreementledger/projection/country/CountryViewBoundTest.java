@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A country's view lists every commitment it holds, built in memory: one country with tens of thousands ran the
  * projection out of heap for everyone. Beyond the bound it is refused whole, by REST, live and on the topic, and
- * answers again once the country is back under it.
+ * answers again once the country is back under it; the auditor's views list all of them all the while.
  */
 class CountryViewBoundTest extends ProjectionIntegrationTest {
 
@@ -45,7 +45,7 @@ class CountryViewBoundTest extends ProjectionIntegrationTest {
     int port;
 
     @Test
-    void aCountryHoldingMoreCommitmentsThanOneViewListsIsRefusedWholeNotCutAndAnswersAgainOnceBackUnder()
+    void aCountryHoldingMoreCommitmentsThanOneViewListsIsRefusedWholeNotCutStillAuditedInFullAndAnswersAgainOnceBackUnder()
             throws Exception {
         CountryCode sz = CountryCode.of("SZ");
         CountryCode mw = CountryCode.of("MW");
@@ -76,6 +76,19 @@ class CountryViewBoundTest extends ProjectionIntegrationTest {
                 .path("commitments").asLong() == agreements * 100L);
         assertThat(topic.get("status").asText()).isEqualTo("DEGRADED");
 
+        List<String> audited = new ArrayList<>();
+        HttpResponse<String> views = get("/audit/views", TOKENS.mint("auditor", null, List.of("ledger.audit"),
+                Duration.ofHours(1)));
+        assertThat(views.statusCode()).as("an auditor still gets every commitment of a country too large for its view")
+                .isEqualTo(200);
+        json.readTree(views.body()).get("countryCommitments").forEach(row -> {
+            if (row.get("country").asText().equals("SZ")) {
+                assertThat(row.get("personsReceived").asLong()).isZero();
+                audited.add(row.get("agreementId").asText() + "/" + String.format("%03d", row.get("commitment").asInt()));
+            }
+        });
+        assertThat(audited).hasSize(agreements * 100).isSorted();
+
         try (LedgerRecords records = new LedgerRecords(TOPIC)) {
             records.publish(new OfferWithdrawn(ids.get(0), mw, DAY, "superseded"), 1);
         }
@@ -92,8 +105,12 @@ class CountryViewBoundTest extends ProjectionIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
+        return get(path, dashboardToken());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Bearer " + dashboardToken()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> await(String path, java.util.function.Predicate<HttpResponse<String>> until)

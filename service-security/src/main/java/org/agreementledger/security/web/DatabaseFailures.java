@@ -1,6 +1,7 @@
 package org.agreementledger.security.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -21,8 +22,16 @@ import java.sql.SQLException;
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class DatabaseFailures {
 
+    /**
+     * Not once the answer has started: a problem written after part of a streamed document would pass for more of it.
+     * Rethrown instead, the failure reaches the servlet container, which cuts the connection short of the answer's end.
+     */
     @ExceptionHandler(SQLException.class)
-    ResponseEntity<String> databaseFailed(Exception failure, HttpServletRequest request) {
+    ResponseEntity<String> databaseFailed(Exception failure, HttpServletRequest request, HttpServletResponse response)
+            throws Exception {
+        if (response.isCommitted()) {
+            throw failure;
+        }
         return ProblemErrorController.answer(failure, HttpStatus.INTERNAL_SERVER_ERROR, request.getMethod(),
                 request.getRequestURI());
     }

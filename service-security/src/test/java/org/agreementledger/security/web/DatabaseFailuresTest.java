@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.net.SocketException;
 import java.sql.SQLException;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -35,6 +36,13 @@ class DatabaseFailuresTest {
                     new SQLException("EOF", "08006", new EOFException()));
         }
 
+        @PostMapping("/half-written")
+        void halfWritten(jakarta.servlet.http.HttpServletResponse response) throws Exception {
+            response.getOutputStream().write("[{\"row\":1},".getBytes());
+            response.flushBuffer();
+            throw new SQLException("canceling statement due to statement timeout", "57014");
+        }
+
         @PostMapping("/constraint")
         String constraint() throws SQLException {
             throw new SQLException("duplicate key value violates unique constraint", "23505");
@@ -53,6 +61,12 @@ class DatabaseFailuresTest {
                     .andExpect(content().contentType("application/problem+json"))
                     .andExpect(jsonPath("$.type").value("https://agreement-ledger.org/problems/database-unavailable"));
         }
+    }
+
+    @Test
+    void aDatabaseFailureHalfWayThroughAStreamedAnswerIsNotWrittenAfterItAsIfMoreOfIt() {
+        assertThatThrownBy(() -> mvc.perform(post("/half-written")))
+                .as("left to the container, which cuts the connection short").hasRootCauseInstanceOf(SQLException.class);
     }
 
     @Test
