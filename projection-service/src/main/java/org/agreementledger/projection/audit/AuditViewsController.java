@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -57,8 +58,12 @@ class AuditViewsController {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    /** Rows fetched at a time: PostgreSQL's driver reads through a cursor when the transaction is open. */
+    /**
+     * Rows fetched at a time (PostgreSQL's driver reads through a cursor when the transaction is open), so that a fetch
+     * holds some 10 MB at most: agreements are up to ~160 KB each at the contract's bounds, the other rows a few KB.
+     */
     private static final int ROWS_PER_FETCH = 500;
+    private static final int AGREEMENTS_PER_FETCH = 64;
 
     private final JdbcTemplate cursor;
     private final ObjectMapper mapper;
@@ -70,7 +75,6 @@ class AuditViewsController {
                          PlatformTransactionManager transactions,
                          ObjectMapper mapper) {
         this.cursor = new JdbcTemplate(jdbc.getDataSource());
-        this.cursor.setFetchSize(ROWS_PER_FETCH);
         this.mapper = mapper;
         this.parked = parked;
         this.asOfViews = asOfViews;
@@ -106,21 +110,21 @@ class AuditViewsController {
         try (JsonGenerator json = mapper.getFactory().createGenerator(response.getOutputStream())
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
             json.writeStartObject();
-            rows(json, writer, "agreements", "SELECT * FROM agreement_view", (row, i) -> new AgreementRow(
+            rows(json, writer, "agreements", "SELECT * FROM agreement_view", AGREEMENTS_PER_FETCH, (row, i) -> new AgreementRow(
                     row.getString("agreement_id"), row.getString("offering_party"),
                     Json.read(row.getString("parties"), STRINGS), row.getString("title"),
                     date(row, "offered_on"), row.getString("status"), Json.tree(row.getString("terms")),
                     Json.read(row.getString("accepted_by"), STRINGS), date(row, "in_force_on"),
                     date(row, "ended_on"), row.getString("source_reference"), row.getLong("version"),
                     instant(row, "last_event_at")));
-            rows(json, writer, "transfers", "SELECT * FROM transfer_view", (row, i) -> new TransferRow(
+            rows(json, writer, "transfers", "SELECT * FROM transfer_view", ROWS_PER_FETCH, (row, i) -> new TransferRow(
                     row.getString("agreement_id"), row.getString("transfer_id"), row.getString("from_country"),
                     row.getString("to_country"), date(row, "transfer_date"), row.getString("status"),
                     row.getInt("persons"), Json.tree(row.getString("headcounts")), row.getString("reference"),
                     row.getLong("recorded_sequence"), (Integer) row.getObject("original_persons"),
                     Json.tree(row.getString("original_headcounts")), corrections(row), date(row, "completed_on"),
                     date(row, "cancelled_on")));
-            rows(json, writer, "fees", "SELECT * FROM fee_balance", (row, i) -> {
+            rows(json, writer, "fees", "SELECT * FROM fee_balance", ROWS_PER_FETCH, (row, i) -> {
                 BigDecimal assessed = row.getBigDecimal("assessed");
                 BigDecimal paid = row.getBigDecimal("paid");
                 return new FeeRow(row.getString("agreement_id"), row.getString("payer"), row.getString("payee"),
@@ -129,11 +133,11 @@ class AuditViewsController {
             });
             // not the payloads: the auditor's shape has none, and they are most of the table's bytes
             rows(json, writer, "history", "SELECT agreement_id, sequence, event_id, type, occurred_at, principal, country,"
-                    + " correlation_id, causation_id FROM agreement_history", (row, i) -> new HistoryRow(
+                    + " correlation_id, causation_id FROM agreement_history", ROWS_PER_FETCH, (row, i) -> new HistoryRow(
                     row.getString("agreement_id"), row.getLong("sequence"), row.getString("event_id"),
                     row.getString("type"), instant(row, "occurred_at"), row.getString("principal"),
                     trimmed(row.getString("country")), row.getString("correlation_id"), row.getString("causation_id")));
-            rows(json, writer, "countryCommitments", CountryCommitmentsView.AUDIT_ROWS,
+            rows(json, writer, "countryCommitments", CountryCommitmentsView.AUDIT_ROWS, ROWS_PER_FETCH,
                     (row, i) -> CountryCommitmentsView.auditRow(row));
             json.writeFieldName("parkedEvents");
             writer.writeValue(json, parked.list(Optional.empty()));
@@ -145,11 +149,15 @@ class AuditViewsController {
     }
 
     /** One table as a JSON array, each row written as it comes from the cursor (the caller's transaction holds it). */
-    private <T> void rows(JsonGenerator json, ObjectWriter writer, String field, String sql, RowMapper<T> rows)
-            throws IOException {
+    private <T> void rows(JsonGenerator json, ObjectWriter writer, String field, String sql, int rowsPerFetch,
+                          RowMapper<T> rows) throws IOException {
         json.writeFieldName(field);
         json.writeStartArray();
-        cursor.query(sql, (RowCallbackHandler) row -> {
+        cursor.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
+            statement.setFetchSize(rowsPerFetch);
+            return statement;
+        }, (RowCallbackHandler) row -> {
             try {
                 writer.writeValue(json, rows.mapRow(row, 0));
             } catch (IOException e) {
