@@ -26,6 +26,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -84,6 +85,14 @@ class AnAnswerThatFailsHalfWayTest extends ProjectionIntegrationTest {
         jdbc.update("UPDATE views.agreement_view SET accepted_by = '{\"WS\": true}'::jsonb WHERE agreement_id = ?",
                 broken.value());
         assertCutShort("/agreements?party=FJ&size=100", auditor);
+
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("what alert RequestsFailing reads: the 200 sent, and the failure after it")
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*exception=\"DataIntegrityViolationException\""
+                        + "[^}]*outcome=\"SUCCESS\"[^}]*status=\"200\"[^}]*uri=\"/audit/views\"")
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*exception=\"UncheckedIOException\""
+                        + "[^}]*outcome=\"SERVER_ERROR\"[^}]*status=\"500\"");
     }
 
     private void assertCutShort(String path, String token) {
