@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -104,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
         // tokens.env is written before "is up" is printed, so a script that waits for that line can source it
         stack.printTokens();
         stack.printAddresses(Duration.ofNanos(System.nanoTime() - startedAt));
-        stack.watchServices();
+        stack.superviseServices();
         stopped.await();
     }
 
@@ -307,14 +309,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Kills the service at once (SIGKILL), as a crash or the OOM killer would: no shutdown hook runs. */
     public synchronized void crash(Service service) {
-        ServiceProcess process = service == Service.LEDGER ? ledger : projection;
-        process.kill();
+        process(service).kill();
     }
 
     /** Starts the service again, as an operator or an orchestrator would after a crash, and waits until it is up. */
     public synchronized void restart(Service service) {
-        ServiceProcess old = service == Service.LEDGER ? ledger : projection;
-        started.remove(old);
+        started.remove(process(service));
         ServiceProcess fresh = service == Service.LEDGER ? startLedger() : startProjection();
         started.add(fresh);
         if (service == Service.LEDGER) {
@@ -370,14 +370,18 @@ public final class LocalStack implements AutoCloseable {
         return identity;
     }
 
-    /** A service that dies takes the stack down with it, loudly, rather than leaving half a stack. */
-    private void watchServices() {
-        Thread watcher = new Thread(() -> {
-            while (true) {
-                for (ServiceProcess service : List.of(ledger, projection)) {
-                    if (!service.isAlive() && !closing) {
-                        log.error("{} stopped unexpectedly; see {}", service.name(), service.log());
-                        System.exit(1);
+    /**
+     * A service that dies (out of heap, killed) is started again, as compose's restart policy does, and said so
+     * loudly; one that keeps dying takes the stack down with it rather than leaving half a stack ({@link RestartPolicy}).
+     */
+    private void superviseServices() {
+        Map<Service, RestartPolicy> policies = new EnumMap<>(Service.class);
+        Thread supervisor = new Thread(() -> {
+            while (!closing) {
+                for (Service service : Service.values()) {
+                    ServiceProcess process = process(service);
+                    if (!process.isAlive() && !closing) {
+                        revive(service, process, policies.computeIfAbsent(service, s -> new RestartPolicy(System::nanoTime)));
                     }
                 }
                 try {
@@ -386,9 +390,36 @@ public final class LocalStack implements AutoCloseable {
                     return;
                 }
             }
-        }, "service-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        }, "service-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    private void revive(Service service, ServiceProcess dead, RestartPolicy policy) {
+        Optional<Duration> wait = policy.died();
+        if (wait.isEmpty()) {
+            log.error("{} stopped unexpectedly (exit {}) for the {}th time in {} minutes; stopping the stack. See {}",
+                    dead.name(), dead.exitValue(), RestartPolicy.MAX_DEATHS + 1, RestartPolicy.WINDOW.toMinutes(), dead.log());
+            System.exit(1);
+        }
+        log.error("{} stopped unexpectedly (exit {}); starting it again{}. See {}", dead.name(), dead.exitValue(),
+                wait.get().isZero() ? "" : " in " + wait.get().toSeconds() + " s", dead.log());
+        try {
+            Thread.sleep(wait.get().toMillis());
+            if (!closing) {
+                restart(service);
+                log.info("{} is up again", dead.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // it died again while starting: the next round counts that death
+            log.error("{} did not start again: {}", dead.name(), e.getMessage());
+        }
+    }
+
+    private synchronized ServiceProcess process(Service service) {
+        return service == Service.LEDGER ? ledger : projection;
     }
 
     public StackConfig config() {

@@ -27,7 +27,7 @@ final class ServiceProcess implements AutoCloseable {
             "-XX:-ShrinkHeapInSteps", "-XX:+UseSerialGC",
             "-XX:MaxMetaspaceSize=160m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
             // a JVM out of heap is a zombie (the projection's Tomcat poller died and it took no connection, run Y):
-            // it stops, and the stack with it, loudly, as for any service that dies
+            // it stops, and the launcher starts it again, as for any service that dies
             "-XX:+ExitOnOutOfMemoryError");
 
     /**
@@ -170,6 +170,11 @@ final class ServiceProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** How it exited (137 when killed, 3 out of heap with {@code ExitOnOutOfMemoryError}); only once it has. */
+    int exitValue() {
+        return process.exitValue();
     }
 
     long pid() {

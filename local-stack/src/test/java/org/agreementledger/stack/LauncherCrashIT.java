@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The launcher killed the hard way (kill -9, as the OOM killer does): nothing it started may outlive it, and the
- * README's run command, given again, must bring the stack up with no manual step. The launcher runs as its own
+ * README's run command, given again, must bring the stack up with no manual step. A service killed under it is
+ * started again by it. The launcher runs as its own
  * process, as the run command starts it, on a data directory and ports of its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -125,6 +126,32 @@ class LauncherCrashIT {
                 .contains("Stopped PostgreSQL (pid " + orphans.get("PostgreSQL").pid() + ") left running on");
         orphans.forEach((name, process) -> assertThat(process.isAlive()).as(name).isFalse());
         assertTheStackAnswersWithEverythingRecorded();
+    }
+
+    @Test
+    @Order(3)
+    void aServiceThatDiesIsStartedAgainByItsLauncherAndTheStackGoesOn() throws Exception {
+        ProcessHandle killed = process(servicePid("projection-service"));
+        killed.destroyForcibly();
+        long deadline = System.nanoTime() + UP_WITHIN.toNanos();
+        while (!projectionUpAgain(killed.pid())) {
+            assertThat(launcher.process().isAlive()).as("the launcher lives on:\n%s", launcher.output()).isTrue();
+            assertThat(System.nanoTime()).as("the projection started again in time:\n%s", launcher.output())
+                    .isLessThan(deadline);
+            Thread.sleep(250);
+        }
+        stackProcesses();
+        assertThat(launcher.output()).contains("projection-service stopped unexpectedly (exit 137); starting it again");
+        assertTheStackAnswersWithEverythingRecorded();
+    }
+
+    private boolean projectionUpAgain(long deadPid) {
+        try {
+            long pid = servicePid("projection-service");
+            return pid != deadPid && health(config().projectionUrl()).equals("UP");
+        } catch (Exception notYet) {
+            return false;
+        }
     }
 
     /** The services and the postmaster, as the launcher's pid files and PostgreSQL's name them. */
