@@ -42,7 +42,11 @@ final class ChainShard {
         long events;
         // a million agreements must fit: 32 bytes per event, the rest only when something is wrong
         private byte[] hashes = new byte[32];
+        /** The sequence of the first hash in {@code hashes}: 0, unless the chain went on after a wide gap. */
+        private long base;
         private long known;
+        /** What the chain held before each wide gap; only when events are missing. */
+        private List<Range> before;
         private TreeMap<Long, Pending> early;
         private List<Finding.Kind> breaks;
 
@@ -56,7 +60,19 @@ final class ChainShard {
             if (sequence < 0 || sequence >= known) {
                 return Optional.empty();
             }
-            byte[] hash = Arrays.copyOfRange(hashes, (int) (sequence * 32), (int) (sequence * 32 + 32));
+            if (sequence < base) {
+                for (Range range : before == null ? List.<Range>of() : before) {
+                    if (sequence >= range.base() && sequence < range.end()) {
+                        return hashIn(range.hashes(), sequence - range.base());
+                    }
+                }
+                return Optional.empty();
+            }
+            return hashIn(hashes, sequence - base);
+        }
+
+        private static Optional<String> hashIn(byte[] hashes, long index) {
+            byte[] hash = Arrays.copyOfRange(hashes, (int) (index * 32), (int) (index * 32 + 32));
             return isZero(hash) ? Optional.empty() : Optional.of(Sha256.toHex(hash));
         }
 
@@ -82,12 +98,28 @@ final class ChainShard {
             return early;
         }
 
+        /**
+         * Holds the hash of the event at {@code sequence}, which is at or after every one held. A gap of a few events is
+         * held as zeros; a wider one (a record claiming sequence 4,000,000,000 of an agreement at #2) would be gigabytes
+         * of them, so the chain goes on in a range of its own from there.
+         */
         private void put(long sequence, String hash) {
-            int end = (int) (sequence * 32 + 32);
-            if (end > hashes.length) {
-                hashes = Arrays.copyOf(hashes, Math.max(end, hashes.length * 2));
+            if (sequence - known > MAX_GAP_HELD) {
+                if (known > base) {
+                    if (before == null) {
+                        before = new ArrayList<>();
+                    }
+                    before.add(new Range(base, known, Arrays.copyOf(hashes, (int) ((known - base) * 32))));
+                }
+                base = sequence;
+                known = sequence;
+                hashes = new byte[32];
             }
-            System.arraycopy(Sha256.fromHex(hash), 0, hashes, (int) (sequence * 32), 32);
+            int end = Math.toIntExact((sequence - base) * 32 + 32);
+            if (end > hashes.length) {
+                hashes = Arrays.copyOf(hashes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(end, hashes.length * 2L)));
+            }
+            System.arraycopy(Sha256.fromHex(hash), 0, hashes, end - 32, 32);
             known = Math.max(known, sequence + 1);
         }
 
@@ -103,6 +135,13 @@ final class ChainShard {
 
     private record Pending(EventEnvelope envelope, String where) {
     }
+
+    /** The hashes of the events {@code base} to {@code end} (exclusive) of a chain. */
+    private record Range(long base, long end, byte[] hashes) {
+    }
+
+    /** The widest gap in a chain held as zero hashes (32 KiB). */
+    private static final int MAX_GAP_HELD = 1024;
 
     /**
      * Where an earlier run left each agreement's chain (verify --since); an agreement's chain is taken up from there

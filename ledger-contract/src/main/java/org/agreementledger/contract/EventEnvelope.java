@@ -27,6 +27,19 @@ public record EventEnvelope(
         Optional<String> hash) {
 
     /**
+     * The largest sequence an event may have: 2^53 − 1, the largest whole number every JSON reader holds exactly (the
+     * views and histories show it as a JSON number). No ledger comes near it; a record claiming more, or less than 0,
+     * is not one of its events.
+     */
+    public static final long MAX_SEQUENCE = (1L << 53) - 1;
+
+    public EventEnvelope {
+        if (sequence < 0 || sequence > MAX_SEQUENCE) {
+            throw new IllegalArgumentException("sequence " + sequence + " is out of range: 0 to " + MAX_SEQUENCE);
+        }
+    }
+
+    /**
      * Reads the envelope from a record's headers.
      *
      * @param header the last value of a header as a UTF-8 string, or null when absent

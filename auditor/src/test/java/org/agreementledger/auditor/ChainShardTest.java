@@ -1,0 +1,98 @@
+package org.agreementledger.auditor;
+
+import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
+import org.agreementledger.contract.integrity.EventChain;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Whoever can write to the topic can write any sequence number into a record's headers; the auditor exists to report
+ * what such a writer did, so no claim may stop it or take its memory.
+ */
+class ChainShardTest {
+
+    private final ChainShard shard = new ChainShard(false);
+    private long read;
+
+    @Test
+    void recordsClaimingSequencesFarBeyondTheirHistoryAreReportedAsGapsNotHeldAsGigabytesOfThem() {
+        AgreementId agreement = AgreementId.generate();
+        String head = seal(agreement, 0, null);
+        head = seal(agreement, 1, head);
+        seal(agreement, 4_000_000_000L, head);
+        // each would have been 320 MB of zero hashes, and a 4 GB one an index past any array
+        List<AgreementId> jumpers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            AgreementId jumper = AgreementId.generate();
+            jumpers.add(jumper);
+            seal(jumper, 10_000_000L, null);
+        }
+        seal(agreement, EventEnvelope.MAX_SEQUENCE, null);
+        shard.finish();
+
+        assertThat(shard.findings()).filteredOn(finding -> finding.agreementId().equals(agreement.value()))
+                .extracting(Finding::kind, Finding::sequence)
+                .containsExactly(tuple(Finding.Kind.MISSING, 2L), tuple(Finding.Kind.MISSING, 4_000_000_001L));
+        assertThat(shard.findings()).filteredOn(finding -> finding.agreementId().equals(jumpers.get(0).value()))
+                .extracting(Finding::kind, Finding::detail)
+                .containsExactly(tuple(Finding.Kind.MISSING, "#0..#9999999 are absent: the history starts at #10000000"));
+        ChainShard.Chain chain = shard.chains().get(agreement.value());
+        assertThat(chain.lastSequence()).isEqualTo(EventEnvelope.MAX_SEQUENCE);
+        assertThat(chain.hashAt(1)).as("what was held before the gaps").contains(head);
+        assertThat(chain.hashAt(2)).isEmpty();
+        assertThat(chain.hashAt(4_000_000_000L)).isPresent();
+        assertThat(chain.hashAt(EventEnvelope.MAX_SEQUENCE)).isPresent();
+    }
+
+    @Test
+    void aSequenceNoLedgerCanReachOrBelowZeroIsAMalformedRecord() {
+        AgreementId agreement = AgreementId.generate();
+        accept(agreement, "-1");
+        accept(agreement, Long.toString(EventEnvelope.MAX_SEQUENCE + 1));
+        accept(agreement, Long.toString(Long.MAX_VALUE));
+        shard.finish();
+
+        assertThat(shard.findings()).extracting(Finding::kind).containsOnly(Finding.Kind.MALFORMED).hasSize(3);
+        assertThat(shard.findings().get(0).detail()).contains("sequence -1 is out of range");
+    }
+
+    /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
+    private String seal(AgreementId agreement, long sequence, String previous) {
+        byte[] body = ("{\"agreementId\":\"" + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementAccepted", agreement, sequence,
+                Instant.parse("2025-02-05T10:00:00.123Z"), 1, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.ofNullable(previous), Optional.empty());
+        EventEnvelope sealed = envelope.withHash(EventChain.hashOf(envelope, body));
+        Map<String, String> headers = sealed.toHeaders();
+        shard.accept(record(agreement, headers, body), read++);
+        return sealed.hash().orElseThrow();
+    }
+
+    private void accept(AgreementId agreement, String sequence) {
+        EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementAccepted", agreement, 0,
+                Instant.parse("2025-02-05T10:00:00.123Z"), 1, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of("0".repeat(64)));
+        Map<String, String> headers = new java.util.LinkedHashMap<>(envelope.toHeaders());
+        headers.put(EventHeaders.SEQUENCE, sequence);
+        shard.accept(record(agreement, headers, "{}".getBytes(StandardCharsets.UTF_8)), read++);
+    }
+
+    private LogRecord record(AgreementId agreement, Map<String, String> headers, byte[] body) {
+        String[] names = headers.keySet().toArray(String[]::new);
+        byte[][] values = headers.values().stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        return new LogRecord(0, read, agreement.value(), names, values, body);
+    }
+}
