@@ -124,7 +124,7 @@ class TheTransparencyLogProvesEveryEventTest extends LedgerIntegrationTest {
     }
 
     @Test
-    void proofsOutsideTheSignedTreeAreRefusedNamingTheField() {
+    void proofsOutsideTheSignedTreeOrAskedForInWordsAreRefusedNamingTheField() {
         String note = signCovering(indexOf(as(port, "SV").ok("/agreements", OFFER)));
 
         HttpResponse<String> beyond = reader().get("/log/proofs/inclusion?index=" + sizeOf(note));
@@ -136,6 +136,14 @@ class TheTransparencyLogProvesEveryEventTest extends LedgerIntegrationTest {
         assertThat(unsigned.statusCode()).isEqualTo(404);
         assertThat(reader().json(unsigned).get("field").asText()).isEqualTo("treeSize");
         assertThat(backwards.statusCode()).isIn(400, 404);
+        for (String[] refused : new String[][]{{"/log/proofs/inclusion?index=first", "index"},
+                {"/log/proofs/inclusion?index=99999999999999999999", "index"}, {"/log/proofs/inclusion", "index"},
+                {"/log/proofs/inclusion?index=0&size=5", "size"}, {"/log/checkpoints/latest", "treeSize"}}) {
+            HttpResponse<String> answer = reader().get(refused[0]);
+            assertThat(answer.statusCode()).as(refused[0] + " " + answer.body()).isEqualTo(400);
+            assertThat(reader().json(answer).get("type").asText()).as(refused[0]).endsWith("/invalid-request");
+            assertThat(reader().json(answer).get("field").asText()).as(refused[0]).isEqualTo(refused[1]);
+        }
     }
 
     private void rebuildTree() {

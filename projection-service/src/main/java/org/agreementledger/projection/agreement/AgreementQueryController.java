@@ -84,7 +84,8 @@ class AgreementQueryController {
     ResponseEntity<StreamingResponseBody> agreements(
             @Parameter(description = "ISO 3166-1 alpha-2 code of a party", example = "US")
             @RequestParam(required = false) @Pattern(regexp = "[A-Z]{2}") String party,
-            @RequestParam(required = false) @Pattern(regexp = "[A-Z_]{1,32}") String status,
+            @Parameter(description = "One of " + AgreementView.STATUSES, example = "IN_FORCE")
+            @RequestParam(required = false) @Pattern(regexp = AgreementView.STATUSES) String status,
             @Parameter(description = "Only agreements held because one of their events is parked")
             @RequestParam(defaultValue = "false") boolean held,
             @RequestParam(defaultValue = "0") @Min(0) int page,

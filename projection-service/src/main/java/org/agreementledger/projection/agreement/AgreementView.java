@@ -31,6 +31,9 @@ public record AgreementView(
         boolean held,
         String heldReason) {
 
+    /** Every status an agreement's view can have, as a pattern (a listing filtered by another could only be empty). */
+    public static final String STATUSES = "OFFERED|IN_FORCE|SUSPENDED|REJECTED|WITHDRAWN|TERMINATED|EXPIRED";
+
     AgreementView heldBecause(String reason) {
         return new AgreementView(agreementId, offeringParty, parties, title, offeredOn, status, acceptedBy, inForceOn,
                 endedOn, terms, sourceReference, version, lastEventAt, reason != null, reason);

@@ -1,5 +1,6 @@
 package org.agreementledger.security.web;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +11,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.apache.catalina.core.StandardHost;
 
 /** What both services do with hostile or broken requests before and around their controllers. */
@@ -34,6 +37,22 @@ public class LedgerWebAutoConfiguration {
     @Bean
     ProblemErrorController problemErrorController() {
         return new ProblemErrorController();
+    }
+
+    @Bean
+    WebMvcConfigurer unknownParameters(ObjectMapper json) {
+        UnknownParameters refusal = new UnknownParameters(json);
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(refusal);
+            }
+        };
+    }
+
+    @Bean
+    ParameterProblems parameterProblems() {
+        return new ParameterProblems();
     }
 
     @Bean

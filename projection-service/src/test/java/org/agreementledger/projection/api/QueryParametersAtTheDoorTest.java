@@ -1,0 +1,63 @@
+package org.agreementledger.projection.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A query parameter out of its bound, of the wrong type, or not a parameter of the operation at all is refused with
+ * the problem every invalid request gets, naming it; none is answered as if the caller had not asked.
+ */
+class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aParameterOutOfBoundsOfTheWrongKindOrUnknownIsRefusedNamingItNeverIgnored() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "/agreements?page=-1", "page",
+                "/agreements?size=100000", "size",
+                "/agreements?party=xx", "party",
+                "/agreements?status=NOPE", "status",
+                "/agreements?page=99999999999", "page",
+                "/agreements?held=perhaps", "held",
+                "/agreements?asOf=2025-03-01T00:00:00Z", "asOf",
+                "/agreements?stauts=IN_FORCE", "stauts",
+                "/transfers?from=yesterday", "from",
+                "/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            HttpResponse<String> answer = get(refusal.getKey());
+            assertThat(answer.statusCode()).as(refusal.getKey() + " " + answer.body()).isEqualTo(400);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("type").asText()).as(refusal.getKey()).endsWith("/invalid-request");
+            assertThat(problem.get("field").asText()).as(refusal.getKey()).isEqualTo(refusal.getValue());
+            assertThat(problem.get("detail").asText()).as(refusal.getKey()).contains(refusal.getValue());
+        }
+        HttpResponse<String> listed = get("/agreements?status=IN_FORCE&party=SV&page=0&size=5");
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        assertThat(get("/countries/SV/commitments?asOf=2025-03-01T00:00:00Z").statusCode()).as("as of, where it is one")
+                .isEqualTo(200);
+        HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/agreements?access_token=" + dashboardToken())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(browser.statusCode()).as("a browser's token " + browser.body()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + dashboardToken()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
