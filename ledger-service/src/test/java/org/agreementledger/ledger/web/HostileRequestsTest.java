@@ -178,6 +178,12 @@ class HostileRequestsTest extends LedgerIntegrationTest {
             assertThat(response.statusCode()).as(each.getValue().toString()).isEqualTo(each.getKey());
             assertThat(response.headers().firstValue("Content-Type")).as(each.getValue().toString())
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            if (each.getKey() != 405) {
+                JsonNode problem = us.json(response);
+                assertThat(problem.path("type").asText()).as(response.body())
+                        .endsWith(each.getKey() == 415 ? "/unsupported-media-type" : "/not-acceptable");
+                assertThat(problem.path("field").asText()).isEqualTo(each.getKey() == 415 ? "Content-Type" : "Accept");
+            }
         }
     }
 

@@ -51,8 +51,8 @@ public class LedgerWebAutoConfiguration {
     }
 
     @Bean
-    ParameterProblems parameterProblems() {
-        return new ParameterProblems();
+    RequestProblems requestProblems() {
+        return new RequestProblems();
     }
 
     @Bean

@@ -6,9 +6,13 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -25,12 +29,14 @@ import java.util.Map;
 /**
  * A query parameter, path variable or header that breaks its declared bound ({@code @Min}, {@code @Pattern}, …), has
  * the wrong type, or is missing, answered as every other invalid request is: 400 {@code invalid-request} naming the
- * field, and every invalid one under {@code errors}. Left to Spring, each was a bare "Validation failure" or "Failed to
- * convert" with no field. Ordered first, so that a service's own handler of the same exceptions never answers them.
+ * field, and every invalid one under {@code errors}; a body in a media type the operation does not read, or an answer
+ * asked for in one it does not write, as 415 and 406 naming the header. Left to Spring, each was a bare "Validation
+ * failure", "Failed to convert" or "Content-Type … is not supported" of type {@code about:blank}, with no field.
+ * Ordered first, so that a service's own handler of the same exceptions never answers them.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class ParameterProblems {
+public class RequestProblems {
 
     /** The most of a refused value a problem repeats: it is the caller's own, and may be anything. */
     private static final int VALUE_SHOWN = 64;
@@ -60,6 +66,30 @@ public class ParameterProblems {
         String detail = missing.getParameterName() + " is required.";
         return answer(request, detail, missing.getParameterName(),
                 List.of(Map.of("field", missing.getParameterName(), "message", "is required")));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ProblemDetail> unreadable(HttpMediaTypeNotSupportedException unsupported, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type", "This operation reads " + types(unsupported.getSupportedMediaTypes())
+                        + ", not " + shown(String.valueOf(request.getContentType())) + ".", HttpHeaders.CONTENT_TYPE);
+        response.getBody().setInstance(Problems.instanceOf(request));
+        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .header(HttpHeaders.ACCEPT, types(unsupported.getSupportedMediaTypes())).body(response.getBody());
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ProblemDetail> unwritable(HttpMediaTypeNotAcceptableException unacceptable, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.NOT_ACCEPTABLE, "not-acceptable",
+                "This operation answers in " + types(unacceptable.getSupportedMediaTypes()) + ", which "
+                        + shown(String.valueOf(request.getHeader(HttpHeaders.ACCEPT))) + " does not accept.",
+                HttpHeaders.ACCEPT);
+        response.getBody().setInstance(Problems.instanceOf(request));
+        return response;
+    }
+
+    private static String types(List<MediaType> types) {
+        return types.isEmpty() ? "no body" : String.join(", ", types.stream().map(MediaType::toString).toList());
     }
 
     private static ResponseEntity<ProblemDetail> answer(HttpServletRequest request, String detail, String field,
