@@ -98,6 +98,21 @@ public final class Problems {
         return false;
     }
 
+    /** 408: the request's body did not arrive in time; nothing was read further, and the connection is closed. */
+    public static ProblemDetail requestTooSlow(String detail) {
+        return of(HttpStatus.REQUEST_TIMEOUT, "request-too-slow", detail);
+    }
+
+    /** Whether the failure is the container giving up waiting for the client's next bytes. */
+    public static boolean isClientTooSlow(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The answer while the database is unavailable: 503 with Retry-After, nothing was recorded. */
     public static ProblemDetail databaseUnavailable() {
         return of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable", "The database cannot be reached right now."

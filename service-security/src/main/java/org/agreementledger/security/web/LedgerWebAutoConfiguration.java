@@ -11,6 +11,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
+import java.time.Duration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.apache.catalina.core.StandardHost;
@@ -22,9 +23,10 @@ public class LedgerWebAutoConfiguration {
     /** Runs first of all filters, even before authentication: an oversized body is refused unread. */
     @Bean
     FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(
-            @Value("${ledger.http.max-request-body:1MB}") DataSize maxBody, ObjectMapper json) {
+            @Value("${ledger.http.max-request-body:1MB}") DataSize maxBody,
+            @Value("${ledger.http.max-body-read-time:30s}") Duration maxBodyReadTime, ObjectMapper json) {
         FilterRegistrationBean<RequestBodyLimit> registration =
-                new FilterRegistrationBean<>(new RequestBodyLimit(maxBody.toBytes(), json));
+                new FilterRegistrationBean<>(new RequestBodyLimit(maxBody.toBytes(), maxBodyReadTime, json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

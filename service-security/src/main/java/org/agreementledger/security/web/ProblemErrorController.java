@@ -41,6 +41,12 @@ public class ProblemErrorController implements ErrorController {
         if (failure != null && Problems.isDatabaseOutage(failure)) {
             problem = Problems.databaseUnavailable();
             headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(Problems.RETRY_AFTER_SECONDS));
+        } else if (failure != null && Problems.isClientTooSlow(failure)) {
+            // the container stopped waiting for the body's next bytes (server.tomcat.connection-timeout): the client's doing
+            log.warn("{} {}: the request body stopped arriving; answered 408", method, uri);
+            problem = Problems.requestTooSlow("Nothing more of the request body arrived within the server's wait for"
+                    + " its next bytes; send it at once.");
+            headers.set(HttpHeaders.CONNECTION, "close");
         } else if (status == null || status.is5xxServerError() || failure != null) {
             if (failure != null) {
                 log.error("Unhandled failure on {} {}", method, uri, failure);

@@ -15,23 +15,36 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Refuses request bodies over the documented size with 413 before anything reads them, whether or not the client
- * sent a Content-Length: the body is read at most one byte past the limit and handed on from memory.
+ * sent a Content-Length: the body is read at most one byte past the limit and handed on from memory. And refuses with
+ * 408 a body that takes longer than the documented time to arrive: a client sending a byte now and then would
+ * otherwise hold a request thread for as long as it liked, and some hundred such clients every thread there is.
  */
 public class RequestBodyLimit extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final Duration maxReadTime;
     private final ObjectMapper json;
+    private final LongSupplier nanos;
 
-    public RequestBodyLimit(long maxBytes, ObjectMapper json) {
+    public RequestBodyLimit(long maxBytes, Duration maxReadTime, ObjectMapper json) {
+        this(maxBytes, maxReadTime, json, System::nanoTime);
+    }
+
+    RequestBodyLimit(long maxBytes, Duration maxReadTime, ObjectMapper json, LongSupplier nanos) {
         this.maxBytes = maxBytes;
+        this.maxReadTime = maxReadTime;
         this.json = json;
+        this.nanos = nanos;
     }
 
     @Override
@@ -47,12 +60,59 @@ public class RequestBodyLimit extends OncePerRequestFilter {
             tooLarge(request, response);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        byte[] body;
+        try {
+            body = readWithinTime(request.getInputStream(), (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (TooSlow e) {
+            tooSlow(request, response);
+            return;
+        }
         if (body.length > maxBytes) {
             tooLarge(request, response);
             return;
         }
         chain.doFilter(new BodyInMemory(request, body), response);
+    }
+
+    /** Up to {@code most} bytes of the body, or TooSlow once reading it has taken longer than allowed. */
+    private byte[] readWithinTime(InputStream in, int most) throws IOException, TooSlow {
+        long startedAt = nanos.getAsLong();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(most, 8192));
+        byte[] chunk = new byte[8192];
+        while (body.size() < most) {
+            int read;
+            try {
+                read = in.read(chunk, 0, Math.min(chunk.length, most - body.size()));
+            } catch (IOException e) {
+                // the container's own wait for the next bytes (server.tomcat.connection-timeout) ran out
+                if (Problems.isClientTooSlow(e)) {
+                    throw new TooSlow();
+                }
+                throw e;
+            }
+            if (read < 0) {
+                break;
+            }
+            body.write(chunk, 0, read);
+            if (nanos.getAsLong() - startedAt > maxReadTime.toNanos()) {
+                throw new TooSlow();
+            }
+        }
+        return body.toByteArray();
+    }
+
+    private static final class TooSlow extends Exception {
+        TooSlow() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void tooSlow(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ProblemDetail problem = Problems.requestTooSlow("A request body must arrive within " + maxReadTime.toSeconds()
+                + " s of its headers; send it at once.");
+        problem.setProperty("maxSeconds", maxReadTime.toSeconds());
+        response.setHeader("Connection", "close");
+        Problems.write(request, response, problem, json);
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
