@@ -2,11 +2,18 @@ package org.agreementledger.ledger.agreement;
 
 import org.agreementledger.ledger.command.LedgerRuleViolation;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.AgreementId;
@@ -17,6 +24,7 @@ import org.agreementledger.ledger.web.CommandResponse;
 import org.agreementledger.security.AgreementReaders;
 import org.agreementledger.security.Caller;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.MediaType;
@@ -28,8 +36,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,10 +67,12 @@ class AgreementController {
 
     private final AgreementCommands commands;
     private final EventStore eventStore;
+    private final ObjectMapper mapper;
 
-    AgreementController(AgreementCommands commands, EventStore eventStore) {
+    AgreementController(AgreementCommands commands, EventStore eventStore, ObjectMapper mapper) {
         this.commands = commands;
         this.eventStore = eventStore;
+        this.mapper = mapper;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -130,20 +142,49 @@ class AgreementController {
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
+    /**
+     * Written as it is read, an event at a time, never held whole: a history of 100,000 events as trees is gigabytes,
+     * beyond the ledger's heap, and one reader must not stop the ledger for everyone. Read from the event table itself,
+     * never from a snapshot (which stands in for the events before it when the aggregate is loaded), and up to the
+     * version its ETag names, though events may be appended while it is written.
+     */
     @GetMapping("/{agreementId}")
     @Operation(operationId = "agreementRecord", summary = "The ledger's record of an agreement: every event appended for it, in order")
-    @ApiResponse(responseCode = "200", description = "The agreement's events; the ETag is its version")
-    ResponseEntity<AgreementRecord> record(@PathVariable String agreementId) {
+    @ApiResponse(responseCode = "200", description = "The agreement's events; the ETag is its version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = AgreementRecord.class)))
+    void record(@PathVariable String agreementId, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         AgreementId id = parseId(agreementId);
-        List<AgreementRecord.RecordedEvent> events = new ArrayList<>();
-        eventStore.readEvents(id.value()).asStream().forEach(message -> events.add(recorded(message)));
-        if (events.isEmpty()) {
-            throw new AggregateNotFoundException(id.value(), "no events for " + id);
+        long version = eventStore.lastSequenceNumberFor(id.value()).orElseThrow(() -> unknown(id));
+        DomainEventStream events = eventStore.readEvents(id.value(), 0);
+        if (!events.hasNext()) {
+            throw unknown(id);
         }
-        onlyPartiesAuditorsAndDashboardsRead(events.get(0));
-        long version = events.get(events.size() - 1).sequence();
-        return ResponseEntity.ok().eTag(Long.toString(version))
-                .body(new AgreementRecord(id.value(), version, events));
+        AgreementRecord.RecordedEvent offer = recorded(events.next());
+        onlyPartiesAuditorsAndDashboardsRead(offer);
+        if (new ServletWebRequest(request, response).checkNotModified(Long.toString(version))) {
+            return;
+        }
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+        // a failure half way must leave the document unfinished, never closed into one that looks whole
+        try (JsonGenerator json = mapper.getFactory().createGenerator(response.getOutputStream())
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
+            json.writeStartObject();
+            json.writeStringField("agreementId", id.value());
+            json.writeNumberField("version", version);
+            json.writeArrayFieldStart("events");
+            writer.writeValue(json, offer);
+            while (events.hasNext() && events.peek().getSequenceNumber() <= version) {
+                writer.writeValue(json, recorded(events.next()));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+    }
+
+    private static AggregateNotFoundException unknown(AgreementId id) {
+        return new AggregateNotFoundException(id.value(), "no events for " + id);
     }
 
     /** Who may read an agreement is one rule for both services ({@link AgreementReaders}). */

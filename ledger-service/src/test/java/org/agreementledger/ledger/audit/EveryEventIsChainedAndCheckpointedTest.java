@@ -47,7 +47,7 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
     }
 
     @Test
-    void theChainRunsOnUnbrokenAcrossSnapshots() {
+    void theChainRunsOnUnbrokenAcrossSnapshotsAndTheLedgersRecordListsEveryEventNotTheSnapshot() throws Exception {
         String agreementId = as(port, "SV").ok("/agreements", OFFER).get("agreementId").asText();
         LedgerHttp us = as(port, "US");
         for (int i = 0; i < 120; i++) {
@@ -64,6 +64,23 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
                 Integer.class, agreementId)).as("a snapshot was taken on the way").isPositive();
         assertChained(records);
+
+        var record = us.get("/agreements/" + agreementId);
+        JsonNode events = us.json(record).get("events");
+        assertThat(events).as("the ledger's record lists every event, not a snapshot in place of the first ones")
+                .hasSize(121);
+        for (int sequence = 0; sequence < 121; sequence++) {
+            assertThat(events.get(sequence).get("sequence").asLong()).isEqualTo(sequence);
+            assertThat(events.get(sequence).get("type").asText()).isEqualTo(sequence == 0 ? "AgreementOffered" : "OfferAmended");
+            assertThat(events.get(sequence).get("metaData").get("hash").asText())
+                    .isEqualTo(TopicReader.header(records.get(sequence), EventHeaders.HASH));
+        }
+        assertThat(record.headers().firstValue("ETag")).contains("\"120\"");
+        var unchanged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/agreements/" + agreementId))
+                .header("Authorization", "Bearer " + countryToken("US")).header("If-None-Match", "\"120\"").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unchanged.statusCode()).isEqualTo(304);
     }
 
     @Test
