@@ -63,7 +63,7 @@ import java.util.Set;
  * An agreement between countries, with its transfers and fees: the consistency boundary of every rule,
  * and one ordered history per agreement.
  */
-@Aggregate(snapshotTriggerDefinition = "agreementSnapshotTrigger")
+@Aggregate(repository = "agreementRepository")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
