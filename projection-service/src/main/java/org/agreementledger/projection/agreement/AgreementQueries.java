@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.projection.consumer.Json;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -25,8 +26,6 @@ class AgreementQueries {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    /** Rows read by one query of a streamed answer: about 10 MB at the contract's bounds. */
-    private static final int ROWS_PER_CHUNK = 64;
 
     private final JdbcTemplate jdbc;
     private final ParkedEvents parked;
@@ -55,7 +54,7 @@ class AgreementQueries {
     }
 
     /**
-     * Writes a page of agreements as a JSON array (see {@link #writeInChunks}): a page of 500 agreements at the
+     * Writes a page of agreements as a JSON array (see {@link Json#writeArrayInChunks}): a page of 500 agreements at the
      * contract's bounds is some 100 MB of JSON, which two requests held at once could not fit in the heap (run X).
      * The first chunk starts at the page's offset, each further one after the last agreement written.
      */
@@ -80,7 +79,7 @@ class AgreementQueries {
             filters.append(" AND agreement_id IN (SELECT agreement_id FROM parked_event)");
         }
         int[] left = {size};
-        this.<AgreementView>writeInChunks(mapper, out, last -> {
+        Json.<AgreementView>writeArrayInChunks(mapper, out, last -> {
             if (left[0] == 0) {
                 return List.of();
             }
@@ -92,7 +91,7 @@ class AgreementQueries {
                 args.add(last.agreementId());
             }
             sql.append(" ORDER BY offered_on, agreement_id LIMIT ?");
-            args.add(Math.min(left[0], ROWS_PER_CHUNK));
+            args.add(Math.min(left[0], Json.ROWS_PER_CHUNK));
             if (last == null) {
                 sql.append(" OFFSET ?");
                 args.add((long) page * size);
@@ -110,39 +109,17 @@ class AgreementQueries {
     }
 
     /**
-     * Writes the agreement's timeline as a JSON array, oldest first (see {@link #writeInChunks}): an agreement with
+     * Writes the agreement's timeline as a JSON array, oldest first (see {@link Json#writeArrayInChunks}): an agreement with
      * 100,000 events is never held whole (as trees, a long timeline ran the projection out of heap: run X).
      */
     void writeHistory(String agreementId, ObjectMapper mapper, OutputStream out) {
-        this.<HistoryEntry>writeInChunks(mapper, out, last -> jdbc.query("""
+        Json.<HistoryEntry>writeArrayInChunks(mapper, out, last -> jdbc.query("""
                 SELECT sequence, event_id, type, occurred_at, principal, country, correlation_id, causation_id, payload
                 FROM agreement_history WHERE agreement_id = ? AND sequence > ? ORDER BY sequence LIMIT ?""",
                 (rs, row) -> new HistoryEntry(rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
                         rs.getString(8), rs.getString(9)),
-                agreementId, last == null ? -1 : last.sequence(), ROWS_PER_CHUNK));
-    }
-
-    /**
-     * Writes a JSON array a chunk of rows at a time, each chunk read by a short query of its own ({@code next} is given
-     * the last row written, null at first, and answers the rows after it): a long answer is never held whole, and no
-     * connection is held while a slow client reads, where six such clients would have taken the whole pool.
-     */
-    private <T> void writeInChunks(ObjectMapper mapper, OutputStream out, Function<T, List<T>> next) {
-        ObjectWriter writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-        // a failure half way must leave the array unfinished, never closed into one that looks whole
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)) {
-            json.writeStartArray();
-            for (List<T> chunk = next.apply(null); !chunk.isEmpty(); chunk = next.apply(chunk.get(chunk.size() - 1))) {
-                for (T row : chunk) {
-                    writer.writeValue(json, row);
-                }
-            }
-            json.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                agreementId, last == null ? -1 : last.sequence(), Json.ROWS_PER_CHUNK));
     }
 
     private static List<String> read(String json) {

@@ -87,6 +87,28 @@ class OldAndNewEventShapesTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void anAgreementsTransfersAreAnsweredAllInDateOrderHoweverManyShareADay() throws Exception {
+        AgreementId id = AgreementId.generate();
+        AgreementTerms terms = new AgreementTerms("Many flights", List.of(), List.of(), new Validity(LocalDate.of(2025, 2, 1), null));
+        records.publish(new AgreementOffered(id, PA, List.of(PA, CO), LocalDate.of(2025, 2, 1), terms, null), 0);
+        records.publish(new AgreementAccepted(id, CO, LocalDate.of(2025, 2, 2)), 1);
+        records.publish(new AgreementEnteredIntoForce(id, LocalDate.of(2025, 2, 2)), 2);
+        int transfers = 3 * org.agreementledger.projection.consumer.Json.ROWS_PER_CHUNK + 5;
+        for (int i = 0; i < transfers; i++) {
+            // recorded newest day first: the answer's order is the days', then the recording's
+            records.publish(new TransferRecorded(id, TransferId.generate(), PA, CO, LocalDate.of(2025, 3, 3 - i % 3),
+                    List.of(new Headcount(CO, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, AgeGroup.ADULT, i + 1)), null), 3 + i);
+        }
+
+        JsonNode answered = await("/agreements/" + id + "/transfers", node -> node.size() == transfers);
+
+        List<String> order = new java.util.ArrayList<>();
+        answered.forEach(transfer -> order.add(transfer.get("transferDate").asText() + "/"
+                + String.format("%05d", transfer.get("recordedSequence").asLong())));
+        assertThat(order).doesNotHaveDuplicates().isSorted().hasSize(transfers);
+    }
+
+    @Test
     void onlyAuditorsAndOperatorsReadTheAuditorsShapeOfTheViews() throws Exception {
         String auditor = TOKENS.mint("auditor", null, List.of("ledger.audit"), Duration.ofHours(1));
 
