@@ -162,6 +162,16 @@ class HostileRequestsTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aQueryParameterTheCommandDoesNotTakeIsRefusedNamingItAndNothingIsAppended() {
+        long before = eventsOf(agreementId);
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/transfers?dryRun=true", """
+                {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-15",
+                 "headcounts": [{"nationality": "VE", "category": "GANG_MEMBER", "sex": "MALE", "count": 1}]}""");
+        assertThat(assertProblem(response, 400, "dryRun").path("type").asText()).endsWith("/invalid-request");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @Test
     void wrongMethodsMediaTypesAndAcceptsAreAnsweredWithProblemJson() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String token = "Bearer " + countryToken("US");
