@@ -80,18 +80,23 @@ public final class Problems {
      * may succeed later, so it is answered 503 with Retry-After rather than 500.
      */
     public static boolean isDatabaseOutage(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        return anyCause(failure, cause -> {
             String name = cause.getClass().getName();
-            if (cause instanceof SQLTransientConnectionException
+            return cause instanceof SQLTransientConnectionException
                     || name.equals("org.springframework.transaction.CannotCreateTransactionException")
                     || name.equals("org.springframework.jdbc.CannotGetJdbcConnectionException")
                     || name.equals("org.springframework.dao.DataAccessResourceFailureException")
-                    || name.equals("org.springframework.dao.QueryTimeoutException")) {
-                return true;
-            }
-            // SQLSTATE class 08: connection exception; 57P01-57P03: the server is shutting down or starting
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                    || name.equals("org.springframework.dao.QueryTimeoutException")
+                    // SQLSTATE class 08: connection exception; 57P01-57P03: the server is shutting down or starting
+                    || cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
+        });
+    }
+
+    /** Whether the failure or any of its causes is one {@code kind} names. */
+    private static boolean anyCause(Throwable failure, java.util.function.Predicate<Throwable> kind) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (kind.test(cause)) {
                 return true;
             }
         }
@@ -105,12 +110,7 @@ public final class Problems {
 
     /** Whether the failure is the container giving up waiting for the client's next bytes. */
     public static boolean isClientTooSlow(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(failure, java.net.SocketTimeoutException.class::isInstance);
     }
 
     /** The answer while the database is unavailable: 503 with Retry-After, nothing was recorded. */

@@ -84,12 +84,10 @@ class TransferQueries {
                 (Integer) rs.getObject("original_persons"), Json.tree(rs.getString("original_headcounts")),
                 Json.tree(rs.getString("corrections")), rs.getObject("completed_on", LocalDate.class),
                 rs.getObject("cancelled_on", LocalDate.class));
-        if (last == null) {
-            return jdbc.query("SELECT * FROM transfer_view WHERE agreement_id = ? ORDER BY transfer_date, recorded_sequence"
-                    + " LIMIT ?", transfer, agreementId, Json.ROWS_PER_CHUNK);
-        }
-        return jdbc.query("SELECT * FROM transfer_view WHERE agreement_id = ? AND (transfer_date, recorded_sequence) > (?, ?)"
+        // PostgreSQL's -infinity precedes every date: the first chunk is the one after it
+        return jdbc.query("SELECT * FROM transfer_view WHERE agreement_id = ? AND (transfer_date, recorded_sequence) > (?::date, ?)"
                         + " ORDER BY transfer_date, recorded_sequence LIMIT ?", transfer, agreementId,
-                java.sql.Date.valueOf(last.transferDate()), last.recordedSequence(), Json.ROWS_PER_CHUNK);
+                last == null ? "-infinity" : last.transferDate().toString(), last == null ? -1 : last.recordedSequence(),
+                Json.ROWS_PER_CHUNK);
     }
 }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.agreementledger.security.Problems;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +38,8 @@ import java.util.Map;
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestProblems {
+
+    private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
     /** The most of a refused value a problem repeats: it is the caller's own, and may be anything. */
     private static final int VALUE_SHOWN = 64;
@@ -101,7 +104,7 @@ public class RequestProblems {
     }
 
     /** The name the caller used: the parameter's declared name, else its name in the code. */
-    private static String nameOf(MethodParameter parameter) {
+    static String nameOf(MethodParameter parameter) {
         RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
         PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
         RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
@@ -112,7 +115,7 @@ public class RequestProblems {
                 return declared;
             }
         }
-        parameter.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+        parameter.initParameterNameDiscovery(NAMES);
         return String.valueOf(parameter.getParameterName());
     }
 

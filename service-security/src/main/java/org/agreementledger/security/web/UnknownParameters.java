@@ -5,9 +5,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.agreementledger.security.Problems;
-import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
-import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,8 +40,6 @@ final class UnknownParameters implements HandlerInterceptor {
 
     private static final String ACCESS_TOKEN = "access_token";
     private static final String OURS = "org.agreementledger.";
-
-    private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
     private final ObjectMapper json;
     /** Per operation, the names it reads; empty when it reads any (a map of all parameters). */
@@ -82,15 +78,13 @@ final class UnknownParameters implements HandlerInterceptor {
     private static Optional<Set<String>> namesOf(HandlerMethod operation) {
         Set<String> names = new TreeSet<>();
         for (MethodParameter parameter : operation.getMethodParameters()) {
-            parameter.initParameterNameDiscovery(NAMES);
             RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
             Class<?> type = parameter.getParameterType();
             if (query != null) {
                 if (Map.class.isAssignableFrom(type)) {
                     return Optional.empty();
                 }
-                names.add(!query.name().isEmpty() ? query.name()
-                        : !query.value().isEmpty() ? query.value() : parameter.getParameterName());
+                names.add(RequestProblems.nameOf(parameter));
             } else if (type.isRecord() && !parameter.hasParameterAnnotation(RequestBody.class)
                     && !parameter.hasParameterAnnotation(PathVariable.class)
                     && !parameter.hasParameterAnnotation(RequestHeader.class)) {
