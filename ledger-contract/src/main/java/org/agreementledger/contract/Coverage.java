@@ -33,6 +33,22 @@ public final class Coverage {
         return -1;
     }
 
+    /**
+     * The people of one movement that each of the receiver's accept commitments takes, by the commitment's index;
+     * headcounts no commitment takes count for none.
+     */
+    public static long[] personsPerCommitment(List<AcceptPeople> commitments, CountryCode sender,
+                                              List<Headcount> headcounts) {
+        long[] taken = new long[commitments.size()];
+        for (Headcount headcount : headcounts) {
+            int covering = coveringCommitment(commitments, headcount, sender);
+            if (covering >= 0) {
+                taken[covering] += headcount.count();
+            }
+        }
+        return taken;
+    }
+
     /** People of the movements to {@code receiver} that commitment {@code commitment} takes in {@code period}. */
     public static long personsUnder(List<AcceptPeople> commitments, int commitment, CountryCode receiver, String period,
                                     Collection<Movement> movements) {
@@ -42,11 +58,7 @@ public final class Coverage {
             if (!movement.to().equals(receiver) || capacity != null && !capacity.periodOf(movement.date()).equals(period)) {
                 continue;
             }
-            for (Headcount headcount : movement.headcounts()) {
-                if (coveringCommitment(commitments, headcount, movement.from()) == commitment) {
-                    used += headcount.count();
-                }
-            }
+            used += personsPerCommitment(commitments, movement.from(), movement.headcounts())[commitment];
         }
         return used;
     }

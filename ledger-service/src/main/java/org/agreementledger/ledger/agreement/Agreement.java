@@ -444,7 +444,7 @@ class Agreement {
 
     @EventSourcingHandler
     void on(TransferRecorded event, @SequenceNumber long sequence) {
-        transfers.recorded(event, sequence);
+        transfers.recorded(event, sequence, acceptCommitmentsOf(event.toCountry()));
     }
 
     @EventSourcingHandler
@@ -454,12 +454,12 @@ class Agreement {
 
     @EventSourcingHandler
     void on(TransferCancelled event) {
-        transfers.cancelled(event.transferId());
+        transfers.cancelled(event.transferId(), this::acceptCommitmentsOf);
     }
 
     @EventSourcingHandler
     void on(TransferCorrected event, @SequenceNumber long sequence) {
-        transfers.corrected(event, sequence);
+        transfers.corrected(event, sequence, this::acceptCommitmentsOf);
     }
 
     @EventSourcingHandler

@@ -36,11 +36,12 @@ final class TransferRules {
                     "Transfer " + transfer.transferId() + " was cancelled; there is nothing to correct.");
         }
         checkHeadcounts(book, transfer.fromCountry(), transfer.toCountry(), transfer.transferDate(), headcounts,
-                receiverCommitments, transfer.transferId());
+                receiverCommitments, transfer);
     }
 
     private static void checkHeadcounts(TransferBook book, CountryCode from, CountryCode to, LocalDate date,
-                                        List<Headcount> headcounts, List<AcceptPeople> commitments, TransferId replacing) {
+                                        List<Headcount> headcounts, List<AcceptPeople> commitments,
+                                        TransferBook.Transfer replacing) {
         rule9SomeoneIsMoved(headcounts);
         rule10EachCombinationOnce(headcounts);
         rule11TheSenderDoesNotRemoveItsOwnCitizens(from, headcounts);
@@ -103,16 +104,19 @@ final class TransferRules {
         return added;
     }
 
-    /** Rule 13: no commitment takes more people in the transfer's period than its capacity. */
+    /**
+     * Rule 13: no commitment takes more people in the transfer's period than its capacity; a correction counts in
+     * place of the counts it replaces (same receiver, same date, so the same period).
+     */
     static void rule13WithinEveryCapacity(TransferBook book, CountryCode to, LocalDate date, List<AcceptPeople> commitments,
-                                          long[] added, TransferId replacing) {
+                                          long[] added, TransferBook.Transfer replacing) {
         for (int c = 0; c < commitments.size(); c++) {
             Capacity capacity = commitments.get(c).capacity();
             if (capacity == null || added[c] == 0) {
                 continue;
             }
             String period = capacity.periodOf(date);
-            long used = Coverage.personsUnder(commitments, c, to, period, book.movementsExcept(replacing));
+            long used = book.capacityUsed(to, c, period) - (replacing == null ? 0 : replacing.takenByCommitment().get(c));
             if (used + added[c] > capacity.persons()) {
                 throw LedgerRuleViolation.rule("capacity-exceeded", "headcounts",
                         to + " committed to take at most " + capacity.persons() + " people per "

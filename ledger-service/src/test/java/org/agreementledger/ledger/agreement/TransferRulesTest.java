@@ -181,6 +181,51 @@ class TransferRulesTest {
     }
 
     @Test
+    void aCorrectionCountsAgainstCapacityInPlaceOfTheCountsItReplaces() {
+        Capacity hundredAMonth = new Capacity(100, Capacity.Period.MONTH);
+        Headcount sixty = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60);
+        Headcount hundred = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 100);
+        fixture.given(guatemalaInForce(hundredAMonth))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(sixty), null))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(hundred), "manifest recount", null))
+                .expectEvents(new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(hundred), "manifest recount"));
+        fixture.given(guatemalaInForce(hundredAMonth))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(sixty), null))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(hundred,
+                        count(CO, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 1)), "manifest recount", null))
+                .expectNoEvents()
+                .expectException(refusal(Kind.RULE_BROKEN, "capacity-exceeded"));
+    }
+
+    @Test
+    void aCorrectionToFewerPeopleFreesCapacityAndACancelledCorrectionFreesAllItHeld() {
+        Capacity hundredAMonth = new Capacity(100, Capacity.Period.MONTH);
+        Headcount sixty = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60);
+        Headcount thirty = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 30);
+        Headcount ninety = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 90);
+        fixture.given(guatemalaInForce(hundredAMonth))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(sixty), null),
+                        new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(thirty), "recount"))
+                .when(new RecordTransfer(ID, SECOND_FLIGHT, US, GT, MAR_16, List.of(count(VE,
+                        PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 71)), null, null))
+                .expectNoEvents()
+                .expectException(refusal(Kind.RULE_BROKEN, "capacity-exceeded"));
+        fixture.given(guatemalaInForce(hundredAMonth))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(sixty), null),
+                        new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(thirty), "recount"))
+                .when(new RecordTransfer(ID, SECOND_FLIGHT, US, GT, MAR_16, List.of(count(VE,
+                        PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 70)), null, null))
+                .expectSuccessfulHandlerExecution();
+        fixture.given(guatemalaInForce(hundredAMonth))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(sixty), null),
+                        new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(ninety), "recount"),
+                        new TransferCancelled(ID, FLIGHT, MAR_16, "aircraft"))
+                .when(new RecordTransfer(ID, SECOND_FLIGHT, US, GT, MAR_16, List.of(count(VE,
+                        PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 100)), null, null))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
     void noTransferIsAcceptedUnderAnOfferNotYetInForce() {
         fixture.given(offered(SV, List.of(SV, US), elSalvadorOffer()))
                 .when(usToElSalvador(FLIGHT, count(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 1)))

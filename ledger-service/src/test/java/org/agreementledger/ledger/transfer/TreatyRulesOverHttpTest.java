@@ -3,6 +3,7 @@ package org.agreementledger.ledger.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.axonframework.common.caching.Cache;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,9 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    Cache agreementCache;
 
     private LedgerHttp ledger;
     private String agreementId;
@@ -123,6 +127,45 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(ledger.json(response).get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/capacity-exceeded");
         assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void aCapacityIsCountedAlikeFromTheCacheAndFromASnapshotAfterARestart() {
+        String guatemala = as(port, "GT").ok("/agreements", """
+                {"offeringParty": "GT", "otherParties": ["US"], "offeredOn": "2025-02-05", "title": "Safe third country",
+                 "commitments": [{"type": "accept-people", "party": "GT", "nationalities": {"kind": "ANY"},
+                                  "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 1000, "period": "MONTH"},
+                                  "pendingOnwardReturn": true}]}""").get("agreementId").asText();
+        ledger.ok("/agreements/" + guatemala + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        String flight = """
+                {"fromCountry":"US","toCountry":"GT","transferDate":"%s",
+                 "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":%d}]}""";
+        String cancelled = null;
+        String corrected = null;
+        for (int i = 0; i < 110; i++) {
+            String transferId = ledger.ok("/agreements/" + guatemala + "/transfers", flight.formatted("2025-03-10", 9))
+                    .get("transferId").asText();
+            cancelled = i == 0 ? transferId : cancelled;
+            corrected = i == 1 ? transferId : corrected;
+        }
+        ledger.ok("/agreements/" + guatemala + "/transfers/" + cancelled + "/cancellation",
+                "{\"cancelledOn\":\"2025-03-10\",\"reason\":\"aircraft\"}");
+        ledger.ok("/agreements/" + guatemala + "/transfers/" + corrected + "/corrections", """
+                {"correctedOn":"2025-03-11","reason":"recount",
+                 "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":1}]}""");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM snapshotevententry WHERE aggregateidentifier = ?",
+                Integer.class, guatemala)).as("a snapshot was taken on the way").isPositive();
+        // 990 recorded, 9 cancelled, 9 corrected to 1: 973 of 1,000 taken in March
+        agreementCache.removeAll();
+        long eventsBefore = eventCount();
+
+        HttpResponse<String> tooMany = ledger.post("/agreements/" + guatemala + "/transfers", flight.formatted("2025-03-20", 28));
+
+        assertThat(tooMany.statusCode()).as(tooMany.body()).isEqualTo(422);
+        assertThat(ledger.json(tooMany).get("detail").asText()).contains("973 are already recorded");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+        ledger.ok("/agreements/" + guatemala + "/transfers", flight.formatted("2025-03-20", 27));
+        ledger.ok("/agreements/" + guatemala + "/transfers", flight.formatted("2025-04-01", 1000));
     }
 
     @Test
