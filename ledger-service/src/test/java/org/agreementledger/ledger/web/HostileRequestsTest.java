@@ -38,6 +38,10 @@ class HostileRequestsTest extends LedgerIntegrationTest {
             {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-16",
              "headcounts": [{"nationality": "VE", "category": "GANG_MEMBER", "sex": "MALE", "count": %s}]}""";
 
+    private static final String TRANSFER_WITH_REFERENCE = """
+            {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-16", "reference": "Vuelo señor 🛫",
+             "headcounts": [{"nationality": "VE", "category": "GANG_MEMBER", "sex": "MALE", "count": 1}]}""";
+
     @LocalServerPort
     int port;
 
@@ -197,6 +201,32 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json;charset=utf-16",
+            "application/json; charset=windows-1252", "application/json; charset=US-ASCII"})
+    void aBodyDeclaredInACharsetOtherThanUtf8IsRefusedRatherThanReadAsIfItWere(String contentType) throws Exception {
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> response = postBytes(contentType, TRANSFER_WITH_REFERENCE.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+        JsonNode problem = us.json(response);
+        assertThat(problem.path("type").asText()).endsWith("/unsupported-media-type");
+        assertThat(problem.path("field").asText()).isEqualTo("Content-Type");
+        assertThat(problem.path("detail").asText()).contains("UTF-8");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "application/json;charset=utf-8"})
+    void aBodyInUtf8IsRecordedCharacterForCharacter(String contentType) throws Exception {
+        HttpResponse<String> response = postBytes(contentType, TRANSFER_WITH_REFERENCE.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode events = us.json(us.get("/agreements/" + agreementId)).get("events");
+        assertThat(events.get(events.size() - 1).path("payload").path("reference").asText()).isEqualTo("Vuelo señor 🛫");
+    }
+
     private JsonNode assertProblem(HttpResponse<String> response, int status, String field) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -204,6 +234,13 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         JsonNode problem = us.json(response);
         assertThat(problem.path("field").asText()).as(response.body()).contains(field);
         return problem;
+    }
+
+    private HttpResponse<String> postBytes(String contentType, byte[] body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/agreements/" + agreementId + "/transfers"))
+                .header("Authorization", "Bearer " + countryToken("US")).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private long eventsOf(String agreement) {

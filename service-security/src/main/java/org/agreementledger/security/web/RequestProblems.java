@@ -75,7 +75,7 @@ public class RequestProblems {
     ResponseEntity<ProblemDetail> unreadable(HttpMediaTypeNotSupportedException unsupported, HttpServletRequest request) {
         ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type", "This operation reads " + types(unsupported.getSupportedMediaTypes())
-                        + ", not " + shown(String.valueOf(request.getContentType())) + ".", HttpHeaders.CONTENT_TYPE);
+                        + " in UTF-8, not " + shown(String.valueOf(request.getContentType())) + ".", HttpHeaders.CONTENT_TYPE);
         response.getBody().setInstance(Problems.instanceOf(request));
         return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
                 .header(HttpHeaders.ACCEPT, types(unsupported.getSupportedMediaTypes())).body(response.getBody());

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -52,12 +54,14 @@ public class StrictJsonBodies implements WebMvcConfigurer {
 
     @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
-        for (HttpMessageConverter<?> converter : converters) {
-            if (converter instanceof MappingJackson2HttpMessageConverter jackson) {
+        for (int i = 0; i < converters.size(); i++) {
+            if (converters.get(i) instanceof MappingJackson2HttpMessageConverter jackson) {
                 ObjectMapper strict = jackson.getObjectMapper().copy();
                 // "3" is text, not a count
                 strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-                jackson.setObjectMapper(strict
+                Utf8Json utf8 = new Utf8Json(jackson);
+                converters.set(i, utf8);
+                utf8.setObjectMapper(strict
                         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -65,6 +69,30 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                         .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS)));
             }
+        }
+    }
+
+    /**
+     * Reads only bodies in UTF-8, the one encoding of JSON between systems (RFC 8259, section 8.1). Spring's converter
+     * decodes a body declared in another charset with it (a UTF-8 "ñ" declared ISO-8859-1 would be recorded as "Ã±"),
+     * and ignores a declared UTF-16 or UTF-32 for what the bytes look like: either way the ledger would record
+     * something the client did not mean to say, or could not tell it had said. Refused with 415 instead.
+     */
+    static final class Utf8Json extends MappingJackson2HttpMessageConverter {
+
+        Utf8Json(MappingJackson2HttpMessageConverter configured) {
+            super(configured.getObjectMapper());
+            setSupportedMediaTypes(configured.getSupportedMediaTypes());
+            setDefaultCharset(configured.getDefaultCharset());
+        }
+
+        @Override
+        protected boolean canRead(MediaType mediaType) {
+            return super.canRead(mediaType) && (mediaType == null || isUtf8(mediaType));
+        }
+
+        static boolean isUtf8(MediaType mediaType) {
+            return mediaType.getCharset() == null || StandardCharsets.UTF_8.equals(mediaType.getCharset());
         }
     }
 }
