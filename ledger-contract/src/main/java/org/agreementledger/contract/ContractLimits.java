@@ -1,6 +1,7 @@
 package org.agreementledger.contract;
 
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.Collection;
 
 /**
@@ -29,12 +30,24 @@ public final class ContractLimits {
     public static final int MAX_FACILITY_LENGTH = 200;
     public static final int MAX_DESCRIPTION_LENGTH = 2_000;
 
+    /**
+     * Every date a request or an event carries lies in years 1 to 9999: the four-digit years of RFC 3339 (and of the
+     * API's {@code format: date}), which PostgreSQL's {@code date}, JSON readers and spreadsheets all hold; Java's
+     * {@code LocalDate} would take year 999,999,999, which the projection cannot store.
+     */
+    public static final LocalDate EARLIEST_DATE = LocalDate.of(1, 1, 1);
+    public static final LocalDate LATEST_DATE = LocalDate.of(9999, 12, 31);
+
     public static final int MAX_PARTIES = 50;
     public static final int MAX_COMMITMENTS = 100;
     public static final int MAX_FEE_SCHEDULES = 50;
     public static final int MAX_LISTED_NATIONALITIES = 250;
 
     private ContractLimits() {
+    }
+
+    public static boolean withinDateBounds(LocalDate date) {
+        return !date.isBefore(EARLIEST_DATE) && !date.isAfter(LATEST_DATE);
     }
 
     /** Digits before the decimal point; 0.5 has none. */

@@ -326,16 +326,16 @@ class LocalStackEndToEndIT {
 
     @Test
     @Order(6)
-    void theLargestAmountsAndCountsTheLedgerAcceptsAreShownExactlyByTheProjectionAndTheAuditor() throws Exception {
+    void theLargestAmountsCountsAndDatesTheLedgerAcceptsAreShownExactlyByTheProjectionAndTheAuditor() throws Exception {
         String offer = post(config.ledgerUrl() + "/agreements", """
-                {"offeringParty": "SV", "otherParties": ["US"], "title": "The contract's extremes", "offeredOn": "2025-02-03",
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "The contract's extremes", "offeredOn": "0001-01-01",
                  "commitments": [{"type": "accept-people", "party": "SV", "nationalities": {"kind": "ANY"},
                                   "categories": ["IRREGULAR_MIGRANT"]}],
                  "feeSchedules": [{"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"},
                                    "basis": "PER_PERSON"}]}""").body();
         String agreement = json.readTree(offer).get("agreementId").asText();
         String base = config.ledgerUrl() + "/agreements/" + agreement;
-        assertThat(postAs("US", base + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}").statusCode())
+        assertThat(postAs("US", base + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"0001-01-01\"}").statusCode())
                 .isEqualTo(200);
         List<String> lines = new ArrayList<>();
         for (String nationality : FIFTY_NATIONALITIES) {
@@ -345,15 +345,19 @@ class LocalStackEndToEndIT {
             }
         }
         HttpResponse<String> transfer = postAs("US", base + "/transfers", """
-                {"fromCountry": "US", "toCountry": "SV", "transferDate": "2025-03-16", "headcounts": [%s]}"""
+                {"fromCountry": "US", "toCountry": "SV", "transferDate": "9999-12-31", "headcounts": [%s]}"""
                 .formatted(String.join(",", lines)));
         assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(201);
         String transferId = json.readTree(transfer.body()).get("transferId").asText();
-        assertThat(postAs("US", base + "/transfers/" + transferId + "/completion", "{\"completedOn\": \"2025-03-20\"}")
+        assertThat(postAs("US", base + "/transfers/" + transferId + "/completion", "{\"completedOn\": \"9999-12-31\"}")
                 .statusCode()).isEqualTo(200);
         assertThat(postAs("US", base + "/fee-payments", """
-                {"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"}, "paidOn": "2025-03-21"}""")
+                {"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"}, "paidOn": "9999-12-31"}""")
                 .statusCode()).isEqualTo(201);
+        HttpResponse<String> beyond = postAs("US", base + "/fee-payments", """
+                {"payer": "US", "payee": "SV", "amount": {"amount": "1.00", "currency": "USD"}, "paidOn": "+10000-01-01"}""");
+        assertThat(beyond.statusCode()).as("a date no reader could hold is refused at the door").isEqualTo(400);
+        assertThat(json.readTree(beyond.body()).get("field").asText()).isEqualTo("paidOn");
 
         BigDecimal assessed = new BigDecimal("999999999999999.99").multiply(BigDecimal.valueOf(10_000_000));
         BigDecimal outstanding = assessed.subtract(new BigDecimal("999999999999999.99"));
@@ -364,6 +368,9 @@ class LocalStackEndToEndIT {
         assertThat(new BigDecimal(fees.get(0).get("outstanding").asText())).isEqualByComparingTo(outstanding);
         JsonNode transfers = await(config.projectionUrl() + "/agreements/" + agreement + "/transfers", node -> node.size() == 1);
         assertThat(transfers.get(0).get("persons").asLong()).isEqualTo(10_000_000L);
+        assertThat(transfers.get(0).get("transferDate").asText()).isEqualTo("9999-12-31");
+        assertThat(await(config.projectionUrl() + "/agreements/" + agreement, node -> node.has("offeredOn"))
+                .get("offeredOn").asText()).isEqualTo("0001-01-01");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Auditor.run(new PrintStream(out, true, StandardCharsets.UTF_8),

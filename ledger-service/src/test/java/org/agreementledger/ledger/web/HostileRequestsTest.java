@@ -202,6 +202,24 @@ class HostileRequestsTest extends LedgerIntegrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"+999999999-12-31", "+10000-01-01", "0000-12-31", "-0044-03-15"})
+    void aDateNoReaderCouldHoldIsRefusedNamingTheFieldAndNothingIsAppended(String date) {
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/fee-payments", """
+                {"payer": "US", "payee": "SV", "amount": {"amount": "1.00", "currency": "USD"}, "paidOn": "%s"}"""
+                .formatted(date));
+
+        JsonNode problem = assertProblem(response, 400, "paidOn");
+        assertThat(problem.path("detail").asText()).contains("0001-01-01 to 9999-12-31");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+        HttpResponse<String> offer = as(port, "SV").post("/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "t", "offeredOn": "2025-02-03",
+                 "validity": {"from": "2025-02-03", "until": "%s"}}""".formatted(date));
+        assertProblem(offer, 400, "validity.until");
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json;charset=utf-16",
             "application/json; charset=windows-1252", "application/json; charset=US-ASCII"})
     void aBodyDeclaredInACharsetOtherThanUtf8IsRefusedRatherThanReadAsIfItWere(String contentType) throws Exception {

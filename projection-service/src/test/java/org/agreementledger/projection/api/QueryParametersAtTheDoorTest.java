@@ -28,17 +28,19 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
 
     @Test
     void aParameterOutOfBoundsOfTheWrongKindOrUnknownIsRefusedNamingItNeverIgnored() throws Exception {
-        Map<String, String> refusals = Map.of(
-                "/agreements?page=-1", "page",
-                "/agreements?size=100000", "size",
-                "/agreements?party=xx", "party",
-                "/agreements?status=NOPE", "status",
-                "/agreements?page=99999999999", "page",
-                "/agreements?held=perhaps", "held",
-                "/agreements?asOf=2025-03-01T00:00:00Z", "asOf",
-                "/agreements?stauts=IN_FORCE", "stauts",
-                "/transfers?from=yesterday", "from",
-                "/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of");
+        Map<String, String> refusals = Map.ofEntries(
+                Map.entry("/agreements?page=-1", "page"),
+                Map.entry("/agreements?size=100000", "size"),
+                Map.entry("/agreements?party=xx", "party"),
+                Map.entry("/agreements?status=NOPE", "status"),
+                Map.entry("/agreements?page=99999999999", "page"),
+                Map.entry("/agreements?held=perhaps", "held"),
+                Map.entry("/agreements?asOf=2025-03-01T00:00:00Z", "asOf"),
+                Map.entry("/agreements?stauts=IN_FORCE", "stauts"),
+                Map.entry("/transfers?from=yesterday", "from"),
+                Map.entry("/transfers?from=%2B999999999-12-31", "from"),
+                Map.entry("/transfers?to=0000-12-31", "to"),
+                Map.entry("/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             HttpResponse<String> answer = get(refusal.getKey());
             assertThat(answer.statusCode()).as(refusal.getKey() + " " + answer.body()).isEqualTo(400);
@@ -49,6 +51,8 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
         }
         HttpResponse<String> listed = get("/agreements?status=IN_FORCE&party=SV&page=0&size=5");
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        HttpResponse<String> allDates = get("/transfers?from=0001-01-01&to=9999-12-31");
+        assertThat(allDates.statusCode()).as("the contract's first and last dates " + allDates.body()).isEqualTo(200);
         assertThat(get("/countries/SV/commitments?asOf=2025-03-01T00:00:00Z").statusCode()).as("as of, where it is one")
                 .isEqualTo(200);
         HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port

@@ -128,7 +128,7 @@ public class RequestProblems {
             return "true or false";
         }
         if (type == java.time.LocalDate.class) {
-            return "a date (YYYY-MM-DD)";
+            return BoundedDates.EXPECTED;
         }
         if (type == java.time.Instant.class) {
             return "an instant (e.g. 2025-03-15T12:00:00Z)";

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import org.springframework.format.FormatterRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
@@ -18,12 +19,14 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, or a text
- * holding half a character (an unpaired surrogate, which has no UTF-8 form and would be hashed as '?') is refused with
- * 400, never ignored, truncated, replaced or decided by the last key. Only the HTTP
+ * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, a text
+ * holding half a character (an unpaired surrogate, which has no UTF-8 form and would be hashed as '?') or a date no
+ * reader can hold ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the
+ * last key. Only the HTTP
  * converters are strict; events are read tolerantly, so old readers survive new fields.
  */
 public class StrictJsonBodies implements WebMvcConfigurer {
@@ -53,6 +56,11 @@ public class StrictJsonBodies implements WebMvcConfigurer {
     }
 
     @Override
+    public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String.class, LocalDate.class, BoundedDates.IN_QUERIES);
+    }
+
+    @Override
     public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
         for (int i = 0; i < converters.size(); i++) {
             if (converters.get(i) instanceof MappingJackson2HttpMessageConverter jackson) {
@@ -67,7 +75,9 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                        .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS)));
+                        .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS))
+                        .registerModule(new SimpleModule("bounded-dates").addDeserializer(LocalDate.class,
+                                BoundedDates.IN_BODIES)));
             }
         }
     }
