@@ -326,17 +326,24 @@ final class ViewReplay {
      * {@link CommitmentUse} as the ledger counts capacity: what the projection's country view must show.
      */
     private List<CommitmentRow> countryCommitments() {
+        // each agreement's transfers gathered in one pass, not one pass over every transfer per agreement
+        Map<String, List<Coverage.Movement>> movementsOf = new HashMap<>();
+        for (Transfer t : transfers.values()) {
+            Agreement agreement = agreements.get(t.agreementId);
+            if (agreement != null && CommitmentUse.STATUSES_SHOWN.contains(agreement.status)
+                    && !"CANCELLED".equals(t.status)) {
+                movementsOf.computeIfAbsent(t.agreementId, id -> new ArrayList<>()).add(new Coverage.Movement(
+                        CountryCode.of(t.fromCountry), CountryCode.of(t.toCountry), LocalDate.parse(t.transferDate),
+                        LedgerJson.mapper().convertValue(t.headcounts, HEADCOUNTS)));
+            }
+        }
         List<CommitmentRow> rows = new ArrayList<>();
         for (Agreement agreement : agreements.values()) {
             if (!CommitmentUse.STATUSES_SHOWN.contains(agreement.status)) {
                 continue;
             }
             AgreementTerms terms = LedgerJson.mapper().convertValue(agreement.terms, AgreementTerms.class);
-            List<Coverage.Movement> movements = transfers.values().stream()
-                    .filter(t -> t.agreementId.equals(agreement.agreementId) && !"CANCELLED".equals(t.status))
-                    .map(t -> new Coverage.Movement(CountryCode.of(t.fromCountry), CountryCode.of(t.toCountry),
-                            LocalDate.parse(t.transferDate), LedgerJson.mapper().convertValue(t.headcounts, HEADCOUNTS)))
-                    .toList();
+            List<Coverage.Movement> movements = movementsOf.getOrDefault(agreement.agreementId, List.of());
             for (String party : agreement.parties) {
                 for (CommitmentUse use : CommitmentUse.of(terms, CountryCode.of(party), movements)) {
                     Capacity capacity = use.terms().capacity();

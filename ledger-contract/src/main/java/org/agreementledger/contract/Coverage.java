@@ -3,13 +3,13 @@ package org.agreementledger.contract;
 import org.agreementledger.contract.Commitment.AcceptPeople;
 
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.List;
 
 /**
- * Which of a receiving party's accept commitments takes each person, and how much of a commitment's capacity a
- * period has used: one computation for the ledger's decision (rules 12 and 13 in docs/architecture.md), the
- * projection's country view and the auditor's replay, so that they cannot disagree.
+ * Which of a receiving party's accept commitments takes each person, and so how many of a transfer's people count
+ * against each one's capacity: one computation for the ledger's decision (rules 12 and 13 in docs/architecture.md),
+ * the projection's country view and the auditor's replay ({@link org.agreementledger.contract.views.CommitmentUse}),
+ * so that they cannot disagree.
  */
 public final class Coverage {
 
@@ -47,19 +47,5 @@ public final class Coverage {
             }
         }
         return taken;
-    }
-
-    /** People of the movements to {@code receiver} that commitment {@code commitment} takes in {@code period}. */
-    public static long personsUnder(List<AcceptPeople> commitments, int commitment, CountryCode receiver, String period,
-                                    Collection<Movement> movements) {
-        Capacity capacity = commitments.get(commitment).capacity();
-        long used = 0;
-        for (Movement movement : movements) {
-            if (!movement.to().equals(receiver) || capacity != null && !capacity.periodOf(movement.date()).equals(period)) {
-                continue;
-            }
-            used += personsPerCommitment(commitments, movement.from(), movement.headcounts())[commitment];
-        }
-        return used;
     }
 }

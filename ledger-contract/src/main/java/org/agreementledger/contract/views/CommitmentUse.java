@@ -50,24 +50,27 @@ public record CommitmentUse(int commitment, AcceptPeople terms, long personsRece
                 positions.add(i);
             }
         }
+        // one pass over the movements: a hostile history of 100,000 transfers in as many months must not cost
+        // months × transfers (docs/benchmarks.md, run Z5)
+        long[] received = new long[accepts.size()];
+        List<SortedMap<String, Long>> used = new ArrayList<>();
+        accepts.forEach(accept -> used.add(new TreeMap<>()));
+        for (Coverage.Movement movement : movements) {
+            if (!movement.to().equals(receiver)) {
+                continue;
+            }
+            long[] taken = Coverage.personsPerCommitment(accepts, movement.from(), movement.headcounts());
+            for (int c = 0; c < accepts.size(); c++) {
+                received[c] += taken[c];
+                Capacity capacity = accepts.get(c).capacity();
+                if (capacity != null) {
+                    used.get(c).merge(capacity.periodOf(movement.date()), taken[c], Long::sum);
+                }
+            }
+        }
         List<CommitmentUse> uses = new ArrayList<>();
         for (int c = 0; c < accepts.size(); c++) {
-            Capacity capacity = accepts.get(c).capacity();
-            SortedMap<String, Long> used = new TreeMap<>();
-            long received;
-            if (capacity == null) {
-                received = Coverage.personsUnder(accepts, c, receiver, null, movements);
-            } else {
-                for (Coverage.Movement movement : movements) {
-                    if (movement.to().equals(receiver)) {
-                        used.computeIfAbsent(capacity.periodOf(movement.date()), period -> 0L);
-                    }
-                }
-                int commitment = c;
-                used.replaceAll((period, none) -> Coverage.personsUnder(accepts, commitment, receiver, period, movements));
-                received = used.values().stream().mapToLong(Long::longValue).sum();
-            }
-            uses.add(new CommitmentUse(positions.get(c), accepts.get(c), received, used));
+            uses.add(new CommitmentUse(positions.get(c), accepts.get(c), received[c], used.get(c)));
         }
         return uses;
     }
