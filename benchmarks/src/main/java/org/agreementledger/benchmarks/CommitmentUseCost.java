@@ -40,7 +40,7 @@ public final class CommitmentUseCost {
         for (String nationality : List.of("VE", "CO", "HN", "GT", "MX", "NI", "EC", "PE", "CU", "HT", "DO", "BR", "AR",
                 "CL", "BO", "PY", "UY", "PA", "CR", "BZ", "JM", "TT", "BS", "BB", "GY")) {
             for (PersonCategory category : List.of(PersonCategory.IRREGULAR_MIGRANT, PersonCategory.GANG_MEMBER)) {
-                for (Sex sex : Sex.values()) {
+                for (Sex sex : List.of(Sex.MALE, Sex.FEMALE)) {
                     lines.add(new Headcount(CountryCode.of(nationality), category, sex, AgeGroup.ADULT, 1));
                 }
             }
