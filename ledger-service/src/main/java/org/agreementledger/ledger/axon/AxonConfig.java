@@ -2,7 +2,6 @@ package org.agreementledger.ledger.axon;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -26,6 +25,8 @@ import java.time.Clock;
 @EnableScheduling
 class AxonConfig {
 
+    private static final int LATEST_AGREEMENTS_HELD = 2;
+
     /** The ledger's notion of today (expiry, transfers after validity); replaceable in tests. */
     @Bean
     @ConditionalOnMissingBean
@@ -37,12 +38,13 @@ class AxonConfig {
      * Agreements decided on lately, kept between their commands: without it every command loaded its agreement from the
      * latest snapshot, whose size grows with the agreement's transfers (a 30 MB snapshot at 3,200 transfers of 100
      * headcount lines took 400 ms to read and deserialise, per command). Weakly held, so the heap takes back any of
-     * them when it needs the room; evicted by Axon when a command rolls back, and trusted only while as far as the
-     * event store ({@link FreshCachingRepository}).
+     * them when it needs the room, except the two used last (an agreement of 100,000 transfers holds ~30 MB); evicted
+     * by Axon when a command rolls back, and trusted only while as far as the event store
+     * ({@link FreshCachingRepository}).
      */
     @Bean
     Cache agreementCache() {
-        return new WeakReferenceCache();
+        return new WeakCacheHoldingTheLatest(LATEST_AGREEMENTS_HELD);
     }
 
     /** Keeps the cost of a command flat however long an agreement's history grows. */
