@@ -110,12 +110,7 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
     @Test
     void aCapacityThatIsFullRefusesTheNextFlight() {
-        String guatemala = as(port, "GT").ok("/agreements", """
-                {"offeringParty": "GT", "otherParties": ["US"], "offeredOn": "2025-02-05", "title": "Safe third country",
-                 "commitments": [{"type": "accept-people", "party": "GT", "nationalities": {"kind": "ANY"},
-                                  "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 100, "period": "MONTH"},
-                                  "pendingOnwardReturn": true}]}""").get("agreementId").asText();
-        ledger.ok("/agreements/" + guatemala + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        String guatemala = guatemalaInForceTaking(100);
         String flight = """
                 {"fromCountry":"US","toCountry":"GT","transferDate":"2025-03-%s",
                  "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":60}]}""";
@@ -131,12 +126,7 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
 
     @Test
     void aCapacityIsCountedAlikeFromTheCacheAndFromASnapshotAfterARestart() {
-        String guatemala = as(port, "GT").ok("/agreements", """
-                {"offeringParty": "GT", "otherParties": ["US"], "offeredOn": "2025-02-05", "title": "Safe third country",
-                 "commitments": [{"type": "accept-people", "party": "GT", "nationalities": {"kind": "ANY"},
-                                  "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": 1000, "period": "MONTH"},
-                                  "pendingOnwardReturn": true}]}""").get("agreementId").asText();
-        ledger.ok("/agreements/" + guatemala + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        String guatemala = guatemalaInForceTaking(1000);
         String flight = """
                 {"fromCountry":"US","toCountry":"GT","transferDate":"%s",
                  "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":%d}]}""";
@@ -187,6 +177,17 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
                 {"payer":"US","payee":"SV","amount":{"amount":"6000000.00","currency":"USD"},"paidOn":"2025-03-20"}""");
         assertThat(paid.statusCode()).isEqualTo(201);
         assertThat(ledger.json(paid).get("paymentId").asText()).isNotBlank();
+    }
+
+    /** Guatemala's safe-third-country offer, accepted by the US: at most {@code perMonth} migrants a month. */
+    private String guatemalaInForceTaking(int perMonth) {
+        String guatemala = as(port, "GT").ok("/agreements", """
+                {"offeringParty": "GT", "otherParties": ["US"], "offeredOn": "2025-02-05", "title": "Safe third country",
+                 "commitments": [{"type": "accept-people", "party": "GT", "nationalities": {"kind": "ANY"},
+                                  "categories": ["IRREGULAR_MIGRANT"], "capacity": {"persons": %d, "period": "MONTH"},
+                                  "pendingOnwardReturn": true}]}""".formatted(perMonth)).get("agreementId").asText();
+        ledger.ok("/agreements/" + guatemala + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        return guatemala;
     }
 
     private long eventCount() {
