@@ -51,8 +51,11 @@ public class ProblemErrorController implements ErrorController {
             if (failure != null) {
                 log.error("Unhandled failure on {} {}", method, uri, failure);
             }
-            problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-                    "The request could not be completed; nothing is known to have been recorded. Retry with the same"
+            // a read changes nothing, so its retry needs no key; a command's may have been recorded before it failed
+            problem = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", isRead(method)
+                    ? "The request could not be answered; a read changes nothing, so retry it, or report the"
+                            + " correlation id."
+                    : "The request could not be completed; nothing is known to have been recorded. Retry with the same"
                             + " Idempotency-Key, or report the correlation id.");
         } else {
             problem = Problems.of(status, ProblemErrorPages.slugOf(status), ProblemErrorPages.detailOf(status));
@@ -66,5 +69,9 @@ public class ProblemErrorController implements ErrorController {
         }
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return new ResponseEntity<>(ProblemErrorPages.toJson(problem), headers, problem.getStatus());
+    }
+
+    private static boolean isRead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
     }
 }

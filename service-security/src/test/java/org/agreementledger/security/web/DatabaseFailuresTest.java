@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.EOFException;
@@ -11,13 +13,16 @@ import java.net.SocketException;
 import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** A command whose database connection breaks is never answered as if it had succeeded. */
+/** A command whose database connection breaks is never answered as if it had succeeded; a failed read is not told to use a key. */
 class DatabaseFailuresTest {
 
     @RestController
@@ -43,7 +48,7 @@ class DatabaseFailuresTest {
             throw new SQLException("canceling statement due to statement timeout", "57014");
         }
 
-        @PostMapping("/constraint")
+        @RequestMapping(path = "/constraint", method = {RequestMethod.GET, RequestMethod.POST})
         String constraint() throws SQLException {
             throw new SQLException("duplicate key value violates unique constraint", "23505");
         }
@@ -70,9 +75,14 @@ class DatabaseFailuresTest {
     }
 
     @Test
-    void anyOtherDatabaseFailureIsA500Problem() throws Exception {
+    void anyOtherDatabaseFailureIsA500ProblemThatTellsACommandToRetryWithItsKeyAndAReadToRetry() throws Exception {
         mvc.perform(post("/constraint"))
                 .andExpect(status().isInternalServerError())
-                .andExpect(jsonPath("$.type").value("https://agreement-ledger.org/problems/internal-error"));
+                .andExpect(jsonPath("$.type").value("https://agreement-ledger.org/problems/internal-error"))
+                .andExpect(jsonPath("$.detail").value(containsString("Idempotency-Key")));
+        mvc.perform(get("/constraint"))
+                .andExpect(status().isInternalServerError())
+                .andExpect(jsonPath("$.type").value("https://agreement-ledger.org/problems/internal-error"))
+                .andExpect(jsonPath("$.detail").value(not(containsString("Idempotency-Key"))));
     }
 }
