@@ -6,7 +6,6 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -51,7 +50,7 @@ class AxonConfig {
     @Bean
     SnapshotTriggerDefinition agreementSnapshotTrigger(Snapshotter snapshotter,
                                                        @Value("${ledger.snapshot-threshold:100}") int threshold) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+        return new GrowingSnapshotTriggerDefinition(snapshotter, threshold);
     }
 
     /**
