@@ -26,8 +26,8 @@ import java.util.List;
  * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, a text
  * holding half a character (an unpaired surrogate, which has no UTF-8 form and would be hashed as '?') or a date no
  * reader can hold ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the
- * last key. Only the HTTP
- * converters are strict; events are read tolerantly, so old readers survive new fields.
+ * last key; a body in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters
+ * are strict; events are read tolerantly, so old readers survive new fields.
  */
 public class StrictJsonBodies implements WebMvcConfigurer {
 
@@ -67,17 +67,15 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                 ObjectMapper strict = jackson.getObjectMapper().copy();
                 // "3" is text, not a count
                 strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-                Utf8Json utf8 = new Utf8Json(jackson);
-                converters.set(i, utf8);
-                utf8.setObjectMapper(strict
-                        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                strict.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                         .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS))
                         .registerModule(new SimpleModule("bounded-dates").addDeserializer(LocalDate.class,
-                                BoundedDates.IN_BODIES)));
+                                BoundedDates.IN_BODIES));
+                converters.set(i, new Utf8Json(strict, jackson));
             }
         }
     }
@@ -90,8 +88,8 @@ public class StrictJsonBodies implements WebMvcConfigurer {
      */
     static final class Utf8Json extends MappingJackson2HttpMessageConverter {
 
-        Utf8Json(MappingJackson2HttpMessageConverter configured) {
-            super(configured.getObjectMapper());
+        Utf8Json(ObjectMapper mapper, MappingJackson2HttpMessageConverter configured) {
+            super(mapper);
             setSupportedMediaTypes(configured.getSupportedMediaTypes());
             setDefaultCharset(configured.getDefaultCharset());
         }
@@ -101,7 +99,7 @@ public class StrictJsonBodies implements WebMvcConfigurer {
             return super.canRead(mediaType) && (mediaType == null || isUtf8(mediaType));
         }
 
-        static boolean isUtf8(MediaType mediaType) {
+        private static boolean isUtf8(MediaType mediaType) {
             return mediaType.getCharset() == null || StandardCharsets.UTF_8.equals(mediaType.getCharset());
         }
     }
