@@ -11,10 +11,18 @@ public record AgreementId(String value) {
 
     public AgreementId {
         Objects.requireNonNull(value, "agreement id");
+        if (!isValid(value)) {
+            throw new IllegalArgumentException("agreement id must be a UUID, got '" + value + "'");
+        }
+    }
+
+    /** Whether {@code value} names an agreement at all (a UUID), for readers that answer 400 rather than throw. */
+    public static boolean isValid(String value) {
         try {
             UUID.fromString(value);
+            return true;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("agreement id must be a UUID, got '" + value + "'");
+            return false;
         }
     }
 

@@ -29,6 +29,8 @@ public final class ContractLimits {
     public static final int MAX_REFERENCE_LENGTH = 1_000;
     public static final int MAX_FACILITY_LENGTH = 200;
     public static final int MAX_DESCRIPTION_LENGTH = 2_000;
+    /** The caller's principal (its token's subject), which every event records. */
+    public static final int MAX_PRINCIPAL_LENGTH = 255;
 
     /**
      * Every date a request or an event carries lies in years 1 to 9999: the four-digit years of RFC 3339 (and of the
@@ -61,6 +63,26 @@ public final class ContractLimits {
             throw new IllegalArgumentException(what + " has at most " + max + " characters, got " + text.length());
         }
         return text;
+    }
+
+    /**
+     * Why no reader could hold {@code text}, or null if every reader can: half a character (an unpaired surrogate)
+     * has no UTF-8 form and would be hashed as '?'; U+0000 cannot be stored in PostgreSQL's text or JSONB, so the
+     * projection would have to park the event.
+     */
+    public static String unholdable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return "holds U+0000 (NUL), which the views cannot store";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "holds an unpaired surrogate (half a character)";
+            }
+        }
+        return null;
     }
 
     public static <T extends Collection<?>> T requireSize(T items, int max, String what) {

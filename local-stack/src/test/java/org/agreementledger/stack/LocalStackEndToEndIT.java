@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agreementledger.client.contract.ApiDocument;
 import org.agreementledger.client.contract.ValidatingHttpClient;
 import org.agreementledger.auditor.Auditor;
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.infra.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -326,13 +327,20 @@ class LocalStackEndToEndIT {
 
     @Test
     @Order(6)
-    void theLargestAmountsCountsAndDatesTheLedgerAcceptsAreShownExactlyByTheProjectionAndTheAuditor() throws Exception {
+    void theLargestAmountsCountsDatesAndOddestTextsTheLedgerAcceptsAreShownExactlyByTheProjectionAndTheAuditor()
+            throws Exception {
+        StringBuilder oddities = new StringBuilder("The contract's extremes: ");
+        for (char control = 1; control < 0x20; control++) {
+            oddities.append(control);
+        }
+        oddities.append("\u007f\u2028\u2029\u202e\ufeff\"\\/ 🛫 ñ");
+        String title = oddities + "x".repeat(ContractLimits.MAX_TITLE_LENGTH - oddities.length());
         String offer = post(config.ledgerUrl() + "/agreements", """
-                {"offeringParty": "SV", "otherParties": ["US"], "title": "The contract's extremes", "offeredOn": "0001-01-01",
+                {"offeringParty": "SV", "otherParties": ["US"], "title": %s, "offeredOn": "0001-01-01",
                  "commitments": [{"type": "accept-people", "party": "SV", "nationalities": {"kind": "ANY"},
                                   "categories": ["IRREGULAR_MIGRANT"]}],
                  "feeSchedules": [{"payer": "US", "payee": "SV", "amount": {"amount": "999999999999999.99", "currency": "USD"},
-                                   "basis": "PER_PERSON"}]}""").body();
+                                   "basis": "PER_PERSON"}]}""".formatted(json.writeValueAsString(title))).body();
         String agreement = json.readTree(offer).get("agreementId").asText();
         String base = config.ledgerUrl() + "/agreements/" + agreement;
         assertThat(postAs("US", base + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"0001-01-01\"}").statusCode())
@@ -371,6 +379,8 @@ class LocalStackEndToEndIT {
         assertThat(transfers.get(0).get("transferDate").asText()).isEqualTo("9999-12-31");
         assertThat(await(config.projectionUrl() + "/agreements/" + agreement, node -> node.has("offeredOn"))
                 .get("offeredOn").asText()).isEqualTo("0001-01-01");
+        assertThat(json.readTree(get(config.projectionUrl() + "/agreements/" + agreement).body()).get("title").asText())
+                .as("every character of the title").isEqualTo(title);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Auditor.run(new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -1,5 +1,6 @@
 package org.agreementledger.security;
 
+import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
@@ -17,7 +18,9 @@ import java.util.Map;
 
 /**
  * Turns a verified token into the caller's authorities: one per known role, from the configured roles claim or
- * Keycloak's {@code realm_access.roles}. A country claim that is not ISO 3166-1 alpha-2 makes the token invalid.
+ * Keycloak's {@code realm_access.roles}. A country claim that is not ISO 3166-1 alpha-2 makes the token invalid, and so
+ * does a subject that every event could not record as its principal: missing, longer than
+ * {@link ContractLimits#MAX_PRINCIPAL_LENGTH}, or {@link ContractLimits#unholdable}.
  */
 public class LedgerJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
@@ -31,6 +34,18 @@ public class LedgerJwtConverter implements Converter<Jwt, AbstractAuthentication
 
     @Override
     public AbstractAuthenticationToken convert(Jwt jwt) {
+        String subject = jwt.getSubject();
+        if (subject == null || subject.isEmpty()) {
+            throw new InvalidBearerTokenException("the token has no subject (sub) to record as the principal of its events");
+        }
+        if (subject.length() > ContractLimits.MAX_PRINCIPAL_LENGTH) {
+            throw new InvalidBearerTokenException("the token's subject (sub) has " + subject.length()
+                    + " characters; a principal has at most " + ContractLimits.MAX_PRINCIPAL_LENGTH);
+        }
+        String unholdable = ContractLimits.unholdable(subject);
+        if (unholdable != null) {
+            throw new InvalidBearerTokenException("the token's subject (sub) " + unholdable);
+        }
         Collection<String> claimed = new ArrayList<>(stringsOf(jwt.getClaim(properties.rolesClaim())));
         if (jwt.getClaim("realm_access") instanceof Map<?, ?> realm) {
             claimed.addAll(stringsOf(realm.get("roles")));
@@ -46,7 +61,7 @@ public class LedgerJwtConverter implements Converter<Jwt, AbstractAuthentication
             attributes.put(Caller.COUNTRY_ATTRIBUTE, country);
         }
         Jwt withCountry = new Jwt(jwt.getTokenValue(), jwt.getIssuedAt(), jwt.getExpiresAt(), jwt.getHeaders(), attributes);
-        return new JwtAuthenticationToken(withCountry, authorities, jwt.getSubject());
+        return new JwtAuthenticationToken(withCountry, authorities, subject);
     }
 
     private static List<String> stringsOf(Object claim) {

@@ -14,6 +14,7 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Money;
 import org.agreementledger.contract.PaymentId;
 import org.agreementledger.ledger.web.AgreementCommands;
+import org.agreementledger.ledger.web.CanonicalUuid;
 import org.agreementledger.ledger.web.CommandResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -44,7 +45,7 @@ class FeePaymentController {
     @Schema(example = """
             {"payer": "US", "payee": "SV", "amount": {"amount": "6000000.00", "currency": "USD"},
              "paidOn": "2025-03-20", "reference": "first instalment"}""")
-    record RecordPayment(@Schema(description = "Generated when absent") PaymentId paymentId,
+    record RecordPayment(@Schema(description = "A UUID in lower case; generated when absent") @CanonicalUuid PaymentId paymentId,
                          @NotNull CountryCode payer, @NotNull CountryCode payee, @NotNull Money amount,
                          @NotNull LocalDate paidOn, @Size(max = ContractLimits.MAX_REFERENCE_LENGTH) String reference) {
     }

@@ -12,6 +12,7 @@ import org.agreementledger.contract.Headcount;
 import org.agreementledger.contract.PersonCategory;
 import org.agreementledger.contract.Sex;
 import org.agreementledger.contract.TransferId;
+import org.agreementledger.ledger.web.CanonicalUuid;
 import org.agreementledger.ledger.transfer.TransferCommands.CancelTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CompleteTransfer;
 import org.agreementledger.ledger.transfer.TransferCommands.CorrectTransfer;
@@ -49,7 +50,8 @@ final class TransferRequests {
                {"nationality": "CO", "category": "IRREGULAR_MIGRANT", "sex": "MALE", "ageGroup": "ADULT", "count": 32},
                {"nationality": "CO", "category": "IRREGULAR_MIGRANT", "sex": "FEMALE", "count": 11}]}""")
     record Record(
-            @Schema(description = "Chosen by the caller to make retries safe; generated when absent") TransferId transferId,
+            @Schema(description = "Chosen by the caller to make retries safe (a UUID in lower case); generated when absent")
+            @CanonicalUuid TransferId transferId,
             @NotNull CountryCode fromCountry,
             @NotNull CountryCode toCountry,
             @NotNull LocalDate transferDate,

@@ -73,6 +73,22 @@ class WhoMayDoWhatTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aTokenWhoseSubjectNoEventCouldRecordAsItsPrincipalIsRefused() {
+        Instant now = Instant.now();
+        for (String subject : new String[] {null, "", "s".repeat(256), "svc\u0000sv"}) {
+            String token = TOKENS.mint(subject, "SV", List.of("ledger.write"), now, now.plusSeconds(600),
+                    LocalIdentityProvider.ISSUER);
+            refused(new LedgerHttp(port, token), "/agreements", SV_OFFER, 401, "unauthenticated");
+        }
+        String longest = "s".repeat(255);
+        LedgerHttp longestName = new LedgerHttp(port, TOKENS.mint(longest, "SV", List.of("ledger.write"), now,
+                now.plusSeconds(600), LocalIdentityProvider.ISSUER));
+        String offered = longestName.ok("/agreements", SV_OFFER).get("agreementId").asText();
+        JsonNode events = longestName.json(longestName.get("/agreements/" + offered)).get("events");
+        assertThat(events.get(0).get("metaData").get("principal").asText()).isEqualTo(longest);
+    }
+
+    @Test
     void aCountryCannotOfferInAnotherCountrysName() {
         refused(as(port, "US"), "/agreements", SV_OFFER, 403, "acting-for-another-country");
     }

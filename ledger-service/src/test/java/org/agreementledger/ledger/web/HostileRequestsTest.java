@@ -138,6 +138,39 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         assertThat(eventsOf(agreementId)).isEqualTo(before);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0000", "flight \\u0000 7"})
+    void aTextHoldingNulIsRefusedBecauseNoViewCouldStoreIt(String nul) {
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> transfer = us.post("/agreements/" + agreementId + "/transfers",
+                TRANSFER.formatted("3").replace("{\"fromCountry\"", "{\"reference\": \"" + nul + "\", \"fromCountry\""));
+        HttpResponse<String> offer = as(port, "SV").post("/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "%s", "offeredOn": "2025-02-03"}""".formatted(nul));
+
+        assertThat(assertProblem(transfer, 400, "reference").path("detail").asText()).contains("U+0000");
+        assertProblem(offer, 400, "title");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1-1-1-1-1", "+0000001-0001-0001-0001-000000000001", "1B9F6A3E-0C1D-4C8E-9A51-2F0D5A4E7B10"})
+    void aTransferIdSpelledOtherThanCanonicallyIsRefusedSoARetryCannotRecordTheTransferTwice(String spelling) {
+        String transfer = TRANSFER.formatted("3").replace("{\"fromCountry\"", "{\"transferId\": \"%s\", \"fromCountry\"");
+        String canonical = java.util.UUID.fromString(spelling).toString();
+        us.ok("/agreements/" + agreementId + "/transfers", transfer.formatted(canonical));
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> respelled = us.post("/agreements/" + agreementId + "/transfers", transfer.formatted(spelling));
+        HttpResponse<String> payment = us.post("/agreements/" + agreementId + "/fee-payments", """
+                {"paymentId": "%s", "payer": "US", "payee": "SV", "amount": {"amount": "1.00", "currency": "USD"},
+                 "paidOn": "2025-03-20"}""".formatted(spelling));
+
+        assertThat(assertProblem(respelled, 400, "transferId").path("detail").asText()).contains("canonical");
+        assertProblem(payment, 400, "paymentId");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
     @Test
     void aLongTextIsRefusedNamingTheField() {
         String longReference = TRANSFER.formatted("3").replace("{\"fromCountry\"",

@@ -44,7 +44,7 @@ class ParkedEventsController {
     @ApiResponse(responseCode = "200", description = "The parked events, in the order they were consumed", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = ParkedEvent.class))))
     ResponseEntity<?> list(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
-        if (agreementId != null && !isAgreementId(agreementId)) {
+        if (agreementId != null && !AgreementId.isValid(agreementId)) {
             return invalid(agreementId);
         }
         List<ParkedEvent> events = parked.list(Optional.ofNullable(agreementId));
@@ -58,7 +58,7 @@ class ParkedEventsController {
     @ApiResponse(responseCode = "200", description = "What the retry did", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ParkedEventRetry.Outcome.class)))
     ResponseEntity<?> retry(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
-        if (agreementId != null && !isAgreementId(agreementId)) {
+        if (agreementId != null && !AgreementId.isValid(agreementId)) {
             return invalid(agreementId);
         }
         if (rebuild.running()) {
@@ -74,15 +74,6 @@ class ParkedEventsController {
         } catch (ParkedEventRetry.TopicUnavailable e) {
             return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
                     "Nothing was retried: " + e.getMessage(), null);
-        }
-    }
-
-    private static boolean isAgreementId(String value) {
-        try {
-            AgreementId.of(value);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 

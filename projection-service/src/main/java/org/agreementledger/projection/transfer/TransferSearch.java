@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.PersonCategory;
 import org.agreementledger.projection.access.ReadAccess;
@@ -70,6 +71,7 @@ class TransferSearch {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         String invalid = country != null && !CountryCode.isKnown(country) ? "country"
+                : agreement != null && !AgreementId.isValid(agreement) ? "agreement"
                 : nationality != null && !CountryCode.isKnown(nationality) ? "nationality"
                 : category != null && Arrays.stream(PersonCategory.values()).noneMatch(c -> c.name().equals(category)) ? "category"
                 : page < 0 ? "page" : size < 1 || size > 500 ? "size" : null;

@@ -40,6 +40,8 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
                 Map.entry("/transfers?from=yesterday", "from"),
                 Map.entry("/transfers?from=%2B999999999-12-31", "from"),
                 Map.entry("/transfers?to=0000-12-31", "to"),
+                Map.entry("/transfers?agreement=%00", "agreement"),
+                Map.entry("/transfers?agreement=not-an-agreement", "agreement"),
                 Map.entry("/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             HttpResponse<String> answer = get(refusal.getKey());

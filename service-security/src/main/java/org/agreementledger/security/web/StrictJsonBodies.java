@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import org.agreementledger.contract.ContractLimits;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
@@ -24,36 +25,24 @@ import java.util.List;
 
 /**
  * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, a text
- * holding half a character (an unpaired surrogate, which has no UTF-8 form and would be hashed as '?') or a date no
- * reader can hold ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the
- * last key; a body in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters
- * are strict; events are read tolerantly, so old readers survive new fields.
+ * no reader can hold ({@link ContractLimits#unholdable}: half a character, U+0000) or a date no reader can hold
+ * ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the last key; a body
+ * in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters are strict; events
+ * are read tolerantly, so old readers survive new fields.
  */
 public class StrictJsonBodies implements WebMvcConfigurer {
 
-    private static final StdScalarDeserializer<String> WHOLE_CHARACTERS = new StdScalarDeserializer<>(String.class) {
+    private static final StdScalarDeserializer<String> HOLDABLE_TEXTS = new StdScalarDeserializer<>(String.class) {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             String text = StringDeserializer.instance.deserialize(parser, context);
-            if (text != null && !wholeCharacters(text)) {
-                throw InvalidFormatException.from(parser, "a text holds an unpaired surrogate (half a character)", text,
-                        String.class);
+            String unholdable = text == null ? null : ContractLimits.unholdable(text);
+            if (unholdable != null) {
+                throw InvalidFormatException.from(parser, "a text " + unholdable, text, String.class);
             }
             return text;
         }
     };
-
-    private static boolean wholeCharacters(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     @Override
     public void addFormatters(FormatterRegistry registry) {
@@ -72,7 +61,7 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                        .registerModule(new SimpleModule("whole-characters").addDeserializer(String.class, WHOLE_CHARACTERS))
+                        .registerModule(new SimpleModule("holdable-texts").addDeserializer(String.class, HOLDABLE_TEXTS))
                         .registerModule(new SimpleModule("bounded-dates").addDeserializer(LocalDate.class,
                                 BoundedDates.IN_BODIES));
                 converters.set(i, new Utf8Json(strict, jackson));
