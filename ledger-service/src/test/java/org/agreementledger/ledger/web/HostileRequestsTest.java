@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -276,6 +277,34 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode events = us.json(us.get("/agreements/" + agreementId)).get("events");
         assertThat(events.get(events.size() - 1).path("payload").path("reference").asText()).isEqualTo("Vuelo señor 🛫");
+    }
+
+    @ParameterizedTest(name = "{0} twice")
+    @ValueSource(strings = {"Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id", "traceparent"})
+    void aHeaderGivenTwiceIsRefusedNamingItRatherThanTheFirstWinning(String name) throws Exception {
+        Map<String, List<String>> twice = Map.of(
+                "Authorization", List.of("Bearer " + countryToken("US"), "Bearer " + countryToken("SV")),
+                "Content-Type", List.of("application/json", "text/plain"),
+                "Idempotency-Key", List.of("first-key", "second-key"),
+                "X-Correlation-Id", List.of("first", "second"),
+                "traceparent", List.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/agreements/" + agreementId + "/transfers"))
+                .POST(HttpRequest.BodyPublishers.ofString(TRANSFER.formatted("3")));
+        if (!name.equals("Authorization")) {
+            request.header("Authorization", "Bearer " + countryToken("US"));
+        }
+        if (!name.equals("Content-Type")) {
+            request.header("Content-Type", "application/json");
+        }
+        twice.get(name).forEach(value -> request.header(name, value));
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(assertProblem(response, 400, name).path("detail").asText()).contains("more than once");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
     }
 
     private JsonNode assertProblem(HttpResponse<String> response, int status, String field) {

@@ -29,8 +29,8 @@ import java.util.Set;
 /**
  * What both services' OpenAPI documents say the same way, so the rule lives once: the bearer scheme and its
  * requirement, the {@code Problem} schema (RFC 9457 with the ledger's members), and the refusals every operation can
- * answer by its shape — 401 and 403 unless it is open, 503 (a database down), 400 when it takes query parameters or
- * a body, 404 on an agreement's path, 413 and 415 when it takes a body — each as {@code application/problem+json}.
+ * answer by its shape — 401 and 403 unless it is open, 503 (a database down), 400 on every operation (a malformed
+ * or repeated header; a malformed parameter or body), 404 on an agreement's path, 413 and 415 when it takes a body — each as {@code application/problem+json}.
  * The rules go by path and method, so an endpoint added later is covered without naming it; each service adds its
  * own through {@link Rules} (its successes, its headers, refusals only its rules give).
  */
@@ -44,7 +44,7 @@ public final class ApiContracts {
 
     /** What each status means when the service does not say more. */
     private static final Map<String, String> COMMON = Map.of(
-            "400", "Invalid request: a malformed parameter or body (invalid-request, malformed-json, malformed-request)",
+            "400", "Invalid request: a malformed parameter, header or body, or a header given twice (invalid-request, malformed-json, malformed-request)",
             "401", "No token, or a token that is expired, malformed or not signed by the trusted issuer (unauthenticated)",
             "403", "The token may not do this: a missing role, or not a party to the agreement (forbidden, not-a-party)",
             "404", "Unknown agreement (unknown-agreement)",
@@ -105,17 +105,14 @@ public final class ApiContracts {
     private static void refusals(String path, PathItem.HttpMethod method, Operation operation, Rules rules) {
         boolean open = rules.open(path, method);
         boolean hasBody = operation.getRequestBody() != null;
-        boolean hasQuery = operation.getParameters() != null
-                && operation.getParameters().stream().anyMatch(p -> "query".equals(p.getIn()));
 
         operation.setSecurity(open ? new ArrayList<>() : new ArrayList<>(List.of(new SecurityRequirement().addList(SECURITY_SCHEME))));
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
 
         Set<String> statuses = new LinkedHashSet<>();
-        if (hasBody || hasQuery) {
-            statuses.add("400");
-        }
+        // any request may carry a malformed or repeated header
+        statuses.add("400");
         if (!open) {
             statuses.addAll(List.of("401", "403"));
         }

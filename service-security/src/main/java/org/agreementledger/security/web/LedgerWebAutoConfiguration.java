@@ -31,6 +31,14 @@ public class LedgerWebAutoConfiguration {
         return registration;
     }
 
+    /** Next, still before authentication: which of two tokens, types or keys was meant is not guessed. */
+    @Bean
+    FilterRegistrationBean<RepeatedHeaders> repeatedHeaders(ObjectMapper json) {
+        FilterRegistrationBean<RepeatedHeaders> registration = new FilterRegistrationBean<>(new RepeatedHeaders(json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
     @Bean
     StrictJsonBodies strictJsonBodies() {
         return new StrictJsonBodies();
