@@ -61,12 +61,24 @@ public final class Auditor {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-            err.println("auditor: " + e.getMessage());
+            err.println("auditor: " + describe(e));
             return CANNOT_AUDIT;
         });
         commandLine.setExitCodeExceptionMapper(e -> CANNOT_AUDIT);
         Streams.set(out, err);
         return commandLine.execute(args);
+    }
+
+    /** A failure in words: a file's exception names only the path, which alone reads as if the path were the error. */
+    static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException file) {
+            String why = file.getReason() != null ? file.getReason()
+                    : file instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : file instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : file.getClass().getSimpleName();
+            return "cannot use " + file.getFile() + ": " + why;
+        }
+        return e.getMessage();
     }
 
     /** Where the output goes, so tests can capture it without touching System.out. */
@@ -134,7 +146,7 @@ public final class Auditor {
                 + "after an outage) instead of failing on them")
         boolean tolerateRedeliveries;
 
-        @Option(names = "--threads", description = "Threads verifying while one reads (default: one per core)")
+        @Option(names = "--threads", description = "Threads verifying while one reads, 1 to 64 (default: one per core)")
         int threads = ChainVerifier.defaultThreads();
 
         @Option(names = "--all", description = "List every agreement in the summary, not only broken ones, when there are many")
@@ -147,8 +159,9 @@ public final class Auditor {
         @Override
         public Integer call() throws Exception {
             PrintStream out = Streams.out;
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            if (threads < 1 || threads > ChainVerifier.MAX_THREADS) {
+                throw new IllegalArgumentException("--threads must be from 1 to " + ChainVerifier.MAX_THREADS + ", got "
+                        + threads);
             }
             if (minCosignatures < 0 || minCosignatures > witnesses.size()) {
                 throw new IllegalArgumentException("--min-cosignatures must be from 0 to the number of --witness keys ("

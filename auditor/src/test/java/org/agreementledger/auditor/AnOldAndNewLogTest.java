@@ -116,6 +116,18 @@ class AnOldAndNewLogTest {
         assertThat(run.out).contains("--as-of must be an instant");
     }
 
+    @Test
+    void optionsOutOfTheirBoundsOrFilesThatAreNotThereAreRefusedInWordsBeforeAnythingIsRead(@TempDir Path dir) {
+        Run tooManyThreads = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic, "--threads", "100000");
+        Run noState = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic,
+                "--since", dir.resolve("missing.state").toString());
+
+        assertThat(tooManyThreads.exitCode).isEqualTo(2);
+        assertThat(tooManyThreads.out).contains("--threads must be from 1 to 64, got 100000");
+        assertThat(noState.exitCode).isEqualTo(2);
+        assertThat(noState.out).contains("cannot use " + dir.resolve("missing.state") + ": no such file");
+    }
+
     private record Run(int exitCode, String out) {
     }
 

@@ -32,6 +32,38 @@ public record Money(
         amount = amount.setScale(digits);
     }
 
+    /**
+     * The one text form of an amount, as the API document states it: ASCII digits, at most one '.' with digits on both
+     * sides, an optional leading '-'. Java's BigDecimal would also read 1E+2, +5, .5, 100. and other scripts' digits
+     * (١٠٠), none of which the document allows; the ledger writes every amount in this form, so every event matches.
+     */
+    public static final String AMOUNT_PATTERN = "^-?[0-9]+(\\.[0-9]+)?$";
+
+    /** Whether {@code text} has the form {@link #AMOUNT_PATTERN} describes; a loop, since readers call it per amount. */
+    public static boolean isAmountText(String text) {
+        int i = text.startsWith("-") ? 1 : 0;
+        int digitsBefore = 0;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+            digitsBefore++;
+        }
+        if (digitsBefore == 0) {
+            return false;
+        }
+        if (i == text.length()) {
+            return true;
+        }
+        if (text.charAt(i++) != '.') {
+            return false;
+        }
+        int digitsAfter = 0;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+            digitsAfter++;
+        }
+        return digitsAfter > 0 && i == text.length();
+    }
+
     @JsonCreator
     public static Money of(@JsonProperty("amount") String amount, @JsonProperty("currency") String currency) {
         if (amount == null || currency == null) {
@@ -40,11 +72,11 @@ public record Money(
         if (amount.length() > 64) {
             throw new IllegalArgumentException("an amount is a decimal of at most 64 characters");
         }
-        try {
-            return new Money(new BigDecimal(amount), CurrencyCode.of(currency));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + amount + "' is not a decimal amount");
+        if (!isAmountText(amount)) {
+            throw new IllegalArgumentException("'" + amount + "' is not a decimal amount: ASCII digits with at most one"
+                    + " '.' between them and an optional leading '-', e.g. 20000.00");
         }
+        return new Money(new BigDecimal(amount), CurrencyCode.of(currency));
     }
 
     public static Money zero(CurrencyCode currency) {

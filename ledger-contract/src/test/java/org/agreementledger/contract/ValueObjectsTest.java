@@ -28,6 +28,28 @@ class ValueObjectsTest {
     }
 
     @Test
+    void anAmountIsReadOnlyInTheFormTheApiDocumentStatesNotInEveryFormJavaWouldRead() {
+        for (String amount : List.of("1E+2", "1e2", "+5", ".5", "100.", "١٠٠", "1٠0", "0x10", " 100", "100 ", "1_000",
+                "1,000.00", "--1", "-", "", "1.2.3", "NaN", "Infinity")) {
+            assertThatThrownBy(() -> Money.of(amount, "USD")).as(amount).hasMessageContaining("not a decimal amount");
+        }
+        assertThat(Money.of("-0.50", "USD").amount().toPlainString()).isEqualTo("-0.50");
+        assertThat(Money.of("007", "USD").amount().toPlainString()).isEqualTo("7.00");
+
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile(Money.AMOUNT_PATTERN);
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "0123456789.-+eE ١";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int length = random.nextInt(7); length > 0; length--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertThat(Money.isAmountText(text.toString())).as("'%s'", text)
+                    .isEqualTo(documented.matcher(text).matches());
+        }
+    }
+
+    @Test
     void moneyIsExactAtTheCurrencysMinorUnitAndNeverFloatingPoint() {
         assertThat(Money.of("20000", "USD").amount().toPlainString()).isEqualTo("20000.00");
         assertThat(Money.of("500", "JPY").amount().toPlainString()).isEqualTo("500");

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.agreementledger.contract.Commitment;
+import org.agreementledger.contract.Money;
 import org.agreementledger.security.web.ApiContracts;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -147,7 +148,7 @@ public class ApiContract {
         if (money == null || money.getProperties() == null) {
             return;
         }
-        money.getProperties().put("amount", new StringSchema().pattern("^-?[0-9]+(\\.[0-9]+)?$").maxLength(64)
+        money.getProperties().put("amount", new StringSchema().pattern(Money.AMOUNT_PATTERN).maxLength(64)
                 .description("A decimal string with at most the currency's minor-unit digits").example("20000.00"));
         money.getProperties().put("currency", new StringSchema().pattern("^[A-Z]{3}$")
                 .description("ISO 4217 code").example("USD"));

@@ -149,6 +149,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (message == null) {
             return "invalid value";
         }
+        if (cause instanceof NullPointerException) {
+            // a value object's Objects.requireNonNull(x, "x"): a member the request left out
+            return message + " is required";
+        }
         int newline = message.indexOf('\n');
         return newline > 0 ? message.substring(0, newline) : message;
     }

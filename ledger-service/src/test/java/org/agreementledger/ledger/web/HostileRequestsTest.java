@@ -69,6 +69,17 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         assertThat(eventsOf(agreementId)).isEqualTo(before);
     }
 
+    @ParameterizedTest(name = "amount {0}")
+    @ValueSource(strings = {"\"1E+2\"", "\"١٠٠\"", "\"+5\"", "\".5\"", "\"100.\""})
+    void anAmountInAFormJavaReadsButTheApiDocumentDoesNotAllowIsRefused(String amount) {
+        long before = eventsOf(agreementId);
+
+        HttpResponse<String> response = us.post("/agreements/" + agreementId + "/fee-payments", PAYMENT.formatted(amount));
+
+        assertThat(assertProblem(response, 400, "amount").path("detail").asText()).contains("not a decimal amount");
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
     @Test
     void aFeeScheduleBeyondTheStatedBoundIsRefusedNamingTheField() {
         String offer = TreatyRulesOverHttpTest.EL_SALVADOR_OFFER.replace("\"20000.00\"", "\"1000000000000000\"");
@@ -109,6 +120,17 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         String twoSenders = TRANSFER.formatted("3").replace("{\"fromCountry\": \"US\",",
                 "{\"fromCountry\": \"US\", \"fromCountry\": \"SV\",");
         assertProblem(us.post("/agreements/" + agreementId + "/transfers", twoSenders), 400, "fromCountry");
+    }
+
+    @Test
+    void aValueLeftOutOfACommitmentIsNamedAsRequired() {
+        HttpResponse<String> offer = as(port, "SV").post("/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "t", "offeredOn": "2025-02-03",
+                 "commitments": [{"type": "accept-people", "party": "SV", "nationalities": {"kind": "ANY"},
+                                  "categories": ["GANG_MEMBER"], "capacity": {"persons": 10}}]}""");
+
+        JsonNode problem = assertProblem(offer, 400, "commitments[0].capacity");
+        assertThat(problem.path("detail").asText()).isEqualTo("commitments[0].capacity: period is required");
     }
 
     @Test
