@@ -8,6 +8,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.security.Problems;
 import org.springframework.http.HttpStatus;
@@ -34,6 +36,9 @@ import java.util.function.Predicate;
 public class LiveController {
 
     private static final int MAX_RECENT = 200;
+    /** A feed id as the streams send it; anything else would have started the subscription somewhere unasked. */
+    private static final String FEED_ID = "[0-9]{1,18}";
+    private static final String NOT_A_FEED_ID = "must be a feed id as the stream sent it: a whole number of 1 to 18 digits";
 
     private final LiveFeed feed;
     private final FeedBacklog backlog;
@@ -47,16 +52,18 @@ public class LiveController {
 
     @GetMapping("/events")
     @Operation(summary = "Every applied event (a country sees its own agreements' events only)")
-    SseEmitter events(@Parameter(description = "Resume after this feed id") @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                      @RequestParam(name = "after", required = false) Long after) {
+    SseEmitter events(@Parameter(description = "Resume after this feed id") @RequestHeader(name = "Last-Event-ID", required = false)
+                      @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                      @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible());
     }
 
     @GetMapping("/agreements/{agreementId}")
     @Operation(summary = "The events of one agreement as they are applied")
     SseEmitter agreement(@PathVariable String agreementId,
-                         @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                         @RequestParam(name = "after", required = false) Long after) {
+                         @RequestHeader(name = "Last-Event-ID", required = false)
+                         @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                         @RequestParam(name = "after", required = false) @Min(0) Long after) {
         access.check(agreementId);
         // checked per event too: an agreement that is not projected yet passes the check above
         return subscribe(start(lastEventId, after), visible().and(item -> item.agreementId().equals(agreementId)));
@@ -64,8 +71,9 @@ public class LiveController {
 
     @GetMapping("/transfers")
     @Operation(summary = "The transfer feed: every transfer recorded, completed, cancelled or corrected")
-    SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                         @RequestParam(name = "after", required = false) Long after) {
+    SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false)
+                         @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                         @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible().and(item -> item.type().startsWith("Transfer")));
     }
 
@@ -89,7 +97,7 @@ public class LiveController {
 
     /** Where a subscription starts: after the Last-Event-ID or {@code after}; a new subscriber starts from now. */
     private long start(String lastEventId, Long after) {
-        if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+        if (lastEventId != null) {
             return Long.parseLong(lastEventId);
         }
         return after != null ? after : backlog.latest();

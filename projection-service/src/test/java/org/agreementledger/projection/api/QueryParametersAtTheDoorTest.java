@@ -42,6 +42,8 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
                 Map.entry("/transfers?to=0000-12-31", "to"),
                 Map.entry("/transfers?agreement=%00", "agreement"),
                 Map.entry("/transfers?agreement=not-an-agreement", "agreement"),
+                Map.entry("/live/events?after=-1", "after"),
+                Map.entry("/live/transfers?after=-5", "after"),
                 Map.entry("/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             HttpResponse<String> answer = get(refusal.getKey());
@@ -60,6 +62,19 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
         HttpResponse<String> browser = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/agreements?access_token=" + dashboardToken())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(browser.statusCode()).as("a browser's token " + browser.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aLastEventIdTheStreamCouldNotHaveSentIsRefusedRatherThanReadAsFromNow() throws Exception {
+        for (String lastEventId : new String[] {"abc", "-5", "1e3", "9999999999999999999"}) {
+            for (String stream : new String[] {"/live/events", "/live/transfers"}) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + stream))
+                        .header("Authorization", "Bearer " + dashboardToken()).header("Last-Event-ID", lastEventId).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(stream + " " + lastEventId + " " + answer.body()).isEqualTo(400);
+                assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("Last-Event-ID");
+            }
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
