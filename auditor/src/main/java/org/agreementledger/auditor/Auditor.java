@@ -10,6 +10,7 @@ import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.contract.integrity.LedgerKeys;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
+import org.agreementledger.contract.views.AsOfPoint;
 import org.agreementledger.contract.views.AuditViews;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -186,7 +187,7 @@ public final class Auditor {
             List<LogRecord> checkpointRecords = new ArrayList<>();
             if (!"-".equals(checkpointTopic)) {
                 try {
-                    topicLog.read(checkpointTopic, PointInLog.END, total -> new Progress(Streams.err, total, false),
+                    topicLog.read(checkpointTopic, AsOfPoint.END, total -> new Progress(Streams.err, total, false),
                             checkpointRecords::add);
                 } catch (TopicLog.AuditFailure e) {
                     checkpointLines.add("no checkpoints topic " + checkpointTopic + " (nothing to check)");
@@ -195,7 +196,7 @@ public final class Auditor {
             long started = System.nanoTime();
             TopicLog.Extent extent;
             try {
-                extent = topicLog.read(log.topic, before == null ? Map.of() : before.offsets(), PointInLog.END, progress,
+                extent = topicLog.read(log.topic, before == null ? Map.of() : before.offsets(), AsOfPoint.END, progress,
                         record -> {
                     leaves.add(record);
                     verifier.accept(record);
@@ -309,7 +310,7 @@ public final class Auditor {
 
         @Override
         public Integer call() throws Exception {
-            Replayed replayed = replay(log, PointInLog.parse(asOf));
+            Replayed replayed = replay(log, asOf(asOf));
             replayed.writeTo(out);
             Streams.out.printf("Replayed %,d events as of %s into %s: agreements.json (%d), transfers.json (%d), fees.json (%d), "
                             + "history.json (%d), unapplied.json (%d), position.json%n", replayed.applied(), replayed.describe(), out,
@@ -341,9 +342,9 @@ public final class Auditor {
         @Override
         public Integer call() throws Exception {
             PrintStream stdout = Streams.out;
-            Replayed replayed = replay(log, PointInLog.parse(asOf));
+            Replayed replayed = replay(log, asOf(asOf));
             StringBuilder query = new StringBuilder("/audit/views?position=")
-                    .append(URLEncoder.encode(PointInLog.format(replayed.extent().ends()), StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(AsOfPoint.format(replayed.extent().ends()), StandardCharsets.UTF_8));
             replayed.point().instant().ifPresent(i -> query.append("&asOf=").append(i));
             URI uri = projectionUrl.resolve(query.toString());
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
@@ -399,10 +400,10 @@ public final class Auditor {
      * What a replay produced. {@code unapplied}: the records it could not apply, each with the number of its
      * agreement's later events held behind it.
      */
-    record Replayed(AuditViews views, TopicLog.Extent extent, PointInLog point, long applied,
+    record Replayed(AuditViews views, TopicLog.Extent extent, AsOfPoint point, long applied,
                     List<Map.Entry<ViewReplay.Unapplied, Long>> unapplied) {
         String describe() {
-            return "position " + PointInLog.format(extent.ends()) + point.instant().map(i -> " and instant " + i).orElse("");
+            return "position " + AsOfPoint.format(extent.ends()) + point.instant().map(i -> " and instant " + i).orElse("");
         }
 
         /** Says which records could not be applied, if any; true when every record was. */
@@ -439,24 +440,34 @@ public final class Auditor {
 
         String positionJson() {
             var json = LedgerJson.mapper().createObjectNode();
-            json.put("position", PointInLog.format(extent.ends()));
+            json.put("position", AsOfPoint.format(extent.ends()));
             point.instant().ifPresent(i -> json.put("asOf", i.toString()));
             json.put("events", applied);
             return new String(CanonicalJson.bytes(json), StandardCharsets.UTF_8);
         }
     }
 
-    static Replayed replay(LogOptions log, PointInLog point) {
+    /** {@code --as-of}: an instant (it has a 'T') or a position (a ':'); the end of the log when absent. */
+    static AsOfPoint asOf(String value) {
+        if (value == null || value.isBlank()) {
+            return AsOfPoint.END;
+        }
+        if (!value.contains("T") && !value.contains(":")) {
+            throw new IllegalArgumentException("--as-of must be an instant such as 2025-03-01T00:00:00Z or a position such"
+                    + " as 0:120,3:98, got '" + value + "'");
+        }
+        try {
+            return value.contains("T") ? AsOfPoint.of(value, null) : AsOfPoint.of(null, value);
+        } catch (AsOfPoint.Invalid e) {
+            throw new IllegalArgumentException("--as-of " + e.getMessage());
+        }
+    }
+
+    static Replayed replay(LogOptions log, AsOfPoint point) {
         ViewReplay replay = new ViewReplay();
         TopicLog.Extent extent = new TopicLog(log.bootstrapServers).read(log.topic, point, log.progress(), record -> {
-            String time = record.header(EventHeaders.TIME);
-            Instant at = null;
-            try {
-                at = time == null ? null : Instant.parse(time);
-            } catch (RuntimeException e) {
-                // an unreadable time excludes the record from an as-of-instant replay, as in the projection
-            }
-            if (point.includes(record, at)) {
+            Instant at = point.instant().isPresent() ? AsOfPoint.appendedAt(record.header(EventHeaders.TIME)) : null;
+            if (point.includes(record.partition(), record.offset(), at)) {
                 replay.accept(record);
             }
         });

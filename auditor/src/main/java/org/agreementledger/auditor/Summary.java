@@ -3,6 +3,7 @@ package org.agreementledger.auditor;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.views.AsOfPoint;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ final class Summary {
         ObjectNode report = LedgerJson.mapper().createObjectNode();
         report.put("result", verifier.findings().isEmpty() ? "VERIFIED" : "FAILED");
         report.put("events", extent.records());
-        report.put("position", PointInLog.format(extent.ends()));
+        report.put("position", AsOfPoint.format(extent.ends()));
         report.put("seconds", Math.round(seconds * 10) / 10.0);
         report.put("agreementCount", verifier.chains().size());
         report.put("redeliveriesTolerated", verifier.redeliveries());
@@ -87,7 +88,7 @@ final class Summary {
         }
         out.println();
         out.printf("Read %,d events from %d partitions (end position %s) in %.1f s: %,.0f events/s%n", extent.records(),
-                extent.ends().size(), PointInLog.format(extent.ends()), seconds, seconds > 0 ? extent.records() / seconds : 0);
+                extent.ends().size(), AsOfPoint.format(extent.ends()), seconds, seconds > 0 ? extent.records() / seconds : 0);
         out.printf("Agreements: %,d, chains intact: %,d, broken: %,d%s%n", chains.size(), chains.size() - broken, broken,
                 verifier.redeliveries() > 0 ? ", identical redeliveries tolerated: " + verifier.redeliveries() : "");
     }

@@ -1,5 +1,6 @@
 package org.agreementledger.auditor;
 
+import org.agreementledger.contract.views.AsOfPoint;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,12 +33,12 @@ final class TopicLog {
     record Extent(Map<Integer, Long> ends, long records) {
     }
 
-    Extent read(String topic, PointInLog upTo, Progress.Factory progress, Consumer<LogRecord> each) {
+    Extent read(String topic, AsOfPoint upTo, Progress.Factory progress, Consumer<LogRecord> each) {
         return read(topic, Map.of(), upTo, progress, each);
     }
 
     /** @param from per partition, the offset to start at (an earlier run's end); the beginning for the others */
-    Extent read(String topic, Map<Integer, Long> from, PointInLog upTo, Progress.Factory progress,
+    Extent read(String topic, Map<Integer, Long> from, AsOfPoint upTo, Progress.Factory progress,
                 Consumer<LogRecord> each) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -53,6 +54,11 @@ final class TopicLog {
             if (infos == null || infos.isEmpty()) {
                 throw new AuditFailure("topic " + topic + " does not exist on " + bootstrapServers);
             }
+            try {
+                upTo.requirePartitionsWithin(infos.size());
+            } catch (AsOfPoint.Invalid e) {
+                throw new IllegalArgumentException("--as-of " + e.getMessage());
+            }
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -66,10 +72,7 @@ final class TopicLog {
             }
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
             for (TopicPartition partition : partitions) {
-                Long stop = upTo.positions().get(partition.partition());
-                if (stop != null) {
-                    ends.put(partition, Math.min(stop, ends.get(partition)));
-                }
+                upTo.endOf(partition.partition()).ifPresent(stop -> ends.put(partition, Math.min(stop, ends.get(partition))));
             }
             // per partition number, where to stop: looked up for every record, so without a map
             long[] stopAt = new long[partitions.stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1];

@@ -117,6 +117,17 @@ class AnOldAndNewLogTest {
     }
 
     @Test
+    void aPositionNamingAPartitionTwiceOrOneTheTopicDoesNotHaveIsRefused() {
+        Run twice = auditor("replay", "--bootstrap-servers", bootstrap, "--topic", topic, "--as-of", "0:1,0:2");
+        Run missing = auditor("replay", "--bootstrap-servers", bootstrap, "--topic", topic, "--as-of", "0:1,7:1");
+
+        assertThat(twice.exitCode).isEqualTo(2);
+        assertThat(twice.out).contains("--as-of names partition 0 more than once");
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.out).contains("--as-of names partition 7, but the topic has 3 (0 to 2)");
+    }
+
+    @Test
     void optionsOutOfTheirBoundsOrFilesThatAreNotThereAreRefusedInWordsBeforeAnythingIsRead(@TempDir Path dir) {
         Run tooManyThreads = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic, "--threads", "100000");
         Run noState = auditor("verify", "--bootstrap-servers", bootstrap, "--topic", topic,

@@ -117,6 +117,7 @@ public class AsOfViews {
         try (KafkaConsumer<String, byte[]> consumer = ReplayConsumers.open(properties, "projection-as-of")) {
             List<TopicPartition> partitions = consumer.partitionsFor(properties.topic()).stream()
                     .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
+            asOf.requirePartitionsWithin(partitions.size());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -43,6 +43,9 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
                 Map.entry("/transfers?agreement=%00", "agreement"),
                 Map.entry("/transfers?agreement=not-an-agreement", "agreement"),
                 Map.entry("/live/events?after=-1", "after"),
+                Map.entry("/countries/SV/commitments?position=0:1,0:2", "position"),
+                Map.entry("/countries/SV/commitments?position=999:1", "position"),
+                Map.entry("/countries/SV/commitments?asOf=%2B10000-01-01T00:00:00Z", "asOf"),
                 Map.entry("/live/transfers?after=-5", "after"),
                 Map.entry("/countries/SV/commitments?as_of=2025-03-01T00:00:00Z", "as_of"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
