@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Min;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
 import org.agreementledger.security.Problems;
@@ -77,7 +78,7 @@ class TransparencyLogController {
     @ApiResponse(responseCode = "200", description = "The signed note", content = @Content(mediaType = NOTE,
             schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "No tree head of this size was signed (no-tree-head)")
-    ResponseEntity<?> ofSize(@PathVariable long treeSize) {
+    ResponseEntity<?> ofSize(@PathVariable @Min(1) long treeSize) {
         return note(log.note(treeSize), "No tree head of size " + treeSize + " was signed.");
     }
 
@@ -85,11 +86,13 @@ class TransparencyLogController {
     @Operation(operationId = "treeHeadNow", summary = "Fold every committed event into the tree and sign a tree head now")
     @ApiResponse(responseCode = "201", description = "The latest signed tree head", content = @Content(mediaType = NOTE,
             schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "404", description = "The log is empty (no-tree-head)")
+    @ApiResponse(responseCode = "404", description = "No event is on the topic yet for a head to cover (no-tree-head)")
     ResponseEntity<?> signNow() {
         return log.checkpointNow().<ResponseEntity<?>>map(note -> ResponseEntity.status(HttpStatus.CREATED)
                 .contentType(MediaType.parseMediaType(NOTE)).body(note))
-                .orElseGet(() -> Problems.response(HttpStatus.NOT_FOUND, "no-tree-head", "The log is empty.", null));
+                .orElseGet(() -> Problems.response(HttpStatus.NOT_FOUND, "no-tree-head", "No tree head yet: no event of "
+                        + "the log is on the topic yet, and a head covers only what an auditor can read; try again shortly.",
+                        null));
     }
 
     @PostMapping(path = "/log/cosignatures", consumes = MediaType.TEXT_PLAIN_VALUE, produces = NOTE)
@@ -115,9 +118,9 @@ class TransparencyLogController {
     @ApiResponse(responseCode = "400", description = "index is not below treeSize (invalid-request)")
     @ApiResponse(responseCode = "404", description = "No tree head of that size, or none yet (no-tree-head)")
     ResponseEntity<?> inclusion(@Parameter(description = "The leaf's log index, from the command's answer")
-                                @RequestParam long index,
+                                @RequestParam @Min(0) long index,
                                 @Parameter(description = "A signed tree size; the latest when absent")
-                                @RequestParam(required = false) Long treeSize) {
+                                @RequestParam(required = false) @Min(1) Long treeSize) {
         Optional<String> note = treeSize == null ? log.latestNote() : log.note(treeSize);
         if (note.isEmpty()) {
             return noTreeHead(treeSize, "treeSize");
@@ -137,9 +140,9 @@ class TransparencyLogController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ConsistencyProof.class)))
     @ApiResponse(responseCode = "400", description = "from is larger than to (invalid-request)")
     @ApiResponse(responseCode = "404", description = "No tree head of that size (no-tree-head)")
-    ResponseEntity<?> consistency(@Parameter(description = "The earlier signed tree size") @RequestParam long from,
+    ResponseEntity<?> consistency(@Parameter(description = "The earlier signed tree size") @RequestParam @Min(1) long from,
                                   @Parameter(description = "The later signed tree size; the latest when absent")
-                                  @RequestParam(required = false) Long to) {
+                                  @RequestParam(required = false) @Min(1) Long to) {
         Optional<String> older = log.note(from);
         if (older.isEmpty()) {
             return noTreeHead(from, "from");

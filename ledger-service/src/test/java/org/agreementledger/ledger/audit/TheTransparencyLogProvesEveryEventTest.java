@@ -138,7 +138,10 @@ class TheTransparencyLogProvesEveryEventTest extends LedgerIntegrationTest {
         assertThat(backwards.statusCode()).isIn(400, 404);
         for (String[] refused : new String[][]{{"/log/proofs/inclusion?index=first", "index"},
                 {"/log/proofs/inclusion?index=99999999999999999999", "index"}, {"/log/proofs/inclusion", "index"},
-                {"/log/proofs/inclusion?index=0&size=5", "size"}, {"/log/checkpoints/latest", "treeSize"}}) {
+                {"/log/proofs/inclusion?index=0&size=5", "size"}, {"/log/checkpoints/latest", "treeSize"},
+                {"/log/proofs/inclusion?index=-1", "index"}, {"/log/proofs/inclusion?index=0&treeSize=0", "treeSize"},
+                {"/log/proofs/consistency?from=-1", "from"}, {"/log/proofs/consistency?from=1&to=0", "to"},
+                {"/log/checkpoints/-1", "treeSize"}}) {
             HttpResponse<String> answer = reader().get(refused[0]);
             assertThat(answer.statusCode()).as(refused[0] + " " + answer.body()).isEqualTo(400);
             assertThat(reader().json(answer).get("type").asText()).as(refused[0]).endsWith("/invalid-request");
