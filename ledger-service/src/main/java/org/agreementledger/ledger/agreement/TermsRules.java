@@ -8,7 +8,9 @@ import org.agreementledger.contract.ContractLimits;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.FeeSchedule;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** What makes terms coherent: everyone they bind or benefit is a party. Clauses are not judged for wisdom. */
 final class TermsRules {
@@ -33,6 +35,9 @@ final class TermsRules {
                 for (CountryCode sender : accept.fromParties()) {
                     requireParty(parties, sender, field + ".fromParties");
                 }
+                requireDistinct(accept.fromParties(), "duplicate-party", field + ".fromParties");
+                requireDistinct(accept.nationalities().nationalities(), "duplicate-nationality",
+                        field + ".nationalities.nationalities");
             } else if (commitment instanceof Commitment.PayCosts pay && pay.payee() != null) {
                 requireParty(parties, pay.payee(), field + ".payee");
             } else if (commitment instanceof Commitment.ProvideAssistance assist && assist.beneficiary() != null) {
@@ -51,6 +56,16 @@ final class TermsRules {
                 throw LedgerRuleViolation.rule("non-positive-amount", field + ".amount", "A fee is a positive amount.");
             }
             FeeRules.checkStatedAmount(fee.amount(), field + ".amount.amount");
+        }
+    }
+
+    /** A list that means a set names each country once: the second naming would say nothing, or something else. */
+    private static void requireDistinct(List<CountryCode> countries, String problem, String field) {
+        Set<CountryCode> seen = new HashSet<>();
+        for (CountryCode country : countries) {
+            if (!seen.add(country)) {
+                throw LedgerRuleViolation.rule(problem, field, country + " is named more than once.");
+            }
         }
     }
 

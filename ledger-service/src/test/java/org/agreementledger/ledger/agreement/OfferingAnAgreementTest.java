@@ -148,6 +148,29 @@ class OfferingAnAgreementTest extends LedgerIntegrationTest {
         assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a category twice      | \"categories\": [\"GANG_MEMBER\", \"GANG_MEMBER\"], \"fromParties\": [\"US\"], \"nationalities\": {\"kind\": \"ANY\"} | 400 | invalid-request       | commitments[0].categories",
+            "a sender twice        | \"categories\": [\"GANG_MEMBER\"], \"fromParties\": [\"US\", \"US\"], \"nationalities\": {\"kind\": \"ANY\"} | 422 | duplicate-party       | commitments[0].fromParties",
+            "a nationality twice   | \"categories\": [\"GANG_MEMBER\"], \"nationalities\": {\"kind\": \"LISTED\", \"nationalities\": [\"VE\", \"VE\"]} | 422 | duplicate-nationality | commitments[0].nationalities.nationalities",
+    })
+    void anEntryNamedTwiceInACommitmentIsRefusedRatherThanKeptOnceOrTwice(String caseName, String members, int status,
+                                                                          String problem, String field) throws Exception {
+        String correlation = UUID.randomUUID().toString();
+
+        HttpResponse<String> response = post("/agreements", """
+                {"offeringParty": "SV", "otherParties": ["US"], "title": "t", "offeredOn": "2025-02-03",
+                 "commitments": [{"type": "accept-people", "party": "SV", %s}]}""".formatted(members),
+                Map.of("X-Correlation-Id", correlation));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode refusal = json.readTree(response.body());
+        assertThat(refusal.get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/" + problem);
+        assertThat(refusal.get("field").asText()).isEqualTo(field);
+        assertThat(refusal.get("detail").asText()).contains("more than once");
+        assertThat(eventsCorrelatedWith(jdbc, correlation)).isZero();
+    }
+
     @Test
     void amendingAnUnknownAgreementIsNotFoundAndNothingIsAppended() throws Exception {
         String correlation = UUID.randomUUID().toString();

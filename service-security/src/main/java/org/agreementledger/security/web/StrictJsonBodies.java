@@ -1,16 +1,23 @@
 package org.agreementledger.security.web;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.CollectionType;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import org.agreementledger.contract.ContractLimits;
 import org.springframework.format.FormatterRegistry;
 import org.springframework.http.MediaType;
@@ -21,11 +28,13 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Request bodies say exactly one thing: an unknown field, a repeated key, a fraction where a count is due, a text
- * no reader can hold ({@link ContractLimits#unholdable}: half a character, U+0000) or a date no reader can hold
+ * Request bodies say exactly one thing: an unknown field, a repeated key, an entry named twice in a set, a fraction
+ * where a count is due, a text no reader can hold ({@link ContractLimits#unholdable}: half a character, U+0000) or a date no reader can hold
  * ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the last key; a body
  * in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters are strict; events
  * are read tolerantly, so old readers survive new fields.
@@ -43,6 +52,54 @@ public class StrictJsonBodies implements WebMvcConfigurer {
             return text;
         }
     };
+
+    /**
+     * A JSON array read into a set names each entry once: a set would keep one of two equal entries without a word
+     * (categories ["GANG_MEMBER", "GANG_MEMBER"] recorded as one), so the array is read as a list first and refused
+     * if two of its entries are equal.
+     */
+    private static final BeanDeserializerModifier DISTINCT_SETS = new BeanDeserializerModifier() {
+        @Override
+        public JsonDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,
+                                                                BeanDescription description, JsonDeserializer<?> deserializer) {
+            return Set.class.isAssignableFrom(type.getRawClass()) ? new DistinctSet(deserializer, type) : deserializer;
+        }
+    };
+
+    private static final class DistinctSet extends DelegatingDeserializer {
+
+        private final CollectionType type;
+
+        DistinctSet(JsonDeserializer<?> delegate, CollectionType type) {
+            super(delegate);
+            this.type = type;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new DistinctSet(delegate, type);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            TokenBuffer array = context.bufferAsCopyOfValue(parser);
+            List<?> entries;
+            try (JsonParser again = array.asParserOnFirstToken()) {
+                entries = context.readValue(again, context.getTypeFactory()
+                        .constructCollectionType(List.class, type.getContentType()));
+            }
+            Set<Object> seen = new HashSet<>();
+            for (Object entry : entries) {
+                if (!seen.add(entry)) {
+                    throw InvalidFormatException.from(parser, "names " + entry + " more than once; each entry is named"
+                            + " once", entry, type.getRawClass());
+                }
+            }
+            try (JsonParser again = array.asParserOnFirstToken()) {
+                return _delegatee.deserialize(again, context);
+            }
+        }
+    }
 
     @Override
     public void addFormatters(FormatterRegistry registry) {
@@ -62,6 +119,7 @@ public class StrictJsonBodies implements WebMvcConfigurer {
                         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                         .registerModule(new SimpleModule("holdable-texts").addDeserializer(String.class, HOLDABLE_TEXTS))
+                        .registerModule(new SimpleModule("distinct-sets").setDeserializerModifier(DISTINCT_SETS))
                         .registerModule(new SimpleModule("bounded-dates").addDeserializer(LocalDate.class,
                                 BoundedDates.IN_BODIES));
                 converters.set(i, new Utf8Json(strict, jackson));
