@@ -36,9 +36,6 @@ import java.util.function.Predicate;
 public class LiveController {
 
     private static final int MAX_RECENT = 200;
-    /** A feed id as the streams send it; anything else would have started the subscription somewhere unasked. */
-    private static final String FEED_ID = "[0-9]{1,18}";
-    private static final String NOT_A_FEED_ID = "must be a feed id as the stream sent it: a whole number of 1 to 18 digits";
 
     private final LiveFeed feed;
     private final FeedBacklog backlog;
@@ -53,7 +50,7 @@ public class LiveController {
     @GetMapping("/events")
     @Operation(summary = "Every applied event (a country sees its own agreements' events only)")
     SseEmitter events(@Parameter(description = "Resume after this feed id") @RequestHeader(name = "Last-Event-ID", required = false)
-                      @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                      @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
                       @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible());
     }
@@ -62,7 +59,7 @@ public class LiveController {
     @Operation(summary = "The events of one agreement as they are applied")
     SseEmitter agreement(@PathVariable String agreementId,
                          @RequestHeader(name = "Last-Event-ID", required = false)
-                         @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                         @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
                          @RequestParam(name = "after", required = false) @Min(0) Long after) {
         access.check(agreementId);
         // checked per event too: an agreement that is not projected yet passes the check above
@@ -72,7 +69,7 @@ public class LiveController {
     @GetMapping("/transfers")
     @Operation(summary = "The transfer feed: every transfer recorded, completed, cancelled or corrected")
     SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false)
-                         @Pattern(regexp = FEED_ID, message = NOT_A_FEED_ID) String lastEventId,
+                         @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
                          @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible().and(item -> item.type().startsWith("Transfer")));
     }
@@ -91,16 +88,12 @@ public class LiveController {
         return ResponseEntity.ok(backlog.newest(limit, access.restrictedTo()).stream().map(LiveController::render).toList());
     }
 
-    private SseEmitter subscribe(long after, Predicate<FeedItem> wanted) {
+    private SseEmitter subscribe(StreamStart after, Predicate<FeedItem> wanted) {
         return feed.subscribe(after, wanted, backlog::after, LiveController::render);
     }
 
-    /** Where a subscription starts: after the Last-Event-ID or {@code after}; a new subscriber starts from now. */
-    private long start(String lastEventId, Long after) {
-        if (lastEventId != null) {
-            return Long.parseLong(lastEventId);
-        }
-        return after != null ? after : backlog.latest();
+    private StreamStart start(String lastEventId, Long after) {
+        return StreamStart.of(lastEventId, after, backlog.latest());
     }
 
     private Predicate<FeedItem> visible() {

@@ -96,9 +96,9 @@ public class LiveFeed implements AppliedBatchListener {
      * @param render  what is sent for an item: its data, or null to send nothing
      * @throws TooManySubscribers if this instance already holds as many as it may
      */
-    public SseEmitter subscribe(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
+    public SseEmitter subscribe(StreamStart start, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
                                 Function<FeedItem, Object> render) {
-        return open(lastEventId, wanted, backlog, render, null, false);
+        return open(start, wanted, backlog, render, null, false);
     }
 
     /**
@@ -111,23 +111,26 @@ public class LiveFeed implements AppliedBatchListener {
      * @param view     the view now (read from the database)
      * @throws TooManySubscribers if this instance already holds as many as it may
      */
-    public SseEmitter subscribeToView(long lastEventId, Predicate<FeedItem> concerns, Function<Long, List<FeedItem>> backlog,
+    public SseEmitter subscribeToView(StreamStart start, Predicate<FeedItem> concerns, Function<Long, List<FeedItem>> backlog,
                                       Supplier<Object> view, Object snapshot) {
-        return open(lastEventId, concerns, backlog, item -> view.get(), snapshot, true);
+        return open(start, concerns, backlog, item -> view.get(), snapshot, true);
     }
 
-    private SseEmitter open(long lastEventId, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
+    private SseEmitter open(StreamStart start, Predicate<FeedItem> wanted, Function<Long, List<FeedItem>> backlog,
                             Function<FeedItem, Object> render, Object initial, boolean latestOnly) {
         if (subscribers.size() >= maxSubscribers) {
             throw new TooManySubscribers(maxSubscribers);
         }
         SseEmitter emitter = new SseEmitter(0L);
-        Subscriber subscriber = new Subscriber(emitter, wanted, render, lastEventId, latestOnly);
+        Subscriber subscriber = new Subscriber(emitter, wanted, render, start.after(), latestOnly);
         subscribers.add(subscriber);
         emitter.onCompletion(subscriber::close);
         emitter.onTimeout(subscriber::close);
         emitter.onError(e -> subscriber.close());
         subscriber.run(() -> subscriber.start(initial, backlog));
+        if (start.renumbered()) {
+            subscriber.run(subscriber::resync);
+        }
         return emitter;
     }
 

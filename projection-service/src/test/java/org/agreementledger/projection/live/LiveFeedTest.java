@@ -21,9 +21,9 @@ class LiveFeedTest {
     void anInstanceOpensNoMoreSubscriptionsThanItHoldsThreadsFor() {
         LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), 2, Duration.ofSeconds(15));
 
-        assertThat(feed.subscribe(0, item -> true, after -> List.of(), item -> item)).isNotNull();
-        assertThat(feed.subscribe(0, item -> true, after -> List.of(), item -> item)).isNotNull();
-        assertThatThrownBy(() -> feed.subscribe(0, item -> true, after -> List.of(), item -> item))
+        assertThat(feed.subscribe(new StreamStart(0, false), item -> true, after -> List.of(), item -> item)).isNotNull();
+        assertThat(feed.subscribe(new StreamStart(0, false), item -> true, after -> List.of(), item -> item)).isNotNull();
+        assertThatThrownBy(() -> feed.subscribe(new StreamStart(0, false), item -> true, after -> List.of(), item -> item))
                 .isInstanceOf(LiveFeed.TooManySubscribers.class).hasMessageContaining("projection.live.max-subscribers");
     }
 
@@ -34,7 +34,7 @@ class LiveFeedTest {
         CountDownLatch slowClient = new CountDownLatch(1);
         AtomicInteger renders = new AtomicInteger();
         CountDownLatch secondRender = new CountDownLatch(1);
-        feed.subscribeToView(0, item -> item.parties().contains("FJ"), after -> List.of(), () -> {
+        feed.subscribeToView(new StreamStart(0, false), item -> item.parties().contains("FJ"), after -> List.of(), () -> {
             if (renders.incrementAndGet() == 1) {
                 firstRenderStarted.countDown();
                 await(slowClient);

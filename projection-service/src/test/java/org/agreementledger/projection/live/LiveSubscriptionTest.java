@@ -90,6 +90,30 @@ class LiveSubscriptionTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void aClientResumingFromAnIdThisFeedNeverIssuedIsToldToReloadRatherThanSentOtherEvents() throws Exception {
+        AgreementId id = AgreementId.generate();
+        records.publish(guatemalaOffer(id, null), 0);
+        awaitProjected(id);
+        // an id from before a rebuild, or from another instance's numbering
+        String fromAnotherNumbering = "999999999999";
+
+        for (String stream : List.of("/live/events", "/live/transfers", "/live/agreements/" + id,
+                "/live/countries/GT/commitments")) {
+            try (SseClient resumed = new SseClient(url(stream), dashboardToken(), fromAnotherNumbering)) {
+                SseClient.Event first = resumed.next(WAIT, event -> event.name() != null && !"snapshot".equals(event.name()));
+                assertThat(first).as(stream).isNotNull();
+                assertThat(first.name()).as(stream).isEqualTo("resync");
+            }
+        }
+        try (SseClient resumed = new SseClient(url("/live/agreements/" + id), dashboardToken(), fromAnotherNumbering)) {
+            assertThat(resumed.next(WAIT, event -> "resync".equals(event.name()))).isNotNull();
+            records.publish(new AgreementAccepted(id, US, LocalDate.of(2025, 2, 5)), 1);
+            assertThat(resumed.next(WAIT, event -> event.name() != null).name())
+                    .as("then the events from now, as to a new subscriber").isEqualTo("AgreementAccepted");
+        }
+    }
+
+    @Test
     void everyLiveStreamResumesAfterLastEventIdWithNothingMissedAndNothingTwice() throws Exception {
         // Belize is a party to no other test's agreement, so its commitments stream carries this agreement alone
         CountryCode belize = CountryCode.of("BZ");
