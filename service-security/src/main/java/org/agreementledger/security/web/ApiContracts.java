@@ -30,8 +30,8 @@ import java.util.Set;
  * What both services' OpenAPI documents say the same way, so the rule lives once: the bearer scheme and its
  * requirement, the {@code Problem} schema (RFC 9457 with the ledger's members), and the refusals every operation can
  * answer by its shape — 401 and 403 unless it is open, 503 (a database down), 400 on every operation (a malformed
- * or repeated header; a malformed parameter or body), 404 on an agreement's path, 413 and 415 when it takes a body — each as {@code application/problem+json}.
- * The rules go by path and method, so an endpoint added later is covered without naming it; each service adds its
+ * or repeated header; a malformed parameter or body), 404 on an agreement's path, 413 and 415 when it takes a body —
+ * each as {@code application/problem+json}. The rules go by path and method, so an endpoint added later is covered without naming it; each service adds its
  * own through {@link Rules} (its successes, its headers, refusals only its rules give).
  */
 public final class ApiContracts {

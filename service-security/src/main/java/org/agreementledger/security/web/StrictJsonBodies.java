@@ -34,10 +34,10 @@ import java.util.Set;
 
 /**
  * Request bodies say exactly one thing: an unknown field, a repeated key, an entry named twice in a set, a fraction
- * where a count is due, a text no reader can hold ({@link ContractLimits#unholdable}: half a character, U+0000) or a date no reader can hold
- * ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by the last key; a body
- * in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters are strict; events
- * are read tolerantly, so old readers survive new fields.
+ * where a count is due, a text no reader can hold ({@link ContractLimits#unholdable}: half a character, U+0000) or a
+ * date no reader can hold ({@link BoundedDates}) is refused with 400, never ignored, truncated, replaced or decided by
+ * the last key; a body in another charset than UTF-8 is refused with 415 ({@link Utf8Json}). Only the HTTP converters
+ * are strict; events are read tolerantly, so old readers survive new fields.
  */
 public class StrictJsonBodies implements WebMvcConfigurer {
 
