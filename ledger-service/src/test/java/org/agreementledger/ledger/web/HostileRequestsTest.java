@@ -213,6 +213,20 @@ class HostileRequestsTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aPathNoOperationServesUnderTheAgreementsIsAnsweredNotFoundInTheLedgersOwnWords() {
+        for (String path : new String[] {"/agreements/" + agreementId + "/withdrawals", "/agreements/" + agreementId + "/x"}) {
+            HttpResponse<String> posted = us.post(path, "{}");
+            HttpResponse<String> read = us.get(path);
+            for (HttpResponse<String> answer : List.of(posted, read)) {
+                assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(404);
+                JsonNode problem = us.json(answer);
+                assertThat(problem.path("type").asText()).isEqualTo("https://agreement-ledger.org/problems/not-found");
+                assertThat(problem.path("detail").asText()).contains("No operation").doesNotContain("static resource");
+            }
+        }
+    }
+
+    @Test
     void aHeaderCarryingAControlCharacterIsRejectedByTheFirewallBeforeTheTokenIsRead() throws Exception {
         // 0x85 is a C1 control once Tomcat decodes the header as ISO-8859-1; Tomcat lets it through, the firewall not
         String response = raw("GET /agreements/" + agreementId + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "

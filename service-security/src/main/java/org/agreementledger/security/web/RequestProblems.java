@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,16 @@ public class RequestProblems {
         String detail = errors.isEmpty() ? "The request's parameters are not valid."
                 : String.join("; ", errors.stream().map(e -> e.get("field") + " " + e.get("message")).toList()) + ".";
         return answer(request, detail, errors.isEmpty() ? null : errors.get(0).get("field"), errors);
+    }
+
+    /** A path no operation serves, under a prefix the caller may reach: Spring's own answer spoke of static resources. */
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ProblemDetail> noOperation(NoResourceFoundException missing, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> response = Problems.response(HttpStatus.NOT_FOUND, "not-found", "No operation "
+                + request.getMethod() + " " + shown(request.getRequestURI()) + "; the operations are listed at /v3/api-docs.",
+                null);
+        response.getBody().setInstance(Problems.instanceOf(request));
+        return response;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
