@@ -153,10 +153,10 @@ final class ChainVerifier {
         return hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
     }
 
-    /** How many threads verify by default: one per core, the reading thread mostly waits on the network or parses. */
     /** More verifying threads than this only queue more batches (each up to 2 × 256 records) without reading faster. */
     static final int MAX_THREADS = 64;
 
+    /** How many threads verify by default: one per core, the reading thread mostly waits on the network or parses. */
     static int defaultThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
