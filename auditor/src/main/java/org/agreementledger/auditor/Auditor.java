@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -466,8 +465,7 @@ public final class Auditor {
     static Replayed replay(LogOptions log, AsOfPoint point) {
         ViewReplay replay = new ViewReplay();
         TopicLog.Extent extent = new TopicLog(log.bootstrapServers).read(log.topic, point, log.progress(), record -> {
-            Instant at = point.instant().isPresent() ? AsOfPoint.appendedAt(record.header(EventHeaders.TIME)) : null;
-            if (point.includes(record.partition(), record.offset(), at)) {
+            if (point.includes(record.partition(), record.offset(), () -> record.header(EventHeaders.TIME))) {
                 replay.accept(record);
             }
         });

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -42,17 +43,18 @@ public record AsOfPoint(Optional<Instant> instant, SortedMap<Integer, Long> posi
 
     /** The point the two texts name (either may be null or blank); {@link #END} if neither names one. */
     public static AsOfPoint of(String instant, String position) {
-        boolean hasInstant = instant != null && !instant.isBlank();
-        boolean hasPosition = position != null && !position.isBlank();
-        return new AsOfPoint(hasInstant ? Optional.of(instant(instant)) : Optional.empty(),
-                hasPosition ? positions(position) : new TreeMap<>());
+        return new AsOfPoint(parseInstant(instant), parsePosition(position));
     }
 
     public boolean isEnd() {
         return instant.isEmpty() && positions.isEmpty();
     }
 
-    static Instant instant(String text) {
+    /** The instant {@code text} names, empty if it is null or blank. */
+    public static Optional<Instant> parseInstant(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
         Instant instant;
         try {
             instant = Instant.parse(text.trim());
@@ -63,11 +65,15 @@ public record AsOfPoint(Optional<Instant> instant, SortedMap<Integer, Long> posi
             throw new Invalid("must be an instant in the years 1 to 9999, as every date the ledger records is, got '"
                     + shown(text) + "'");
         }
-        return instant;
+        return Optional.of(instant);
     }
 
-    static SortedMap<Integer, Long> positions(String text) {
+    /** Per partition, the offset {@code text} names; empty if it is null or blank. */
+    public static SortedMap<Integer, Long> parsePosition(String text) {
         SortedMap<Integer, Long> positions = new TreeMap<>();
+        if (text == null || text.isBlank()) {
+            return positions;
+        }
         for (String part : text.split(",", -1)) {
             String pair = part.trim();
             int colon = pair.indexOf(':');
@@ -98,29 +104,26 @@ public record AsOfPoint(Optional<Instant> instant, SortedMap<Integer, Long> posi
     }
 
     /**
-     * Whether the record at {@code offset} of {@code partition}, appended at {@code appendedAt}, is within the point.
-     * {@code appendedAt} is read only when the point has an instant; a record without one is then outside it.
+     * Whether the record at {@code offset} of {@code partition} is within the point. Its {@code ce_time} header is read
+     * only when the point has an instant; a record whose time is missing or unreadable is then outside it, for every
+     * reader alike.
      */
-    public boolean includes(int partition, long offset, Instant appendedAt) {
+    public boolean includes(int partition, long offset, Supplier<String> timeHeader) {
         Long end = positions.get(partition);
         if (end != null && offset >= end) {
             return false;
         }
-        return instant.isEmpty() || appendedAt != null && !appendedAt.isAfter(instant.get());
-    }
-
-    /**
-     * When a record's event was appended, from its {@code ce_time} header; null if the header is missing or unreadable,
-     * so that such a record is outside every point with an instant, for every reader alike.
-     */
-    public static Instant appendedAt(String timeHeader) {
-        if (timeHeader == null) {
-            return null;
+        if (instant.isEmpty()) {
+            return true;
+        }
+        String time = timeHeader.get();
+        if (time == null) {
+            return false;
         }
         try {
-            return Instant.parse(timeHeader);
+            return !Instant.parse(time).isAfter(instant.get());
         } catch (DateTimeParseException e) {
-            return null;
+            return false;
         }
     }
 

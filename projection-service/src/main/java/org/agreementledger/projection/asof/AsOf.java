@@ -8,23 +8,26 @@ import org.apache.kafka.common.header.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /** The point in the log a request names ({@link AsOfPoint}, shared with the auditor), as the projection reads it. */
 record AsOf(AsOfPoint point) {
 
     /** The point {@code asOf} and {@code position} name, or empty for now; a malformed one is refused naming it. */
     static Optional<AsOf> parse(String instant, String position) {
-        AsOfPoint point;
+        Optional<Instant> at;
         try {
-            point = AsOfPoint.of(instant, null);
+            at = AsOfPoint.parseInstant(instant);
         } catch (AsOfPoint.Invalid e) {
             throw new InvalidAsOf("asOf", "asOf " + e.getMessage());
         }
+        SortedMap<Integer, Long> positions;
         try {
-            point = new AsOfPoint(point.instant(), AsOfPoint.of(null, position).positions());
+            positions = AsOfPoint.parsePosition(position);
         } catch (AsOfPoint.Invalid e) {
             throw new InvalidAsOf("position", "position " + e.getMessage());
         }
+        AsOfPoint point = new AsOfPoint(at, positions);
         return point.isEnd() ? Optional.empty() : Optional.of(new AsOf(point));
     }
 
@@ -48,11 +51,9 @@ record AsOf(AsOfPoint point) {
 
     /** Whether a record belongs to the views as of this point. */
     boolean includes(ConsumerRecord<String, byte[]> record) {
-        Instant appendedAt = null;
-        if (point.instant().isPresent()) {
+        return point.includes(record.partition(), record.offset(), () -> {
             Header time = record.headers().lastHeader(EventHeaders.TIME);
-            appendedAt = AsOfPoint.appendedAt(time == null ? null : new String(time.value(), StandardCharsets.UTF_8));
-        }
-        return point.includes(record.partition(), record.offset(), appendedAt);
+            return time == null ? null : new String(time.value(), StandardCharsets.UTF_8);
+        });
     }
 }
