@@ -5,12 +5,12 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Pattern;
 import org.agreementledger.contract.CountryCode;
 import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.projection.asof.AsOfViews;
 import org.agreementledger.projection.asof.PointInLog;
 import org.agreementledger.projection.live.FeedBacklog;
+import org.agreementledger.projection.live.FeedId;
 import org.agreementledger.projection.live.LiveFeed;
 import org.agreementledger.projection.live.StreamStart;
 import org.agreementledger.security.Problems;
@@ -79,7 +79,7 @@ class CountryCommitmentsQuery {
             + "concern it are applied (the latest only: one per applied batch at most; its id is the last event it includes)")
     ResponseEntity<?> liveCommitmentsOf(@PathVariable String country,
                                         @RequestHeader(name = "Last-Event-ID", required = false)
-                                        @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID)
+                                        @FeedId
                                         String lastEventId) {
         // the starting point first: an event applied while the snapshot is read is then sent as an update
         StreamStart after = StreamStart.of(lastEventId, null, backlog.latest());

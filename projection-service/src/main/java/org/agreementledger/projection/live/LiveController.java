@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import org.agreementledger.projection.access.ReadAccess;
 import org.agreementledger.security.Problems;
 import org.springframework.http.HttpStatus;
@@ -50,7 +49,7 @@ public class LiveController {
     @GetMapping("/events")
     @Operation(summary = "Every applied event (a country sees its own agreements' events only)")
     SseEmitter events(@Parameter(description = "Resume after this feed id") @RequestHeader(name = "Last-Event-ID", required = false)
-                      @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
+                      @FeedId String lastEventId,
                       @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible());
     }
@@ -59,7 +58,7 @@ public class LiveController {
     @Operation(summary = "The events of one agreement as they are applied")
     SseEmitter agreement(@PathVariable String agreementId,
                          @RequestHeader(name = "Last-Event-ID", required = false)
-                         @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
+                         @FeedId String lastEventId,
                          @RequestParam(name = "after", required = false) @Min(0) Long after) {
         access.check(agreementId);
         // checked per event too: an agreement that is not projected yet passes the check above
@@ -69,7 +68,7 @@ public class LiveController {
     @GetMapping("/transfers")
     @Operation(summary = "The transfer feed: every transfer recorded, completed, cancelled or corrected")
     SseEmitter transfers(@RequestHeader(name = "Last-Event-ID", required = false)
-                         @Pattern(regexp = StreamStart.FEED_ID, message = StreamStart.NOT_A_FEED_ID) String lastEventId,
+                         @FeedId String lastEventId,
                          @RequestParam(name = "after", required = false) @Min(0) Long after) {
         return subscribe(start(lastEventId, after), visible().and(item -> item.type().startsWith("Transfer")));
     }

@@ -8,12 +8,8 @@ package org.agreementledger.projection.live;
  */
 public record StreamStart(long after, boolean renumbered) {
 
-    /** A feed id as the streams send it; the controllers refuse any other Last-Event-ID. */
-    public static final String FEED_ID = "[0-9]{1,18}";
-    public static final String NOT_A_FEED_ID = "must be a feed id as the stream sent it: a whole number of 1 to 18 digits";
-
     /**
-     * @param lastEventId the header, already checked against {@link #FEED_ID}, or null
+     * @param lastEventId the header, already checked as a {@link FeedId}, or null
      * @param after       the query parameter, 0 or more, or null
      * @param newest      the newest feed id this instance has issued
      */
