@@ -1,5 +1,6 @@
 package org.agreementledger.contract.integrity;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,9 @@ public final class CanonicalJson {
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    // the factory's own switch: a reader's without() leaves a parser's duplicate detector in place (Jackson 2.19)
+    private static final JsonFactory STREAMED = LedgerJson.mapper().getFactory().rebuild()
+            .disable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** Reads JSON for canonicalisation: decimals exactly as written, never through a double. */
     public static JsonNode parse(byte[] json) {
@@ -56,9 +60,13 @@ public final class CanonicalJson {
         return writer.toByteArray();
     }
 
-    /** A parser reading as {@link #parse} reads: same features, same limits, so both accept and refuse alike. */
+    /**
+     * A parser with the limits {@link #parse} reads with, except that a repeated member name is left to its reader:
+     * {@link CanonicalWriter} refuses it once an object's names are sorted, cheaper than a set per object, reads
+     * decimals exactly and refuses what follows the document. Both accept and refuse alike.
+     */
     static JsonParser parser(byte[] json) throws IOException {
-        return EXACT.createParser(json);
+        return STREAMED.createParser(json);
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 
 /**
  * Writes the {@link CanonicalJson} form straight from the parser's tokens into one reused byte buffer: no tree, no
  * per-member map. An object's members are written as they come, then put in order in place (keys sorted by UTF-16
- * code units, the last of duplicate keys kept as a tree keeps it, null members dropped). One per thread, reused.
+ * code units, a repeated key refused, null members dropped). One per thread, reused.
  */
 final class CanonicalWriter {
 
@@ -65,10 +67,10 @@ final class CanonicalWriter {
         return Arrays.copyOf(buffer, size);
     }
 
-    /** SHA-256 of what was written, as lowercase hex. */
-    String sha256Hex() {
+    /** SHA-256 of what was written. */
+    byte[] sha256() {
         sha256.update(buffer, 0, size);
-        return Sha256.toHex(sha256.digest());
+        return sha256.digest();
     }
 
     private void value(JsonParser parser, JsonToken token) throws IOException {
@@ -104,7 +106,8 @@ final class CanonicalWriter {
 
     /**
      * Members are written as {@code "key":value} one after another, each span remembered; then the object's bytes are
-     * copied aside and written back in key order with the separators.
+     * copied aside and written back in key order with the separators. A repeated name is refused, as the tree's reader
+     * refuses it.
      */
     private void object(JsonParser parser) throws IOException {
         int start = size;
@@ -130,6 +133,11 @@ final class CanonicalWriter {
             count++;
         }
         int[] order = sortedByKey(keys, count);
+        for (int i = 1; i < count; i++) {
+            if (keys[order[i]].equals(keys[order[i - 1]])) {
+                throw new JsonParseException(parser, "Duplicate field '" + keys[order[i]] + "'");
+            }
+        }
         // no member writes between here and the write-back, so one reused array serves every object, nested or not
         int length = size - start;
         if (members.length < length) {
@@ -141,7 +149,7 @@ final class CanonicalWriter {
         boolean first = true;
         for (int i = 0; i < count; i++) {
             int m = order[i];
-            // an empty span is a null member (a repeated name never gets here: the parser refuses it)
+            // an empty span is a null member
             if (spans[2 * m] == spans[2 * m + 1]) {
                 continue;
             }
@@ -227,6 +235,54 @@ final class CanonicalWriter {
                 put(HEX[c & 0xF]);
             }
         }
+    }
+
+    /**
+     * An instant as a JSON string of {@link Instant#toString()}'s text (ISO-8601 in UTC, the fraction in groups of three
+     * digits, none when whole), written without a formatter; years outside 1..9999 are left to {@code toString}.
+     */
+    void instant(Instant time) {
+        long days = Math.floorDiv(time.getEpochSecond(), 86_400);
+        int second = (int) Math.floorMod(time.getEpochSecond(), 86_400);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            string(time.toString());
+            return;
+        }
+        ensure(32);
+        put('"');
+        digits(date.getYear(), 4);
+        put('-');
+        digits(date.getMonthValue(), 2);
+        put('-');
+        digits(date.getDayOfMonth(), 2);
+        put('T');
+        digits(second / 3600, 2);
+        put(':');
+        digits(second / 60 % 60, 2);
+        put(':');
+        digits(second % 60, 2);
+        int nano = time.getNano();
+        if (nano != 0) {
+            put('.');
+            if (nano % 1_000_000 == 0) {
+                digits(nano / 1_000_000, 3);
+            } else if (nano % 1_000 == 0) {
+                digits(nano / 1_000, 6);
+            } else {
+                digits(nano, 9);
+            }
+        }
+        put('Z');
+        put('"');
+    }
+
+    private void digits(int value, int width) {
+        for (int i = width - 1; i >= 0; i--) {
+            buffer[size + i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        size += width;
     }
 
     void number(long value) {

@@ -30,6 +30,11 @@ public final class EventChain {
      * {@code hashedForm} canonicalised (StreamedCanonicalFormTest holds them equal).
      */
     public static String hashOf(EventEnvelope envelope, byte[] json) {
+        return Sha256.toHex(digestOf(envelope, json));
+    }
+
+    /** {@link #hashOf(EventEnvelope, byte[])} as the digest's 32 bytes, for a reader comparing many without hex. */
+    public static byte[] digestOf(EventEnvelope envelope, byte[] json) {
         CanonicalWriter out = CanonicalWriter.local();
         // the members of hashedForm, sorted by their UTF-16 code units
         out.ascii("{\"agreementId\":");
@@ -42,7 +47,7 @@ public final class EventChain {
         out.document(json);
         if (out.size() - data == 4 && out.endsWith(NULL)) {
             // a body of JSON null is a null member of the form, and null members are dropped
-            return hashOf(envelope, CanonicalJson.parse(json));
+            return Sha256.fromHex(hashOf(envelope, CanonicalJson.parse(json)));
         }
         member(out, ",\"eventId\":", envelope.eventId());
         envelope.previousHash().ifPresent(v -> member(out, ",\"previousHash\":", v));
@@ -51,10 +56,11 @@ public final class EventChain {
         out.number(envelope.schemaVersion());
         out.ascii(",\"sequence\":");
         out.number(envelope.sequence());
-        member(out, ",\"time\":", envelope.time().toString());
+        out.ascii(",\"time\":");
+        out.instant(envelope.time());
         member(out, ",\"type\":", envelope.type());
         out.put('}');
-        return out.sha256Hex();
+        return out.sha256();
     }
 
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};

@@ -28,6 +28,30 @@ public final class Sha256 {
         return HEX.parseHex(hex);
     }
 
+    /** The 32 bytes a hash names in its header form (64 lowercase hex digits); null for any other text. */
+    public static byte[] parseDigest(String hex) {
+        if (hex == null || hex.length() != 64) {
+            return null;
+        }
+        byte[] digest = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            int high = lowerHexDigit(hex.charAt(2 * i));
+            int low = lowerHexDigit(hex.charAt(2 * i + 1));
+            if ((high | low) < 0) {
+                return null;
+            }
+            digest[i] = (byte) (high << 4 | low);
+        }
+        return digest;
+    }
+
+    private static int lowerHexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    }
+
     public static String toHex(byte[] bytes) {
         return HEX.formatHex(bytes);
     }

@@ -140,8 +140,42 @@ class StreamedCanonicalFormTest {
         }
     }
 
+    /** The event's time is written without a formatter: as Instant.toString has it, whatever its fraction or year. */
     @ParameterizedTest
-    @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}",
+    @ValueSource(strings = {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.5Z", "2025-02-05T10:00:00.000001Z", "2025-02-05T10:00:00.100Z", "2024-02-29T23:00:09.010200Z",
+            "2025-02-05T10:00:00.000000001Z", "0000-06-30T12:00:00Z", "-0001-12-31T23:59:59Z", "+10000-01-01T00:00:00Z"})
+    void anEventsTimeHashesAlikeStreamedOrAsATree(String time) {
+        timeHashesAlike(Instant.parse(time));
+    }
+
+    @Test
+    void aThousandRandomTimesHashAlikeStreamedOrAsATree() {
+        java.util.Random random = new java.util.Random(12);
+        for (int i = 0; i < 1000; i++) {
+            long second = random.nextLong(Instant.parse("0001-01-01T00:00:00Z").getEpochSecond(),
+                    Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+            int nano = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            timeHashesAlike(Instant.ofEpochSecond(second, nano));
+        }
+    }
+
+    private static void timeHashesAlike(Instant time) {
+        EventEnvelope envelope = new EventEnvelope("e-1", "AgreementExpired", ID, 3, time, 1, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("cd".repeat(32)), Optional.empty());
+        byte[] json = "{\"agreementId\":\"6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01\",\"expiredOn\":\"2025-02-03\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(EventChain.hashOf(envelope, json)).as(time.toString())
+                .isEqualTo(Sha256.hex(CanonicalJson.bytes(EventChain.hashedForm(envelope, CanonicalJson.parse(json)))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":[1,2}", "{\"a\":1,\"a\":2,\"b\":null,\"b\":3}", "{\"c\":4,\"c\":null}", "{\"x\":[{\"b\":1,\"a\":2,\"b\":3}]}",
             "{\"a\":1}{\"a\":2}", "{\"a\":1} x", "{\"a\":1}]", "[1] 2"})
     void unreadableJsonRepeatedNamesAndContentAfterTheDocumentAreRefusedAlike(String json) {
         byte[] broken = json.getBytes(StandardCharsets.UTF_8);
