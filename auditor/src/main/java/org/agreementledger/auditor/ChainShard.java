@@ -71,6 +71,29 @@ final class ChainShard {
             return hashIn(hashes, sequence - base);
         }
 
+        /** Whether the log holds the event at {@code sequence} in order: {@code hashAt} without building its text. */
+        boolean holds(long sequence) {
+            if (sequence < base || sequence >= known) {
+                return hashAt(sequence).isPresent();
+            }
+            int from = (int) ((sequence - base) * 32);
+            for (int i = from; i < from + 32; i++) {
+                if (hashes[i] != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the event held at {@code sequence} has this digest. */
+        boolean hashIs(long sequence, byte[] digest) {
+            if (sequence < base || sequence >= known) {
+                return hashAt(sequence).map(held -> held.equals(Sha256.toHex(digest))).orElse(false);
+            }
+            int from = (int) ((sequence - base) * 32);
+            return Arrays.equals(hashes, from, from + 32, digest, 0, 32);
+        }
+
         private static Optional<String> hashIn(byte[] hashes, long index) {
             byte[] hash = Arrays.copyOfRange(hashes, (int) (index * 32), (int) (index * 32 + 32));
             return isZero(hash) ? Optional.empty() : Optional.of(Sha256.toHex(hash));
@@ -103,7 +126,7 @@ final class ChainShard {
          * held as zeros; a wider one (a record claiming sequence 4,000,000,000 of an agreement at #2) would be gigabytes
          * of them, so the chain goes on in a range of its own from there.
          */
-        private void put(long sequence, String hash) {
+        private void put(long sequence, byte[] hash) {
             if (sequence - known > MAX_GAP_HELD) {
                 if (known > base) {
                     if (before == null) {
@@ -119,7 +142,7 @@ final class ChainShard {
             if (end > hashes.length) {
                 hashes = Arrays.copyOf(hashes, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(end, hashes.length * 2L)));
             }
-            System.arraycopy(Sha256.fromHex(hash), 0, hashes, end - 32, 32);
+            System.arraycopy(hash, 0, hashes, end - 32, 32);
             known = Math.max(known, sequence + 1);
         }
 
@@ -133,7 +156,7 @@ final class ChainShard {
         }
     }
 
-    private record Pending(EventEnvelope envelope, String where) {
+    private record Pending(EventEnvelope envelope, byte[] hash, String where) {
     }
 
     /** The hashes of the events {@code base} to {@code end} (exclusive) of a chain. */
@@ -166,7 +189,7 @@ final class ChainShard {
             chain = new Chain(agreementId, readIndex);
             VerifyState.ChainEnd end = ends.get(agreementId);
             if (end != null) {
-                chain.put(end.sequence(), end.hash());
+                chain.put(end.sequence(), Sha256.fromHex(end.hash()));
             }
             chains.put(agreementId, chain);
         }
@@ -180,15 +203,16 @@ final class ChainShard {
             return;
         }
         String claimed = envelope.hash().get();
-        if (!isSha256Hex(claimed)) {
+        byte[] hash = Sha256.parseDigest(claimed);
+        if (hash == null) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "hash is not SHA-256 hex: " + claimed);
             return;
         }
         try {
-            String computed = EventChain.hashOf(envelope, record.body());
-            if (!computed.equals(claimed)) {
-                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(),
-                        "its content hashes to " + shortHash(computed) + ", not to the " + shortHash(claimed) + " it carries");
+            byte[] computed = EventChain.digestOf(envelope, record.body());
+            if (!Arrays.equals(computed, hash)) {
+                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(), "its content hashes to "
+                        + shortHash(Sha256.toHex(computed)) + ", not to the " + shortHash(claimed) + " it carries");
             }
         } catch (RuntimeException e) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "unreadable body: " + e.getMessage());
@@ -197,10 +221,10 @@ final class ChainShard {
         chain.events++;
         long sequence = envelope.sequence();
         if (sequence == chain.known) {
-            link(chain, envelope, record);
+            link(chain, envelope, hash, record);
             drain(chain);
         } else if (sequence > chain.known) {
-            Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, record.where()));
+            Pending earlier = chain.early().putIfAbsent(sequence, new Pending(envelope, hash, record.where()));
             if (earlier != null) {
                 repeated(chain, envelope, earlier.envelope().hash().orElseThrow(), earlier.where(), record.where());
             }
@@ -225,48 +249,36 @@ final class ChainShard {
     }
 
     /** @param at the record, or where it was read (the place is spelled out only when something is reported) */
-    private void link(Chain chain, EventEnvelope envelope, Object at) {
+    private void link(Chain chain, EventEnvelope envelope, byte[] hash, Object at) {
         long sequence = envelope.sequence();
         if (sequence == 0) {
             if (envelope.previousHash().isPresent()) {
                 report(chain, Finding.Kind.BROKEN_LINK, 0L, where(at), "the first event of an agreement names a previous hash");
             }
-        } else {
-            Optional<String> before = chain.hashAt(sequence - 1);
-            if (before.isPresent() && !before.equals(envelope.previousHash())) {
+        } else if (chain.holds(sequence - 1)) {
+            byte[] previous = Sha256.parseDigest(envelope.previousHash().orElse(null));
+            if (previous == null || !chain.hashIs(sequence - 1, previous)) {
                 report(chain, Finding.Kind.BROKEN_LINK, sequence, where(at), "its previous hash "
                         + envelope.previousHash().map(ChainShard::shortHash).orElse("(none)") + " is not the hash "
-                        + shortHash(before.get()) + " of #" + (sequence - 1) + ": #" + (sequence - 1)
-                        + " was altered or replaced, or this event was inserted");
+                        + shortHash(chain.hashAt(sequence - 1).orElseThrow()) + " of #" + (sequence - 1) + ": #"
+                        + (sequence - 1) + " was altered or replaced, or this event was inserted");
             }
         }
-        chain.put(sequence, envelope.hash().orElseThrow());
+        chain.put(sequence, hash);
     }
+
 
     private void drain(Chain chain) {
         while (chain.early != null && !chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
             Pending next = chain.early.pollFirstEntry().getValue();
             report(chain, Finding.Kind.REORDERED, next.envelope().sequence(), next.where(),
                     "it appears before #" + (next.envelope().sequence() - 1) + " in its partition");
-            link(chain, next.envelope(), next.where());
+            link(chain, next.envelope(), next.hash(), next.where());
         }
     }
 
     private static String where(Object at) {
         return at instanceof LogRecord record ? record.where() : (String) at;
-    }
-
-    private static boolean isSha256Hex(String hash) {
-        if (hash.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < 64; i++) {
-            char c = hash.charAt(i);
-            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
@@ -281,7 +293,7 @@ final class ChainShard {
                                 + " absent: " + (chain.known == 0 ? "the history starts at #" + first
                                 : "the history jumps from #" + (chain.known - 1) + " to #" + first));
                 Pending next = chain.early.pollFirstEntry().getValue();
-                chain.put(next.envelope().sequence(), next.envelope().hash().orElseThrow());
+                chain.put(next.envelope().sequence(), next.hash());
                 drain(chain);
             }
         }

@@ -34,10 +34,11 @@ import java.util.UUID;
  * the whole benchmark stack (which starts both services). Not a test: run by hand, the broker in its own JVM so the
  * measured one holds only the readers (and can be profiled with JFR):
  * <pre>
- *   java -cp … org.agreementledger.auditor.VerifyRate serve 300000 &   # prints the bootstrap address, then waits
+ *   java -cp … org.agreementledger.auditor.VerifyRate serve 300000 [AGREEMENTS] &   # prints the bootstrap address, then waits
  *   java -cp … org.agreementledger.auditor.VerifyRate measure localhost:PORT 3
  * </pre>
- * The topic is filled as the benchmark fills it: one sealed offer per agreement, six partitions, keyed by agreement,
+ * The topic is filled as the benchmark fills it (one sealed offer per agreement; or, given AGREEMENTS, that many
+ * agreements whose events are chained, taken in turn), six partitions, keyed by agreement,
  * each with its transparency-log index, and a tree head over them signed by a key whose public half {@code serve}
  * writes to {@code verify-rate-key.json}. A line {@code more M} on its standard input appends M events and a new
  * tree head, for {@code measure-since}, which compares a full verify (saving its state) with verify --since.
@@ -53,7 +54,7 @@ final class VerifyRate {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("serve")) {
-            serve(Long.parseLong(args[1]));
+            serve(Long.parseLong(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 0);
         } else if (args[0].equals("measure-since")) {
             measureSince(args[1], Integer.parseInt(args[2]), args[3]);
         } else {
@@ -67,7 +68,8 @@ final class VerifyRate {
                     org.agreementledger.contract.integrity.SignedNote.ED25519,
                     org.agreementledger.contract.integrity.Sha256.digest("verify-rate log key".getBytes(StandardCharsets.UTF_8)));
 
-    private static void serve(long records) throws Exception {
+    /** @param agreements 0: each record a new agreement's offer; otherwise that many agreements, their events chained */
+    private static void serve(long records, int agreements) throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("verify-rate"), FreePorts.next(),
                 FreePorts.next());
         broker.createTopicIfAbsent(LedgerTopics.AGREEMENT_EVENTS, 6);
@@ -83,12 +85,13 @@ final class VerifyRate {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
-            append(producer, leaves, records);
+            History history = new History(agreements);
+            append(producer, leaves, history, records);
             System.out.println("READY " + broker.bootstrapServers());
             java.io.BufferedReader commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
             for (String line = commands.readLine(); line != null; line = commands.readLine()) {
                 if (line.startsWith("more ")) {
-                    append(producer, leaves, Long.parseLong(line.substring(5).trim()));
+                    append(producer, leaves, history, Long.parseLong(line.substring(5).trim()));
                     System.out.println("APPENDED " + leaves.size());
                 }
             }
@@ -97,15 +100,22 @@ final class VerifyRate {
     }
 
     /** Appends sealed offers with their log indices, then a signed tree head over every leaf so far. */
-    private static void append(KafkaProducer<String, byte[]> producer, List<byte[]> leaves, long records) {
+    private static void append(KafkaProducer<String, byte[]> producer, List<byte[]> leaves, History history, long records) {
         Instant time = Instant.parse("2025-02-03T10:00:00Z");
         for (long i = 0; i < records; i++) {
-            String agreementId = UUID.randomUUID().toString();
+            int which = history.next();
+            String agreementId = which < 0 ? UUID.randomUUID().toString() : history.ids[which];
+            long sequence = which < 0 ? 0 : history.sequences[which];
             byte[] body = BODY.formatted(agreementId).getBytes(StandardCharsets.UTF_8);
             EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
-                    AgreementId.of(agreementId), 0, time.plusMillis(leaves.size()), 1, Optional.empty(), Optional.empty(),
-                    Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());
+                    AgreementId.of(agreementId), sequence, time.plusMillis(leaves.size()), 1, Optional.empty(),
+                    Optional.empty(), Optional.of("benchmark"), Optional.of("SV"),
+                    Optional.ofNullable(which < 0 ? null : history.hashes[which]), Optional.empty());
             String hash = EventChain.hashOf(envelope, body);
+            if (which >= 0) {
+                history.sequences[which]++;
+                history.hashes[which] = hash;
+            }
             RecordHeaders headers = new RecordHeaders();
             envelope.withHash(hash).toHeaders().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
             headers.add(org.agreementledger.contract.EventHeaders.LOG_INDEX,
@@ -122,6 +132,27 @@ final class VerifyRate {
         record.headers().add(LedgerTopics.RECORD_KIND_HEADER, LedgerTopics.TREE_HEAD.getBytes(StandardCharsets.UTF_8));
         producer.send(record);
         producer.flush();
+    }
+
+    /** The agreements whose events are chained, taken in turn; none: each record a new agreement. */
+    private static final class History {
+        final String[] ids;
+        final long[] sequences;
+        final String[] hashes;
+        private int turn;
+
+        History(int agreements) {
+            ids = new String[agreements];
+            sequences = new long[agreements];
+            hashes = new String[agreements];
+            for (int i = 0; i < agreements; i++) {
+                ids[i] = UUID.randomUUID().toString();
+            }
+        }
+
+        int next() {
+            return ids.length == 0 ? -1 : turn++ % ids.length;
+        }
     }
 
     /**
