@@ -30,10 +30,8 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
     }
 
     byte[] headerBytes(String name) {
-        // a String keeps its hash once computed: after the first lookup each further one compares ints, not names
-        int hash = name.hashCode();
         for (int i = headerNames.length - 1; i >= 0; i--) {
-            if (headerNames[i].hashCode() == hash && headerNames[i].equals(name)) {
+            if (headerNames[i].equals(name)) {
                 return headerValues[i];
             }
         }
