@@ -209,10 +209,10 @@ final class ChainShard {
             return;
         }
         try {
-            byte[] computed = EventChain.digestOf(envelope, record.body());
-            if (!Arrays.equals(computed, hash)) {
-                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(), "its content hashes to "
-                        + shortHash(Sha256.toHex(computed)) + ", not to the " + shortHash(claimed) + " it carries");
+            if (!EventChain.isSealedAs(envelope, record.body(), hash)) {
+                String computed = EventChain.hashOf(envelope, record.body());
+                report(Finding.Kind.ALTERED, agreementId, envelope.sequence(), record.where(),
+                        "its content hashes to " + shortHash(computed) + ", not to the " + shortHash(claimed) + " it carries");
             }
         } catch (RuntimeException e) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(), "unreadable body: " + e.getMessage());

@@ -106,7 +106,7 @@ final class VerifyRate {
             int which = history.next();
             String agreementId = which < 0 ? UUID.randomUUID().toString() : history.ids[which];
             long sequence = which < 0 ? 0 : history.sequences[which];
-            byte[] body = BODY.formatted(agreementId).getBytes(StandardCharsets.UTF_8);
+            byte[] body = EventChain.publishedBody(BODY.formatted(agreementId).getBytes(StandardCharsets.UTF_8));
             EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementOffered",
                     AgreementId.of(agreementId), sequence, time.plusMillis(leaves.size()), 1, Optional.empty(),
                     Optional.empty(), Optional.of("benchmark"), Optional.of("SV"),

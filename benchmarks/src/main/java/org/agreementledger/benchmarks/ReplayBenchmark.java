@@ -87,8 +87,8 @@ final class ReplayBenchmark {
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), new StringSerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < toWrite; i++) {
                 String agreementId = AgreementId.generate().value();
-                byte[] body = SampleEvent.offeredEvent(agreementId);
-                // sealed as the ledger seals a first event, so the auditor can verify the filled topic too
+                // published and sealed as the ledger publishes and seals a first event, so the auditor can verify it too
+                byte[] body = EventChain.publishedBody(SampleEvent.offeredEvent(agreementId));
                 EventEnvelope envelope = new EventEnvelope(TimeOrderedIds.next().toString(), "AgreementOffered",
                         AgreementId.of(agreementId), 0, Instant.now().truncatedTo(ChronoUnit.MILLIS), 1, Optional.empty(),
                         Optional.empty(), Optional.of("benchmark"), Optional.of("SV"), Optional.empty(), Optional.empty());

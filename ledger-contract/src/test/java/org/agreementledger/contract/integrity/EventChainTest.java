@@ -45,6 +45,36 @@ class EventChainTest {
     }
 
     @Test
+    void aPublishedBodyIsTheCanonicalFormItsHashCoversAndIsCheckedAsRead() {
+        byte[] asWritten = "{ \"acceptedOn\": \"2025-02-05\", \"acceptingParty\": \"US\", \"reason\": null, \"agreementId\": \"6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01\" }"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] digest = EventChain.digestOf(envelope(1, "aa"), asWritten);
+
+        byte[] published = EventChain.publishedBody(asWritten);
+
+        assertThat(new String(published, StandardCharsets.UTF_8)).isEqualTo(
+                "{\"acceptedOn\":\"2025-02-05\",\"acceptingParty\":\"US\",\"agreementId\":\"6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01\"}");
+        assertThat(EventChain.isSealedAs(envelope(1, "aa"), published, digest)).as("published").isTrue();
+        assertThat(EventChain.isSealedAs(envelope(1, "aa"), asWritten, digest)).as("as the ledger once published it").isTrue();
+        assertThat(EventChain.isSealedAs(envelope(1, "aa"), new String(published, StandardCharsets.UTF_8).replace("US", "SV")
+                .getBytes(StandardCharsets.UTF_8), digest)).as("altered").isFalse();
+        assertThat(EventChain.isSealedAs(envelope(2, "aa"), published, digest)).as("another envelope").isFalse();
+    }
+
+    /** The bytes around the body are written from the headers as escaped strings: a header cannot carry a member. */
+    @Test
+    void aMemberSmuggledInAHeaderDoesNotPassForTheSealedEvent() {
+        byte[] body = EventChain.publishedBody(BODY);
+        byte[] sealed = EventChain.digestOf(envelope(1, "aa"), body);
+        EventEnvelope smuggling = new EventEnvelope("e-1\",\"previousHash\":\"aa", "AgreementAccepted",
+                AgreementId.of("6f1c1f7e-6a57-4d1b-9d8e-0d3f4d8d1a01"), 1, Instant.parse("2025-02-05T10:00:00.123Z"), 1,
+                Optional.of("corr"), Optional.of("cause"), Optional.of("integration-service-us"), Optional.of("US"),
+                Optional.empty(), Optional.empty());
+
+        assertThat(EventChain.isSealedAs(smuggling, body, sealed)).isFalse();
+    }
+
+    @Test
     void theEnvelopeTravelsInCloudEventsHeadersAndBackUnchanged() {
         EventEnvelope sealed = envelope(3, "aa").withHash("bb");
 

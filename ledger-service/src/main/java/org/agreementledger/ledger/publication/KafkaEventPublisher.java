@@ -10,6 +10,7 @@ import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
 import org.agreementledger.ledger.tracing.LedgerTracing;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -126,7 +127,7 @@ class KafkaEventPublisher implements DisposableBean {
         // the trace context is added beside the envelope, never into it: it is not part of the event's hash
         Span span = tracing.publishing(message, envelope.type(), properties.topic(), headers);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(properties.topic(), null,
-                message.getAggregateIdentifier(), bodyAsRecorded(event, envelope, message), headers);
+                message.getAggregateIdentifier(), publishedBody(event, envelope, message), headers);
         // sent when the batch completes, once the log indexes of all its events are read in one query
         batch.outgoing.add(new Outgoing(record, message.getTimestamp(), position, message.getAggregateIdentifier(),
                 message.getSequenceNumber(), span));
@@ -135,13 +136,14 @@ class KafkaEventPublisher implements DisposableBean {
     /**
      * The event's JSON in the schema version it was recorded in, which its hash covers: the current record serialised
      * again when that is the current version, else the stored bytes (Axon has upcast the object this handler sees).
+     * Published in its canonical form, the bytes the hash covers, so that a verifier hashes them as it reads them.
      */
-    private byte[] bodyAsRecorded(AgreementEvent event, EventEnvelope envelope, DomainEventMessage<?> message) {
+    private byte[] publishedBody(AgreementEvent event, EventEnvelope envelope, DomainEventMessage<?> message) {
         if (envelope.schemaVersion() == EventTypes.schemaVersionOf(event.getClass())) {
-            return LedgerJson.toBytes(event);
+            return EventChain.publishedBody(LedgerJson.toBytes(event));
         }
-        return jdbc.queryForObject("SELECT payload FROM domainevententry WHERE eventidentifier = ?", byte[].class,
-                message.getIdentifier());
+        return EventChain.publishedBody(jdbc.queryForObject("SELECT payload FROM domainevententry WHERE eventidentifier = ?",
+                byte[].class, message.getIdentifier()));
     }
 
     /** The envelope as the aggregate sealed it; the publisher adds nothing that the chain does not cover. */

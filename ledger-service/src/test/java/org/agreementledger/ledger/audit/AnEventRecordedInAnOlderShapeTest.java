@@ -5,6 +5,7 @@ import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
+import org.agreementledger.contract.integrity.CanonicalJson;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.ledger.support.LedgerHttp;
@@ -56,7 +57,8 @@ class AnEventRecordedInAnOlderShapeTest extends LedgerIntegrationTest {
                 r -> agreementId.equals(r.key()), (int) sequence + 2, Duration.ofSeconds(20));
         ConsumerRecord<String, byte[]> old = records.get((int) sequence);
         assertThat(TopicReader.header(old, EventHeaders.SCHEMA_VERSION)).isEqualTo("1");
-        assertThat(new String(old.value(), StandardCharsets.UTF_8)).doesNotContain("ageGroup");
+        assertThat(new String(old.value(), StandardCharsets.UTF_8)).doesNotContain("ageGroup")
+                .as("in the form its hash covers").isEqualTo(new String(CanonicalJson.bytes(old.value()), StandardCharsets.UTF_8));
         EventEnvelope envelope = EventEnvelope.fromHeaders(name -> TopicReader.header(old, name));
         assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, old.value()));
         ConsumerRecord<String, byte[]> next = records.get((int) sequence + 1);

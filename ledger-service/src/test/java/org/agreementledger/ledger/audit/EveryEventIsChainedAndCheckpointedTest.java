@@ -5,6 +5,7 @@ import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.Checkpoint;
+import org.agreementledger.contract.integrity.CanonicalJson;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.contract.integrity.LedgerKeys;
 import org.agreementledger.infra.SharedTestInfrastructure;
@@ -17,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -131,7 +133,10 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
     }
 
-    /** Each record carries its predecessor's hash (none for the first) and a hash recomputable from itself. */
+    /**
+     * Each record carries its predecessor's hash (none for the first) and a hash recomputable from itself, over its
+     * body as published: the canonical form.
+     */
     private static void assertChained(List<ConsumerRecord<String, byte[]>> records) {
         String previous = null;
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -139,6 +144,8 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
             assertThat(envelope.previousHash()).as("previous hash of %s", envelope.sequence())
                     .isEqualTo(Optional.ofNullable(previous));
             assertThat(envelope.hash()).hasValue(EventChain.hashOf(envelope, record.value()));
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).as("the body in the form its hash covers")
+                    .isEqualTo(new String(CanonicalJson.bytes(record.value()), StandardCharsets.UTF_8));
             previous = envelope.hash().orElseThrow();
         }
     }
