@@ -267,7 +267,6 @@ final class ChainShard {
         chain.put(sequence, hash);
     }
 
-
     private void drain(Chain chain) {
         while (chain.early != null && !chain.early.isEmpty() && chain.early.firstKey() == chain.known) {
             Pending next = chain.early.pollFirstEntry().getValue();
