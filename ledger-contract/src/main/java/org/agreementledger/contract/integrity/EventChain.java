@@ -62,7 +62,7 @@ public final class EventChain {
      * at once. Else over the body canonicalised, as {@link #digestOf}: an older body, or an altered one. The first
      * way cannot accept what the second refuses: the envelope's members are written as escaped strings and numbers,
      * so the bytes before and after the body cannot take a part of it, and equal hashes mean the body's bytes are
-     * the canonical form that was sealed.
+     * the canonical form that was sealed (ADR 0010 gives the argument).
      *
      * @throws RuntimeException when the body is not JSON a canonical form can be made of
      */
