@@ -242,13 +242,13 @@ final class CanonicalWriter {
      * digits, none when whole), written without a formatter; years outside 1..9999 are left to {@code toString}.
      */
     void instant(Instant time) {
-        long days = Math.floorDiv(time.getEpochSecond(), 86_400);
-        int second = (int) Math.floorMod(time.getEpochSecond(), 86_400);
-        LocalDate date = LocalDate.ofEpochDay(days);
-        if (date.getYear() < 1 || date.getYear() > 9999) {
+        // decided on the second, before a date is made: Instant reaches years no LocalDate holds
+        if (time.getEpochSecond() < FIRST_FOUR_DIGIT_SECOND || time.getEpochSecond() >= FIRST_FIVE_DIGIT_SECOND) {
             string(time.toString());
             return;
         }
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(time.getEpochSecond(), 86_400));
+        int second = (int) Math.floorMod(time.getEpochSecond(), 86_400);
         ensure(32);
         put('"');
         digits(date.getYear(), 4);
@@ -276,6 +276,9 @@ final class CanonicalWriter {
         put('Z');
         put('"');
     }
+
+    private static final long FIRST_FOUR_DIGIT_SECOND = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    private static final long FIRST_FIVE_DIGIT_SECOND = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
 
     private void digits(int value, int width) {
         for (int i = width - 1; i >= 0; i--) {
