@@ -7,11 +7,11 @@ import org.agreementledger.contract.integrity.Sha256;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Checks the hash chains of the agreements one verifying thread owns, in the order the log was read: each record's
@@ -22,7 +22,7 @@ import java.util.TreeMap;
 final class ChainShard {
 
     private final boolean tolerateRedeliveries;
-    private final Map<String, Chain> chains = new LinkedHashMap<>();
+    private final ChainTable chains = new ChainTable();
     private final List<Finding> findings = new ArrayList<>();
     private final List<Long> findingOrder = new ArrayList<>();
     private long redeliveries;
@@ -36,7 +36,10 @@ final class ChainShard {
 
     /** An agreement's history as verified so far. */
     static final class Chain {
-        final String agreementId;
+        /** The agreement id's two longs; or, for an id not in its canonical form, its text in {@code spelled}. */
+        private final long high;
+        private final long low;
+        private final String spelled;
         /** The read index of its first record: agreements are listed in the order the log first names them. */
         final long firstSeen;
         long events;
@@ -50,9 +53,28 @@ final class ChainShard {
         private TreeMap<Long, Pending> early;
         private List<Finding.Kind> breaks;
 
-        Chain(String agreementId, long firstSeen) {
-            this.agreementId = agreementId;
+        Chain(long high, long low, String spelled, long firstSeen) {
+            this.high = high;
+            this.low = low;
+            this.spelled = spelled;
             this.firstSeen = firstSeen;
+        }
+
+        String agreementId() {
+            return spelled != null ? spelled : new UUID(high, low).toString();
+        }
+
+        /** Whether this is the chain of the agreement whose canonical id has these two longs. */
+        boolean isNamed(long high, long low) {
+            return spelled == null && this.high == high && this.low == low;
+        }
+
+        long high() {
+            return high;
+        }
+
+        long low() {
+            return low;
         }
 
         /** The hash of the event at {@code sequence}, if the log holds it in order. */
@@ -178,20 +200,19 @@ final class ChainShard {
         reading = readIndex;
         EventEnvelope envelope;
         try {
-            envelope = EventEnvelope.fromHeaders(record::header);
+            envelope = EventEnvelope.fromHeaders(record.headers());
         } catch (RuntimeException e) {
             report(Finding.Kind.MALFORMED, record.key(), null, record.where(), e.getMessage());
             return;
         }
         String agreementId = envelope.agreementId().value();
-        Chain chain = chains.get(agreementId);
+        Chain chain = chains.find(agreementId);
         if (chain == null) {
-            chain = new Chain(agreementId, readIndex);
+            chain = chains.add(agreementId, readIndex);
             VerifyState.ChainEnd end = ends.get(agreementId);
             if (end != null) {
                 chain.put(end.sequence(), Sha256.fromHex(end.hash()));
             }
-            chains.put(agreementId, chain);
         }
         if (!agreementId.equals(record.key())) {
             report(Finding.Kind.MALFORMED, agreementId, envelope.sequence(), record.where(),
@@ -282,7 +303,7 @@ final class ChainShard {
 
     /** Whatever is still waiting for a predecessor at the end of the log has a gap before it. */
     void finish() {
-        for (Chain chain : chains.values()) {
+        for (Chain chain : chains.inOrder()) {
             // after every record's findings, in the order the agreements were first read
             reading = Long.MAX_VALUE / 2 + chain.firstSeen;
             while (chain.early != null && !chain.early.isEmpty()) {
@@ -298,7 +319,7 @@ final class ChainShard {
         }
     }
 
-    Map<String, Chain> chains() {
+    ChainTable chains() {
         return chains;
     }
 
@@ -316,7 +337,7 @@ final class ChainShard {
     }
 
     private void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
-        Chain chain = agreementId == null ? null : chains.get(agreementId);
+        Chain chain = agreementId == null ? null : chains.find(agreementId);
         if (chain != null) {
             chain.broken(kind);
         }
@@ -326,7 +347,7 @@ final class ChainShard {
 
     private void report(Chain chain, Finding.Kind kind, Long sequence, String where, String detail) {
         chain.broken(kind);
-        findings.add(new Finding(kind, chain.agreementId, sequence, where, detail));
+        findings.add(new Finding(kind, chain.agreementId(), sequence, where, detail));
         findingOrder.add(reading);
     }
 

@@ -2,10 +2,12 @@ package org.agreementledger.auditor;
 
 import org.agreementledger.contract.EventHeaders;
 
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -242,6 +244,22 @@ final class ChainVerifier {
             return size;
         }
 
+        /** The chains alone, without making each one's id text (a million of them are only counted). */
+        @Override
+        public Collection<ChainShard.Chain> values() {
+            return new AbstractCollection<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<ChainShard.Chain> iterator() {
+                    return inOrder();
+                }
+            };
+        }
+
         @Override
         public Set<Entry<String, ChainShard.Chain>> entrySet() {
             return new AbstractSet<>() {
@@ -252,37 +270,53 @@ final class ChainVerifier {
 
                 @Override
                 public Iterator<Entry<String, ChainShard.Chain>> iterator() {
-                    // each shard's chains are in the order first read already: a k-way merge on that order
-                    List<Iterator<ChainShard.Chain>> each = Arrays.stream(shards).map(s -> s.chains().values().iterator()).toList();
-                    ChainShard.Chain[] heads = new ChainShard.Chain[shards.length];
-                    IntStream.range(0, heads.length).forEach(i -> heads[i] = each.get(i).hasNext() ? each.get(i).next() : null);
+                    Iterator<ChainShard.Chain> chains = inOrder();
                     return new Iterator<>() {
                         @Override
                         public boolean hasNext() {
-                            for (ChainShard.Chain head : heads) {
-                                if (head != null) {
-                                    return true;
-                                }
-                            }
-                            return false;
+                            return chains.hasNext();
                         }
 
                         @Override
                         public Entry<String, ChainShard.Chain> next() {
-                            int first = -1;
-                            for (int i = 0; i < heads.length; i++) {
-                                if (heads[i] != null && (first < 0 || heads[i].firstSeen < heads[first].firstSeen)) {
-                                    first = i;
-                                }
-                            }
-                            if (first < 0) {
-                                throw new NoSuchElementException();
-                            }
-                            ChainShard.Chain next = heads[first];
-                            heads[first] = each.get(first).hasNext() ? each.get(first).next() : null;
-                            return Map.entry(next.agreementId, next);
+                            ChainShard.Chain next = chains.next();
+                            return Map.entry(next.agreementId(), next);
                         }
                     };
+                }
+            };
+        }
+
+        /** Each shard's chains are in the order first read already: a k-way merge on that order. */
+        private Iterator<ChainShard.Chain> inOrder() {
+            List<Iterator<ChainShard.Chain>> each = Arrays.stream(shards).map(s -> s.chains().inOrder().iterator()).toList();
+            ChainShard.Chain[] heads = new ChainShard.Chain[shards.length];
+            IntStream.range(0, heads.length).forEach(i -> heads[i] = each.get(i).hasNext() ? each.get(i).next() : null);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    for (ChainShard.Chain head : heads) {
+                        if (head != null) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+
+                @Override
+                public ChainShard.Chain next() {
+                    int first = -1;
+                    for (int i = 0; i < heads.length; i++) {
+                        if (heads[i] != null && (first < 0 || heads[i].firstSeen < heads[first].firstSeen)) {
+                            first = i;
+                        }
+                    }
+                    if (first < 0) {
+                        throw new NoSuchElementException();
+                    }
+                    ChainShard.Chain next = heads[first];
+                    heads[first] = each.get(first).hasNext() ? each.get(first).next() : null;
+                    return next;
                 }
             };
         }

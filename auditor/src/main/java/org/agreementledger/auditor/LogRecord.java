@@ -1,9 +1,13 @@
 package org.agreementledger.auditor;
 
+import org.agreementledger.contract.EventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One record of the events topic as the auditor saw it: where it sits, its headers and its body, untouched. The
@@ -21,6 +25,36 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
             values[i] = headers[i].value();
         }
         return new LogRecord(record.partition(), record.offset(), record.key(), names, values, record.value());
+    }
+
+    /** The names a verifier asks for on every record; any other name is still found, by a scan. */
+    private static final Map<String, Integer> INDEXED = new HashMap<>();
+
+    static {
+        for (String name : new String[] {EventHeaders.ID, EventHeaders.TYPE, EventHeaders.SUBJECT, EventHeaders.SEQUENCE,
+                EventHeaders.TIME, EventHeaders.SCHEMA_VERSION, EventHeaders.CORRELATION_ID, EventHeaders.CAUSATION_ID,
+                EventHeaders.PRINCIPAL, EventHeaders.COUNTRY, EventHeaders.PREVIOUS_HASH, EventHeaders.HASH}) {
+            INDEXED.put(name, INDEXED.size());
+        }
+    }
+
+    /**
+     * The headers as {@link #header}, for a reader asking for many: one pass over the names instead of one per
+     * name asked for (a dozen scans of a dozen names per record were a third of a verifying thread's time).
+     */
+    Function<String, String> headers() {
+        byte[][] found = new byte[INDEXED.size()][];
+        for (int i = 0; i < headerNames.length; i++) {
+            Integer slot = INDEXED.get(headerNames[i]);
+            if (slot != null) {
+                found[slot] = headerValues[i]; // a later one wins, as in header()
+            }
+        }
+        return name -> {
+            Integer slot = INDEXED.get(name);
+            byte[] value = slot != null ? found[slot] : headerBytes(name);
+            return value == null ? null : new String(value, StandardCharsets.UTF_8);
+        };
     }
 
     /** The header's last value, as lastHeader() and every reader of the ledger see it; null when absent. */

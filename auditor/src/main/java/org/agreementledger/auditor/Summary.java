@@ -53,7 +53,7 @@ final class Summary {
         for (ChainShard.Chain chain : verifier.chains().values()) {
             if (listAll || !chain.breaks().isEmpty()) {
                 ObjectNode a = agreements.addObject();
-                a.put("agreementId", chain.agreementId);
+                a.put("agreementId", chain.agreementId());
                 a.put("events", chain.events);
                 a.put("lastSequence", chain.lastSequence());
                 chain.hashAt(chain.lastSequence()).ifPresent(h -> a.put("head", h));
@@ -79,7 +79,7 @@ final class Summary {
             }
             if (listAll || !breaks.isEmpty()) {
                 String head = chain.hashAt(chain.lastSequence()).map(ChainVerifier::shortHash).orElse("-");
-                out.printf("%-36s %8d %9d %-14s %s%n", chain.agreementId, chain.events, chain.lastSequence(), head,
+                out.printf("%-36s %8d %9d %-14s %s%n", chain.agreementId(), chain.events, chain.lastSequence(), head,
                         breaks.isEmpty() ? "ok" : breaks.stream().distinct().map(Enum::name).collect(Collectors.joining(",")));
             }
         }

@@ -40,7 +40,7 @@ final class TopicLog {
     /** @param from per partition, the offset to start at (an earlier run's end); the beginning for the others */
     Extent read(String topic, Map<Integer, Long> from, AsOfPoint upTo, Progress.Factory progress,
                 Consumer<LogRecord> each) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // the ledger publishes in Kafka transactions: an aborted batch was never published
@@ -49,7 +49,8 @@ final class TopicLog {
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 50 * 1024 * 1024,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024,
                 ConsumerConfig.CLIENT_ID_CONFIG, "agreement-ledger-auditor"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                new StringDeserializer(), new ByteArrayDeserializer());
+        try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 throw new AuditFailure("topic " + topic + " does not exist on " + bootstrapServers);
@@ -101,6 +102,10 @@ final class TopicLog {
             Map<Integer, Long> extent = new TreeMap<>();
             ends.forEach((partition, end) -> extent.put(partition.partition(), end));
             return new Extent(extent, read);
+        } finally {
+            // a reader without a group has nothing to hand back; the default close waits out the fetch in flight
+            // (up to fetch.max.wait.ms, half a second on an idle topic) for nothing
+            consumer.close(Duration.ZERO);
         }
     }
 

@@ -125,7 +125,7 @@ final class ViewReplay {
     void accept(LogRecord record) {
         EventEnvelope envelope;
         try {
-            envelope = EventEnvelope.fromHeaders(record::header);
+            envelope = EventEnvelope.fromHeaders(record.headers());
         } catch (RuntimeException e) {
             unapplied.add(new Unapplied(record.key(), null, record.partition(), record.offset(),
                     record.header(EventHeaders.TYPE), "unreadable envelope: " + e.getMessage()));
@@ -149,7 +149,7 @@ final class ViewReplay {
         while (waiting != null && !waiting.isEmpty() && !heldBehind.containsKey(agreementId)
                 && waiting.firstKey() == nextSequence.get(agreementId)) {
             LogRecord next = waiting.pollFirstEntry().getValue();
-            apply(EventEnvelope.fromHeaders(next::header), next);
+            apply(EventEnvelope.fromHeaders(next.headers()), next);
         }
     }
 

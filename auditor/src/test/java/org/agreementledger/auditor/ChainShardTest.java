@@ -68,6 +68,53 @@ class ChainShardTest {
         assertThat(shard.findings().get(0).detail()).contains("sequence -1 is out of range");
     }
 
+    @Test
+    void anAgreementIdSpelledAnotherWayNamesAnotherHistoryAsForEveryReaderThatComparesIdsAsRecorded() {
+        AgreementId canonical = AgreementId.of("0000000a-0001-0001-0001-000000000001");
+        AgreementId upperCase = AgreementId.of("0000000A-0001-0001-0001-000000000001");
+        AgreementId shortForm = AgreementId.of("a-1-1-1-1");
+        String first = seal(canonical, 0, null);
+        String second = seal(upperCase, 0, null);
+        String third = seal(shortForm, 0, null);
+        seal(canonical, 1, first);
+        shard.finish();
+
+        assertThat(shard.findings()).as("one history each, none conflicting with another at #0").isEmpty();
+        assertThat(shard.chains().keySet()).containsExactly(canonical.value(), upperCase.value(), shortForm.value());
+        assertThat(shard.chains().get(canonical.value()).lastSequence()).isEqualTo(1);
+        assertThat(shard.chains().get(upperCase.value()).hashAt(0)).contains(second);
+        assertThat(shard.chains().get(shortForm.value()).hashAt(0)).contains(third);
+    }
+
+    @Test
+    void everyOneOfManyThousandAgreementsIsFoundAgainAndListedInTheOrderTheLogFirstNamedIt() {
+        ChainTable table = new ChainTable();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            table.add(id, i);
+        }
+
+        assertThat(table.keySet()).containsExactlyElementsOf(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(table.find(ids.get(i)).firstSeen).isEqualTo(i);
+        }
+        assertThat(table.find(UUID.randomUUID().toString())).isNull();
+    }
+
+    @Test
+    void aHeaderGivenTwiceCountsWithItsLastValueHoweverItIsLookedUp() {
+        LogRecord record = new LogRecord(0, 0, "k", new String[] {EventHeaders.SUBJECT, "x-other", EventHeaders.SUBJECT},
+                new byte[][] {"first".getBytes(StandardCharsets.UTF_8), "o".getBytes(StandardCharsets.UTF_8),
+                        "last".getBytes(StandardCharsets.UTF_8)}, new byte[0]);
+
+        assertThat(record.header(EventHeaders.SUBJECT)).isEqualTo("last");
+        assertThat(record.headers().apply(EventHeaders.SUBJECT)).isEqualTo("last");
+        assertThat(record.headers().apply("x-other")).isEqualTo("o");
+        assertThat(record.headers().apply(EventHeaders.HASH)).isNull();
+    }
+
     /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
     private String seal(AgreementId agreement, long sequence, String previous) {
         byte[] body = ("{\"agreementId\":\"" + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}")

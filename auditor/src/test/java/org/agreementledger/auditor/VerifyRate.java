@@ -36,6 +36,7 @@ import java.util.UUID;
  * <pre>
  *   java -cp … org.agreementledger.auditor.VerifyRate serve 300000 [AGREEMENTS] &   # prints the bootstrap address, then waits
  *   java -cp … org.agreementledger.auditor.VerifyRate measure localhost:PORT 3
+ *   java -cp … org.agreementledger.auditor.VerifyRate read localhost:PORT      # one cold plain read in its own JVM
  * </pre>
  * The topic is filled as the benchmark fills it (one sealed offer per agreement; or, given AGREEMENTS, that many
  * agreements whose events are chained, taken in turn), six partitions, keyed by agreement,
@@ -55,6 +56,8 @@ final class VerifyRate {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("serve")) {
             serve(Long.parseLong(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 0);
+        } else if (args[0].equals("read")) {
+            readOnce(args[1]);
         } else if (args[0].equals("measure-since")) {
             measureSince(args[1], Integer.parseInt(args[2]), args[3]);
         } else {
@@ -200,6 +203,16 @@ final class VerifyRate {
             System.out.printf("round %d: %,d records, plain %,.0f/s (%.1f µs CPU each), verify %,.0f/s (%.1f µs CPU each, exit %d),"
                     + " verify/plain %.2f%n", round, read, plain, plainCpu, verify, verifyCpu, exit, verify / plain);
         }
+    }
+
+    /** One plain read in a JVM of its own, as cold as the auditor's: the baseline the benchmark's audit phase means. */
+    private static void readOnce(String bootstrap) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long start = System.nanoTime();
+        long read = readPlain(bootstrap);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("plain read: %,d records in %.2f s, %,.0f/s, %.1f µs CPU each (JVM's whole CPU)%n", read, seconds,
+                read / seconds, os.getProcessCpuTime() / 1e3 / read);
     }
 
     private static long readPlain(String bootstrap) {

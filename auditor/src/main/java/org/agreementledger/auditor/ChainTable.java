@@ -1,0 +1,152 @@
+package org.agreementledger.auditor;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One verifying thread's chains by agreement id, in the order the log first named them. A million one-event
+ * agreements must fit in the auditor's heap and be found fast, so an id in its canonical form (as the ledger writes
+ * every id) is held as its two longs inside the chain, in an open-addressing table of chains: about 30 bytes per
+ * agreement instead of the 130 a {@code LinkedHashMap} entry with its key string takes. An id spelled any other way
+ * Java still reads as a UUID ({@code 1-1-1-1-1}, upper case) names a different agreement, as it does for every reader
+ * comparing ids as recorded, and is kept by its text.
+ */
+final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
+
+    private ChainShard.Chain[] slots = new ChainShard.Chain[1024];
+    private final Map<String, ChainShard.Chain> spelledOtherwise = new HashMap<>();
+    private final List<ChainShard.Chain> inOrder = new ArrayList<>();
+
+    /** The chain of this agreement, or null. */
+    ChainShard.Chain find(String agreementId) {
+        if (!isCanonical(agreementId)) {
+            return spelledOtherwise.get(agreementId);
+        }
+        UUID id = UUID.fromString(agreementId);
+        long high = id.getMostSignificantBits();
+        long low = id.getLeastSignificantBits();
+        for (int i = slot(high, low); ; i = (i + 1) & (slots.length - 1)) {
+            ChainShard.Chain chain = slots[i];
+            if (chain == null || chain.isNamed(high, low)) {
+                return chain;
+            }
+        }
+    }
+
+    /** A new chain, for an agreement that has none yet. */
+    ChainShard.Chain add(String agreementId, long firstSeen) {
+        ChainShard.Chain chain;
+        if (isCanonical(agreementId)) {
+            UUID id = UUID.fromString(agreementId);
+            chain = new ChainShard.Chain(id.getMostSignificantBits(), id.getLeastSignificantBits(), null, firstSeen);
+            if ((inOrder.size() - spelledOtherwise.size() + 1) * 3L > slots.length * 2L) {
+                grow();
+            }
+            place(chain);
+        } else {
+            chain = new ChainShard.Chain(0, 0, agreementId, firstSeen);
+            spelledOtherwise.put(agreementId, chain);
+        }
+        inOrder.add(chain);
+        return chain;
+    }
+
+    private void grow() {
+        ChainShard.Chain[] old = slots;
+        slots = new ChainShard.Chain[old.length * 2];
+        for (ChainShard.Chain chain : old) {
+            if (chain != null) {
+                place(chain);
+            }
+        }
+    }
+
+    private void place(ChainShard.Chain chain) {
+        int i = slot(chain.high(), chain.low());
+        while (slots[i] != null) {
+            i = (i + 1) & (slots.length - 1);
+        }
+        slots[i] = chain;
+    }
+
+    private int slot(long high, long low) {
+        long mixed = (high ^ Long.rotateLeft(low, 32)) * 0x9E3779B97F4A7C15L;
+        return (int) (mixed >>> 32) & (slots.length - 1);
+    }
+
+    /** 36 characters, lower-case hex, dashes at 8-4-4-4-12: the one spelling whose two longs give the text back. */
+    static boolean isCanonical(String id) {
+        if (id.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public ChainShard.Chain get(Object agreementId) {
+        return agreementId instanceof String id ? find(id) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object agreementId) {
+        return get(agreementId) != null;
+    }
+
+    @Override
+    public int size() {
+        return inOrder.size();
+    }
+
+    /** Every chain, in the order the log first named its agreement. */
+    List<ChainShard.Chain> inOrder() {
+        return inOrder;
+    }
+
+    @Override
+    public Collection<ChainShard.Chain> values() {
+        return Collections.unmodifiableList(inOrder);
+    }
+
+    @Override
+    public Set<Entry<String, ChainShard.Chain>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public int size() {
+                return inOrder.size();
+            }
+
+            @Override
+            public Iterator<Entry<String, ChainShard.Chain>> iterator() {
+                Iterator<ChainShard.Chain> each = inOrder.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return each.hasNext();
+                    }
+
+                    @Override
+                    public Entry<String, ChainShard.Chain> next() {
+                        ChainShard.Chain chain = each.next();
+                        return Map.entry(chain.agreementId(), chain);
+                    }
+                };
+            }
+        };
+    }
+}
