@@ -18,20 +18,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The auditor's {@code verify} over the whole events topic, run as an auditor runs it (its own JVM, the runnable
- * jar), against a raw baseline in the same run: a plain consumer reading the same records and doing nothing with
- * them.
+ * jar), against raw baselines in the same run: a plain consumer reading the same records and doing nothing with them,
+ * once in the benchmark's JVM (the baseline of the earlier runs) and, round by round interleaved with the verifies, in
+ * a JVM of its own started like the auditor's (same heap, cold, its start counted): the like-for-like one.
  */
 final class AuditBenchmark {
 
     static final String AUDITOR_HEAP = "-Xmx512m";
+    static final int ROUNDS = 3;
 
-    record Result(long records, double rawSeconds, double verifySeconds, int exitCode, String lastLines) {
+    /** One round: a cold plain read in its own JVM, then a verify; seconds from each process's start to its exit. */
+    record Round(double plainSeconds, double verifySeconds, int exitCode) {
+    }
+
+    record Result(long records, double rawSeconds, List<Round> rounds, String lastLines) {
         double rawRate() {
             return records / rawSeconds;
         }
 
-        double verifyRate() {
-            return records / verifySeconds;
+        double median(java.util.function.ToDoubleFunction<Round> value) {
+            double[] sorted = rounds.stream().mapToDouble(value).sorted().toArray();
+            return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         }
     }
 
@@ -39,23 +47,48 @@ final class AuditBenchmark {
     }
 
     static Result run(StackConfig config) throws IOException, InterruptedException {
-        LedgerBenchmark.progress("Audit: reading the whole topic with a plain consumer (baseline)");
+        LedgerBenchmark.progress("Audit: reading the whole topic with a plain consumer in this JVM (baseline)");
         long rawStart = System.nanoTime();
         long records = readRaw(config.kafkaBootstrap());
         double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
 
         Path jar = Path.of(System.getProperty("auditor.jar", "auditor/target/auditor-0.1.0-SNAPSHOT-exec.jar"));
-        LedgerBenchmark.progress("Audit: java %s -jar %s verify over %,d records", AUDITOR_HEAP, jar, records);
-        Process auditor = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                AUDITOR_HEAP, "-jar", jar.toString(), "verify", "--bootstrap-servers", config.kafkaBootstrap(), "--no-progress")
-                .redirectErrorStream(true).start();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Round> rounds = new java.util.ArrayList<>();
+        String last = "";
+        for (int round = 1; round <= ROUNDS; round++) {
+            LedgerBenchmark.progress("Audit round %d/%d: a plain read in a JVM of its own, then java %s -jar %s verify over"
+                    + " %,d records", round, ROUNDS, AUDITOR_HEAP, jar, records);
+            Timed plain = timed(new ProcessBuilder(java, AUDITOR_HEAP, "-Dlogback.configurationFile="
+                    + System.getProperty("logback.configurationFile", ""), "-cp", System.getProperty("java.class.path"),
+                    AuditBenchmark.class.getName(), config.kafkaBootstrap()));
+            List<String> printed = plain.printed().strip().lines().toList();
+            if (plain.exitCode() != 0 || printed.isEmpty() || !printed.get(printed.size() - 1).equals(Long.toString(records))) {
+                throw new IllegalStateException("the plain read in its own JVM failed: " + plain.printed());
+            }
+            Timed verify = timed(new ProcessBuilder(java, AUDITOR_HEAP, "-jar", jar.toString(), "verify",
+                    "--bootstrap-servers", config.kafkaBootstrap(), "--no-progress"));
+            List<String> lines = verify.printed().lines().toList();
+            last = String.join("\n", lines.subList(Math.max(0, lines.size() - 14), lines.size()));
+            rounds.add(new Round(plain.seconds(), verify.seconds(), verify.exitCode()));
+        }
+        return new Result(records, rawSeconds, rounds, last);
+    }
+
+    private record Timed(double seconds, int exitCode, String printed) {
+    }
+
+    private static Timed timed(ProcessBuilder command) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        String printed = new String(auditor.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        auditor.waitFor(1, TimeUnit.HOURS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> lines = printed.lines().toList();
-        String last = String.join("\n", lines.subList(Math.max(0, lines.size() - 14), lines.size()));
-        return new Result(records, rawSeconds, seconds, auditor.exitValue(), last);
+        Process process = command.redirectErrorStream(true).start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(1, TimeUnit.HOURS);
+        return new Timed((System.nanoTime() - start) / 1e9, process.exitValue(), printed);
+    }
+
+    /** The like-for-like baseline's JVM: reads the events topic once and prints how many records it read. */
+    public static void main(String[] args) {
+        System.out.println(readRaw(args[0]));
     }
 
     private static long readRaw(String bootstrap) {
