@@ -1,5 +1,6 @@
 package org.agreementledger.auditor;
 
+import java.security.SecureRandom;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -18,9 +19,13 @@ import java.util.UUID;
  * every id) is held as its two longs inside the chain, in an open-addressing table of chains: about 30 bytes per
  * agreement instead of the 130 a {@code LinkedHashMap} entry with its key string takes. An id spelled any other way
  * Java still reads as a UUID ({@code 1-1-1-1-1}, upper case) names a different agreement, as it does for every reader
- * comparing ids as recorded, and is kept by its text.
+ * comparing ids as recorded, and is kept by its text. The ids come from the log being audited, so whoever wrote it
+ * chose them: the slots are found by a hash seeded afresh in each run, so that ids cannot be crafted to share one
+ * probe run and make each lookup a scan of the table.
  */
 final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
+
+    private static final long SEED = new SecureRandom().nextLong();
 
     private ChainShard.Chain[] slots = new ChainShard.Chain[1024];
     private final Map<String, ChainShard.Chain> spelledOtherwise = new HashMap<>();
@@ -79,8 +84,29 @@ final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
     }
 
     private int slot(long high, long low) {
-        long mixed = (high ^ Long.rotateLeft(low, 32)) * 0x9E3779B97F4A7C15L;
-        return (int) (mixed >>> 32) & (slots.length - 1);
+        return (int) (mix(mix(high ^ SEED) + low) >>> 32) & (slots.length - 1);
+    }
+
+    /** SplitMix64's finaliser: every bit of the input moves about half of the output's. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The most slots a lookup of a held id steps through: a few, whatever ids the log holds. */
+    int longestProbe() {
+        int longest = 0;
+        for (ChainShard.Chain chain : inOrder) {
+            if (chain.isNamed(chain.high(), chain.low())) { // held in the slots, not by its text
+                int steps = 1;
+                for (int i = slot(chain.high(), chain.low()); slots[i] != chain; i = (i + 1) & (slots.length - 1)) {
+                    steps++;
+                }
+                longest = Math.max(longest, steps);
+            }
+        }
+        return longest;
     }
 
     /** 36 characters, lower-case hex, dashes at 8-4-4-4-12: the one spelling whose two longs give the text back. */

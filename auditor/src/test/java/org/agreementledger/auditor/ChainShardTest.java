@@ -104,6 +104,19 @@ class ChainShardTest {
     }
 
     @Test
+    void idsCraftedToShareOneHashDoNotTurnEveryLookupIntoAScanOfTheTable() {
+        ChainTable crafted = new ChainTable();
+        ChainTable random = new ChainTable();
+        for (long i = 0; i < 100_000; i++) {
+            // one value of high ^ rotl(low, 32) for all: an unseeded hash of it would put every id in one probe run
+            crafted.add(new UUID(0x5EEDL ^ Long.rotateLeft(i, 32), i).toString(), i);
+            random.add(UUID.randomUUID().toString(), i);
+        }
+
+        assertThat(crafted.longestProbe()).as("against %s for random ids", random.longestProbe()).isLessThan(200);
+    }
+
+    @Test
     void aHeaderGivenTwiceCountsWithItsLastValueHoweverItIsLookedUp() {
         LogRecord record = new LogRecord(0, 0, "k", new String[] {EventHeaders.SUBJECT, "x-other", EventHeaders.SUBJECT},
                 new byte[][] {"first".getBytes(StandardCharsets.UTF_8), "o".getBytes(StandardCharsets.UTF_8),
