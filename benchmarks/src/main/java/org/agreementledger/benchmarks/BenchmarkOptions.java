@@ -24,7 +24,8 @@ record BenchmarkOptions(
               --warmup-seconds=N       warm-up of each path before the first window and of the ledger's paths after
                                        each restart of the ledger (default 30; 0 for none)
               --settle-seconds=N       load before each counted window, not counted (default 5)
-              --repeats=N              times each level of each path is measured, interleaved (default 3)
+              --repeats=N              times each level of each path is measured, interleaved, and rounds of the
+                                       latency phase's maximum and 80 % load (default 3)
               --group-commit=on,off    the ledger's group commit settings to measure (default on,off)
               --profile                after the throughput windows, one more ledger window with JFR on the ledger
                                        and pg_stat_statements, pg_stat_wal and pg_stat_database per command
