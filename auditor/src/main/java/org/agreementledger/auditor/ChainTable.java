@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * One verifying thread's chains by agreement id, in the order the log first named them. A million one-event
@@ -151,15 +152,20 @@ final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
 
     @Override
     public Set<Entry<String, ChainShard.Chain>> entrySet() {
+        return entries(inOrder::iterator, inOrder.size());
+    }
+
+    /** Chains as map entries, each id's text made only when its entry is reached. */
+    static Set<Entry<String, ChainShard.Chain>> entries(Supplier<Iterator<ChainShard.Chain>> chains, int size) {
         return new AbstractSet<>() {
             @Override
             public int size() {
-                return inOrder.size();
+                return size;
             }
 
             @Override
             public Iterator<Entry<String, ChainShard.Chain>> iterator() {
-                Iterator<ChainShard.Chain> each = inOrder.iterator();
+                Iterator<ChainShard.Chain> each = chains.get();
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {

@@ -4,7 +4,6 @@ import org.agreementledger.contract.EventHeaders;
 
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -262,29 +261,7 @@ final class ChainVerifier {
 
         @Override
         public Set<Entry<String, ChainShard.Chain>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public int size() {
-                    return size;
-                }
-
-                @Override
-                public Iterator<Entry<String, ChainShard.Chain>> iterator() {
-                    Iterator<ChainShard.Chain> chains = inOrder();
-                    return new Iterator<>() {
-                        @Override
-                        public boolean hasNext() {
-                            return chains.hasNext();
-                        }
-
-                        @Override
-                        public Entry<String, ChainShard.Chain> next() {
-                            ChainShard.Chain next = chains.next();
-                            return Map.entry(next.agreementId(), next);
-                        }
-                    };
-                }
-            };
+            return ChainTable.entries(this::inOrder, size);
         }
 
         /** Each shard's chains are in the order first read already: a k-way merge on that order. */
