@@ -1,5 +1,7 @@
 package org.agreementledger.auditor;
 
+import org.agreementledger.contract.CanonicalUuids;
+
 import java.security.SecureRandom;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -34,10 +36,10 @@ final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
 
     /** The chain of this agreement, or null. */
     ChainShard.Chain find(String agreementId) {
-        if (!isCanonical(agreementId)) {
+        UUID id = CanonicalUuids.parse(agreementId);
+        if (id == null) {
             return spelledOtherwise.get(agreementId);
         }
-        UUID id = UUID.fromString(agreementId);
         long high = id.getMostSignificantBits();
         long low = id.getLeastSignificantBits();
         for (int i = slot(high, low); ; i = (i + 1) & (slots.length - 1)) {
@@ -51,8 +53,8 @@ final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
     /** A new chain, for an agreement that has none yet. */
     ChainShard.Chain add(String agreementId, long firstSeen) {
         ChainShard.Chain chain;
-        if (isCanonical(agreementId)) {
-            UUID id = UUID.fromString(agreementId);
+        UUID id = CanonicalUuids.parse(agreementId);
+        if (id != null) {
             chain = new ChainShard.Chain(id.getMostSignificantBits(), id.getLeastSignificantBits(), null, firstSeen);
             if ((inOrder.size() - spelledOtherwise.size() + 1) * 3L > slots.length * 2L) {
                 grow();
@@ -108,21 +110,6 @@ final class ChainTable extends AbstractMap<String, ChainShard.Chain> {
             }
         }
         return longest;
-    }
-
-    /** 36 characters, lower-case hex, dashes at 8-4-4-4-12: the one spelling whose two longs give the text back. */
-    static boolean isCanonical(String id) {
-        if (id.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = id.charAt(i);
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -4,12 +4,12 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.agreementledger.contract.CanonicalUuids;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.UUID;
 
 /**
  * An id a caller chooses is a UUID written one way only: 36 characters, lower-case hex, dashes at 8-4-4-4-12.
@@ -35,12 +35,7 @@ public @interface CanonicalUuid {
             if (id == null) {
                 return true;
             }
-            String text = id.toString();
-            try {
-                return text.equals(UUID.fromString(text).toString());
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
+            return CanonicalUuids.parse(id.toString()) != null;
         }
     }
 }
