@@ -15,12 +15,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,7 +62,8 @@ public class RequestBodyLimit extends OncePerRequestFilter {
         }
         byte[] body;
         try {
-            body = readWithinTime(request.getInputStream(), (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            body = readWithinTime(request.getInputStream(), (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1),
+                    request.getContentLengthLong());
         } catch (TooSlow e) {
             tooSlow(request, response);
             return;
@@ -74,31 +75,59 @@ public class RequestBodyLimit extends OncePerRequestFilter {
         chain.doFilter(new BodyInMemory(request, body), response);
     }
 
-    /** Up to {@code most} bytes of the body, or TooSlow once reading it has taken longer than allowed. */
-    private byte[] readWithinTime(InputStream in, int most) throws IOException, TooSlow {
+    /**
+     * Up to {@code most} bytes of the body, or TooSlow once reading it has taken longer than allowed. A body of a
+     * declared length is read straight into an array of that length, and its end found by reading one byte more: no
+     * buffer to copy it out of for the usual request. A body without a length grows its array as it arrives.
+     */
+    private byte[] readWithinTime(InputStream in, int most, long declared) throws IOException, TooSlow {
         long startedAt = nanos.getAsLong();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(most, 8192));
-        byte[] chunk = new byte[8192];
-        while (body.size() < most) {
-            int read;
-            try {
-                read = in.read(chunk, 0, Math.min(chunk.length, most - body.size()));
-            } catch (IOException e) {
-                // the container's own wait for the next bytes (server.tomcat.connection-timeout) ran out
-                if (Problems.isClientTooSlow(e)) {
-                    throw new TooSlow();
+        byte[] body = new byte[declared >= 0 ? (int) declared : Math.min(most, 8192)];
+        int size = 0;
+        while (size < most) {
+            if (size == body.length) {
+                int next = read(in);
+                if (next < 0) {
+                    break;
                 }
-                throw e;
+                body = Arrays.copyOf(body, (int) Math.min(most, Math.max(8192L, 2L * body.length)));
+                body[size++] = (byte) next;
+            } else {
+                int read = read(in, body, size, body.length - size);
+                if (read < 0) {
+                    break;
+                }
+                size += read;
             }
-            if (read < 0) {
-                break;
-            }
-            body.write(chunk, 0, read);
             if (nanos.getAsLong() - startedAt > maxReadTime.toNanos()) {
                 throw new TooSlow();
             }
         }
-        return body.toByteArray();
+        return size == body.length ? body : Arrays.copyOf(body, size);
+    }
+
+    private static int read(InputStream in) throws IOException, TooSlow {
+        try {
+            return in.read();
+        } catch (IOException e) {
+            throw tooSlowOr(e);
+        }
+    }
+
+    private static int read(InputStream in, byte[] into, int offset, int length) throws IOException, TooSlow {
+        try {
+            return in.read(into, offset, length);
+        } catch (IOException e) {
+            throw tooSlowOr(e);
+        }
+    }
+
+    /** The container's own wait for the next bytes (server.tomcat.connection-timeout) running out is a slow client. */
+    private static IOException tooSlowOr(IOException e) throws TooSlow {
+        if (Problems.isClientTooSlow(e)) {
+            throw new TooSlow();
+        }
+        return e;
     }
 
     private static final class TooSlow extends Exception {

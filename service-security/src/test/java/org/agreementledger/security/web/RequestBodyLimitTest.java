@@ -62,11 +62,51 @@ class RequestBodyLimitTest {
         assertThat(chain.getRequest().getInputStream().readAllBytes()).hasSize(64);
     }
 
+    @Test
+    void aBodyOfItsDeclaredLengthIsHandedOnWhole() throws Exception {
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletResponse response = post(new Arriving(700, () -> { }), chain, 700);
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(chain.getRequest().getInputStream().readAllBytes()).hasSize(700);
+        assertThat(chain.getRequest().getContentLengthLong()).isEqualTo(700);
+    }
+
+    @Test
+    void aBodyLongerThanItsDeclaredLengthIsStillHeldToTheLimit() throws Exception {
+        // the container stops at the declared length; the filter does not count on it
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletResponse response = post(new Arriving(5000, () -> { }), chain, 10);
+
+        assertThat(response.getStatus()).isEqualTo(413);
+        assertThat(response.getContentAsString()).contains("\"maxBytes\":1024");
+        assertThat(chain.getRequest()).as("nothing behind the filter saw it").isNull();
+    }
+
+    @Test
+    void aBodyLongerThanItsDeclaredLengthButWithinTheLimitIsHandedOnAsItArrived() throws Exception {
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletResponse response = post(new Arriving(900, () -> { }), chain, 10);
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(chain.getRequest().getInputStream().readAllBytes()).hasSize(900);
+    }
+
     private MockHttpServletResponse post(ServletInputStream body, MockFilterChain chain) throws Exception {
+        return post(body, chain, -1);
+    }
+
+    private MockHttpServletResponse post(ServletInputStream body, MockFilterChain chain, long declaredLength)
+            throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/agreements") {
             @Override
             public ServletInputStream getInputStream() {
                 return body;
+            }
+
+            @Override
+            public long getContentLengthLong() {
+                return declaredLength;
             }
         };
         MockHttpServletResponse response = new MockHttpServletResponse();
