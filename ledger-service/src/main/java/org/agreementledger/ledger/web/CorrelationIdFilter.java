@@ -4,6 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.agreementledger.contract.RandomIds;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -11,7 +12,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -53,11 +53,11 @@ public class CorrelationIdFilter extends OncePerRequestFilter {
                 return matcher.group(1);
             }
         }
-        return UUID.randomUUID().toString();
+        return RandomIds.next().toString();
     }
 
     public static String of(HttpServletRequest request) {
         Object id = request.getAttribute(ATTRIBUTE);
-        return id != null ? id.toString() : UUID.randomUUID().toString();
+        return id != null ? id.toString() : RandomIds.next().toString();
     }
 }
