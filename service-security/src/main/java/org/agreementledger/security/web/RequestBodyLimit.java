@@ -31,6 +31,8 @@ import java.util.function.LongSupplier;
  */
 public class RequestBodyLimit extends OncePerRequestFilter {
 
+    private static final int TRUSTED_LENGTH = 64 * 1024;
+
     private final long maxBytes;
     private final Duration maxReadTime;
     private final ObjectMapper json;
@@ -78,11 +80,13 @@ public class RequestBodyLimit extends OncePerRequestFilter {
     /**
      * Up to {@code most} bytes of the body, or TooSlow once reading it has taken longer than allowed. A body of a
      * declared length is read straight into an array of that length, and its end found by reading one byte more: no
-     * buffer to copy it out of for the usual request. A body without a length grows its array as it arrives.
+     * buffer to copy it out of for the usual request. Only {@link #TRUSTED_LENGTH} of a declared length is allocated
+     * before its bytes arrive (a client declaring the limit and sending nothing must not cost the limit per thread);
+     * beyond that, and without a length, the array grows as the body arrives.
      */
     private byte[] readWithinTime(InputStream in, int most, long declared) throws IOException, TooSlow {
         long startedAt = nanos.getAsLong();
-        byte[] body = new byte[declared >= 0 ? (int) declared : Math.min(most, 8192)];
+        byte[] body = new byte[declared >= 0 ? (int) Math.min(declared, TRUSTED_LENGTH) : Math.min(most, 8192)];
         int size = 0;
         while (size < most) {
             if (size == body.length) {

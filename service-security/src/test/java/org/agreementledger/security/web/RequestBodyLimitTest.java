@@ -73,6 +73,19 @@ class RequestBodyLimitTest {
     }
 
     @Test
+    void aBodyDeclaredLargerThanWhatIsAllocatedBeforeItArrivesIsHandedOnWhole() throws Exception {
+        RequestBodyLimit larger = new RequestBodyLimit(1024 * 1024, Duration.ofSeconds(30), new ObjectMapper(), now::get);
+        MockFilterChain chain = new MockFilterChain();
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/agreements");
+        byte[] body = "y".repeat(300_000).getBytes(StandardCharsets.US_ASCII);
+        request.setContent(body);
+
+        larger.doFilter(request, new MockHttpServletResponse(), chain);
+
+        assertThat(chain.getRequest().getInputStream().readAllBytes()).isEqualTo(body);
+    }
+
+    @Test
     void aBodyLongerThanItsDeclaredLengthIsStillHeldToTheLimit() throws Exception {
         // the container stops at the declared length; the filter does not count on it
         MockFilterChain chain = new MockFilterChain();
