@@ -87,15 +87,15 @@ public class RequestBodyLimit extends OncePerRequestFilter {
     private byte[] readWithinTime(InputStream in, int most, long declared) throws IOException, TooSlow {
         long startedAt = nanos.getAsLong();
         byte[] body = new byte[declared >= 0 ? (int) Math.min(declared, TRUSTED_LENGTH) : Math.min(most, 8192)];
+        byte[] probe = new byte[1];
         int size = 0;
         while (size < most) {
             if (size == body.length) {
-                int next = read(in);
-                if (next < 0) {
+                if (read(in, probe, 0, 1) < 0) {
                     break;
                 }
                 body = Arrays.copyOf(body, (int) Math.min(most, Math.max(8192L, 2L * body.length)));
-                body[size++] = (byte) next;
+                body[size++] = probe[0];
             } else {
                 int read = read(in, body, size, body.length - size);
                 if (read < 0) {
@@ -110,28 +110,16 @@ public class RequestBodyLimit extends OncePerRequestFilter {
         return size == body.length ? body : Arrays.copyOf(body, size);
     }
 
-    private static int read(InputStream in) throws IOException, TooSlow {
-        try {
-            return in.read();
-        } catch (IOException e) {
-            throw tooSlowOr(e);
-        }
-    }
-
     private static int read(InputStream in, byte[] into, int offset, int length) throws IOException, TooSlow {
         try {
             return in.read(into, offset, length);
         } catch (IOException e) {
-            throw tooSlowOr(e);
+            // the container's own wait for the next bytes (server.tomcat.connection-timeout) ran out
+            if (Problems.isClientTooSlow(e)) {
+                throw new TooSlow();
+            }
+            throw e;
         }
-    }
-
-    /** The container's own wait for the next bytes (server.tomcat.connection-timeout) running out is a slow client. */
-    private static IOException tooSlowOr(IOException e) throws TooSlow {
-        if (Problems.isClientTooSlow(e)) {
-            throw new TooSlow();
-        }
-        return e;
     }
 
     private static final class TooSlow extends Exception {
