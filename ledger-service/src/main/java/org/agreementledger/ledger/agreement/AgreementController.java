@@ -46,7 +46,6 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.agreementledger.ledger.web.AgreementCommands.expectedVersion;
-import static org.agreementledger.ledger.web.AgreementCommands.parseId;
 
 /** The agreement resource: an offer creates it, each lifecycle step is a POST, its record is every event. */
 @RestController
@@ -90,7 +89,7 @@ class AgreementController {
             description = "Records OfferAmended; every other party must then accept the new terms.")
     ResponseEntity<CommandResponse> amend(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Amend request,
                                           @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -98,7 +97,7 @@ class AgreementController {
     @Operation(summary = "A party accepts the current terms", description = "Records AgreementAccepted; when the last party accepts, also AgreementEnteredIntoForce (and lump-sum FeeAssessed).")
     ResponseEntity<CommandResponse> accept(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Accept request,
                                            @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -106,7 +105,7 @@ class AgreementController {
     @Operation(summary = "A party rejects the offer", description = "Records AgreementRejected.")
     ResponseEntity<CommandResponse> reject(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Reject request,
                                            @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -114,7 +113,7 @@ class AgreementController {
     @Operation(summary = "The offering party withdraws its offer before it is in force", description = "Records OfferWithdrawn.")
     ResponseEntity<CommandResponse> withdraw(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Withdraw request,
                                              @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -122,7 +121,7 @@ class AgreementController {
     @Operation(summary = "A party suspends an agreement in force", description = "Records AgreementSuspended; no transfer is accepted until it is resumed.")
     ResponseEntity<CommandResponse> suspend(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Suspend request,
                                             @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -130,7 +129,7 @@ class AgreementController {
     @Operation(summary = "A party resumes a suspended agreement", description = "Records AgreementResumed.")
     ResponseEntity<CommandResponse> resume(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Resume request,
                                            @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -138,7 +137,7 @@ class AgreementController {
     @Operation(summary = "A party terminates the agreement", description = "Records AgreementTerminated.")
     ResponseEntity<CommandResponse> terminate(@PathVariable String agreementId, @Valid @RequestBody AgreementRequests.Terminate request,
                                               @Parameter(description = IF_MATCH_DOC) @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         return commands.send(id, request.toCommand(id, expectedVersion(ifMatch)));
     }
 
@@ -154,7 +153,7 @@ class AgreementController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = AgreementRecord.class)))
     void record(@PathVariable String agreementId, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         long version = eventStore.lastSequenceNumberFor(id.value()).orElseThrow(() -> unknown(id));
         DomainEventStream events = eventStore.readEvents(id.value(), 0);
         if (!events.hasNext()) {

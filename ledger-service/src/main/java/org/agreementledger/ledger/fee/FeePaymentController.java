@@ -29,7 +29,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import java.time.LocalDate;
 
 import static org.agreementledger.ledger.web.AgreementCommands.expectedVersion;
-import static org.agreementledger.ledger.web.AgreementCommands.parseId;
 
 @RestController
 @RequestMapping(path = "/agreements/{agreementId}/fee-payments", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -58,7 +57,7 @@ class FeePaymentController {
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<CommandResponse> record(@PathVariable String agreementId, @Valid @RequestBody RecordPayment request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         PaymentId paymentId = request.paymentId() != null ? request.paymentId() : PaymentId.generate();
         var command = new FeeCommands.RecordFeePayment(id, paymentId, request.payer(), request.payee(), request.amount(),
                 request.paidOn(), request.reference(), expectedVersion(ifMatch));

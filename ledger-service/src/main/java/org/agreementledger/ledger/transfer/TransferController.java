@@ -7,7 +7,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.TransferId;
-import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.agreementledger.ledger.web.AgreementCommands;
 import org.agreementledger.ledger.web.CommandResponse;
 import org.springframework.http.MediaType;
@@ -23,7 +22,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import java.net.URI;
 
 import static org.agreementledger.ledger.web.AgreementCommands.expectedVersion;
-import static org.agreementledger.ledger.web.AgreementCommands.parseId;
 
 @RestController
 @RequestMapping(path = "/agreements/{agreementId}/transfers", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -49,7 +47,7 @@ class TransferController {
     @ApiResponse(responseCode = "201", description = "Transfer recorded")
     ResponseEntity<CommandResponse> record(@PathVariable String agreementId, @Valid @RequestBody TransferRequests.Record request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
+        AgreementId id = AgreementId.of(agreementId);
         TransferId transferId = request.transferId() != null ? request.transferId() : TransferId.generate();
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
                 .path("/{transferId}").buildAndExpand(transferId.value()).toUri();
@@ -62,8 +60,8 @@ class TransferController {
     ResponseEntity<CommandResponse> complete(@PathVariable String agreementId, @PathVariable String transferId,
                                              @Valid @RequestBody TransferRequests.Complete request,
                                              @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
-        return commands.send(id, request.toCommand(id, parseTransferId(transferId), expectedVersion(ifMatch)));
+        AgreementId id = AgreementId.of(agreementId);
+        return commands.send(id, request.toCommand(id, TransferId.of(transferId), expectedVersion(ifMatch)));
     }
 
     @PostMapping(path = "/{transferId}/cancellation", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -71,8 +69,8 @@ class TransferController {
     ResponseEntity<CommandResponse> cancel(@PathVariable String agreementId, @PathVariable String transferId,
                                            @Valid @RequestBody TransferRequests.Cancel request,
                                            @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
-        return commands.send(id, request.toCommand(id, parseTransferId(transferId), expectedVersion(ifMatch)));
+        AgreementId id = AgreementId.of(agreementId);
+        return commands.send(id, request.toCommand(id, TransferId.of(transferId), expectedVersion(ifMatch)));
     }
 
     @PostMapping(path = "/{transferId}/corrections", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -81,15 +79,7 @@ class TransferController {
     ResponseEntity<CommandResponse> correct(@PathVariable String agreementId, @PathVariable String transferId,
                                             @Valid @RequestBody TransferRequests.Correct request,
                                             @RequestHeader(name = "If-Match", required = false) String ifMatch) {
-        AgreementId id = parseId(agreementId);
-        return commands.send(id, request.toCommand(id, parseTransferId(transferId), expectedVersion(ifMatch)));
-    }
-
-    private static TransferId parseTransferId(String transferId) {
-        try {
-            return TransferId.of(transferId);
-        } catch (IllegalArgumentException e) {
-            throw LedgerRuleViolation.notFound("unknown-transfer", "transferId", "No transfer " + transferId + " is recorded.");
-        }
+        AgreementId id = AgreementId.of(agreementId);
+        return commands.send(id, request.toCommand(id, TransferId.of(transferId), expectedVersion(ifMatch)));
     }
 }

@@ -7,7 +7,6 @@ import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -91,15 +90,6 @@ public class AgreementCommands {
 
     public long versionOf(AgreementId agreementId) {
         return eventStore.lastSequenceNumberFor(agreementId.value()).orElse(-1L);
-    }
-
-    /** A malformed id cannot name a recorded agreement: 404, like any unknown one. */
-    public static AgreementId parseId(String agreementId) {
-        try {
-            return AgreementId.of(agreementId);
-        } catch (IllegalArgumentException e) {
-            throw new AggregateNotFoundException(agreementId, e.getMessage());
-        }
     }
 
     /** The version an {@code If-Match} header names; null when absent or {@code *}. */

@@ -194,6 +194,26 @@ class HostileRequestsTest extends LedgerIntegrationTest {
         assertThat(eventsOf(agreementId)).isEqualTo(before);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"not-an-agreement", "1-1-1-1-1", "1B9F6A3E-0C1D-4C8E-9A51-2F0D5A4E7B10",
+            "%3Cimg%20src=x%20onerror=alert(1)%3E"})
+    void anIdInThePathSpelledOtherThanTheLedgerWritesItIsRefusedNamingItWithoutRepeatingIt(String id) {
+        long before = eventsOf(agreementId);
+        HttpResponse<String> accepted = us.post("/agreements/" + id + "/acceptances",
+                "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
+        HttpResponse<String> read = us.get("/agreements/" + id);
+        HttpResponse<String> completed = us.post("/agreements/" + agreementId + "/transfers/" + id + "/completion",
+                "{\"completedOn\": \"2025-03-20\"}");
+
+        for (HttpResponse<String> answer : List.of(accepted, read)) {
+            JsonNode problem = assertProblem(answer, 400, "agreementId");
+            assertThat(problem.path("detail").asText()).contains("canonical").doesNotContain(id).doesNotContain("<img");
+            assertThat(problem.has("agreementId")).isFalse();
+        }
+        assertThat(assertProblem(completed, 400, "transferId").path("detail").asText()).doesNotContain(id);
+        assertThat(eventsOf(agreementId)).isEqualTo(before);
+    }
+
     @Test
     void aLongTextIsRefusedNamingTheField() {
         String longReference = TRANSFER.formatted("3").replace("{\"fromCountry\"",

@@ -68,6 +68,26 @@ class QueryParametersAtTheDoorTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void anAgreementIdInThePathSpelledOtherThanTheLedgerWritesItIsRefusedNamingItWithoutRepeatingIt() throws Exception {
+        String markup = "%3Cimg%20src=x%20onerror=alert(1)%3E";
+        for (String id : new String[] {"not-an-agreement", "1-1-1-1-1", "1B9F6A3E-0C1D-4C8E-9A51-2F0D5A4E7B10",
+                markup, "a".repeat(2000)}) {
+            for (String path : new String[] {"/agreements/%s", "/agreements/%s/history", "/agreements/%s/transfers",
+                    "/agreements/%s/fees", "/live/agreements/%s"}) {
+                HttpResponse<String> answer = get(path.formatted(id));
+                String shown = path.formatted(id.length() > 20 ? id.substring(0, 20) + "…" : id);
+                assertThat(answer.statusCode()).as(shown + " " + answer.body()).isEqualTo(400);
+                JsonNode problem = json.readTree(answer.body());
+                assertThat(problem.get("type").asText()).as(shown).endsWith("/invalid-request");
+                assertThat(problem.get("field").asText()).as(shown).isEqualTo("agreementId");
+                assertThat(problem.get("detail").asText()).as(shown).contains("canonical")
+                        .doesNotContain(id).doesNotContain("<img");
+                assertThat(problem.has("agreementId")).as(shown).isFalse();
+            }
+        }
+    }
+
+    @Test
     void aLastEventIdTheStreamCouldNotHaveSentIsRefusedRatherThanReadAsFromNow() throws Exception {
         for (String lastEventId : new String[] {"abc", "-5", "1e3", "9999999999999999999"}) {
             for (String stream : new String[] {"/live/events", "/live/transfers"}) {

@@ -50,12 +50,14 @@ public class LedgerWebAutoConfiguration {
     }
 
     @Bean
-    WebMvcConfigurer unknownParameters(ObjectMapper json) {
-        UnknownParameters refusal = new UnknownParameters(json);
+    WebMvcConfigurer pathIdsAndUnknownParameters(ObjectMapper json) {
+        PathIds pathIds = new PathIds(json);
+        UnknownParameters unknownParameters = new UnknownParameters(json);
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
-                registry.addInterceptor(refusal);
+                registry.addInterceptor(pathIds);
+                registry.addInterceptor(unknownParameters);
             }
         };
     }
