@@ -38,8 +38,20 @@ final class CopyRows {
     /** Sends the rows with COPY when there are enough of them and each value has an exact text form; else as a batch. */
     static void insert(JdbcTemplate jdbc, ViewWrites.Insert insert, List<Object[]> rows) {
         if (rows.size() < MIN_ROWS || !copy(jdbc, insert.table(), insert.columns(), rows)) {
-            jdbc.batchUpdate(insert.sql(), rows);
+            jdbc.batchUpdate(insert.sql(), rows.stream().map(CopyRows::asParameters).toList());
         }
+    }
+
+    /** A statement takes {@link Utf8Text} as the String it is. */
+    private static Object[] asParameters(Object[] row) {
+        Object[] parameters = row;
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] instanceof Utf8Text text) {
+                parameters = parameters == row ? row.clone() : parameters;
+                parameters[i] = text.toString();
+            }
+        }
+        return parameters;
     }
 
     /** @return false, having sent nothing, when a value has no exact text form here */
@@ -94,6 +106,8 @@ final class CopyRows {
                 ascii("\\N");
             } else if (value instanceof String string) {
                 escaped(string);
+            } else if (value instanceof Utf8Text text) {
+                escaped(text.bytes());
             } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {
                 ascii(value.toString());
             } else if (value instanceof Boolean bool) {
@@ -190,6 +204,23 @@ final class CopyRows {
                     bytes[length++] = (byte) (0x80 | c & 0x3F);
                 }
             }
+        }
+
+        /** UTF-8 as it is, COPY's markers escaped: no byte of a multi-byte character is below 0x80, so none is one. */
+        private void escaped(byte[] utf8) {
+            ensure(2 * utf8.length);
+            int run = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                byte b = utf8[i];
+                if (b <= '\\' && (b == '\\' || b == '\n' || b == '\r' || b == '\t')) {
+                    System.arraycopy(utf8, run, bytes, length, i - run);
+                    length += i - run;
+                    escape(b == '\\' ? '\\' : b == '\n' ? 'n' : b == '\r' ? 'r' : 't');
+                    run = i + 1;
+                }
+            }
+            System.arraycopy(utf8, run, bytes, length, utf8.length - run);
+            length += utf8.length - run;
         }
 
         private void escape(char c) {

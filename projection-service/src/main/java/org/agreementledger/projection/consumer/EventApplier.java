@@ -329,7 +329,7 @@ public class EventApplier {
                     rows.add(new Object[]{ids.get(i), envelope.agreementId().value(), envelope.sequence(),
                             envelope.eventId(), envelope.type(), Timestamp.from(envelope.time()),
                             envelope.correlationId().orElse(null), envelope.causationId().orElse(null),
-                            envelope.principal().orElse(null), envelope.country().orElse(null), event.payloadJson(),
+                            envelope.principal().orElse(null), envelope.country().orElse(null), new Utf8Text(event.payload()),
                             event.partition(), event.offset()});
                 }
                 CopyRows.insert(jdbc, HISTORY, rows);
@@ -394,7 +394,7 @@ public class EventApplier {
             unreadable.increment();
             return parkFailed(record, envelope, held, e);
         }
-        AppliedEvent applied = new AppliedEvent(envelope, event, new String(record.value(), StandardCharsets.UTF_8),
+        AppliedEvent applied = new AppliedEvent(envelope, event, record.value(),
                 record.partition(), record.offset());
         if (isolate == null) {
             // a failure aborts the batch, which is then applied again record by record

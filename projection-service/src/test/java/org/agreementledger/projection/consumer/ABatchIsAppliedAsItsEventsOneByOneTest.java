@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -104,6 +105,9 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
         });
         assertThat(jdbc.queryForObject("SELECT count(*) FROM " + BATCHED + ".agreement_history", Long.class))
                 .as("every event once, redeliveries skipped").isEqualTo(40L * 10);
+        jdbc.query("SELECT kafka_offset, payload FROM " + BATCHED + ".agreement_history", (RowCallbackHandler) row ->
+                assertThat(row.getString(2)).as("the event's JSON, stored as it was published")
+                        .isEqualTo(new String(records.get((int) row.getLong(1)).value(), StandardCharsets.UTF_8)));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM " + BATCHED + ".sequence_gap", Long.class))
                 .as("the event published after a gap is held back").isEqualTo(1L);
         assertThat(jdbc.queryForList("SELECT feed_id FROM " + BATCHED + ".agreement_history ORDER BY feed_id", Long.class))
