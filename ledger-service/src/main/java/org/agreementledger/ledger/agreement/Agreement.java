@@ -291,10 +291,11 @@ class Agreement {
     }
 
     @CommandHandler
-    long handle(CorrectTransfer command) {
+    long handle(CorrectTransfer command, RecordedHeadcounts recorded) {
         checkVersion(command);
         TransferBook.Transfer transfer = transfer(command.transferId());
-        TransferRules.checkCorrection(transfers, transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()));
+        TransferRules.checkCorrection(transfers, transfer, command.headcounts(), acceptCommitmentsOf(transfer.toCountry()),
+                () -> recorded.of(agreementId, transfer.countsSequence()));
         TransferCorrected corrected = new TransferCorrected(agreementId, command.transferId(), transfer.countsSequence(),
                 command.correctedOn(), command.headcounts(), command.reason());
         record(corrected);

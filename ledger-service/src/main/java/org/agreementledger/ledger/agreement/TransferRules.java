@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a new or corrected transfer must meet, rule by rule as numbered in docs/architecture.md ("Transfer rules");
@@ -29,12 +30,14 @@ final class TransferRules {
         checkHeadcounts(book, from, to, date, headcounts, receiverCommitments, null);
     }
 
+    /** @param recorded the counts the correction would replace, read only when the other rules leave it to them */
     static void checkCorrection(TransferBook book, TransferBook.Transfer transfer, List<Headcount> headcounts,
-                                List<AcceptPeople> receiverCommitments) {
+                                List<AcceptPeople> receiverCommitments, Supplier<List<Headcount>> recorded) {
         if (transfer.status() == TransferBook.Status.CANCELLED) {
             throw LedgerRuleViolation.conflict("illegal-transition",
                     "Transfer " + transfer.transferId() + " was cancelled; there is nothing to correct.");
         }
+        aCorrectionChangesTheCounts(transfer, headcounts, recorded);
         checkHeadcounts(book, transfer.fromCountry(), transfer.toCountry(), transfer.transferDate(), headcounts,
                 receiverCommitments, transfer);
     }
@@ -47,6 +50,19 @@ final class TransferRules {
         rule11TheSenderDoesNotRemoveItsOwnCitizens(from, headcounts);
         long[] added = rule12TheReceiverCommittedToTakeEveryone(from, to, headcounts, commitments);
         rule13WithinEveryCapacity(book, to, date, commitments, added, replacing);
+    }
+
+    /**
+     * A correction changes what is recorded: the same lines again, in any order (a retry without an Idempotency-Key, a
+     * slip), would put a correction that corrects nothing on the record for good. Compared only when the persons agree.
+     */
+    private static void aCorrectionChangesTheCounts(TransferBook.Transfer transfer, List<Headcount> headcounts,
+                                                    Supplier<List<Headcount>> recorded) {
+        if (headcounts.stream().mapToLong(Headcount::count).sum() == transfer.persons()
+                && Set.copyOf(headcounts).equals(Set.copyOf(recorded.get()))) {
+            throw LedgerRuleViolation.conflict("nothing-to-correct", "Transfer " + transfer.transferId()
+                    + " already has exactly these counts (event " + transfer.countsSequence() + "); nothing is recorded.");
+        }
     }
 
     /** Rule 8. */

@@ -48,6 +48,7 @@ class TransferRulesTest {
     void fixture() {
         fixture = new AggregateTestFixture<>(Agreement.class);
         fixture.registerInjectableResource(MARCH_2025);
+        fixture.registerInjectableResource(new EventStoreHeadcounts(fixture.getEventStore()));
     }
 
     private static Headcount count(CountryCode nationality, PersonCategory category, Sex sex, int n) {
@@ -198,6 +199,37 @@ class TransferRulesTest {
     }
 
     @Test
+    void aCorrectionThatRepeatsTheCountsInAnyOrderIsRefusedSoNothingThatCorrectsNothingIsRecorded() {
+        Headcount men = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60);
+        Headcount women = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 20);
+        Headcount fewerMen = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 50);
+        fixture.given(guatemalaInForce(null))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(men, women), null))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(women, men), "retry", null))
+                .expectNoEvents()
+                .expectException(refusal(Kind.STATE_CONFLICT, "nothing-to-correct"));
+        fixture.given(guatemalaInForce(null))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(men, women), null),
+                        new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(fewerMen, women), "recount"))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(fewerMen, women), "recount again", null))
+                .expectNoEvents()
+                .expectException(refusal(Kind.STATE_CONFLICT, "nothing-to-correct"));
+        fixture.given(guatemalaInForce(null))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(men, women), null),
+                        new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(fewerMen, women), "recount"))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(men, women), "the first count was right", null))
+                .expectEvents(new TransferCorrected(ID, FLIGHT, 4, MAR_16, List.of(men, women),
+                        "the first count was right"));
+        fixture.given(guatemalaInForce(null))
+                .andGiven(new TransferRecorded(ID, FLIGHT, US, GT, MAR_15, List.of(men, women), null))
+                .when(new CorrectTransfer(ID, FLIGHT, MAR_16, List.of(count(VE, PersonCategory.IRREGULAR_MIGRANT,
+                        Sex.MALE, 20), count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.FEMALE, 60)), "swapped", null))
+                .expectEvents(new TransferCorrected(ID, FLIGHT, 3, MAR_16, List.of(count(VE,
+                        PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 20), count(VE, PersonCategory.IRREGULAR_MIGRANT,
+                        Sex.FEMALE, 60)), "swapped"));
+    }
+
+    @Test
     void aCorrectionToFewerPeopleFreesCapacityAndACancelledCorrectionFreesAllItHeld() {
         Capacity hundredAMonth = new Capacity(100, Capacity.Period.MONTH);
         Headcount sixty = count(VE, PersonCategory.IRREGULAR_MIGRANT, Sex.MALE, 60);
@@ -254,6 +286,7 @@ class TransferRulesTest {
         Clock afterValidity = Clock.fixed(LocalDate.of(2026, 3, 1).atStartOfDay().toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
         fixture = new AggregateTestFixture<>(Agreement.class);
         fixture.registerInjectableResource(afterValidity);
+        fixture.registerInjectableResource(new EventStoreHeadcounts(fixture.getEventStore()));
         fixture.given(elSalvadorInForce())
                 .when(usToElSalvador(FLIGHT, count(VE, PersonCategory.GANG_MEMBER, Sex.MALE, 1)))
                 .expectNoEvents()

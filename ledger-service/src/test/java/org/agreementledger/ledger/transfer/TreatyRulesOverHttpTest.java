@@ -125,6 +125,30 @@ public class TreatyRulesOverHttpTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aCorrectionRepeatedAfterTheLedgerForgotTheAgreementIsRefusedAndNothingIsAppended() {
+        String guatemala = guatemalaInForceTaking(1000);
+        String transferId = ledger.ok("/agreements/" + guatemala + "/transfers", """
+                {"fromCountry":"US","toCountry":"GT","transferDate":"2025-03-10",
+                 "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":9},
+                               {"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"FEMALE","count":3}]}""")
+                .get("transferId").asText();
+        String correction = """
+                {"correctedOn":"2025-03-11","reason":"recount",
+                 "headcounts":[{"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"FEMALE","count":3},
+                               {"nationality":"HN","category":"IRREGULAR_MIGRANT","sex":"MALE","count":8}]}""";
+        ledger.ok("/agreements/" + guatemala + "/transfers/" + transferId + "/corrections", correction);
+        agreementCache.removeAll();
+        long eventsBefore = eventCount();
+
+        HttpResponse<String> again = ledger.post("/agreements/" + guatemala + "/transfers/" + transferId + "/corrections",
+                correction);
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(ledger.json(again).get("type").asText()).isEqualTo("https://agreement-ledger.org/problems/nothing-to-correct");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    @Test
     void aCapacityIsCountedAlikeFromTheCacheAndFromASnapshotAfterARestart() {
         String guatemala = guatemalaInForceTaking(1000);
         String flight = """
