@@ -107,6 +107,18 @@ class RebuildTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void oldViewsLeftByACrashBetweenASwapAndTheirDropDoNotStopTheNextRebuild() throws Exception {
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS views_retired");
+        jdbc.execute("CREATE TABLE IF NOT EXISTS views_retired.agreement_view (agreement_id text)");
+
+        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'views_retired'", Integer.class))
+                .as("the old views are gone once swapped out").isZero();
+    }
+
+    @Test
     void viewsChangedBehindTheLogsBackAreCountedRowByRowAndReplacedByWhatTheLogSays() throws Exception {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         await("/agreements/" + id, node -> node.get("version").asLong() == 8);
