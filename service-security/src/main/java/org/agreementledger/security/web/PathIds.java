@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 final class PathIds implements HandlerInterceptor {
 
-    static final String DETAIL = " in the path must be a UUID in its canonical form: 36 characters, lower-case hex, "
+    private static final String DETAIL = " in the path must be a UUID in its canonical form: 36 characters, lower-case hex, "
             + "e.g. 1b9f6a3e-0c1d-4c8e-9a51-2f0d5a4e7b10";
     private static final String OURS = "org.agreementledger.";
 
