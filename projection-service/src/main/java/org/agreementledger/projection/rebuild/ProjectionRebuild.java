@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -58,15 +57,17 @@ public class ProjectionRebuild {
     private final ParkedEvents parkedEvents;
     private final ViewSchemas schemas;
     private final int parallelism;
+    private final Duration oldViewsLockWait;
     private final AtomicLong replayed = new AtomicLong();
     private volatile boolean running;
 
     ProjectionRebuild(JdbcTemplate jdbc, BulkTransactions transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
                       ParkedEvents parkedEvents, ViewSchemas schemas, MeterRegistry meters,
-                      @Value("${projection.rebuild.parallelism:2}") int parallelism) {
+                      RebuildProperties rebuildProperties) {
         this.schemas = schemas;
-        this.parallelism = parallelism;
+        this.parallelism = rebuildProperties.parallelism();
+        this.oldViewsLockWait = rebuildProperties.oldViewsLockWait();
         this.liveFeed = liveFeed;
         this.parkedEvents = parkedEvents;
         this.jdbc = jdbc;
@@ -82,9 +83,14 @@ public class ProjectionRebuild {
     /**
      * What a rebuild did, and whether the rebuilt views equal the live ones they replaced. {@code parkedEvents}: records
      * the rebuilt views could not apply, or hold behind those (listed by {@code GET /admin/parked-events}).
+     * {@code oldViewsDropped}: false when the replaced views are still in schema {@value #RETIRED_SCHEMA}.
      */
     public record Report(long recordsReplayed, long millis, Map<String, Long> phaseMillis, Map<String, Long> differingRows,
-                         boolean identical, Map<String, Long> positions, long parkedEvents) {
+                         boolean identical, Map<String, Long> positions, long parkedEvents, boolean oldViewsDropped) {
+    }
+
+    /** What the paused part of a rebuild leaves for its report. */
+    private record Swapped(Map<String, Long> differingRows, Map<String, Long> positions, long parkedEvents) {
     }
 
     public synchronized Report rebuild() {
@@ -93,6 +99,8 @@ public class ProjectionRebuild {
         long started = System.nanoTime();
         Phases phases = new Phases();
         try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
+            // old views a crash or a long reader left after an earlier swap; dropped now, not while the consumer waits
+            transaction.run(() -> jdbc.execute("DROP SCHEMA IF EXISTS " + RETIRED_SCHEMA + " CASCADE"));
             ViewSchemas.DeferredIndexes indexes = schemas.createDurableForBulkLoad(TWIN_SCHEMA);
             List<TopicPartition> partitions = replay.partitionsFor(properties.topic()).stream()
                     .map(p -> new TopicPartition(properties.topic(), p.partition())).toList();
@@ -103,7 +111,7 @@ public class ProjectionRebuild {
             phases.done("replay");
             schemas.buildIndexes(indexes);
             phases.done("indexes");
-            Report report = live.whilePaused(() -> {
+            Swapped swapped = live.whilePaused(() -> {
                 Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
                 partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
                 replayUntil(replay, targets);
@@ -112,16 +120,19 @@ public class ProjectionRebuild {
                 phases.done("compare");
                 Long parked = jdbc.queryForObject("SELECT count(*) FROM " + TWIN_SCHEMA + ".parked_event", Long.class);
                 swap();
-                phases.done("swap");
                 Map<String, Long> positions = new LinkedHashMap<>();
                 targets.forEach((p, offset) -> positions.put(p.toString(), offset));
-                return new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
-                        phases.millis(), differences, differences.values().stream().allMatch(n -> n == 0), positions,
-                        parked == null ? 0 : parked);
+                return new Swapped(differences, positions, parked == null ? 0 : parked);
             });
             parkedEvents.recount();
             liveFeed.resync();
-            dropRetired();
+            phases.done("swap");
+            boolean dropped = dropRetired();
+            phases.done("drop");
+            Report report = new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
+                    phases.millis(), swapped.differingRows(),
+                    swapped.differingRows().values().stream().allMatch(n -> n == 0), swapped.positions(),
+                    swapped.parkedEvents(), dropped);
             log.info("Rebuilt every view from {} records in {} ms ({}); identical to the live views: {}",
                     report.recordsReplayed(), report.millis(), report.phaseMillis(), report.identical());
             return report;
@@ -265,11 +276,9 @@ public class ProjectionRebuild {
 
     /**
      * Two renames in one transaction, which lock no table: queries go on reading the old views until it commits and
-     * the rebuilt ones after. The old views are dropped once the live consumer runs again ({@link #dropRetired}); a
-     * retired schema a crash left before that is dropped first.
+     * the rebuilt ones after. The old views are dropped once the live consumer runs again ({@link #dropRetired}).
      */
     private void swap() {
-        transaction.run(() -> jdbc.execute("DROP SCHEMA IF EXISTS " + RETIRED_SCHEMA + " CASCADE"));
         transaction.run(() -> {
             jdbc.execute("ALTER SCHEMA " + EventApplier.LIVE_SCHEMA + " RENAME TO " + RETIRED_SCHEMA);
             jdbc.execute("ALTER SCHEMA " + TWIN_SCHEMA + " RENAME TO " + EventApplier.LIVE_SCHEMA);
@@ -280,16 +289,23 @@ public class ProjectionRebuild {
      * Drops the swapped-out views, after the swap and with the live consumer running. Inside the swap's transaction the
      * drop locked every old table until the commit, and every query naming a view waited for it (1.0 s of a million
      * events' views, docs/benchmarks.md run Z12); here it waits only for queries still reading the old tables, and
-     * holds up neither the live views nor their consumer. If it fails, the rebuild stands and the next one drops them.
+     * holds up neither the live views nor their consumer. It waits for them at most {@code oldViewsLockWait}, so that
+     * a long reader of the old views does not hold the operator's answer for the bulk timeout; then the rebuild stands,
+     * the report says the old views are left, and the next rebuild drops them.
      */
-    private void dropRetired() {
+    private boolean dropRetired() {
         long started = System.nanoTime();
         try {
-            transaction.run(() -> jdbc.execute("DROP SCHEMA " + RETIRED_SCHEMA + " CASCADE"));
+            transaction.run(() -> {
+                jdbc.execute("SET LOCAL lock_timeout = " + oldViewsLockWait.toMillis());
+                jdbc.execute("DROP SCHEMA " + RETIRED_SCHEMA + " CASCADE");
+            });
             log.info("Dropped the swapped-out views in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
+            return true;
         } catch (DataAccessException e) {
             log.warn("The rebuilt views are in place; the old ones, schema {}, could not be dropped ({}) and are left "
                     + "to the next rebuild", RETIRED_SCHEMA, e.getMessage());
+            return false;
         }
     }
 

@@ -35,6 +35,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -116,6 +119,43 @@ class RebuildTest extends ProjectionIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'views_retired'", Integer.class))
                 .as("the old views are gone once swapped out").isZero();
+        assertThat(json.readTree(response.body()).get("oldViewsDropped").asBoolean()).as(response.body()).isTrue();
+    }
+
+    @Test
+    void aLongReaderOfTheReplacedViewsHoldsUpNeitherTheOperatorsAnswerNorTheLiveViews() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+        JsonNode report;
+        try (Connection reader = DriverManager.getConnection(DATABASE_URL, "test", "test");
+             Statement statement = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            statement.executeQuery("SELECT count(*) FROM views.fee_balance").close();
+
+            HttpResponse<String> response = post("/admin/rebuild", operator);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            report = json.readTree(response.body());
+            assertThat(report.get("identical").asBoolean()).as(report.toString()).isTrue();
+            assertThat(report.get("oldViewsDropped").asBoolean()).as(report.toString()).isFalse();
+            // waited for the reader as long as configured for the tests (1 s), not the bulk timeout
+            assertThat(report.get("phaseMillis").get("drop").asLong()).as(report.toString()).isBetween(900L, 10_000L);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'views_retired'", Integer.class))
+                    .as("the old views, still read").isOne();
+            records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("100.00", "USD"), MAR_15, null), 9);
+            await("/agreements/" + id + "/fees", node -> node.get(0).get("paid").asText().equals("6000100.00"));
+            reader.commit();
+        }
+
+        HttpResponse<String> next = post("/admin/rebuild", operator);
+
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(json.readTree(next.body()).get("oldViewsDropped").asBoolean()).as(next.body()).isTrue();
+        assertThat(json.readTree(next.body()).get("identical").asBoolean()).as("the payment went to the rebuilt views: "
+                + next.body()).isTrue();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'views_retired'", Integer.class))
+                .as("the old views, dropped by the next rebuild").isZero();
     }
 
     @Test

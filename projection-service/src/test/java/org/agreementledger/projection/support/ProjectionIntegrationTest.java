@@ -80,6 +80,7 @@ public abstract class ProjectionIntegrationTest {
         // readiness thresholds small enough for a test to cross them in seconds
         registry.add("projection.readiness.max-lag", () -> "50");
         registry.add("projection.readiness.stall-after", () -> "3s");
+        registry.add("projection.rebuild.old-views-lock-wait", () -> "1s");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + TOKENS.publicKeyFile().toAbsolutePath());
         // tracing on as in docker-compose, but recording only the traces of records a test sends with a sampled
