@@ -10,8 +10,8 @@ import java.util.UUID;
  * Random (version 4) UUIDs, and the random bits of {@link TimeOrderedIds}, from a generator of the calling thread's
  * own: a DRBG (NIST SP 800-90A) seeded once per thread. {@link UUID#randomUUID()} and every default
  * {@code SecureRandom} on Linux share one lock in the JDK's NativePRNG; with a command's several ids (its own, its
- * messages', its correlation id) drawn by every request thread, requests queued on that lock for up to 90 ms under
- * load, and on the time-ordered generator's lock held meanwhile (docs/benchmarks.md, run Z11).
+ * messages', then also its correlation id) drawn by every request thread, requests queued on that lock for up to
+ * 90 ms under load, and on the time-ordered generator's lock held meanwhile (docs/benchmarks.md, run Z11).
  */
 public final class RandomIds {
 
