@@ -12,7 +12,7 @@ import java.time.Duration;
 @ConfigurationProperties("projection.rebuild")
 public record RebuildProperties(@DefaultValue("2") int parallelism, @DefaultValue("10s") Duration oldViewsLockWait) {
 
-    static final int MAX_PARALLELISM = 64;
+    private static final int MAX_PARALLELISM = 64;
 
     public RebuildProperties {
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
