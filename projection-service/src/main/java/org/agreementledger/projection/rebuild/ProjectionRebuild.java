@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,7 +60,7 @@ public class ProjectionRebuild {
     private final int parallelism;
     private final Duration oldViewsLockWait;
     private final AtomicLong replayed = new AtomicLong();
-    private volatile boolean running;
+    private volatile Status status = new Status(Status.State.NEVER, null, null, 0, null);
 
     ProjectionRebuild(JdbcTemplate jdbc, BulkTransactions transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
@@ -77,7 +78,7 @@ public class ProjectionRebuild {
         this.properties = properties;
         Gauge.builder("projection.rebuild.records", replayed, AtomicLong::get)
                 .description("Records replayed by the current or last rebuild").register(meters);
-        Gauge.builder("projection.rebuild.running", this, rebuild -> rebuild.running ? 1 : 0).register(meters);
+        Gauge.builder("projection.rebuild.running", this, rebuild -> rebuild.running() ? 1 : 0).register(meters);
     }
 
     /**
@@ -89,13 +90,26 @@ public class ProjectionRebuild {
                          boolean identical, Map<String, Long> positions, long parkedEvents, boolean oldViewsDropped) {
     }
 
+    /**
+     * Where this instance's rebuilds stand: {@code state} is {@code NEVER} (none since it started), {@code RUNNING},
+     * {@code DONE} (with the {@code report} a lost answer to the request would have carried) or {@code FAILED} (the
+     * log says why; the views in place are those before it, unless it failed after the swap). {@code recordsReplayed}
+     * counts while it runs.
+     */
+    public record Status(State state, Instant startedAt, Instant endedAt, long recordsReplayed, Report report) {
+
+        public enum State { NEVER, RUNNING, DONE, FAILED }
+    }
+
     /** What the paused part of a rebuild leaves for its report. */
     private record Swapped(Map<String, Long> differingRows, Map<String, Long> positions, long parkedEvents) {
     }
 
     public synchronized Report rebuild() {
-        running = true;
         replayed.set(0);
+        Instant startedAt = Instant.now();
+        status = new Status(Status.State.RUNNING, startedAt, null, 0, null);
+        Report report = null;
         long started = System.nanoTime();
         Phases phases = new Phases();
         try (KafkaConsumer<String, byte[]> replay = replayConsumer()) {
@@ -129,7 +143,7 @@ public class ProjectionRebuild {
             phases.done("swap");
             boolean dropped = dropRetired();
             phases.done("drop");
-            Report report = new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
+            report = new Report(replayed.get(), Duration.ofNanos(System.nanoTime() - started).toMillis(),
                     phases.millis(), swapped.differingRows(),
                     swapped.differingRows().values().stream().allMatch(n -> n == 0), swapped.positions(),
                     swapped.parkedEvents(), dropped);
@@ -137,8 +151,15 @@ public class ProjectionRebuild {
                     report.recordsReplayed(), report.millis(), report.phaseMillis(), report.identical());
             return report;
         } finally {
-            running = false;
+            status = new Status(report == null ? Status.State.FAILED : Status.State.DONE, startedAt, Instant.now(),
+                    replayed.get(), report);
         }
+    }
+
+    public Status status() {
+        Status now = status;
+        return now.state() == Status.State.RUNNING
+                ? new Status(now.state(), now.startedAt(), null, replayed.get(), null) : now;
     }
 
     /**
@@ -314,6 +335,6 @@ public class ProjectionRebuild {
     }
 
     public boolean running() {
-        return running;
+        return status.state() == Status.State.RUNNING;
     }
 }

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,6 +24,16 @@ class RebuildController {
 
     RebuildController(ProjectionRebuild rebuild) {
         this.rebuild = rebuild;
+    }
+
+    @GetMapping("/rebuild")
+    @Operation(summary = "Whether a rebuild runs, how far it got, and the last one's report",
+            description = "Kept in memory by this instance since it started: the report of a rebuild whose answer was "
+                    + "lost (a client or proxy that gave up waiting) is here until the next rebuild or a restart.")
+    @ApiResponse(responseCode = "200", description = "The state of the current or last rebuild",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProjectionRebuild.Status.class)))
+    ProjectionRebuild.Status rebuildStatus() {
+        return rebuild.status();
     }
 
     @PostMapping("/rebuild")

@@ -39,6 +39,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +197,10 @@ class RebuildTest extends ProjectionIntegrationTest {
         try {
             assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
 
+            JsonNode running = json.readTree(send("/admin/rebuild", operator, false).body());
+            assertThat(running.get("state").asText()).as(running.toString()).isEqualTo("RUNNING");
+            assertThat(running.hasNonNull("endedAt")).as(running.toString()).isFalse();
+            assertThat(running.hasNonNull("report")).as(running.toString()).isFalse();
             HttpResponse<String> second = send("/admin/rebuild", operator, true);
             assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
             assertThat(json.readTree(second.body()).get("type").asText()).endsWith("/rebuild-running");
@@ -210,6 +215,12 @@ class RebuildTest extends ProjectionIntegrationTest {
         HttpResponse<String> done = rebuilding.get(60, TimeUnit.SECONDS);
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(json.readTree(done.body()).get("identical").asBoolean()).as(done.body()).isTrue();
+        // an operator whose answer was lost reads the same report afterwards
+        JsonNode status = json.readTree(send("/admin/rebuild", operator, false).body());
+        assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("DONE");
+        assertThat(status.get("report")).isEqualTo(json.readTree(done.body()));
+        assertThat(status.get("recordsReplayed").asLong()).isEqualTo(status.get("report").get("recordsReplayed").asLong());
+        assertThat(Instant.parse(status.get("endedAt").asText())).isAfter(Instant.parse(status.get("startedAt").asText()));
         // the payment applied during the rebuild is in the rebuilt views, once
         JsonNode fees = get("/agreements/" + id + "/fees", dashboardToken());
         assertThat(fees.get(0).get("paid").asText()).isEqualTo("6000100.00");
@@ -220,9 +231,11 @@ class RebuildTest extends ProjectionIntegrationTest {
     }
 
     @Test
-    void onlyAnOperatorMayRebuild() throws Exception {
+    void onlyAnOperatorMayRebuildOrSeeHowARebuildWent() throws Exception {
         assertThat(post("/admin/rebuild", dashboardToken()).statusCode()).isEqualTo(403);
         assertThat(post("/admin/rebuild", countryToken("US")).statusCode()).isEqualTo(403);
+        assertThat(send("/admin/rebuild", dashboardToken(), false).statusCode()).isEqualTo(403);
+        assertThat(send("/admin/rebuild", countryToken("US"), false).statusCode()).isEqualTo(403);
     }
 
     private AgreementId publishTheCecotAgreementWithAFlightAndFees() {
