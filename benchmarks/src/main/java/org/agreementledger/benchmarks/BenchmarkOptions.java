@@ -28,7 +28,8 @@ record BenchmarkOptions(
                                        latency phase's maximum and 80 % load (default 3)
               --group-commit=on,off    the ledger's group commit settings to measure (default on,off)
               --profile                after the throughput windows, one more ledger window with JFR on the ledger
-                                       and pg_stat_statements, pg_stat_wal and pg_stat_database per command
+                                       and pg_stat_statements, pg_stat_wal, pg_stat_bgwriter and pg_stat_database per
+                                       command; the same PostgreSQL figures per event over the rebuild
               --latency-samples=N      offers timed until the projection serves them, idle and under load (default 300)
               --history-sizes=A,B,...  events in an agreement before its amendment commands are timed (default 10,1000,100000)
               --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)

@@ -158,7 +158,7 @@ public final class LedgerBenchmark {
                 history(drain);
             }
             if (options.runs("replay") && options.replayEvents() > 0) {
-                replay(drain);
+                replay(stack, drain);
             }
             if (options.runs("audit")) {
                 audit(drain);
@@ -226,7 +226,7 @@ public final class LedgerBenchmark {
                         groupCommit ? "on" : "off"),
                 format("%.0f offers/s over %d s, then until the pipeline drained. CPU µs per command (including the"
                                 + " drain): %s.%n%n", measured.perSecond(), options.seconds(), String.join(", ", perCommand))
-                        + profile.summarise(commands) + "\n"
+                        + profile.summarise(commands, "command") + "\n"
                         + Profile.hotMethods(recording)
                         + format("%nThe recording: `%s` (kept with --keep-data); open it in JDK Mission Control.%n", recording));
     }
@@ -284,8 +284,9 @@ public final class LedgerBenchmark {
                 "```"));
     }
 
-    private void replay(PipelineDrain drain) throws Exception {
-        ReplayBenchmark.Result result = ReplayBenchmark.run(config, identity, drain, options.replayEvents());
+    private void replay(LocalStack stack, PipelineDrain drain) throws Exception {
+        ReplayBenchmark.Result result = ReplayBenchmark.run(config, identity, drain, options.replayEvents(), stack.pids(),
+                options.profile() ? new Profile(config.postgresHostPort()) : null);
         report.section("Rebuild of every view from the topic", String.join("\n",
                 "| Records on the topic | Records replayed | Rebuild (s) | Events/s | Rebuilt = live |",
                 "|---:|---:|---:|---:|---|",
@@ -297,7 +298,12 @@ public final class LedgerBenchmark {
                         + " the last was written: %,.0f events/s while the writing lasted and after). The rebuild replays"
                         + " every record into a twin schema, compares it with the live views row for row and swaps it"
                         + " in. Its steps (ms): `%s`.", result.written(), result.fillSeconds(), result.projectSeconds(),
-                        result.written() / (result.fillSeconds() + result.projectSeconds()), result.phaseMillis())));
+                        result.written() / (result.fillSeconds() + result.projectSeconds()), result.phaseMillis()),
+                "",
+                format("CPU during the rebuild (utime + stime from `/proc`, PostgreSQL's postmaster and every backend):"
+                                + " projection-service %.1f s, PostgreSQL %.1f s.",
+                        result.cpuSeconds().get(ReplayBenchmark.PROJECTION), result.cpuSeconds().get(ReplayBenchmark.POSTGRES)),
+                result.profile() == null ? "" : "\nWith `--profile`, PostgreSQL over the rebuild:\n\n" + result.profile()));
     }
 
     private String setup() {

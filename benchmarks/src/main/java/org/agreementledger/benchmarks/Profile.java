@@ -19,9 +19,10 @@ import java.util.Map;
 import static org.agreementledger.benchmarks.Report.format;
 
 /**
- * What one profiled window cost, per command: PostgreSQL's statements (pg_stat_statements, loaded by the benchmark's
- * stack), its transactions (pg_stat_database) and WAL writes and fsyncs (pg_stat_wal, PostgreSQL 14), and where the
- * ledger's CPU went (a JFR recording of the ledger, its execution samples by top frame).
+ * What one profiled window cost, per command (or per event of a rebuild): PostgreSQL's statements (pg_stat_statements,
+ * loaded by the benchmark's stack), its transactions (pg_stat_database), WAL writes and fsyncs (pg_stat_wal,
+ * PostgreSQL 14) and pages written (pg_stat_bgwriter), and where the ledger's CPU went (a JFR recording of the ledger,
+ * its execution samples by top frame).
  */
 final class Profile {
 
@@ -49,39 +50,53 @@ final class Profile {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_statements_reset()");
             s.execute("SELECT pg_stat_reset_shared('wal')");
+            s.execute("SELECT pg_stat_reset_shared('bgwriter')");
             commitsBefore = commits(s);
         }
     }
 
-    /** The statements, transactions and WAL since {@link #reset()}, per command. */
-    String summarise(long commands) throws SQLException {
+    /**
+     * The statements, transactions, WAL and pages written since {@link #reset()}, per {@code unit} (a command, or an
+     * event of a rebuild).
+     */
+    String summarise(long count, String unit) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = connect(); Statement s = c.createStatement()) {
             Map<String, Long> commitsAfter = commits(s);
             List<String> tx = new ArrayList<>();
-            commitsAfter.forEach((db, n) -> tx.add(format("%s %.2f", db, (n - commitsBefore.getOrDefault(db, 0L)) / (double) commands)));
-            out.append(format("Commands counted: %,d. Transactions committed per command: %s (including the drain's"
-                    + " autocommitted SELECT every 250 ms on the ledger's database).%n%n", commands, String.join(", ", tx)));
+            commitsAfter.forEach((db, n) -> tx.add(format("%s %.2f", db, (n - commitsBefore.getOrDefault(db, 0L)) / (double) count)));
+            out.append(format("Counted: %,d %ss. Transactions committed per %s: %s (including the drain's"
+                    + " autocommitted SELECT every 250 ms on the ledger's database).%n%n", count, unit, unit, String.join(", ", tx)));
             try (ResultSet wal = s.executeQuery("SELECT wal_records, wal_fpi, wal_bytes, wal_write, wal_sync FROM pg_stat_wal")) {
                 if (wal.next()) {
-                    out.append(format("WAL per command: %.2f records, %.2f full-page images, %.0f bytes, %.3f writes,"
-                                    + " **%.3f fsyncs** (pg_stat_wal).%n%n",
-                            wal.getLong(1) / (double) commands, wal.getLong(2) / (double) commands,
-                            wal.getDouble(3) / commands, wal.getLong(4) / (double) commands, wal.getLong(5) / (double) commands));
+                    out.append(format("WAL per %s: %.2f records, %.2f full-page images, %.0f bytes, %.3f writes,"
+                                    + " **%.3f fsyncs** (pg_stat_wal).",
+                            unit, wal.getLong(1) / (double) count, wal.getLong(2) / (double) count,
+                            wal.getDouble(3) / count, wal.getLong(4) / (double) count, wal.getLong(5) / (double) count));
                 }
             }
-            out.append("| Database | Statement | Calls / command | Mean (ms) | Total (ms) / command | Rows / call |\n");
-            out.append("|---|---|---:|---:|---:|---:|\n");
-            try (ResultSet top = s.executeQuery("SELECT d.datname, s.query, s.calls, s.mean_exec_time, s.total_exec_time, s.rows"
+            try (ResultSet pages = s.executeQuery("SELECT buffers_backend, buffers_checkpoint + buffers_clean,"
+                    + " checkpoints_req + checkpoints_timed FROM pg_stat_bgwriter")) {
+                if (pages.next()) {
+                    out.append(format(" Pages written per %s: %.2f by the backends themselves, %.2f by the checkpointer"
+                                    + " and background writer; %d checkpoints (pg_stat_bgwriter).", unit,
+                            pages.getLong(1) / (double) count, pages.getLong(2) / (double) count, pages.getLong(3)));
+                }
+            }
+            out.append(format("%n%n| Database | Statement | Calls / %s | Mean (ms) | Total (µs) / %s | Rows / call | WAL bytes / %s |%n",
+                    unit, unit, unit));
+            out.append("|---|---|---:|---:|---:|---:|---:|\n");
+            try (ResultSet top = s.executeQuery("SELECT d.datname, s.query, s.calls, s.mean_exec_time, s.total_exec_time, s.rows,"
+                    + " s.wal_bytes"
                     + " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
                     + " WHERE s.query NOT LIKE '%pg_stat%' AND s.query NOT LIKE '%count(*) FROM domainevententry%'" // the drain's
                     + " ORDER BY s.total_exec_time DESC LIMIT " + TOP)) {
                 while (top.next()) {
                     String query = top.getString(2).replaceAll("\\s+", " ").replace("|", "\\|");
-                    out.append(format("| %s | `%s` | %.2f | %.3f | %.3f | %.1f |%n", top.getString(1),
+                    out.append(format("| %s | `%s` | %.3f | %.3f | %.1f | %.1f | %.0f |%n", top.getString(1),
                             query.length() > 140 ? query.substring(0, 140) + "…" : query,
-                            top.getLong(3) / (double) commands, top.getDouble(4), top.getDouble(5) / commands,
-                            top.getLong(3) == 0 ? 0 : top.getLong(6) / (double) top.getLong(3)));
+                            top.getLong(3) / (double) count, top.getDouble(4), top.getDouble(5) * 1000 / count,
+                            top.getLong(3) == 0 ? 0 : top.getLong(6) / (double) top.getLong(3), top.getDouble(7) / count));
                 }
             }
         }

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,21 +40,39 @@ final class ReplayBenchmark {
      * @param projectSeconds how long the live projection took to consume what was written (all of it, when the topic
      *                       was empty: the live projection's own rate)
      * @param phaseMillis    the rebuild's own account of its steps
+     * @param cpuSeconds     CPU the projection and PostgreSQL spent during the rebuild
+     * @param profile        PostgreSQL's statements, WAL and pages per event over the rebuild; null unless profiled
      */
     record Result(long recordsOnTopic, long recordsReplayed, double seconds, double eventsPerSecond, boolean identical,
-                  double fillSeconds, long written, double projectSeconds, String phaseMillis) {
+                  double fillSeconds, long written, double projectSeconds, String phaseMillis,
+                  Map<String, Double> cpuSeconds, String profile) {
     }
 
     /** What filling the topic took: writing the records, and the live projection's consuming them. */
     record Fill(long written, double writeSeconds, double projectSeconds) {
     }
 
+    static final String PROJECTION = "projection-service";
+    static final String POSTGRES = "PostgreSQL";
+
     private ReplayBenchmark() {
     }
 
-    static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events) throws Exception {
+    /**
+     * @param stackPids as {@code LocalStack.pids()} lists them: launcher, postmaster, ledger, projection
+     * @param profile   reset just before the rebuild and read just after; null for none
+     */
+    static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events,
+                      List<Long> stackPids, Profile profile) throws Exception {
         Fill fill = fill(config, drain, events);
         long total = drain.backlog().published();
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put(PROJECTION, stackPids.get(3));
+        pids.put(POSTGRES, stackPids.get(1));
+        if (profile != null) {
+            profile.reset();
+        }
+        Map<String, Long> cpuBefore = ProcessCpu.read(pids, POSTGRES);
 
         String token = identity.mint("bench-operator", null, List.of("ledger.admin"), Duration.ofHours(2));
         LedgerBenchmark.progress("Replay: rebuilding every view from %,d records", total);
@@ -64,13 +83,16 @@ final class ReplayBenchmark {
                         .timeout(Duration.ofHours(2))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpuSeconds = new LinkedHashMap<>();
+        ProcessCpu.microsBetween(cpuBefore, ProcessCpu.read(pids, POSTGRES)).forEach((name, micros) -> cpuSeconds.put(name, micros / 1e6));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("rebuild answered " + response.statusCode() + ": " + response.body());
         }
         JsonNode report = new ObjectMapper().readTree(response.body());
         long replayed = report.path("recordsReplayed").asLong();
         return new Result(total, replayed, seconds, replayed / seconds, report.path("identical").asBoolean(),
-                fill.writeSeconds(), fill.written(), fill.projectSeconds(), report.path("phaseMillis").toString());
+                fill.writeSeconds(), fill.written(), fill.projectSeconds(), report.path("phaseMillis").toString(),
+                cpuSeconds, profile == null ? null : profile.summarise(replayed, "event"));
     }
 
     /** Tops the topic up to {@code events} records and waits until the projection has consumed them. */
