@@ -202,7 +202,7 @@ public final class LedgerBenchmark {
             throughput.useGroupCommit(groupCommit);
         }
         Profile profile = new Profile(config.postgresHostPort());
-        long ledgerPid = stack.pids().get(2);
+        long ledgerPid = stack.ledgerPid();
         Path recording = config.dataDir().toAbsolutePath().resolve("ledger-profile.jfr");
         progress("Profiled window: %s, %d clients, %d s, JFR on the ledger, pg_stat_statements", Throughput.LEDGER_KEY,
                 options.topLevel(), options.seconds());
@@ -285,7 +285,7 @@ public final class LedgerBenchmark {
     }
 
     private void replay(LocalStack stack, PipelineDrain drain) throws Exception {
-        ReplayBenchmark.Result result = ReplayBenchmark.run(config, identity, drain, options.replayEvents(), stack.pids(),
+        ReplayBenchmark.Result result = ReplayBenchmark.run(config, identity, drain, options.replayEvents(), stack,
                 options.profile() ? new Profile(config.postgresHostPort()) : null);
         report.section("Rebuild of every view from the topic", String.join("\n",
                 "| Records on the topic | Records replayed | Rebuild (s) | Events/s | Rebuilt = live |",

@@ -8,6 +8,7 @@ import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.TimeOrderedIds;
 import org.agreementledger.infra.LocalIdentityProvider;
+import org.agreementledger.stack.LocalStack;
 import org.agreementledger.stack.StackConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,17 +59,14 @@ final class ReplayBenchmark {
     private ReplayBenchmark() {
     }
 
-    /**
-     * @param stackPids as {@code LocalStack.pids()} lists them: launcher, postmaster, ledger, projection
-     * @param profile   reset just before the rebuild and read just after; null for none
-     */
+    /** @param profile reset just before the rebuild and read just after; null for none */
     static Result run(StackConfig config, LocalIdentityProvider identity, PipelineDrain drain, long events,
-                      List<Long> stackPids, Profile profile) throws Exception {
+                      LocalStack stack, Profile profile) throws Exception {
         Fill fill = fill(config, drain, events);
         long total = drain.backlog().published();
         Map<String, Long> pids = new LinkedHashMap<>();
-        pids.put(PROJECTION, stackPids.get(3));
-        pids.put(POSTGRES, stackPids.get(1));
+        pids.put(PROJECTION, stack.projectionPid());
+        pids.put(POSTGRES, stack.postmasterPid());
         if (profile != null) {
             profile.reset();
         }

@@ -182,12 +182,11 @@ final class Throughput {
 
     /** CPU ticks so far of every process that could work for a command. */
     Map<String, Long> cpu() {
-        List<Long> pids = stack.pids();
         Map<String, Long> named = new LinkedHashMap<>();
-        named.put(CPU_LEDGER, pids.get(2));
-        named.put(CPU_PROJECTION, pids.get(3));
-        named.put(CPU_POSTGRES, pids.get(1));
-        named.put(CPU_LAUNCHER, pids.get(0));
+        named.put(CPU_LEDGER, stack.ledgerPid());
+        named.put(CPU_PROJECTION, stack.projectionPid());
+        named.put(CPU_POSTGRES, stack.postmasterPid());
+        named.put(CPU_LAUNCHER, ProcessHandle.current().pid());
         named.put(CPU_LOADGEN, generator.pid());
         named.put(CPU_FLOOR, floor.pid());
         return ProcessCpu.read(named, CPU_POSTGRES);

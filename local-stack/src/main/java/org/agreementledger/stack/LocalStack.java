@@ -426,6 +426,19 @@ public final class LocalStack implements AutoCloseable {
         return config;
     }
 
+    /** PostgreSQL's postmaster: its backends are its children. */
+    public long postmasterPid() {
+        return postgres.postmasterPid();
+    }
+
+    public long ledgerPid() {
+        return ledger.pid();
+    }
+
+    public long projectionPid() {
+        return projection.pid();
+    }
+
     /** Process ids of everything the stack runs: this JVM (Kafka), PostgreSQL's postmaster, both services. */
     public List<Long> pids() {
         List<Long> pids = new ArrayList<>();

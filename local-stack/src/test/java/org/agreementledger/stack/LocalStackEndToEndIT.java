@@ -185,8 +185,7 @@ class LocalStackEndToEndIT {
     void aRestartOfTheStackKeepsEveryAgreementAndEveryIdempotencyKey() throws Exception {
         stack.close();
         stack = LocalStack.start(config);
-        List<Long> pids = stack.pids();
-        for (long service : pids.subList(pids.size() - 2, pids.size())) {
+        for (long service : List.of(stack.ledgerPid(), stack.projectionPid())) {
             // the classes a clean stop archived are mapped, not loaded again (ClassDataSharing)
             assertThat(Files.readString(Path.of("/proc", Long.toString(service), "maps")))
                     .as("service %d maps a class data archive", service).containsPattern("/target/cds/[^\\s]+\\.jsa");
