@@ -63,8 +63,12 @@ public final class LedgerBenchmark {
     private final List<LedgerHttp> offeringClients = new ArrayList<>();
     private LocalIdentityProvider identity;
 
-    /** Each sample from the offer's start to its view, and to the ledger's answer alone (where the tail comes from). */
-    private record Latency(Histogram micros, Histogram answeredMicros, int failures, String firstFailure) {
+    /**
+     * Each sample from the offer's start to its view, and from the same start to each step on the way: the ledger's
+     * answer, the publisher's send to Kafka, the record readable by a read_committed reader (where the tail comes from).
+     */
+    private record Latency(Histogram micros, Histogram answeredMicros, Histogram sentMicros, Histogram readableMicros,
+                           int failures, String firstFailure) {
     }
 
     private LedgerBenchmark(BenchmarkOptions options, StackConfig config) {
@@ -387,26 +391,36 @@ public final class LedgerBenchmark {
     }
 
     private void latency(PipelineDrain drain) throws Exception {
+        try (TopicTail tail = new TopicTail(config.kafkaBootstrap())) {
+            latency(drain, tail);
+        }
+    }
+
+    private void latency(PipelineDrain drain, TopicTail tail) throws Exception {
         LedgerHttp ledger = new LedgerHttp(config, identity);
         LedgerHttp poller = new LedgerHttp(config, identity);
         drain.await();
         progress("Command-to-projection latency: %d offers, idle", options.latencySamples());
         // Unrecorded rounds first: the projection's query path has not served a request yet.
-        timeToProjection(ledger, poller, Math.min(50, options.latencySamples()));
-        Latency idle = timeToProjection(ledger, poller, options.latencySamples());
+        timeToProjection(ledger, poller, tail, Math.min(50, options.latencySamples()));
+        Latency idle = timeToProjection(ledger, poller, tail, options.latencySamples());
 
         drain.await();
         progress("Command-to-projection latency: %d offers, with %d clients offering in the background",
                 options.latencySamples(), BACKGROUND_CLIENTS);
         UnderLoad closedLoop = underLoad(ClosedLoop.background("background", ledgerClients(BACKGROUND_CLIENTS)),
-                options.warmupSeconds(), ledger, poller);
+                options.warmupSeconds(), ledger, poller, tail);
         Latency loaded = closedLoop.latency();
         ClosedLoop.Result backgroundLoad = closedLoop.load();
 
         List<List<String>> rows = new ArrayList<>();
+        List<List<String>> steps = new ArrayList<>();
         rows.add(latencyRow("idle", idle));
-        rows.add(latencyRow(format("under load (%d clients, %.0f offers/s, %d errors)", BACKGROUND_CLIENTS,
-                backgroundLoad.perSecond(), backgroundLoad.errors()), loaded));
+        steps.add(stepsRow("idle", idle));
+        String underLoad = format("under load (%d clients, %.0f offers/s, %d errors)", BACKGROUND_CLIENTS,
+                backgroundLoad.perSecond(), backgroundLoad.errors());
+        rows.add(latencyRow(underLoad, loaded));
+        steps.add(stepsRow(underLoad, loaded));
         // The condition: 80 % of the ledger's maximum, measured here with the same clients and settings; the
         // maximum and the paced load again in each round, since a p99 of 300 samples moves from round to round
         int top = options.topLevel();
@@ -414,6 +428,8 @@ public final class LedgerBenchmark {
         List<Double> p99s = new ArrayList<>();
         Histogram pooled = new Histogram(3);
         Histogram pooledAnswers = new Histogram(3);
+        Histogram pooledSent = new Histogram(3);
+        Histogram pooledReadable = new Histogram(3);
         for (int round = 1; round <= options.repeats(); round++) {
             drain.await();
             progress("Command-to-projection latency, round %d/%d: the ledger's maximum with %d clients (Idempotency-Key),"
@@ -425,16 +441,21 @@ public final class LedgerBenchmark {
             progress("Command-to-projection latency, round %d/%d: %d offers at %.0f offers/s in the background (%.0f %% of"
                     + " %.0f/s)", round, options.repeats(), options.latencySamples(), target, LOAD_SHARE * 100, max.perSecond());
             UnderLoad paced = underLoad(ClosedLoop.paced("paced", ledgerClients(2 * top, true), target),
-                    options.settleSeconds(), ledger, poller);
+                    options.settleSeconds(), ledger, poller, tail);
             Latency atShare = paced.latency();
             ClosedLoop.Result pacedLoad = paced.load();
-            rows.add(latencyRow(format("at %.0f %% of the maximum, round %d (%.0f offers/s paced against a maximum of"
+            String condition = format("at %.0f %% of the maximum, round %d (%.0f offers/s paced against a maximum of"
                             + " %.0f/s with %d clients; %d errors)", 100 * pacedLoad.perSecond() / max.perSecond(), round,
-                    pacedLoad.perSecond(), max.perSecond(), top, pacedLoad.errors()), atShare));
+                    pacedLoad.perSecond(), max.perSecond(), top, pacedLoad.errors());
+            rows.add(latencyRow(condition, atShare));
+            steps.add(stepsRow(format("at %.0f %%, round %d", 100 * pacedLoad.perSecond() / max.perSecond(), round),
+                    atShare));
             latencies.add(atShare);
             p99s.add(atShare.micros().getValueAtPercentile(99) / 1000.0);
             pooled.add(atShare.micros());
             pooledAnswers.add(atShare.answeredMicros());
+            pooledSent.add(atShare.sentMicros());
+            pooledReadable.add(atShare.readableMicros());
         }
         List<Double> sorted = p99s.stream().sorted().toList();
         double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
@@ -463,34 +484,47 @@ public final class LedgerBenchmark {
                                 + " shown, without the samples' own offers).%n", POLL_INTERVAL.toMillis(),
                         LATENCY_PAUSE.toMillis(), top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
                         2 * top, LOAD_SHARE * 100, options.settleSeconds())
-                        + summary + failures);
+                        + summary + failures
+                        + format("%nWhere the time goes: from the same start to each step, p50 / p99 (ms). *Answered*: the"
+                                + " ledger's 201; *sent*: the publisher's send to Kafka (the record's CreateTime);"
+                                + " *readable*: the record received by a read_committed reader of the topic in the"
+                                + " benchmark (its Kafka transaction committed); *in the view*: as above. The rounds at"
+                                + " %.0f %% together: %s.%n%n", LOAD_SHARE * 100, pooledSteps(pooledAnswers, pooledSent,
+                                pooledReadable, pooled))
+                        + Report.table(List.of("Condition", "answered", "sent", "readable", "in the view"), steps));
     }
 
     private record UnderLoad(Latency latency, ClosedLoop.Result load) {
     }
 
     /** The samples' latency while {@code load} runs, after it has run for {@code settleSeconds}; then stops it. */
-    private UnderLoad underLoad(ClosedLoop load, int settleSeconds, LedgerHttp ledger, LedgerHttp poller)
-            throws InterruptedException {
+    private UnderLoad underLoad(ClosedLoop load, int settleSeconds, LedgerHttp ledger, LedgerHttp poller,
+                                TopicTail tail) throws InterruptedException {
         Latency latency;
         ClosedLoop.Result result;
         try {
             Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
-            latency = timeToProjection(ledger, poller, options.latencySamples());
+            latency = timeToProjection(ledger, poller, tail, options.latencySamples());
         } finally {
             result = load.stop();
         }
         return new UnderLoad(latency, result);
     }
 
-    private Latency timeToProjection(LedgerHttp ledger, LedgerHttp poller, int samples) throws InterruptedException {
+    private Latency timeToProjection(LedgerHttp ledger, LedgerHttp poller, TopicTail tail, int samples)
+            throws InterruptedException {
         Histogram micros = new Histogram(3);
         Histogram answered = new Histogram(3);
+        Histogram sent = new Histogram(3);
+        Histogram readable = new Histogram(3);
         int failures = 0;
         int consecutiveTimeouts = 0;
         String firstFailure = null;
+        tail.clear();
         for (int i = 0; i < samples && consecutiveTimeouts < MAX_CONSECUTIVE_TIMEOUTS; i++) {
             long start = System.nanoTime();
+            // the record's timestamps are the ledger's wall clock, the same clock as this one on this machine
+            long startedAt = System.currentTimeMillis();
             try {
                 String agreementId = ledger.offer();
                 answered.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
@@ -502,6 +536,11 @@ public final class LedgerBenchmark {
                 }
                 micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
                 consecutiveTimeouts = 0;
+                TopicTail.Seen seen = tail.awaitFirstEvent(agreementId);
+                if (seen != null) {
+                    sent.recordValue(TimeUnit.MILLISECONDS.toMicros(Math.max(0, seen.sentAt() - startedAt)));
+                    readable.recordValue(TimeUnit.MILLISECONDS.toMicros(Math.max(0, seen.readAt() - startedAt)));
+                }
             } catch (IOException | TimeoutException e) {
                 failures++;
                 consecutiveTimeouts = e instanceof TimeoutException ? consecutiveTimeouts + 1 : 0;
@@ -511,7 +550,7 @@ public final class LedgerBenchmark {
             }
             Thread.sleep(LATENCY_PAUSE.toMillis());
         }
-        return new Latency(micros, answered, failures, firstFailure);
+        return new Latency(micros, answered, sent, readable, failures, firstFailure);
     }
 
     private static List<String> latencyRow(String condition, Latency latency) {
@@ -521,6 +560,25 @@ public final class LedgerBenchmark {
                 millis(micros.getValueAtPercentile(50)), millis(micros.getValueAtPercentile(90)),
                 millis(micros.getValueAtPercentile(99)), millis(micros.getMaxValue()),
                 millis(answered.getValueAtPercentile(50)), millis(answered.getValueAtPercentile(99)));
+    }
+
+    private static String pooledSteps(Histogram answered, Histogram sent, Histogram readable, Histogram inView) {
+        List<String> parts = new ArrayList<>();
+        List<String> names = List.of("answered", "sent", "readable", "in the view");
+        List<Histogram> steps = List.of(answered, sent, readable, inView);
+        for (int i = 0; i < steps.size(); i++) {
+            parts.add(format("%s p99 %s ms", names.get(i), millis(steps.get(i).getValueAtPercentile(99))));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static List<String> stepsRow(String condition, Latency latency) {
+        List<String> row = new ArrayList<>(List.of(condition));
+        for (Histogram step : List.of(latency.answeredMicros(), latency.sentMicros(), latency.readableMicros(), latency.micros())) {
+            row.add(step.getTotalCount() == 0 ? "n/a" : millis(step.getValueAtPercentile(50)) + " / "
+                    + millis(step.getValueAtPercentile(99)));
+        }
+        return row;
     }
 
     private void history(PipelineDrain drain) throws Exception {
