@@ -9,6 +9,7 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -87,6 +88,12 @@ class AxonConfig {
      * The health component {@code processors}, and the restart of a processor Axon left paused in error. On the
      * system clock, not the ledger's notion of today: tests move that one.
      */
+    /** Axon's meters without the capacity monitors, which held every message handled in the last ten minutes. */
+    @Bean
+    GlobalMetricRegistry globalMetricRegistry(MeterRegistry meters) {
+        return new MetricRegistryWithoutCapacity(meters);
+    }
+
     @Bean("processors")
     ProcessorSupervisor processorSupervisor(EventProcessingConfiguration processing,
                                             ProcessorSupervisionProperties properties, MeterRegistry meters) {
