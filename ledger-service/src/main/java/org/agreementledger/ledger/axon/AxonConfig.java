@@ -84,16 +84,16 @@ class AxonConfig {
                 (configuration, processor) -> supervisor.getObject().failuresOf(processor));
     }
 
-    /**
-     * The health component {@code processors}, and the restart of a processor Axon left paused in error. On the
-     * system clock, not the ledger's notion of today: tests move that one.
-     */
     /** Axon's meters without the capacity monitors, which held every message handled in the last ten minutes. */
     @Bean
     GlobalMetricRegistry globalMetricRegistry(MeterRegistry meters) {
         return new MetricRegistryWithoutCapacity(meters);
     }
 
+    /**
+     * The health component {@code processors}, and the restart of a processor Axon left paused in error. On the
+     * system clock, not the ledger's notion of today: tests move that one.
+     */
     @Bean("processors")
     ProcessorSupervisor processorSupervisor(EventProcessingConfiguration processing,
                                             ProcessorSupervisionProperties properties, MeterRegistry meters) {
