@@ -249,10 +249,9 @@ class KafkaEventPublisher implements DisposableBean {
             send.event().span().end();
         }
         // with the token, in the processor's database transaction: where to look after a crash
-        nextOffsets.forEach((partition, offset) -> jdbc.update("""
-                INSERT INTO published_offset (topic, kafka_partition, next_offset) VALUES (?, ?, ?)
-                ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""",
-                properties.topic(), partition, offset));
+        if (!nextOffsets.isEmpty()) {
+            recordOffsets(nextOffsets);
+        }
         if (position >= 0) {
             jdbc.update("""
                     INSERT INTO publication_progress (topic, last_position, updated_at) VALUES (?, ?, now())
@@ -263,6 +262,27 @@ class KafkaEventPublisher implements DisposableBean {
             committedToken = batch.lastToken;
         }
         status.published(position);
+    }
+
+    /** The next offset of every partition the batch wrote to, in one statement however many partitions it touched. */
+    private void recordOffsets(Map<Integer, Long> nextOffsets) {
+        Integer[] partitions = new Integer[nextOffsets.size()];
+        Long[] offsets = new Long[nextOffsets.size()];
+        int i = 0;
+        for (Map.Entry<Integer, Long> next : nextOffsets.entrySet()) {
+            partitions[i] = next.getKey();
+            offsets[i++] = next.getValue();
+        }
+        jdbc.update(connection -> {
+            var statement = connection.prepareStatement("""
+                    INSERT INTO published_offset (topic, kafka_partition, next_offset)
+                    SELECT ?, p.kafka_partition, p.next_offset FROM unnest(?::int[], ?::bigint[]) AS p(kafka_partition, next_offset)
+                    ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""");
+            statement.setString(1, properties.topic());
+            statement.setArray(2, connection.createArrayOf("int4", partitions));
+            statement.setArray(3, connection.createArrayOf("int8", offsets));
+            return statement;
+        });
     }
 
     private void send(Batch batch, Producer<String, byte[]> kafka) {
