@@ -19,7 +19,7 @@ import java.util.function.Function;
 /**
  * Axon's meters (timers, counters, the processors' latency) without its capacity monitors. A {@code CapacityMonitor}
  * keeps every handled message's time for ten minutes, two {@code Long}s in a skip list (~85 bytes), for each event
- * processor and for the command bus: at 550 offers/s some 56 MB of the ledger's 256 MiB heap after ten minutes,
+ * processor and for the command bus: at 550 offers/s some 80 MB of the ledger's 256 MiB heap after ten minutes,
  * growing with the rate and all of it promoted. It was most of the ledger's live heap under load and the reason for
  * its full collections (docs/benchmarks.md, run Z14). The figure it gave, handling time per second, is the rate of a
  * timer's sum ({@code rate(eventProcessor_allTimer_seconds_sum[1m])}).
