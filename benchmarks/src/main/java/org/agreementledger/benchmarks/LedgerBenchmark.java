@@ -69,7 +69,14 @@ public final class LedgerBenchmark {
      */
     private record Latency(Histogram micros, Histogram answeredMicros, Histogram sentMicros, Histogram readableMicros,
                            int failures, String firstFailure) {
+
+        /** The steps in the order of {@link #STEPS}. */
+        List<Histogram> steps() {
+            return List.of(answeredMicros, sentMicros, readableMicros, micros);
+        }
     }
+
+    private static final List<String> STEPS = List.of("answered", "sent", "readable", "in the view");
 
     private LedgerBenchmark(BenchmarkOptions options, StackConfig config) {
         this.options = options;
@@ -426,10 +433,7 @@ public final class LedgerBenchmark {
         int top = options.topLevel();
         List<Latency> latencies = new ArrayList<>(List.of(idle, loaded));
         List<Double> p99s = new ArrayList<>();
-        Histogram pooled = new Histogram(3);
-        Histogram pooledAnswers = new Histogram(3);
-        Histogram pooledSent = new Histogram(3);
-        Histogram pooledReadable = new Histogram(3);
+        Latency pooled = new Latency(new Histogram(3), new Histogram(3), new Histogram(3), new Histogram(3), 0, null);
         for (int round = 1; round <= options.repeats(); round++) {
             drain.await();
             progress("Command-to-projection latency, round %d/%d: the ledger's maximum with %d clients (Idempotency-Key),"
@@ -452,10 +456,9 @@ public final class LedgerBenchmark {
                     atShare));
             latencies.add(atShare);
             p99s.add(atShare.micros().getValueAtPercentile(99) / 1000.0);
-            pooled.add(atShare.micros());
-            pooledAnswers.add(atShare.answeredMicros());
-            pooledSent.add(atShare.sentMicros());
-            pooledReadable.add(atShare.readableMicros());
+            for (int step = 0; step < STEPS.size(); step++) {
+                pooled.steps().get(step).add(atShare.steps().get(step));
+            }
         }
         List<Double> sorted = p99s.stream().sorted().toList();
         double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
@@ -464,8 +467,8 @@ public final class LedgerBenchmark {
         String summary = format("%nAt %.0f %% of the maximum, p99 over %d rounds: **median %.1f ms** (%.1f–%.1f); p99 of"
                         + " the rounds' %d samples together: **%.1f ms**, of which the ledger's answer alone: p99 %.1f ms.%n",
                 LOAD_SHARE * 100, sorted.size(), median, sorted.get(0), sorted.get(sorted.size() - 1),
-                pooled.getTotalCount(), pooled.getValueAtPercentile(99) / 1000.0,
-                pooledAnswers.getValueAtPercentile(99) / 1000.0);
+                pooled.micros().getTotalCount(), pooled.micros().getValueAtPercentile(99) / 1000.0,
+                pooled.answeredMicros().getValueAtPercentile(99) / 1000.0);
         StringBuilder failures = new StringBuilder();
         for (Latency latency : latencies) {
             if (latency.failures() > 0) {
@@ -489,9 +492,8 @@ public final class LedgerBenchmark {
                                 + " ledger's 201; *sent*: the publisher's send to Kafka (the record's CreateTime);"
                                 + " *readable*: the record received by a read_committed reader of the topic in the"
                                 + " benchmark (its Kafka transaction committed); *in the view*: as above. The rounds at"
-                                + " %.0f %% together: %s.%n%n", LOAD_SHARE * 100, pooledSteps(pooledAnswers, pooledSent,
-                                pooledReadable, pooled))
-                        + Report.table(List.of("Condition", "answered", "sent", "readable", "in the view"), steps));
+                                + " %.0f %% together: %s.%n%n", LOAD_SHARE * 100, pooledSteps(pooled))
+                        + Report.table(Stream.concat(Stream.of("Condition"), STEPS.stream()).toList(), steps));
     }
 
     private record UnderLoad(Latency latency, ClosedLoop.Result load) {
@@ -562,19 +564,17 @@ public final class LedgerBenchmark {
                 millis(answered.getValueAtPercentile(50)), millis(answered.getValueAtPercentile(99)));
     }
 
-    private static String pooledSteps(Histogram answered, Histogram sent, Histogram readable, Histogram inView) {
+    private static String pooledSteps(Latency pooled) {
         List<String> parts = new ArrayList<>();
-        List<String> names = List.of("answered", "sent", "readable", "in the view");
-        List<Histogram> steps = List.of(answered, sent, readable, inView);
-        for (int i = 0; i < steps.size(); i++) {
-            parts.add(format("%s p99 %s ms", names.get(i), millis(steps.get(i).getValueAtPercentile(99))));
+        for (int step = 0; step < STEPS.size(); step++) {
+            parts.add(format("%s p99 %s ms", STEPS.get(step), millis(pooled.steps().get(step).getValueAtPercentile(99))));
         }
         return String.join(", ", parts);
     }
 
     private static List<String> stepsRow(String condition, Latency latency) {
         List<String> row = new ArrayList<>(List.of(condition));
-        for (Histogram step : List.of(latency.answeredMicros(), latency.sentMicros(), latency.readableMicros(), latency.micros())) {
+        for (Histogram step : latency.steps()) {
             row.add(step.getTotalCount() == 0 ? "n/a" : millis(step.getValueAtPercentile(50)) + " / "
                     + millis(step.getValueAtPercentile(99)));
         }
