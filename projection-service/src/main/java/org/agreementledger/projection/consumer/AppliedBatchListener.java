@@ -6,4 +6,8 @@ import java.util.List;
 public interface AppliedBatchListener {
 
     void applied(List<FeedItem> items);
+
+    /** A rebuild, on this instance or another, swapped the live views: told before the first batch applied to them. */
+    default void viewsReplaced() {
+    }
 }

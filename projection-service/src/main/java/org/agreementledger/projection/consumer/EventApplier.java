@@ -22,6 +22,7 @@ import org.springframework.dao.PermissionDeniedDataAccessException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.StatementCallback;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.TransactionStatus;
@@ -39,6 +40,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Applies a batch of records in one database transaction: each event exactly once and in order per
@@ -61,6 +65,8 @@ public class EventApplier {
                                            causation_id, principal, country, payload, kafka_partition, kafka_offset)
             OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
+    /** How often a batch tries the live views again while a rebuild swaps them. */
+    private static final Duration SWAP_POLL = Duration.ofMillis(50);
     private static final TypeReference<List<String>> PARTIES = new TypeReference<>() {
     };
     private static final int PARTIES_CACHED = 10_000;
@@ -87,6 +93,9 @@ public class EventApplier {
     private final Counter isolated;
     private final Counter unreadable;
     private final Timer commandToView;
+    private final Timer waitedForSwaps;
+    /** The oid of the live views' schema when this instance last applied to them: a rebuild's swap changes it. */
+    private final AtomicLong liveViews = new AtomicLong();
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transaction, List<Projector> projectors,
                  List<DerivedView> derivedViews, ParkedEvents parked, ObjectProvider<AppliedBatchListener> listeners,
@@ -111,6 +120,9 @@ public class EventApplier {
         this.commandToView = Timer.builder("projection.command.to.view")
                 .description("From the event's append in the ledger to its effect in the views")
                 .publishPercentiles(0.5, 0.99).register(meters);
+        this.waitedForSwaps = Timer.builder("projection.batches.waited.for.swap")
+                .description("Batches that waited while a rebuild, on this instance or another, swapped the live views")
+                .register(meters);
     }
 
     /** The live views' consumer positions. */
@@ -139,13 +151,15 @@ public class EventApplier {
      * of the batch, and the consumer positions past all of it, commit.
      */
     public void applyBatch(List<ConsumerRecord<String, byte[]>> records, String schema) {
-        Applied applied = inTransaction(records, schema, null);
-        if (LIVE_SCHEMA.equals(schema)) {
-            if (applied.parked() > 0) {
-                parked.recount();
-            }
-            published(applied.items());
+        if (!LIVE_SCHEMA.equals(schema)) {
+            inTransaction(records, schema, null);
+            return;
         }
+        Applied applied = betweenSwaps(() -> inTransaction(records, schema, null));
+        if (applied.parked() > 0) {
+            parked.recount();
+        }
+        published(applied);
     }
 
     /**
@@ -156,19 +170,59 @@ public class EventApplier {
      * @return how many of the records are parked after the retry
      */
     public long retryParked(List<ConsumerRecord<String, byte[]>> records, Set<String> releasing) {
-        Applied applied = inTransaction(records, LIVE_SCHEMA, releasing);
+        Applied applied = betweenSwaps(() -> inTransaction(records, LIVE_SCHEMA, releasing));
         parked.recount();
-        published(applied.items());
+        published(applied);
         return applied.parked();
     }
 
-    private void published(List<FeedItem> items) {
+    /**
+     * Tells the listeners that this instance has just swapped rebuilt views in, before its consumer applies to them:
+     * the feed ids are numbered anew. Other instances find out from their next batch.
+     */
+    public void viewsSwapped() {
+        Long schema = jdbc.queryForObject("SELECT oid FROM pg_namespace WHERE nspname = ?", Long.class, LIVE_SCHEMA);
+        liveViews.set(schema == null ? 0 : schema);
+        listeners.orderedStream().forEach(AppliedBatchListener::viewsReplaced);
+    }
+
+    /** A batch on the live views, applied once no rebuild, on any instance, is swapping them. */
+    private Applied betweenSwaps(Supplier<Applied> batch) {
+        long waitingSince = 0;
+        while (true) {
+            try {
+                Applied applied = batch.get();
+                if (waitingSince != 0) {
+                    waitedForSwaps.record(System.nanoTime() - waitingSince, TimeUnit.NANOSECONDS);
+                }
+                return applied;
+            } catch (ViewLocks.ViewsBeingReplaced e) {
+                if (waitingSince == 0) {
+                    waitingSince = System.nanoTime();
+                    log.info("A rebuild is swapping the live views; this batch waits for it");
+                }
+                try {
+                    Thread.sleep(SWAP_POLL.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while a rebuild swapped the live views", interrupted);
+                }
+            }
+        }
+    }
+
+    private void published(Applied batch) {
+        long before = liveViews.getAndSet(batch.liveViews());
+        if (before != 0 && before != batch.liveViews()) {
+            log.info("The live views were swapped by a rebuild; telling this instance's live subscribers to reload");
+            listeners.orderedStream().forEach(AppliedBatchListener::viewsReplaced);
+        }
         Instant now = Instant.now();
-        for (FeedItem item : items) {
+        for (FeedItem item : batch.items()) {
             this.applied.increment();
             commandToView.record(Duration.between(item.occurredAt(), now));
         }
-        listeners.orderedStream().forEach(listener -> listener.applied(items));
+        listeners.orderedStream().forEach(listener -> listener.applied(batch.items()));
     }
 
     /**
@@ -180,7 +234,7 @@ public class EventApplier {
         try {
             return transaction.execute(status -> applyAll(records, schema, releasing, null));
         } catch (RuntimeException e) {
-            if (!isTheRecordsFault(e)) {
+            if (e instanceof ViewLocks.ViewsBeingReplaced || !isTheRecordsFault(e)) {
                 throw e;
             }
             isolated.increment();
@@ -209,10 +263,15 @@ public class EventApplier {
      */
     private Applied applyAll(List<ConsumerRecord<String, byte[]>> records, String schema, Set<String> releasing,
                              TransactionStatus isolate) {
-        // A replay's batches need not wait for their commit's fsync: its schema is unlogged scratch, or a rebuild's
-        // twin, only swapped in by a transaction that commits synchronously after them in the WAL.
-        jdbc.execute("SET LOCAL search_path TO " + schema + ", public"
-                + (LIVE_SCHEMA.equals(schema) ? "" : "; SET LOCAL synchronous_commit TO off"));
+        long liveViews = 0;
+        if (LIVE_SCHEMA.equals(schema)) {
+            Long joined = jdbc.execute((StatementCallback<Long>) ViewLocks::joinLiveViews);
+            liveViews = joined == null ? 0 : joined;
+        } else {
+            // A replay's batches need not wait for their commit's fsync: its schema is unlogged scratch, or a rebuild's
+            // twin, only swapped in by a transaction that commits synchronously after them in the WAL.
+            jdbc.execute("SET LOCAL search_path TO " + schema + ", public; SET LOCAL synchronous_commit TO off");
+        }
         Map<String, Long> held = parked.heldAgreements();
         if (releasing != null) {
             held.keySet().removeAll(releasing);
@@ -246,7 +305,7 @@ public class EventApplier {
                     INSERT INTO consumer_position (topic, partition, next_offset) VALUES (?, ?, ?)
                     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""", positions);
         }
-        return new Applied(traced ? feedItems(batch) : List.of(), parkedRecords);
+        return new Applied(traced ? feedItems(batch) : List.of(), parkedRecords, liveViews);
     }
 
     /** Each record's envelope, or the exception that says why it cannot be read. */
@@ -342,7 +401,8 @@ public class EventApplier {
     }
 
     /** The events a transaction applied, and how many of its records it parked. */
-    private record Applied(List<FeedItem> items, int parked) {
+    /** @param liveViews the live views' schema's oid when applied to them, else 0 */
+    private record Applied(List<FeedItem> items, int parked, long liveViews) {
     }
 
     /** What became of one record. */

@@ -144,9 +144,13 @@ public class LiveFeed implements AppliedBatchListener {
         subscribers.forEach(subscriber -> subscriber.offer(copy));
     }
 
-    /** After a rebuild the feed is numbered anew: every subscriber is told to reload. */
-    public void resync() {
-        subscribers.forEach(subscriber -> subscriber.run(subscriber::resync));
+    /**
+     * After a rebuild the feed is numbered anew: every subscriber is told to reload, and is sent every event after
+     * this, however its new id compares with the ids of before.
+     */
+    @Override
+    public void viewsReplaced() {
+        subscribers.forEach(subscriber -> subscriber.run(subscriber::renumbered));
     }
 
     private final class Subscriber {
@@ -273,6 +277,11 @@ public class LiveFeed implements AppliedBatchListener {
             send(SseEmitter.event().name("resync").data("views were rebuilt; reload"));
         }
 
+        void renumbered() {
+            lastSent = 0;
+            resync();
+        }
+
         /** A comment, unless events wait to be written: one at a time, never queued up behind a stalled write. */
         void heartbeat() {
             if (waiting.get() == 0 && heartbeatWaiting.compareAndSet(false, true)) {
@@ -314,7 +323,11 @@ public class LiveFeed implements AppliedBatchListener {
             } catch (IOException | IllegalStateException e) {
                 log.debug("Dropping a live subscriber: {}", e.toString());
                 close();
-                emitter.completeWithError(e);
+                try {
+                    emitter.completeWithError(e);
+                } catch (IllegalStateException over) {
+                    // its request has ended already (the server is stopping): there is nothing left to complete
+                }
             }
         }
     }

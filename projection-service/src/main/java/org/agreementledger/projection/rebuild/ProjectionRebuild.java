@@ -6,9 +6,9 @@ import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.BulkTransactions;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
-import org.agreementledger.projection.live.LiveFeed;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import org.agreementledger.projection.consumer.ReplayConsumers;
+import org.agreementledger.projection.consumer.ViewLocks;
 import org.agreementledger.projection.consumer.ViewSchemas;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rebuilds every view by replaying the topic from the beginning into a twin schema while queries keep reading
- * the live one; then, with the live consumer paused, catches up to exactly the live positions, compares the two
- * row for row and swaps the twin in with two schema renames in one transaction.
+ * the live one; then, with the live consumer paused and every instance's batches held off ({@link ViewLocks}), catches
+ * up to exactly the live positions, compares the two row for row and swaps the twin in with two schema renames in one
+ * transaction. One rebuild runs at a time across the instances sharing the database.
  */
 @Component
 public class ProjectionRebuild {
@@ -54,7 +55,7 @@ public class ProjectionRebuild {
     private final EventApplier applier;
     private final AgreementEventConsumer live;
     private final ConsumerProperties properties;
-    private final LiveFeed liveFeed;
+    private final ViewLocks locks;
     private final ParkedEvents parkedEvents;
     private final ViewSchemas schemas;
     private final int parallelism;
@@ -63,13 +64,13 @@ public class ProjectionRebuild {
     private volatile Status status = new Status(Status.State.NEVER, null, null, 0, null);
 
     ProjectionRebuild(JdbcTemplate jdbc, BulkTransactions transaction, EventApplier applier,
-                      AgreementEventConsumer live, ConsumerProperties properties, LiveFeed liveFeed,
+                      AgreementEventConsumer live, ConsumerProperties properties, ViewLocks locks,
                       ParkedEvents parkedEvents, ViewSchemas schemas, MeterRegistry meters,
                       RebuildProperties rebuildProperties) {
         this.schemas = schemas;
         this.parallelism = rebuildProperties.parallelism();
         this.oldViewsLockWait = rebuildProperties.oldViewsLockWait();
-        this.liveFeed = liveFeed;
+        this.locks = locks;
         this.parkedEvents = parkedEvents;
         this.jdbc = jdbc;
         this.transaction = transaction;
@@ -105,7 +106,23 @@ public class ProjectionRebuild {
     private record Swapped(Map<String, Long> differingRows, Map<String, Long> positions, long parkedEvents) {
     }
 
-    public synchronized Report rebuild() {
+    /** A rebuild is running already, on this instance or another sharing its database. */
+    public static final class AlreadyRunning extends RuntimeException {
+        AlreadyRunning() {
+            super("A rebuild is already running, on this instance or another.");
+        }
+    }
+
+    /**
+     * @throws AlreadyRunning if a rebuild runs on any instance: two would replay into the same twin
+     */
+    public Report rebuild() {
+        try (ViewLocks.Held rebuilding = locks.tryHoldRebuild().orElseThrow(AlreadyRunning::new)) {
+            return rebuildHolding();
+        }
+    }
+
+    private Report rebuildHolding() {
         replayed.set(0);
         Instant startedAt = Instant.now();
         status = new Status(Status.State.RUNNING, startedAt, null, 0, null);
@@ -125,21 +142,25 @@ public class ProjectionRebuild {
             phases.done("replay");
             schemas.buildIndexes(indexes);
             phases.done("indexes");
+            // paused here, and held alone across instances: no instance applies a batch to the live views from the
+            // moment their positions are read until the rebuilt views have replaced them
             Swapped swapped = live.whilePaused(() -> {
-                Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
-                partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
-                replayUntil(replay, targets);
-                phases.done("catchUp");
-                Map<String, Long> differences = compare();
-                phases.done("compare");
-                Long parked = jdbc.queryForObject("SELECT count(*) FROM " + TWIN_SCHEMA + ".parked_event", Long.class);
-                swap();
-                Map<String, Long> positions = new LinkedHashMap<>();
-                targets.forEach((p, offset) -> positions.put(p.toString(), offset));
-                return new Swapped(differences, positions, parked == null ? 0 : parked);
+                try (ViewLocks.Held liveViews = locks.holdLiveViewsAlone()) {
+                    Map<TopicPartition, Long> targets = new HashMap<>(applier.storedPositions(properties.topic(), EventApplier.LIVE_SCHEMA));
+                    partitions.forEach(p -> targets.merge(p, replay.position(p), Math::max));
+                    replayUntil(replay, targets);
+                    phases.done("catchUp");
+                    Map<String, Long> differences = compare();
+                    phases.done("compare");
+                    Long parked = jdbc.queryForObject("SELECT count(*) FROM " + TWIN_SCHEMA + ".parked_event", Long.class);
+                    swap();
+                    applier.viewsSwapped();
+                    Map<String, Long> positions = new LinkedHashMap<>();
+                    targets.forEach((p, offset) -> positions.put(p.toString(), offset));
+                    return new Swapped(differences, positions, parked == null ? 0 : parked);
+                }
             });
             parkedEvents.recount();
-            liveFeed.resync();
             phases.done("swap");
             boolean dropped = dropRetired();
             phases.done("drop");

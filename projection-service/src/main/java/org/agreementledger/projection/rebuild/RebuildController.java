@@ -43,9 +43,10 @@ class RebuildController {
     @ApiResponse(responseCode = "200", description = "What the rebuild did, and whether the rebuilt views equal the replaced ones",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProjectionRebuild.Report.class)))
     ResponseEntity<?> rebuild() {
-        if (rebuild.running()) {
-            return Problems.response(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running.", null);
+        try {
+            return ResponseEntity.ok(rebuild.rebuild());
+        } catch (ProjectionRebuild.AlreadyRunning e) {
+            return Problems.response(HttpStatus.CONFLICT, "rebuild-running", e.getMessage(), null);
         }
-        return ResponseEntity.ok(rebuild.rebuild());
     }
 }

@@ -12,15 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** A minimal Server-Sent Events reader, as a dashboard's EventSource would be. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-    record Event(String id, String name, String data) {
+    public record Event(String id, String name, String data) {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
-    SseClient(String url, String token, String lastEventId) {
+    public SseClient(String url, String token, String lastEventId) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + token);
@@ -50,7 +50,7 @@ final class SseClient implements AutoCloseable {
         });
     }
 
-    Event next(Duration timeout) throws InterruptedException {
+    public Event next(Duration timeout) throws InterruptedException {
         Event event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (event == null) {
             throw new AssertionError("no server-sent event within " + timeout);
@@ -59,7 +59,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event of those {@code wanted} within the time given; null if none came. */
-    Event next(Duration timeout, java.util.function.Predicate<Event> wanted) throws InterruptedException {
+    public Event next(Duration timeout, java.util.function.Predicate<Event> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
             Event event = events.poll(left, TimeUnit.NANOSECONDS);
@@ -71,7 +71,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** True if nothing arrives within the time given. */
-    boolean quietFor(Duration time) throws InterruptedException {
+    public boolean quietFor(Duration time) throws InterruptedException {
         return events.poll(time.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 

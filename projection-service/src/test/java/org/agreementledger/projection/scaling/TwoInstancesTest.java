@@ -9,6 +9,8 @@ import org.agreementledger.contract.CountryCode;
 import org.agreementledger.contract.Validity;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.projection.ProjectionServiceApplication;
+import org.agreementledger.projection.live.SseClient;
+import org.agreementledger.projection.support.FaultyProjector;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.apache.kafka.clients.admin.Admin;
@@ -16,14 +18,21 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +51,9 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
 
     @Value("${projection.kafka.group-id}")
     String groupId;
+
+    @LocalServerPort
+    int port;
 
     @Test
     void twoInstancesInOneGroupSplitThePartitionsAndBuildTheSameViewsAsOne() throws Exception {
@@ -71,6 +83,99 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
             assertThat(rows(jdbc, ids)).isEqualTo(rows(aloneJdbc, ids));
             assertThat(jdbc.queryForObject("SELECT count(DISTINCT kafka_partition) FROM agreement_history WHERE agreement_id IN ("
                     + placeholders(ids) + ")", Integer.class, ids.toArray())).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * A rebuild swaps the views of every instance, not only its own: while it catches up and swaps, no instance
+     * writes to the views, and afterwards the other instance goes on in the rebuilt views and tells its own live
+     * subscribers to reload. Without that barrier, what the other instance applied in between went into the replaced
+     * views and was lost with them.
+     */
+    @Test
+    void aRebuildOnOneInstanceKeepsEveryEventTheOtherAppliesMeanwhileAndTellsTheOthersSubscribers() throws Exception {
+        try (ConfigurableApplicationContext second = instance(DATABASE_URL, groupId);
+             LedgerRecords records = new LedgerRecords(TOPIC)) {
+            awaitTwoMembers(SharedTestInfrastructure.get().kafka().bootstrapServers());
+            AgreementId early = offer(records, 0);
+            awaitApplied(jdbc, early, 0);
+            FaultyProjector.Stall inReplay = FaultyProjector.stallRebuildAt(early, 0);
+            String secondInstance = "http://localhost:" + second.getEnvironment().getProperty("local.server.port");
+            String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+            HttpClient http = HttpClient.newHttpClient();
+
+            try (SseClient secondsSubscriber = new SseClient(secondInstance + "/live/events", dashboardToken(), null)) {
+                CompletableFuture<HttpResponse<String>> rebuilding = http.sendAsync(
+                        rebuildRequest("http://localhost:" + port, operator), HttpResponse.BodyHandlers.ofString());
+                List<String> meanwhile = new ArrayList<>();
+                AgreementId late = AgreementId.generate();
+                FaultyProjector.Stall inCatchUp = FaultyProjector.stallRebuildAt(late, 0);
+                try {
+                    assertThat(inReplay.reached().await(30, TimeUnit.SECONDS)).as("the rebuild's replay").isTrue();
+                    HttpResponse<String> elsewhere = http.send(rebuildRequest(secondInstance, operator),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(elsewhere.statusCode()).as("a second rebuild, on the other instance").isEqualTo(409);
+                    assertThat(elsewhere.body()).contains("/rebuild-running");
+                    // published after the replay's end offsets were taken: the rebuild applies it while catching up
+                    publishOffer(records, late, 1);
+                    awaitApplied(jdbc, late, 0);
+                    inReplay.released().countDown();
+                    assertThat(inCatchUp.reached().await(30, TimeUnit.SECONDS)).as("the rebuild's catch-up").isTrue();
+
+                    for (int i = 0; i < 20; i++) {
+                        meanwhile.add(offer(records, 2 + i).value());
+                    }
+                    // time enough for either instance to apply them, were it allowed to
+                    Thread.sleep(2_000);
+                    assertThat(countIn(jdbc, "agreement_view", meanwhile)).as("applied while the rebuild swaps").isZero();
+                } finally {
+                    inReplay.released().countDown();
+                    inCatchUp.released().countDown();
+                }
+
+                HttpResponse<String> done = rebuilding.get(60, TimeUnit.SECONDS);
+                assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+                awaitCount(jdbc, "agreement_view", meanwhile);
+                assertThat(countIn(jdbc, "agreement_history", meanwhile)).isEqualTo(meanwhile.size());
+                assertThat(countIn(jdbc, "sequence_gap", meanwhile)).isZero();
+                // which also shows that the other instance applied some of them (it pushes only what it applies)
+                assertThat(secondsSubscriber.next(Duration.ofSeconds(30), event -> "resync".equals(event.name())))
+                        .as("the other instance's subscriber is told to reload").isNotNull();
+            }
+        }
+    }
+
+    private static HttpRequest rebuildRequest(String instance, String token) {
+        return HttpRequest.newBuilder(URI.create(instance + "/admin/rebuild")).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private static AgreementId offer(LedgerRecords records, int i) {
+        AgreementId id = AgreementId.generate();
+        publishOffer(records, id, i);
+        return id;
+    }
+
+    private static void publishOffer(LedgerRecords records, AgreementId id, int i) {
+        CountryCode partner = CountryCode.of(PARTNERS[i % PARTNERS.length]);
+        LocalDate day = LocalDate.of(2025, 3, 1).plusDays(i % 28);
+        records.publish(new AgreementOffered(id, US, List.of(US, partner), day,
+                new AgreementTerms("Offer " + i, List.of(), List.of(), new Validity(day, null)), null), 0);
+    }
+
+    private static int countIn(JdbcTemplate jdbc, String table, List<String> ids) {
+        Integer count = jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE agreement_id IN ("
+                + placeholders(ids) + ")", Integer.class, ids.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private static void awaitCount(JdbcTemplate jdbc, String table, List<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (countIn(jdbc, table, ids) < ids.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(countIn(jdbc, table, ids) + " of " + ids.size() + " agreements in " + table);
+            }
+            Thread.sleep(100);
         }
     }
 
