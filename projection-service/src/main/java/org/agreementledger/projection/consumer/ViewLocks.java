@@ -1,6 +1,7 @@
 package org.agreementledger.projection.consumer;
 
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
@@ -49,10 +50,12 @@ public class ViewLocks {
     }
 
     private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
     private final int timeoutMillis;
 
-    ViewLocks(DataSource dataSource, BulkProperties bulk) {
+    ViewLocks(DataSource dataSource, JdbcTemplate jdbc, BulkProperties bulk) {
         this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.timeoutMillis = (int) bulk.statementTimeout().toMillis();
     }
 
@@ -83,6 +86,17 @@ public class ViewLocks {
     /** Holds the live views alone, once every batch applied to them has committed; batches wait until it is closed. */
     public Held holdLiveViewsAlone() {
         return hold("SELECT pg_advisory_xact_lock(" + LIVE_VIEWS + ")", false).orElseThrow();
+    }
+
+    /** Whether a rebuild runs on any instance sharing the database: whether its lock is held, taking nothing. */
+    public boolean rebuildRunning() {
+        // a lock on a 64-bit key is listed with the key's high half as classid, its low half as objid, and objsubid 1
+        Boolean held = jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                               AND classid = ?::bigint::oid AND objid = ?::bigint::oid)""",
+                Boolean.class, REBUILD >>> 32, REBUILD & 0xFFFF_FFFFL);
+        return Boolean.TRUE.equals(held);
     }
 
     /** Holds the right to rebuild, unless a rebuild is running on any instance. */

@@ -61,7 +61,7 @@ class ParkedEventsController {
         if (agreementId != null && !AgreementId.isValid(agreementId)) {
             return invalid(agreementId);
         }
-        if (rebuild.running()) {
+        if (rebuild.runningAnywhere()) {
             return Problems.response(HttpStatus.CONFLICT, "rebuild-running",
                     "A rebuild is running; retry the parked events when it is done.", null);
         }

@@ -48,6 +48,7 @@ public class ProjectionRebuild {
     private static final String RETIRED_SCHEMA = "views_retired";
     /** Enough for the comparison's hash tables of a million rows to stay in memory; only for its transaction. */
     private static final String COMPARE_WORK_MEM = "64MB";
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ProjectionRebuild.class);
 
     private final JdbcTemplate jdbc;
@@ -60,13 +61,17 @@ public class ProjectionRebuild {
     private final ViewSchemas schemas;
     private final int parallelism;
     private final Duration oldViewsLockWait;
+    private final RebuildRuns runs;
     private final AtomicLong replayed = new AtomicLong();
-    private volatile Status status = new Status(Status.State.NEVER, null, null, 0, null);
+    /** The run this instance is rebuilding, else 0. */
+    private volatile long running;
+    private final AtomicLong progressRecordedAt = new AtomicLong();
 
     ProjectionRebuild(JdbcTemplate jdbc, BulkTransactions transaction, EventApplier applier,
                       AgreementEventConsumer live, ConsumerProperties properties, ViewLocks locks,
-                      ParkedEvents parkedEvents, ViewSchemas schemas, MeterRegistry meters,
+                      ParkedEvents parkedEvents, ViewSchemas schemas, RebuildRuns runs, MeterRegistry meters,
                       RebuildProperties rebuildProperties) {
+        this.runs = runs;
         this.schemas = schemas;
         this.parallelism = rebuildProperties.parallelism();
         this.oldViewsLockWait = rebuildProperties.oldViewsLockWait();
@@ -79,7 +84,8 @@ public class ProjectionRebuild {
         this.properties = properties;
         Gauge.builder("projection.rebuild.records", replayed, AtomicLong::get)
                 .description("Records replayed by the current or last rebuild").register(meters);
-        Gauge.builder("projection.rebuild.running", this, rebuild -> rebuild.running() ? 1 : 0).register(meters);
+        Gauge.builder("projection.rebuild.running", this, rebuild -> rebuild.running != 0 ? 1 : 0)
+                .description("1 while this instance runs a rebuild").register(meters);
     }
 
     /**
@@ -92,14 +98,19 @@ public class ProjectionRebuild {
     }
 
     /**
-     * Where this instance's rebuilds stand: {@code state} is {@code NEVER} (none since it started), {@code RUNNING},
-     * {@code DONE} (with the {@code report} a lost answer to the request would have carried) or {@code FAILED} (the
-     * log says why; the views in place are those before it, unless it failed after the swap). {@code recordsReplayed}
-     * counts while it runs.
+     * Where the latest rebuild, on any instance sharing the database, stands: {@code run} numbers them and
+     * {@code instance} names the one that ran it (process id and host); {@code state} is {@code NEVER} (no rebuild
+     * yet), {@code RUNNING}, {@code DONE} (with the {@code report} a lost answer to the request would have carried),
+     * {@code FAILED} (its instance's log says why; the views in place are those before it, unless it failed after the
+     * swap) or {@code INTERRUPTED} (its instance stopped before it ended; the views in place are those before it).
+     * {@code recordsReplayed} counts while it runs: at once on its instance, within seconds on the others.
      */
-    public record Status(State state, Instant startedAt, Instant endedAt, long recordsReplayed, Report report) {
+    public record Status(long run, String instance, State state, Instant startedAt, Instant endedAt, long recordsReplayed,
+                         Report report) {
 
-        public enum State { NEVER, RUNNING, DONE, FAILED }
+        public enum State { NEVER, RUNNING, DONE, FAILED, INTERRUPTED }
+
+        static final Status NEVER = new Status(0, null, State.NEVER, null, null, 0, null);
     }
 
     /** What the paused part of a rebuild leaves for its report. */
@@ -124,8 +135,8 @@ public class ProjectionRebuild {
 
     private Report rebuildHolding() {
         replayed.set(0);
-        Instant startedAt = Instant.now();
-        status = new Status(Status.State.RUNNING, startedAt, null, 0, null);
+        progressRecordedAt.set(System.nanoTime());
+        running = runs.started(Instant.now());
         Report report = null;
         long started = System.nanoTime();
         Phases phases = new Phases();
@@ -172,15 +183,27 @@ public class ProjectionRebuild {
                     report.recordsReplayed(), report.millis(), report.phaseMillis(), report.identical());
             return report;
         } finally {
-            status = new Status(report == null ? Status.State.FAILED : Status.State.DONE, startedAt, Instant.now(),
-                    replayed.get(), report);
+            long run = running;
+            running = 0;
+            try {
+                runs.ended(run, report, replayed.get());
+            } catch (RuntimeException e) {
+                log.warn("Rebuild {} ended ({}), but its end could not be recorded: {}", run,
+                        report == null ? "failed" : "done", e.toString());
+            }
         }
     }
 
     public Status status() {
-        Status now = status;
-        return now.state() == Status.State.RUNNING
-                ? new Status(now.state(), now.startedAt(), null, replayed.get(), null) : now;
+        Status latest = runs.latest();
+        return latest.state() == Status.State.RUNNING && latest.run() == running
+                ? new Status(latest.run(), latest.instance(), latest.state(), latest.startedAt(), null, replayed.get(), null)
+                : latest;
+    }
+
+    /** Whether a rebuild runs on any instance sharing the database. */
+    public boolean runningAnywhere() {
+        return locks.rebuildRunning();
     }
 
     /**
@@ -242,8 +265,17 @@ public class ProjectionRebuild {
             });
             if (!batch.isEmpty()) {
                 applier.applyBatch(batch, TWIN_SCHEMA);
-                replayed.addAndGet(batch.size());
+                recordProgress(replayed.addAndGet(batch.size()));
             }
+        }
+    }
+
+    /** The count of replayed records, on record for the other instances about once a second. */
+    private void recordProgress(long records) {
+        long now = System.nanoTime();
+        long last = progressRecordedAt.get();
+        if (now - last >= PROGRESS_EVERY.toNanos() && progressRecordedAt.compareAndSet(last, now)) {
+            runs.progress(running, records);
         }
     }
 
@@ -355,7 +387,5 @@ public class ProjectionRebuild {
         return ReplayConsumers.open(properties, "projection-rebuild");
     }
 
-    public boolean running() {
-        return status.state() == Status.State.RUNNING;
-    }
+
 }

@@ -28,8 +28,9 @@ class RebuildController {
 
     @GetMapping("/rebuild")
     @Operation(summary = "Whether a rebuild runs, how far it got, and the last one's report",
-            description = "Kept in memory by this instance since it started: the report of a rebuild whose answer was "
-                    + "lost (a client or proxy that gave up waiting) is here until the next rebuild or a restart.")
+            description = "The latest rebuild on any instance sharing this one's database, kept in that database: the "
+                    + "report of a rebuild whose answer was lost (a client or proxy that gave up waiting) is here until "
+                    + "the next rebuild, restarts included; one whose instance stopped before it ended is INTERRUPTED.")
     @ApiResponse(responseCode = "200", description = "The state of the current or last rebuild",
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = ProjectionRebuild.Status.class)))
     ProjectionRebuild.Status rebuildStatus() {

@@ -219,6 +219,10 @@ class RebuildTest extends ProjectionIntegrationTest {
         JsonNode status = json.readTree(send("/admin/rebuild", operator, false).body());
         assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("DONE");
         assertThat(status.get("report")).isEqualTo(json.readTree(done.body()));
+        List<String> steps = new ArrayList<>();
+        status.get("report").get("phaseMillis").fieldNames().forEachRemaining(steps::add);
+        assertThat(steps).as("the steps in the order they ran").containsExactly("replay", "indexes", "catchUp", "compare",
+                "swap", "drop");
         assertThat(status.get("recordsReplayed").asLong()).isEqualTo(status.get("report").get("recordsReplayed").asLong());
         assertThat(Instant.parse(status.get("endedAt").asText())).isAfter(Instant.parse(status.get("startedAt").asText()));
         // the payment applied during the rebuild is in the rebuilt views, once
@@ -228,6 +232,26 @@ class RebuildTest extends ProjectionIntegrationTest {
         List<Long> sequences = new ArrayList<>();
         history.forEach(event -> sequences.add(event.get("sequence").asLong()));
         assertThat(sequences).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+
+    @Test
+    void aRebuildWhoseInstanceStoppedBeforeItEndedShowsAsInterruptedUntilTheNextOne() throws Exception {
+        // what an instance killed in the middle of a rebuild leaves: its run on record, and no one holding its lock
+        Long cutShort = jdbc.queryForObject("INSERT INTO public.rebuild_run (instance, state, started_at, records_replayed) "
+                + "VALUES ('4242@gone', 'RUNNING', now(), 17) RETURNING id", Long.class);
+        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+
+        JsonNode interrupted = get("/admin/rebuild", operator);
+        assertThat(interrupted.get("state").asText()).as(interrupted.toString()).isEqualTo("INTERRUPTED");
+        assertThat(interrupted.get("run").asLong()).isEqualTo(cutShort);
+        assertThat(interrupted.get("instance").asText()).isEqualTo("4242@gone");
+        assertThat(interrupted.get("recordsReplayed").asLong()).isEqualTo(17);
+        assertThat(interrupted.hasNonNull("report")).isFalse();
+
+        assertThat(post("/admin/rebuild", operator).statusCode()).isEqualTo(200);
+        JsonNode next = get("/admin/rebuild", operator);
+        assertThat(next.get("state").asText()).as(next.toString()).isEqualTo("DONE");
+        assertThat(next.get("run").asLong()).isGreaterThan(cutShort);
     }
 
     @Test

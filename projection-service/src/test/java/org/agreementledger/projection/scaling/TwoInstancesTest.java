@@ -1,5 +1,7 @@
 package org.agreementledger.projection.scaling;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agreementledger.contract.AgreementAccepted;
 import org.agreementledger.contract.AgreementEnteredIntoForce;
 import org.agreementledger.contract.AgreementId;
@@ -44,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TwoInstancesTest extends ProjectionIntegrationTest {
 
     private static final CountryCode US = CountryCode.of("US");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] PARTNERS = {"MX", "GT", "SV", "HN", "CR", "PA", "CO", "DO", "EC", "PE"};
 
     @Autowired
@@ -116,6 +119,8 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
                             HttpResponse.BodyHandlers.ofString());
                     assertThat(elsewhere.statusCode()).as("a second rebuild, on the other instance").isEqualTo(409);
                     assertThat(elsewhere.body()).contains("/rebuild-running");
+                    assertThat(rebuildStatus(http, secondInstance, operator).get("state").asText())
+                            .as("the rebuild, as the other instance reports it").isEqualTo("RUNNING");
                     // published after the replay's end offsets were taken: the rebuild applies it while catching up
                     publishOffer(records, late, 1);
                     awaitApplied(jdbc, late, 0);
@@ -135,6 +140,9 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
 
                 HttpResponse<String> done = rebuilding.get(60, TimeUnit.SECONDS);
                 assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+                JsonNode reported = rebuildStatus(http, secondInstance, operator);
+                assertThat(reported.get("state").asText()).isEqualTo("DONE");
+                assertThat(reported.get("report")).as("the report, from the other instance").isEqualTo(JSON.readTree(done.body()));
                 awaitCount(jdbc, "agreement_view", meanwhile);
                 assertThat(countIn(jdbc, "agreement_history", meanwhile)).isEqualTo(meanwhile.size());
                 assertThat(countIn(jdbc, "sequence_gap", meanwhile)).isZero();
@@ -143,6 +151,13 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
                         .as("the other instance's subscriber is told to reload").isNotNull();
             }
         }
+    }
+
+    private static JsonNode rebuildStatus(HttpClient http, String instance, String token) throws Exception {
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(instance + "/admin/rebuild"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        return JSON.readTree(status.body());
     }
 
     private static HttpRequest rebuildRequest(String instance, String token) {
