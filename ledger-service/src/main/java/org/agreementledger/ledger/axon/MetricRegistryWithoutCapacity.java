@@ -34,12 +34,9 @@ final class MetricRegistryWithoutCapacity extends GlobalMetricRegistry {
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(
             String eventProcessorName, Function<Message<?>, Iterable<Tag>> tagsBuilder,
             Function<Message<?>, Iterable<Tag>> latencyTagsBuilder) {
-        MeterRegistry meters = getRegistry();
-        return new MultiMessageMonitor<>(List.of(
-                MessageTimerMonitor.buildMonitor(eventProcessorName, meters, tagsBuilder),
-                EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName).meterRegistry(meters)
-                        .tagsBuilder(latencyTagsBuilder).build(),
-                MessageCountingMonitor.buildMonitor(eventProcessorName, meters, tagsBuilder)));
+        return new MultiMessageMonitor<EventMessage<?>>(List.of(handlerMonitor(eventProcessorName, tagsBuilder),
+                EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName).meterRegistry(getRegistry())
+                        .tagsBuilder(latencyTagsBuilder).build()));
     }
 
     @Override
