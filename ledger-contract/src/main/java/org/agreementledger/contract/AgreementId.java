@@ -3,27 +3,16 @@ package org.agreementledger.contract;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Objects;
-import java.util.UUID;
-
 /** Identity of one agreement; also its aggregate id in the event store and its Kafka key. */
 public record AgreementId(String value) {
 
     public AgreementId {
-        Objects.requireNonNull(value, "agreement id");
-        if (!isValid(value)) {
-            throw new IllegalArgumentException("agreement id must be a UUID, got '" + value + "'");
-        }
+        UuidText.require(value, "agreement id");
     }
 
     /** Whether {@code value} names an agreement at all (a UUID), for readers that answer 400 rather than throw. */
     public static boolean isValid(String value) {
-        try {
-            UUID.fromString(value);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return UuidText.isUuid(value);
     }
 
     @JsonCreator

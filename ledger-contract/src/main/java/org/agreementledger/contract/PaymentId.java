@@ -3,19 +3,11 @@ package org.agreementledger.contract;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Objects;
-import java.util.UUID;
-
 /** One fee payment, as recorded by its payer. */
 public record PaymentId(String value) {
 
     public PaymentId {
-        Objects.requireNonNull(value, "PaymentId");
-        try {
-            UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("PaymentId must be a UUID, got '" + value + "'");
-        }
+        UuidText.require(value, "PaymentId");
     }
 
     @JsonCreator

@@ -3,19 +3,11 @@ package org.agreementledger.contract;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Objects;
-import java.util.UUID;
-
 /** One movement of people under an agreement, e.g. one flight. */
 public record TransferId(String value) {
 
     public TransferId {
-        Objects.requireNonNull(value, "TransferId");
-        try {
-            UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("TransferId must be a UUID, got '" + value + "'");
-        }
+        UuidText.require(value, "TransferId");
     }
 
     @JsonCreator
