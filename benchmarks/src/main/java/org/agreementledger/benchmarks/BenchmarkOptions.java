@@ -16,6 +16,7 @@ record BenchmarkOptions(
         List<Integer> levels,
         long replayEvents,
         List<String> phases,
+        String viewObserver,
         boolean keepData) {
 
     static final String USAGE = """
@@ -35,6 +36,8 @@ record BenchmarkOptions(
               --levels=A,B,...         concurrent clients per throughput level (default 1,4,16)
               --replay-events=N        fill the topic to N records and time a full rebuild of every view (default 0: skipped)
               --phases=A,B,...         which phases to run: throughput, latency, history, replay, audit (default: all)
+              --view-observer=X        how the latency phase sees an offer in the view: push (default), its event on
+                                       the live feed of the timed offers' country; poll, GET every 2 ms
               --keep-data              keep the temporary data directory (PostgreSQL, Kafka, service logs)
             """;
 
@@ -51,6 +54,7 @@ record BenchmarkOptions(
         boolean keepData = false;
         long replayEvents = 0;
         List<String> phases = List.of("throughput", "latency", "history", "replay", "audit");
+        String viewObserver = "push";
         for (String arg : args) {
             if (arg.isBlank()) {
                 continue;
@@ -80,11 +84,12 @@ record BenchmarkOptions(
                 case "levels" -> levels = numbers(name, value);
                 case "replay-events" -> replayEvents = number(name, value, 1);
                 case "phases" -> phases = List.of(value.split(","));
+                case "view-observer" -> viewObserver = oneOf(name, value, "push", "poll");
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile, latencySamples, historySizes, levels, replayEvents, phases,
-                keepData);
+        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile, latencySamples,
+                historySizes, levels, replayEvents, phases, viewObserver, keepData);
     }
 
     boolean runs(String phase) {
@@ -119,6 +124,14 @@ record BenchmarkOptions(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a whole number of at least " + min + ", got '" + value + "'");
         }
+    }
+
+    private static String oneOf(String name, String value, String... allowed) {
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException("--" + name + " takes one of " + String.join(", ", allowed) + "; got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private static List<Boolean> onOff(String name, String value) {

@@ -48,7 +48,6 @@ public final class LedgerBenchmark {
     private static final int TIMED_AMENDMENTS = 200;
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(5);
     private static final Duration LATENCY_PAUSE = Duration.ofMillis(20);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(2);
     private static final Duration PROJECTION_TIMEOUT = Duration.ofSeconds(30);
     /** After this many offers in a row that never reach the projection, it is not serving: stop timing it. */
     private static final int MAX_CONSECUTIVE_TIMEOUTS = 3;
@@ -398,25 +397,26 @@ public final class LedgerBenchmark {
     }
 
     private void latency(PipelineDrain drain) throws Exception {
-        try (TopicTail tail = new TopicTail(config.kafkaBootstrap())) {
-            latency(drain, tail);
+        try (TopicTail tail = new TopicTail(config.kafkaBootstrap());
+             ViewObserver observer = ViewObserver.of(options.viewObserver(), config, identity)) {
+            latency(drain, tail, observer);
         }
     }
 
-    private void latency(PipelineDrain drain, TopicTail tail) throws Exception {
-        LedgerHttp ledger = new LedgerHttp(config, identity);
-        LedgerHttp poller = new LedgerHttp(config, identity);
+    private void latency(PipelineDrain drain, TopicTail tail, ViewObserver observer) throws Exception {
+        LedgerHttp ledger = new LedgerHttp(config.ledgerUrl(), config, identity, ViewObserver.SAMPLE_COUNTRY,
+                ViewObserver.SAMPLE_PARTNER);
         drain.await();
         progress("Command-to-projection latency: %d offers, idle", options.latencySamples());
         // Unrecorded rounds first: the projection's query path has not served a request yet.
-        timeToProjection(ledger, poller, tail, Math.min(50, options.latencySamples()));
-        Latency idle = timeToProjection(ledger, poller, tail, options.latencySamples());
+        timeToProjection(ledger, observer, tail, Math.min(50, options.latencySamples()));
+        Latency idle = timeToProjection(ledger, observer, tail, options.latencySamples());
 
         drain.await();
         progress("Command-to-projection latency: %d offers, with %d clients offering in the background",
                 options.latencySamples(), BACKGROUND_CLIENTS);
         UnderLoad closedLoop = underLoad(ClosedLoop.background("background", ledgerClients(BACKGROUND_CLIENTS)),
-                options.warmupSeconds(), ledger, poller, tail);
+                options.warmupSeconds(), ledger, observer, tail);
         Latency loaded = closedLoop.latency();
         ClosedLoop.Result backgroundLoad = closedLoop.load();
 
@@ -445,7 +445,7 @@ public final class LedgerBenchmark {
             progress("Command-to-projection latency, round %d/%d: %d offers at %.0f offers/s in the background (%.0f %% of"
                     + " %.0f/s)", round, options.repeats(), options.latencySamples(), target, LOAD_SHARE * 100, max.perSecond());
             UnderLoad paced = underLoad(ClosedLoop.paced("paced", ledgerClients(2 * top, true), target),
-                    options.settleSeconds(), ledger, poller, tail);
+                    options.settleSeconds(), ledger, observer, tail);
             Latency atShare = paced.latency();
             ClosedLoop.Result pacedLoad = paced.load();
             String condition = format("at %.0f %% of the maximum, round %d (%.0f offers/s paced against a maximum of"
@@ -477,15 +477,14 @@ public final class LedgerBenchmark {
         }
         report.section("Command to projection (ms)",
                 Report.table(List.of("Condition", "Samples", "p50", "p90", "p99", "max", "answer p50", "answer p99"), rows)
-                        + format("%nFrom just before `POST /agreements` to the first `GET /agreements/{id}` on the"
-                                + " projection that answers 200, polled every %d ms by a client of its own (answer:"
-                                + " from the same start to the ledger's 201, the command's own share). Offers one"
-                                + " at a time, %d ms apart. The maximum: %d clients in a closed loop, offers with an"
+                        + format("%nFrom just before `POST /agreements` to %s (answer: from the same start to the"
+                                + " ledger's 201, the command's own share). Offers one at a time, %d ms apart, by %s's"
+                                + " service to %s (no load's offer is between these two). The maximum: %d clients in a closed loop, offers with an"
                                 + " Idempotency-Key, %d s counted after %d s, just before; the load at %.0f %% of it:"
                                 + " %d clients each sending at most one keyed offer per slot, together at %.0f %% of"
                                 + " that rate, with %d s to settle before the samples (the rate reached is the one"
-                                + " shown, without the samples' own offers).%n", POLL_INTERVAL.toMillis(),
-                        LATENCY_PAUSE.toMillis(), top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
+                                + " shown, without the samples' own offers).%n", observer.description(),
+                        LATENCY_PAUSE.toMillis(), ViewObserver.SAMPLE_COUNTRY, ViewObserver.SAMPLE_PARTNER, top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
                         2 * top, LOAD_SHARE * 100, options.settleSeconds())
                         + summary + failures
                         + format("%nWhere the time goes: from the same start to each step, p50 / p99 (ms). *Answered*: the"
@@ -500,20 +499,20 @@ public final class LedgerBenchmark {
     }
 
     /** The samples' latency while {@code load} runs, after it has run for {@code settleSeconds}; then stops it. */
-    private UnderLoad underLoad(ClosedLoop load, int settleSeconds, LedgerHttp ledger, LedgerHttp poller,
+    private UnderLoad underLoad(ClosedLoop load, int settleSeconds, LedgerHttp ledger, ViewObserver observer,
                                 TopicTail tail) throws InterruptedException {
         Latency latency;
         ClosedLoop.Result result;
         try {
             Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
-            latency = timeToProjection(ledger, poller, tail, options.latencySamples());
+            latency = timeToProjection(ledger, observer, tail, options.latencySamples());
         } finally {
             result = load.stop();
         }
         return new UnderLoad(latency, result);
     }
 
-    private Latency timeToProjection(LedgerHttp ledger, LedgerHttp poller, TopicTail tail, int samples)
+    private Latency timeToProjection(LedgerHttp ledger, ViewObserver observer, TopicTail tail, int samples)
             throws InterruptedException {
         Histogram micros = new Histogram(3);
         Histogram answered = new Histogram(3);
@@ -530,13 +529,8 @@ public final class LedgerBenchmark {
             try {
                 String agreementId = ledger.offer();
                 answered.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
-                while (!poller.projected(agreementId)) {
-                    if (System.nanoTime() - start > PROJECTION_TIMEOUT.toNanos()) {
-                        throw new TimeoutException(agreementId + " not projected within " + PROJECTION_TIMEOUT.toSeconds() + " s");
-                    }
-                    Thread.sleep(POLL_INTERVAL.toMillis());
-                }
-                micros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+                long visible = observer.awaitVisible(agreementId, start + PROJECTION_TIMEOUT.toNanos());
+                micros.recordValue(TimeUnit.NANOSECONDS.toMicros(visible - start));
                 consecutiveTimeouts = 0;
                 TopicTail.Seen seen = tail.awaitFirstEvent(agreementId);
                 if (seen != null) {

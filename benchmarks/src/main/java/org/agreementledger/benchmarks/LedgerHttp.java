@@ -30,6 +30,7 @@ final class LedgerHttp {
     private final String ledgerUrl;
     private final String projectionUrl;
     private final String offeringToken;
+    private final String offerRequest;
     private final String amendingToken;
     private final String readingToken;
 
@@ -40,9 +41,17 @@ final class LedgerHttp {
 
     /** As {@link #LedgerHttp(StackConfig, LocalIdentityProvider)}, commands sent to another base URL (the REST floor). */
     LedgerHttp(String ledgerUrl, StackConfig config, LocalIdentityProvider identity) {
+        this(ledgerUrl, config, identity, "SV", "US");
+    }
+
+    /** Offers as {@code offeringCountry}'s service, to {@code otherCountry}. */
+    LedgerHttp(String ledgerUrl, StackConfig config, LocalIdentityProvider identity, String offeringCountry,
+               String otherCountry) {
         this.ledgerUrl = ledgerUrl;
         this.projectionUrl = config.projectionUrl();
-        this.offeringToken = identity.mint("bench-sv", "SV", List.of("ledger.write"), Duration.ofDays(1));
+        this.offeringToken = identity.mint("bench-" + offeringCountry.toLowerCase(java.util.Locale.ROOT), offeringCountry,
+                List.of("ledger.write"), Duration.ofDays(1));
+        this.offerRequest = SampleEvent.offerRequest(offeringCountry, otherCountry);
         this.amendingToken = identity.mint("bench-us", "US", List.of("ledger.write"), Duration.ofDays(1));
         this.readingToken = identity.mint("bench-dashboard", null, List.of("ledger.read"), Duration.ofDays(1));
     }
@@ -54,7 +63,7 @@ final class LedgerHttp {
 
     /** Offers, with a fresh {@code Idempotency-Key} when {@code withKey}, as a real client sends every command. */
     String offer(boolean withKey) throws IOException, InterruptedException {
-        HttpResponse<String> response = post(ledgerUrl + "/agreements", SampleEvent.offerRequest(), offeringToken,
+        HttpResponse<String> response = post(ledgerUrl + "/agreements", offerRequest, offeringToken,
                 withKey ? java.util.UUID.randomUUID().toString() : null);
         return body(response, 201).path("agreementId").asText();
     }

@@ -18,8 +18,13 @@ final class SampleEvent {
 
     /** Body of {@code POST /agreements}: the four required fields. */
     static String offerRequest() {
-        return "{\"offeringParty\":\"SV\",\"otherParties\":[\"US\"],\"title\":\"" + TITLE
-                + "\",\"offeredOn\":\"" + OFFERED_ON + "\"}";
+        return offerRequest("SV", "US");
+    }
+
+    /** The same offer between two other countries (the latency phase's timed offers, told apart from its load's). */
+    static String offerRequest(String offeringParty, String otherParty) {
+        return "{\"offeringParty\":\"" + offeringParty + "\",\"otherParties\":[\"" + otherParty + "\"],\"title\":\""
+                + TITLE + "\",\"offeredOn\":\"" + OFFERED_ON + "\"}";
     }
 
     /** Body of {@code POST /agreements/{id}/amendments}: a counter-offer by the United States. */
