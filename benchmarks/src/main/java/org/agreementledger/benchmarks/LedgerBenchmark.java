@@ -479,12 +479,14 @@ public final class LedgerBenchmark {
                 Report.table(List.of("Condition", "Samples", "p50", "p90", "p99", "max", "answer p50", "answer p99"), rows)
                         + format("%nFrom just before `POST /agreements` to %s (answer: from the same start to the"
                                 + " ledger's 201, the command's own share). Offers one at a time, %d ms apart, by %s's"
-                                + " service to %s (no load's offer is between these two). The maximum: %d clients in a closed loop, offers with an"
-                                + " Idempotency-Key, %d s counted after %d s, just before; the load at %.0f %% of it:"
+                                + " service to %s (no load's offer is between these two). The maximum: %d clients in a"
+                                + " closed loop, offers with an Idempotency-Key, %d s counted after %d s, just before;"
+                                + " the load at %.0f %% of it:"
                                 + " %d clients each sending at most one keyed offer per slot, together at %.0f %% of"
                                 + " that rate, with %d s to settle before the samples (the rate reached is the one"
                                 + " shown, without the samples' own offers).%n", observer.description(),
-                        LATENCY_PAUSE.toMillis(), ViewObserver.SAMPLE_COUNTRY, ViewObserver.SAMPLE_PARTNER, top, options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
+                        LATENCY_PAUSE.toMillis(), ViewObserver.SAMPLE_COUNTRY, ViewObserver.SAMPLE_PARTNER, top,
+                        options.seconds(), options.settleSeconds(), LOAD_SHARE * 100,
                         2 * top, LOAD_SHARE * 100, options.settleSeconds())
                         + summary + failures
                         + format("%nWhere the time goes: from the same start to each step, p50 / p99 (ms). *Answered*: the"
