@@ -88,8 +88,8 @@ record BenchmarkOptions(
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile, latencySamples,
-                historySizes, levels, replayEvents, phases, viewObserver, keepData);
+        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile,
+                latencySamples, historySizes, levels, replayEvents, phases, viewObserver, keepData);
     }
 
     boolean runs(String phase) {

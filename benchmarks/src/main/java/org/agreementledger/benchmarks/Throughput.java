@@ -111,9 +111,9 @@ final class Throughput {
             warmUp(List.of(LEDGER_KEY, IN_PROCESS));
         }
         List<String> paths = new ArrayList<>(on ? List.of(LEDGER_KEY, IN_PROCESS, LEDGER) : List.of(LEDGER_KEY, IN_PROCESS));
-        // the path measured first comes after some 80 s without ledger load, while the JDBC baseline's rows passed
-        // through PostgreSQL's cache (run Z17: the keyed path, always first, ran at 0.55 of the unkeyed one, against
-        // 0.8-0.9 when the two alternate): each repeat starts with another path
+        // the path measured first comes after about a minute without ledger load, while the JDBC baseline's rows
+        // passed through PostgreSQL's cache (run Z17: the keyed path, always first, ran at 0.55 of the unkeyed one,
+        // against 0.8-0.9 when the two alternate): each repeat starts with another path
         Collections.rotate(paths, -(repeat - 1));
         for (int clients : options.levels()) {
             for (String path : paths) {
