@@ -181,8 +181,12 @@ public class EventApplier {
      * the feed ids are numbered anew. Other instances find out from their next batch.
      */
     public void viewsSwapped() {
-        Long schema = jdbc.queryForObject("SELECT oid FROM pg_namespace WHERE nspname = ?", Long.class, LIVE_SCHEMA);
+        Long schema = jdbc.queryForObject(ViewLocks.LIVE_VIEWS_SCHEMA, Long.class);
         liveViews.set(schema == null ? 0 : schema);
+        tellViewsReplaced();
+    }
+
+    private void tellViewsReplaced() {
         listeners.orderedStream().forEach(AppliedBatchListener::viewsReplaced);
     }
 
@@ -215,7 +219,7 @@ public class EventApplier {
         long before = liveViews.getAndSet(batch.liveViews());
         if (before != 0 && before != batch.liveViews()) {
             log.info("The live views were swapped by a rebuild; telling this instance's live subscribers to reload");
-            listeners.orderedStream().forEach(AppliedBatchListener::viewsReplaced);
+            tellViewsReplaced();
         }
         Instant now = Instant.now();
         for (FeedItem item : batch.items()) {

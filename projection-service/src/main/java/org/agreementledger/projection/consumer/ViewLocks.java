@@ -27,13 +27,17 @@ public class ViewLocks {
     /** A rebuild of the views ("Rebuild!" in ASCII). */
     static final long REBUILD = 0x5265_6275_696C_6421L;
 
+    /** The live views' schema's oid, which a rebuild's swap changes. */
+    static final String LIVE_VIEWS_SCHEMA = "SELECT oid FROM pg_namespace WHERE nspname = '" + EventApplier.LIVE_SCHEMA
+            + "'";
+
     /**
      * The statement that opens a batch on the live views: the shared lock, if no rebuild holds it alone (each statement
      * of the three sees what committed before it ran, so the second sees a swap committed before the lock was free),
      * then the live views' schema as it is now.
      */
     static final String JOIN_LIVE_VIEWS = "SELECT pg_try_advisory_xact_lock_shared(" + LIVE_VIEWS + "); "
-            + "SELECT oid FROM pg_namespace WHERE nspname = '" + EventApplier.LIVE_SCHEMA + "'; "
+            + LIVE_VIEWS_SCHEMA + "; "
             + "SET LOCAL search_path TO " + EventApplier.LIVE_SCHEMA + ", public";
 
     /** A rebuild elsewhere is swapping the live views: nothing may be applied to them until it has. */
