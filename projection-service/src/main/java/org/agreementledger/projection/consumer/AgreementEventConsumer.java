@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -37,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class AgreementEventConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AgreementEventConsumer.class);
+    /** How often an instance with no records to apply looks whether another instance's rebuild swapped the views. */
+    static final Duration SWAP_CHECK = Duration.ofSeconds(1);
 
     private final ConsumerProperties properties;
     private final EventApplier applier;
@@ -48,6 +51,9 @@ public class AgreementEventConsumer implements SmartLifecycle {
     /** Since when every attempt to apply a batch fails (null while batches apply), and why: for readiness. */
     private volatile Instant failingSince;
     private volatile String lastFailure;
+    /** When the consumer's thread last looked for a swap while idle ({@link System#nanoTime()}); first at once. */
+    private long swapCheckedAt = System.nanoTime() - SWAP_CHECK.toNanos();
+    private boolean swapCheckFailing;
 
     private final MeterRegistry meters;
 
@@ -116,6 +122,7 @@ public class AgreementEventConsumer implements SmartLifecycle {
                     }
                     ConsumerRecords<String, byte[]> records = kafka.poll(properties.pollTimeout());
                     if (records.isEmpty()) {
+                        noticeSwapsWhileIdle();
                         continue;
                     }
                     List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
@@ -150,6 +157,33 @@ public class AgreementEventConsumer implements SmartLifecycle {
             } finally {
                 consumer.set(null);
             }
+        }
+    }
+
+    /**
+     * At most once a {@link #SWAP_CHECK}, and only when nothing else holds the live views (a rebuild or a parked
+     * event's retry on this instance, which tell the subscribers themselves): blocking here would keep the consumer
+     * from polling. A failure is logged, not thrown: the check is not worth a new consumer and a rebalance, and a
+     * database that is really gone fails the next batch, which readiness reports.
+     */
+    private void noticeSwapsWhileIdle() {
+        long now = System.nanoTime();
+        if (now - swapCheckedAt < SWAP_CHECK.toNanos() || !batches.tryLock()) {
+            return;
+        }
+        swapCheckedAt = now;
+        try {
+            if (!reseek) {
+                applier.noticeSwaps();
+            }
+            swapCheckFailing = false;
+        } catch (DataAccessException e) {
+            if (!swapCheckFailing) {
+                log.warn("Could not look whether a rebuild swapped the live views: {}", e.getMessage());
+            }
+            swapCheckFailing = true;
+        } finally {
+            batches.unlock();
         }
     }
 

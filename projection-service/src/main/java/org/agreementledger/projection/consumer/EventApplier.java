@@ -178,12 +178,32 @@ public class EventApplier {
 
     /**
      * Tells the listeners that this instance has just swapped rebuilt views in, before its consumer applies to them:
-     * the feed ids are numbered anew. Other instances find out from their next batch.
+     * the feed ids are numbered anew. Other instances find out from their next batch, or while they have none from
+     * {@link #noticeSwaps()}.
      */
     public void viewsSwapped() {
         Long schema = jdbc.queryForObject(ViewLocks.LIVE_VIEWS_SCHEMA, Long.class);
         liveViews.set(schema == null ? 0 : schema);
         tellViewsReplaced();
+    }
+
+    /**
+     * Tells the listeners if a rebuild on another instance has swapped the live views since this instance last
+     * applied to them or looked. Its consumer asks while no records come, so that its live subscribers are told to
+     * reload within about a second of the swap rather than with its next batch, which a quiet ledger may not send for
+     * hours.
+     */
+    void noticeSwaps() {
+        Long schema = jdbc.queryForObject(ViewLocks.LIVE_VIEWS_SCHEMA, Long.class);
+        noticeSwap(schema == null ? 0 : schema);
+    }
+
+    private void noticeSwap(long schema) {
+        long before = liveViews.getAndSet(schema);
+        if (before != 0 && before != schema) {
+            log.info("The live views were swapped by a rebuild; telling this instance's live subscribers to reload");
+            tellViewsReplaced();
+        }
     }
 
     private void tellViewsReplaced() {
@@ -216,11 +236,7 @@ public class EventApplier {
     }
 
     private void published(Applied batch) {
-        long before = liveViews.getAndSet(batch.liveViews());
-        if (before != 0 && before != batch.liveViews()) {
-            log.info("The live views were swapped by a rebuild; telling this instance's live subscribers to reload");
-            tellViewsReplaced();
-        }
+        noticeSwap(batch.liveViews());
         Instant now = Instant.now();
         for (FeedItem item : batch.items()) {
             this.applied.increment();

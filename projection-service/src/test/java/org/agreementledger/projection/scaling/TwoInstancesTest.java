@@ -153,6 +153,29 @@ class TwoInstancesTest extends ProjectionIntegrationTest {
         }
     }
 
+    /**
+     * A quiet ledger may send no event for hours after a rebuild: the other instance's subscribers must not wait for
+     * one to learn that the views they were sent have been replaced.
+     */
+    @Test
+    void theOtherInstancesSubscribersAreToldOfARebuildThoughNoEventFollowsIt() throws Exception {
+        try (ConfigurableApplicationContext second = instance(DATABASE_URL, groupId);
+             LedgerRecords records = new LedgerRecords(TOPIC)) {
+            awaitTwoMembers(SharedTestInfrastructure.get().kafka().bootstrapServers());
+            awaitApplied(jdbc, offer(records, 0), 0);
+            String secondInstance = "http://localhost:" + second.getEnvironment().getProperty("local.server.port");
+            String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+
+            try (SseClient secondsSubscriber = new SseClient(secondInstance + "/live/events", dashboardToken(), null)) {
+                HttpResponse<String> done = HttpClient.newHttpClient().send(
+                        rebuildRequest("http://localhost:" + port, operator), HttpResponse.BodyHandlers.ofString());
+                assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+                assertThat(secondsSubscriber.next(Duration.ofSeconds(10), event -> "resync".equals(event.name())))
+                        .as("the other instance's subscriber, no event having followed the rebuild").isNotNull();
+            }
+        }
+    }
+
     private static JsonNode rebuildStatus(HttpClient http, String instance, String token) throws Exception {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(instance + "/admin/rebuild"))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
