@@ -88,16 +88,16 @@ class EventStoreConfig {
      * objects: a few KiB for most, but about 300 KiB for an offer at the contract's bounds (100 commitments listing
      * 250 nationalities each). Axon's default of 10,000, and the 1,000 kept until run X, let a burst of such offers
      * fill a 256 MiB heap (docs/benchmarks.md, run X); 100 bound it to some 30 MiB. The processors normally trail the
-     * head by a few events; one further behind than the cache reads from the database, as one catching up does.
+     * head by a few events; one further behind than the cache reads from the database, as one catching up does, and
+     * is woken by every commit ({@link CommitWakingEventStore}).
      */
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
-        return EmbeddedEventStore.builder()
+        return new CommitWakingEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .cachedEvents(CACHED_EVENTS)
-                .build();
+                .cachedEvents(CACHED_EVENTS));
     }
 
     /** Keeps the events that pass through that cache out of the old generation (see the class). */
