@@ -1,7 +1,6 @@
 package org.agreementledger.projection.consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agreementledger.infra.QueryPlans;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -9,8 +8,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it had.
  */
 class LastSequencesTest extends ProjectionIntegrationTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
     JdbcTemplate jdbc;
@@ -39,7 +37,8 @@ class LastSequencesTest extends ProjectionIntegrationTest {
             status.setRollbackOnly();
             // the timeline's columns and key in this transaction's temporary schema, which the unqualified name finds
             // first: 20,000 events of the first agreement, none of the second
-            jdbc.execute("CREATE TEMPORARY TABLE agreement_history (LIKE views.agreement_history INCLUDING ALL) ON COMMIT DROP");
+            jdbc.execute("CREATE TEMPORARY TABLE agreement_history (LIKE views.agreement_history INCLUDING ALL)"
+                    + " ON COMMIT DROP");
             jdbc.update("""
                     INSERT INTO agreement_history (agreement_id, sequence, event_id, type, occurred_at, payload,
                                                    kafka_partition, kafka_offset)
@@ -54,30 +53,13 @@ class LastSequencesTest extends ProjectionIntegrationTest {
             assertThat(last.get(agreements[0])).isEqualTo(19_999L);
             assertThat(last.get(agreements[1])).as("an agreement the views have not seen").isNull();
 
-            String[] plan = new String[1];
-            jdbc.query(VarcharArrays.statement("EXPLAIN (ANALYZE, FORMAT JSON) " + EventApplier.LAST_SEQUENCES,
+            List<String> plan = new ArrayList<>();
+            jdbc.query(VarcharArrays.statement("EXPLAIN ANALYZE " + EventApplier.LAST_SEQUENCES,
                     new String[] {agreements[0]}), rs -> {
-                        plan[0] = rs.getString(1);
+                        plan.add(rs.getString(1));
                     });
-            assertThat(rowsRead(plan[0])).as("timeline rows read for the agreement of 20,000 events").isEqualTo(1);
+            assertThat(QueryPlans.rowsScanned(plan, "agreement_history"))
+                    .as("timeline rows read for the agreement of 20,000 events").isEqualTo(1);
         });
-    }
-
-    /** Rows that every scan of a table in the plan returned, over all its loops. */
-    private static long rowsRead(String plan) {
-        try {
-            return rowsRead(JSON.readTree(plan).get(0).get("Plan"));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long rowsRead(JsonNode node) {
-        long rows = node.get("Node Type").asText().endsWith("Scan") && node.has("Relation Name")
-                ? node.get("Actual Rows").asLong() * node.get("Actual Loops").asLong() : 0;
-        for (JsonNode child : node.path("Plans")) {
-            rows += rowsRead(child);
-        }
-        return rows;
     }
 }
