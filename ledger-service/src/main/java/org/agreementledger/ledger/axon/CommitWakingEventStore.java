@@ -34,14 +34,16 @@ final class CommitWakingEventStore extends EmbeddedEventStore {
         Lock foundLock = null;
         Condition foundCondition = null;
         try {
-            foundLock = (Lock) field("consumerLock").get(this);
-            foundCondition = (Condition) field("consumableEventsCondition").get(this);
+            Lock consumerLock = (Lock) field("consumerLock").get(this);
+            Condition consumable = (Condition) field("consumableEventsCondition").get(this);
+            foundLock = consumerLock;
+            foundCondition = consumable;
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("Axon's event store is not built as this ledger expects; processors that fell behind its cache may"
                     + " see each event up to a second late while the ledger is quiet ({})", e.toString());
         }
-        this.lock = foundCondition == null ? null : foundLock;
-        this.readable = foundLock == null ? null : foundCondition;
+        this.lock = foundLock;
+        this.readable = foundCondition;
     }
 
     private static Field field(String name) throws NoSuchFieldException {

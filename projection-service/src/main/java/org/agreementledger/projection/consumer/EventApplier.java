@@ -192,8 +192,7 @@ public class EventApplier {
      * {@link #noticeSwaps()}.
      */
     public void viewsSwapped() {
-        Long schema = jdbc.queryForObject(ViewLocks.LIVE_VIEWS_SCHEMA, Long.class);
-        liveViews.set(schema == null ? 0 : schema);
+        liveViews.set(liveViewsSchema());
         tellViewsReplaced();
     }
 
@@ -204,8 +203,12 @@ public class EventApplier {
      * hours.
      */
     void noticeSwaps() {
+        noticeSwap(liveViewsSchema());
+    }
+
+    private long liveViewsSchema() {
         Long schema = jdbc.queryForObject(ViewLocks.LIVE_VIEWS_SCHEMA, Long.class);
-        noticeSwap(schema == null ? 0 : schema);
+        return schema == null ? 0 : schema;
     }
 
     private void noticeSwap(long schema) {
