@@ -88,6 +88,8 @@ final class CopyRows {
                     copy.writeToCopy(binary.bytes, 0, binary.length);
                     return copy.endCopy();
                 } catch (SQLException | RuntimeException e) {
+                    // a column's type changed under a running instance (another one migrated the views): read it again
+                    COLUMN_TYPES.remove(table);
                     if (copy.isActive()) {
                         try {
                             copy.cancelCopy();

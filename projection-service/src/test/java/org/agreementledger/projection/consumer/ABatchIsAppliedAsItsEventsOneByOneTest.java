@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The projection applies a poll's records together (one transaction, each statement shape sent once per round), which
  * must change nothing a reader sees: the same records applied in one batch and one by one give the same rows in every
  * view table, whatever the interleaving of agreements, redeliveries and gaps. Many rows of one insert go with COPY
- * in a batch and as INSERTs one by one, so the same rows also show that COPY's text is what the parameters were.
+ * in a batch and as INSERTs one by one, so the same rows also show that what COPY sends is what the parameters were.
  */
 class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
 
@@ -63,7 +63,7 @@ class ABatchIsAppliedAsItsEventsOneByOneTest extends ProjectionIntegrationTest {
     private static final LocalDate DAY = LocalDate.of(2025, 3, 15);
     private static final String BATCHED = "test_batched";
     private static final String ONE_BY_ONE = "test_one_by_one";
-    /** What COPY's text format must escape, and what it must not mistake for its own markers. */
+    /** COPY text format's markers and a character outside the BMP: COPY must carry them as the INSERT does. */
     private static final String AWKWARD = "\t tab \n newline \r return \\N backslash-N \\. \\ \"quoted\" ñ 𝄞";
 
     @Autowired

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A batch's rows go to PostgreSQL with binary COPY, and each must be stored exactly as the INSERT the projection would
@@ -33,7 +35,7 @@ class CopyRowsTest extends ProjectionIntegrationTest {
     @BeforeEach
     void tables() {
         jdbc.execute("CREATE SCHEMA " + SCHEMA);
-        for (String table : List.of("copied", "inserted")) {
+        for (String table : List.of("copied", "inserted", "migrated")) {
             jdbc.execute("CREATE TABLE " + SCHEMA + "." + table + " (v VARCHAR(200), c CHAR(2), t TEXT, j JSONB,"
                     + " i8 BIGINT, i4 INTEGER, i2 SMALLINT, b BOOLEAN, d DATE, ts TIMESTAMPTZ)");
         }
@@ -88,6 +90,23 @@ class CopyRowsTest extends ProjectionIntegrationTest {
         rows.forEach(row -> jdbc.update(insert("inserted").sql(), CopyRows.asParameters(row)));
 
         assertStoredAlike(rows.size());
+    }
+
+    @Test
+    void aColumnAnotherInstanceMigratedIsReadAgainAfterTheBatchItFailed() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < CopyRows.MIN_ROWS; i++) {
+            rows.add(row("row " + i, "BZ", "t", "{}", i, i, (short) i, true, LocalDate.of(2025, 1, 1),
+                    Instant.parse("2025-01-01T00:00:00Z")));
+        }
+        assertThat(CopyRows.insert(jdbc, insert("migrated"), rows)).isTrue();
+        jdbc.execute("ALTER TABLE " + SCHEMA + ".migrated ALTER COLUMN i4 TYPE BIGINT");
+
+        assertThatThrownBy(() -> CopyRows.insert(jdbc, insert("migrated"), rows))
+                .as("four bytes sent for a column that now takes eight").isInstanceOf(DataAccessException.class);
+        assertThat(CopyRows.insert(jdbc, insert("migrated"), rows)).as("the next batch, with the column's new type").isTrue();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM " + SCHEMA + ".migrated", Long.class))
+                .isEqualTo(2L * CopyRows.MIN_ROWS);
     }
 
     private void assertStoredAlike(int count) {
