@@ -70,35 +70,21 @@ class CopyRowsTest extends ProjectionIntegrationTest {
                     i % 2 == 0, LocalDate.of(2025, 1, 1).plusDays(i * 400L), Instant.ofEpochSecond(1_700_000_000L + i, i * 333)));
         }
 
-        assertThat(CopyRows.insert(jdbc, insert("copied"), rows)).as("the rows went by COPY").isTrue();
-        rows.forEach(row -> jdbc.update(insert("inserted").sql(), CopyRows.asParameters(row)));
-
-        assertStoredAlike(rows.size());
+        assertStoredAlikeBothWays(rows, true);
     }
 
     @Test
     void aDateOutsideTheGregorianYearsCopyKnowsGoesAsInsertsAndIsStoredTheSame() {
-        List<Object[]> rows = new ArrayList<>();
-        for (int i = 0; i < CopyRows.MIN_ROWS; i++) {
-            rows.add(row("row " + i, "BZ", "t", "{}", (long) i, i, (short) i, true, LocalDate.of(2025, 1, 1),
-                    Instant.parse("2025-01-01T00:00:00Z")));
-        }
+        List<Object[]> rows = plainRows();
         rows.add(row("old", "BZ", "t", "{}", 1L, 1, (short) 1, true, LocalDate.of(1200, 6, 1),
                 Instant.parse("2025-01-01T00:00:00Z")));
 
-        assertThat(CopyRows.insert(jdbc, insert("copied"), rows)).as("the rows went by INSERT").isFalse();
-        rows.forEach(row -> jdbc.update(insert("inserted").sql(), CopyRows.asParameters(row)));
-
-        assertStoredAlike(rows.size());
+        assertStoredAlikeBothWays(rows, false);
     }
 
     @Test
     void aColumnAnotherInstanceMigratedIsReadAgainAfterTheBatchItFailed() {
-        List<Object[]> rows = new ArrayList<>();
-        for (int i = 0; i < CopyRows.MIN_ROWS; i++) {
-            rows.add(row("row " + i, "BZ", "t", "{}", i, i, (short) i, true, LocalDate.of(2025, 1, 1),
-                    Instant.parse("2025-01-01T00:00:00Z")));
-        }
+        List<Object[]> rows = plainRows();
         assertThat(CopyRows.insert(jdbc, insert("migrated"), rows)).isTrue();
         jdbc.execute("ALTER TABLE " + SCHEMA + ".migrated ALTER COLUMN i4 TYPE BIGINT");
 
@@ -109,12 +95,29 @@ class CopyRowsTest extends ProjectionIntegrationTest {
                 .isEqualTo(2L * CopyRows.MIN_ROWS);
     }
 
+    /** Stores the rows by {@link CopyRows} into one table and by the INSERT into another, and compares them. */
+    private void assertStoredAlikeBothWays(List<Object[]> rows, boolean byCopy) {
+        assertThat(CopyRows.insert(jdbc, insert("copied"), rows)).as("the rows went by COPY").isEqualTo(byCopy);
+        rows.forEach(row -> jdbc.update(insert("inserted").sql(), CopyRows.asParameters(row)));
+        assertStoredAlike(rows.size());
+    }
+
     private void assertStoredAlike(int count) {
         String copied = "SELECT " + COLUMNS + " FROM " + SCHEMA + ".copied";
         String inserted = "SELECT " + COLUMNS + " FROM " + SCHEMA + ".inserted";
         assertThat(jdbc.queryForObject("SELECT count(*) FROM " + SCHEMA + ".copied", Long.class)).isEqualTo(count);
         assertThat(jdbc.queryForList(copied + " EXCEPT ALL " + inserted)).as("rows stored only by COPY").isEmpty();
         assertThat(jdbc.queryForList(inserted + " EXCEPT ALL " + copied)).as("rows stored only by INSERT").isEmpty();
+    }
+
+    /** Enough rows for COPY, each value ordinary. */
+    private static List<Object[]> plainRows() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < CopyRows.MIN_ROWS; i++) {
+            rows.add(row("row " + i, "BZ", "t", "{}", i, i, (short) i, true, LocalDate.of(2025, 1, 1),
+                    Instant.parse("2025-01-01T00:00:00Z")));
+        }
+        return rows;
     }
 
     private static ViewWrites.Insert insert(String table) {
