@@ -189,27 +189,25 @@ final class CopyRows {
                 utf8((String) value);
             }
             int size = length - start - 4;
-            length = start;
-            int32(size);
-            length = start + 4 + size;
+            for (int i = 0; i < 4; i++) {
+                bytes[start + i] = (byte) (size >>> 8 * (3 - i));
+            }
             return true;
         }
 
-        /** A year of 1583–9999, as the text form's dates were bound to; others go as parameters. */
         private boolean date(LocalDate day) {
-            if (day.getYear() < 1583 || day.getYear() > 9999) {
-                return false;
-            }
-            return fixed(4, day.toEpochDay() - POSTGRES_EPOCH_DAY);
+            return copyableYear(day.getYear()) && fixed(4, day.toEpochDay() - POSTGRES_EPOCH_DAY);
         }
 
         private boolean timestamp(Timestamp timestamp) {
             Instant instant = roundedToMicros(timestamp.toInstant());
-            int year = instant.atOffset(ZoneOffset.UTC).getYear();
-            if (year < 1583 || year > 9999) {
-                return false;
-            }
-            return fixed(8, (instant.getEpochSecond() - POSTGRES_EPOCH_SECOND) * 1_000_000 + instant.getNano() / 1000);
+            return copyableYear(instant.atOffset(ZoneOffset.UTC).getYear())
+                    && fixed(8, (instant.getEpochSecond() - POSTGRES_EPOCH_SECOND) * 1_000_000 + instant.getNano() / 1000);
+        }
+
+        /** A year of 1583–9999, as the text form's dates and times were bound to; others go as parameters. */
+        private static boolean copyableYear(int year) {
+            return year >= 1583 && year <= 9999;
         }
 
         /** A value of {@code size} bytes, big-endian, after its length. */
