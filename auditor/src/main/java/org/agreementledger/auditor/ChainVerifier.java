@@ -39,7 +39,7 @@ final class ChainVerifier {
     private long read;
     private final List<Finding> findings = new ArrayList<>();
     private long redeliveries;
-    private Map<String, ChainShard.Chain> chains;
+    private Map<String, ChainTable.Chain> chains;
 
     ChainVerifier(boolean tolerateRedeliveries, int threads) {
         shards = new ChainShard[threads];
@@ -129,7 +129,7 @@ final class ChainVerifier {
     }
 
     /** Every agreement read, in the order the log first named them. */
-    Map<String, ChainShard.Chain> chains() {
+    Map<String, ChainTable.Chain> chains() {
         return chains;
     }
 
@@ -143,7 +143,7 @@ final class ChainVerifier {
 
     /** A finding made after the log was verified (a checkpoint's); it marks the agreement's chain broken. */
     void report(Finding.Kind kind, String agreementId, Long sequence, String where, String detail) {
-        ChainShard.Chain chain = agreementId == null ? null : chains.get(agreementId);
+        ChainTable.Chain chain = agreementId == null ? null : chains.get(agreementId);
         if (chain != null) {
             chain.broken(kind);
         }
@@ -213,7 +213,7 @@ final class ChainVerifier {
     }
 
     /** The shards' chains as one map: looked up in each, iterated by merging them in the order first read. */
-    private static final class MergedChains extends AbstractMap<String, ChainShard.Chain> {
+    private static final class MergedChains extends AbstractMap<String, ChainTable.Chain> {
         private final ChainShard[] shards;
         private final int size;
 
@@ -223,9 +223,9 @@ final class ChainVerifier {
         }
 
         @Override
-        public ChainShard.Chain get(Object agreementId) {
+        public ChainTable.Chain get(Object agreementId) {
             for (ChainShard shard : shards) {
-                ChainShard.Chain chain = shard.chains().get(agreementId);
+                ChainTable.Chain chain = shard.chains().get(agreementId);
                 if (chain != null) {
                     return chain;
                 }
@@ -245,7 +245,7 @@ final class ChainVerifier {
 
         /** The chains alone, without making each one's id text (a million of them are only counted). */
         @Override
-        public Collection<ChainShard.Chain> values() {
+        public Collection<ChainTable.Chain> values() {
             return new AbstractCollection<>() {
                 @Override
                 public int size() {
@@ -253,26 +253,26 @@ final class ChainVerifier {
                 }
 
                 @Override
-                public Iterator<ChainShard.Chain> iterator() {
+                public Iterator<ChainTable.Chain> iterator() {
                     return inOrder();
                 }
             };
         }
 
         @Override
-        public Set<Entry<String, ChainShard.Chain>> entrySet() {
+        public Set<Entry<String, ChainTable.Chain>> entrySet() {
             return ChainTable.entries(this::inOrder, size);
         }
 
         /** Each shard's chains are in the order first read already: a k-way merge on that order. */
-        private Iterator<ChainShard.Chain> inOrder() {
-            List<Iterator<ChainShard.Chain>> each = Arrays.stream(shards).map(s -> s.chains().inOrder().iterator()).toList();
-            ChainShard.Chain[] heads = new ChainShard.Chain[shards.length];
+        private Iterator<ChainTable.Chain> inOrder() {
+            List<Iterator<ChainTable.Chain>> each = Arrays.stream(shards).map(s -> s.chains().inOrder().iterator()).toList();
+            ChainTable.Chain[] heads = new ChainTable.Chain[shards.length];
             IntStream.range(0, heads.length).forEach(i -> heads[i] = each.get(i).hasNext() ? each.get(i).next() : null);
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    for (ChainShard.Chain head : heads) {
+                    for (ChainTable.Chain head : heads) {
                         if (head != null) {
                             return true;
                         }
@@ -281,17 +281,17 @@ final class ChainVerifier {
                 }
 
                 @Override
-                public ChainShard.Chain next() {
+                public ChainTable.Chain next() {
                     int first = -1;
                     for (int i = 0; i < heads.length; i++) {
-                        if (heads[i] != null && (first < 0 || heads[i].firstSeen < heads[first].firstSeen)) {
+                        if (heads[i] != null && (first < 0 || heads[i].firstSeen() < heads[first].firstSeen())) {
                             first = i;
                         }
                     }
                     if (first < 0) {
                         throw new NoSuchElementException();
                     }
-                    ChainShard.Chain next = heads[first];
+                    ChainTable.Chain next = heads[first];
                     heads[first] = each.get(first).hasNext() ? each.get(first).next() : null;
                     return next;
                 }

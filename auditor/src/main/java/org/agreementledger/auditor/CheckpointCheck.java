@@ -60,7 +60,7 @@ final class CheckpointCheck {
         }
         boolean holds = true;
         for (Checkpoint.Head head : checkpoint.heads()) {
-            ChainShard.Chain chain = chains.chains().get(head.agreementId());
+            ChainTable.Chain chain = chains.chains().get(head.agreementId());
             Optional<String> logged = chain == null ? Optional.empty() : chain.hashAt(head.sequence());
             if (logged.isEmpty()) {
                 holds = false;

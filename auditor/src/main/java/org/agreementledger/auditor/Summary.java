@@ -50,11 +50,11 @@ final class Summary {
         checkpoints.forEach(report.putArray("checkpoints")::add);
         ArrayNode agreements = report.putArray("agreements");
         boolean listAll = listsAll(verifier, all);
-        for (ChainShard.Chain chain : verifier.chains().values()) {
+        for (ChainTable.Chain chain : verifier.chains().values()) {
             if (listAll || !chain.breaks().isEmpty()) {
                 ObjectNode a = agreements.addObject();
                 a.put("agreementId", chain.agreementId());
-                a.put("events", chain.events);
+                a.put("events", chain.events());
                 a.put("lastSequence", chain.lastSequence());
                 chain.hashAt(chain.lastSequence()).ifPresent(h -> a.put("head", h));
                 chain.breaks().stream().distinct().forEach(kind -> a.withArray("breaks").add(kind.name()));
@@ -68,18 +68,18 @@ final class Summary {
     }
 
     static void print(PrintStream out, ChainVerifier verifier, TopicLog.Extent extent, double seconds, boolean all) {
-        Map<String, ChainShard.Chain> chains = verifier.chains();
+        Map<String, ChainTable.Chain> chains = verifier.chains();
         boolean listAll = listsAll(verifier, all);
         out.printf("%-36s %8s %9s %-14s %s%n", "AGREEMENT", "EVENTS", "LAST SEQ", "HEAD", "CHAIN");
         long broken = 0;
-        for (ChainShard.Chain chain : chains.values()) {
+        for (ChainTable.Chain chain : chains.values()) {
             List<Finding.Kind> breaks = chain.breaks();
             if (!breaks.isEmpty()) {
                 broken++;
             }
             if (listAll || !breaks.isEmpty()) {
                 String head = chain.hashAt(chain.lastSequence()).map(ChainVerifier::shortHash).orElse("-");
-                out.printf("%-36s %8d %9d %-14s %s%n", chain.agreementId(), chain.events, chain.lastSequence(), head,
+                out.printf("%-36s %8d %9d %-14s %s%n", chain.agreementId(), chain.events(), chain.lastSequence(), head,
                         breaks.isEmpty() ? "ok" : breaks.stream().distinct().map(Enum::name).collect(Collectors.joining(",")));
             }
         }

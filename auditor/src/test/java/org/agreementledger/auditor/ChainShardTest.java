@@ -1,9 +1,11 @@
 package org.agreementledger.auditor;
 
 import org.agreementledger.contract.AgreementId;
+import org.agreementledger.contract.CanonicalUuids;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.integrity.EventChain;
+import org.agreementledger.contract.integrity.Sha256;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,7 @@ class ChainShardTest {
         assertThat(shard.findings()).filteredOn(finding -> finding.agreementId().equals(jumpers.get(0).value()))
                 .extracting(Finding::kind, Finding::detail)
                 .containsExactly(tuple(Finding.Kind.MISSING, "#0..#9999999 are absent: the history starts at #10000000"));
-        ChainShard.Chain chain = shard.chains().get(agreement.value());
+        ChainTable.Chain chain = shard.chains().get(agreement.value());
         assertThat(chain.lastSequence()).isEqualTo(EventEnvelope.MAX_SEQUENCE);
         assertThat(chain.hashAt(1)).as("what was held before the gaps").contains(head);
         assertThat(chain.hashAt(2)).isEmpty();
@@ -93,14 +95,45 @@ class ChainShardTest {
         for (int i = 0; i < 200_000; i++) {
             String id = UUID.randomUUID().toString();
             ids.add(id);
-            table.add(id, i);
+            table.add(id, CanonicalUuids.parse(id), i);
         }
 
         assertThat(table.keySet()).containsExactlyElementsOf(ids);
         for (int i = 0; i < ids.size(); i++) {
-            assertThat(table.find(ids.get(i)).firstSeen).isEqualTo(i);
+            assertThat(table.find(ids.get(i)).firstSeen()).isEqualTo(i);
         }
         assertThat(table.find(UUID.randomUUID().toString())).isNull();
+    }
+
+    @Test
+    void everyHashAChainHoldsIsFoundAgainWhetherItHoldsOneManyOrStartsLate() {
+        ChainTable table = new ChainTable();
+        int one = table.add(null, UUID.randomUUID(), 0);
+        int many = table.add(null, UUID.randomUUID(), 1);
+        int late = table.add(null, UUID.randomUUID(), 2);
+        table.put(one, 0, digest(1));
+        for (int sequence = 0; sequence < 100; sequence++) {
+            table.put(many, sequence, digest(1000 + sequence));
+        }
+        table.put(late, 7, digest(7));
+        table.put(late, 8, digest(8));
+
+        assertThat(table.hashAt(one, 0)).contains(Sha256.toHex(digest(1)));
+        assertThat(table.hashAt(one, 1)).isEmpty();
+        for (int sequence = 0; sequence < 100; sequence++) {
+            assertThat(table.hashIs(many, sequence, digest(1000 + sequence))).isTrue();
+        }
+        assertThat(table.hashIs(many, 5, digest(1006))).isFalse();
+        assertThat(table.holds(late, 3)).as("a gap before its first event is held as nothing").isFalse();
+        assertThat(table.hashAt(late, 7)).contains(Sha256.toHex(digest(7)));
+        assertThat(table.known(late)).isEqualTo(9);
+    }
+
+    private static byte[] digest(int seed) {
+        byte[] digest = new byte[32];
+        java.util.Arrays.fill(digest, (byte) seed);
+        digest[0] = 1;
+        return digest;
     }
 
     @Test
@@ -109,8 +142,8 @@ class ChainShardTest {
         ChainTable random = new ChainTable();
         for (long i = 0; i < 100_000; i++) {
             // one value of high ^ rotl(low, 32) for all: an unseeded hash of it would put every id in one probe run
-            crafted.add(new UUID(0x5EEDL ^ Long.rotateLeft(i, 32), i).toString(), i);
-            random.add(UUID.randomUUID().toString(), i);
+            crafted.add(null, new UUID(0x5EEDL ^ Long.rotateLeft(i, 32), i), i);
+            random.add(null, UUID.randomUUID(), i);
         }
 
         assertThat(crafted.longestProbe()).as("against %s for random ids", random.longestProbe()).isLessThan(200);
