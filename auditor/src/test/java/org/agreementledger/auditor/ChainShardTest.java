@@ -161,6 +161,24 @@ class ChainShardTest {
         assertThat(record.headers().apply(EventHeaders.HASH)).isNull();
     }
 
+    @Test
+    void recordsNamingTheirHeadersInAnotherOrderThanTheOneBeforeAreReadAsWritten() {
+        byte[] one = "one".getBytes(StandardCharsets.UTF_8);
+        byte[] two = "two".getBytes(StandardCharsets.UTF_8);
+        LogRecord first = new LogRecord(0, 0, "k", new String[] {EventHeaders.SUBJECT, EventHeaders.HASH},
+                new byte[][] {one, two}, new byte[0]);
+        LogRecord swapped = new LogRecord(0, 1, "k", new String[] {EventHeaders.HASH, EventHeaders.SUBJECT},
+                new byte[][] {one, two}, new byte[0]);
+        LogRecord fewer = new LogRecord(0, 2, "k", new String[] {"x-other"}, new byte[][] {one}, new byte[0]);
+
+        assertThat(first.headers().apply(EventHeaders.SUBJECT)).isEqualTo("one");
+        assertThat(swapped.headers().apply(EventHeaders.SUBJECT)).isEqualTo("two");
+        assertThat(swapped.headers().apply(EventHeaders.HASH)).isEqualTo("one");
+        assertThat(fewer.headers().apply(EventHeaders.SUBJECT)).isNull();
+        assertThat(fewer.headers().apply("x-other")).isEqualTo("one");
+        assertThat(first.headers().apply(EventHeaders.HASH)).isEqualTo("two");
+    }
+
     /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
     private String seal(AgreementId agreement, long sequence, String previous) {
         byte[] body = ("{\"agreementId\":\"" + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}")
