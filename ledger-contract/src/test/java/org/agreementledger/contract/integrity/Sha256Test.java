@@ -26,6 +26,23 @@ class Sha256Test {
     }
 
     @Test
+    void aDigestThatFailedHalfWayLeavesNothingInTheNext() {
+        byte[] agreement = "agreement".getBytes();
+        org.assertj.core.api.Assertions.assertThatNullPointerException()
+                .isThrownBy(() -> Sha256.digest("partial".getBytes(), null));
+
+        assertThat(Sha256.digest(agreement)).isEqualTo(freshDigest(agreement));
+    }
+
+    private static byte[] freshDigest(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void noTextIsNoHash() {
         assertThat(Sha256.parseDigest(null)).isNull();
     }
