@@ -36,6 +36,8 @@ final class ChainTable extends AbstractMap<String, ChainTable.Chain> {
 
     private static final long SEED = new SecureRandom().nextLong();
     private static final int HASH = 32;
+    /** The most chains one table holds: their inline hashes, 32 bytes each, fill one array of at most 1 GiB. */
+    static final int MAX_CHAINS = 1 << 25;
     /** The widest gap in a chain held as zero hashes (32 KiB). */
     private static final int MAX_GAP_HELD = 1024;
 
@@ -162,6 +164,11 @@ final class ChainTable extends AbstractMap<String, ChainTable.Chain> {
     }
 
     private void grow() {
+        if (firstSeen.length >= MAX_CHAINS) {
+            // the inline hashes' array would pass Java's largest; a heap for so many would be over 3 GB anyway
+            throw new IllegalStateException("more than " + MAX_CHAINS + " agreements for one verifying thread: run "
+                    + "verify with more --threads");
+        }
         int capacity = firstSeen.length * 2;
         ids = Arrays.copyOf(ids, 2 * capacity);
         firstSeen = Arrays.copyOf(firstSeen, capacity);
