@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,8 +50,8 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
 
         LastOrder fitting(int headers) {
             if (names.length < headers) {
-                names = java.util.Arrays.copyOf(names, headers);
-                slots = java.util.Arrays.copyOf(slots, headers);
+                names = Arrays.copyOf(names, headers);
+                slots = Arrays.copyOf(slots, headers);
             }
             return this;
         }

@@ -46,8 +46,8 @@ final class TopicLog {
                 // the ledger publishes in Kafka transactions: an aborted batch was never published
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 // records a poll hands over are parsed, with their headers, and live until read: 5,000 at a time were
-                // 16 MB copied by every young collection; 500 read a million records 0.6 s faster (docs/benchmarks.md
-                // run Z21); the fetches stay large, smaller ones cost round trips
+                // some 12 MB copied by every young collection, 500 are 3 MB and read a million records 0.6 s faster
+                // (docs/benchmarks.md run Z21); the fetches stay large, smaller ones cost round trips
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 50 * 1024 * 1024,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024,
