@@ -104,4 +104,12 @@ public class ViewSchemas {
     public void buildIndexes(DeferredIndexes indexes) {
         transaction.run(() -> indexes.definitions().forEach(jdbc::execute));
     }
+
+    /**
+     * Gathers the planner's statistics of every table of the schema. Bulk-loaded tables have none until autovacuum's
+     * next round; views swapped in without them would be queried on the planner's guesses meanwhile.
+     */
+    public void analyze(String schema) {
+        transaction.run(() -> TABLES.forEach(table -> jdbc.execute("ANALYZE " + schema + "." + table)));
+    }
 }

@@ -153,6 +153,8 @@ public class ProjectionRebuild {
             phases.done("replay");
             schemas.buildIndexes(indexes);
             phases.done("indexes");
+            schemas.analyze(TWIN_SCHEMA);
+            phases.done("analyze");
             // paused here, and held alone across instances: no instance applies a batch to the live views from the
             // moment their positions are read until the rebuilt views have replaced them
             Swapped swapped = live.whilePaused(() -> {
