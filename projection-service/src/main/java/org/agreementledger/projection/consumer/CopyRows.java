@@ -188,10 +188,7 @@ final class CopyRows {
             } else {
                 utf8((String) value);
             }
-            int size = length - start - 4;
-            for (int i = 0; i < 4; i++) {
-                bytes[start + i] = (byte) (size >>> 8 * (3 - i));
-            }
+            int32At(start, length - start - 4);
             return true;
         }
 
@@ -228,10 +225,16 @@ final class CopyRows {
 
         private void int32(int value) {
             ensure(4);
-            bytes[length++] = (byte) (value >>> 24);
-            bytes[length++] = (byte) (value >>> 16);
-            bytes[length++] = (byte) (value >>> 8);
-            bytes[length++] = (byte) value;
+            int32At(length, value);
+            length += 4;
+        }
+
+        /** Four bytes, big-endian, over what is at {@code at}: a length filled in once its value is written. */
+        private void int32At(int at, int value) {
+            bytes[at] = (byte) (value >>> 24);
+            bytes[at + 1] = (byte) (value >>> 16);
+            bytes[at + 2] = (byte) (value >>> 8);
+            bytes[at + 3] = (byte) value;
         }
 
         /** UTF-8 as {@code String.getBytes} encodes it, a lone surrogate as {@code ?}. */
