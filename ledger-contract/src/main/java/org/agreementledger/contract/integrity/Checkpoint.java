@@ -1,5 +1,9 @@
 package org.agreementledger.contract.integrity;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agreementledger.contract.LedgerJson;
 
@@ -15,7 +19,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * A signed statement of the head of every agreement's chain at one moment: whoever holds it can later prove the
@@ -193,6 +199,68 @@ public record Checkpoint(
             for (int i = 0; i < chunks.size(); i++) {
                 System.arraycopy(chunks.get(i), 0, target, at + i * CHUNK, Math.min(CHUNK, size - i * CHUNK));
             }
+        }
+    }
+
+    /**
+     * The heads of a checkpoint's record, one at a time in their order, without reading the record into a tree or
+     * a list: the ledger carries its latest checkpoint's heads into the next this way, replacing only those that
+     * moved.
+     */
+    public static Iterator<Head> heads(byte[] json) {
+        return new HeadReader(json);
+    }
+
+    private static final class HeadReader implements Iterator<Head> {
+
+        // one head of the array at a time: what follows it is the next head, not trailing tokens
+        private static final ObjectReader HEAD = LedgerJson.mapper().readerFor(Head.class)
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+        private final JsonParser parser;
+        private Head next;
+
+        HeadReader(byte[] json) {
+            try {
+                parser = LedgerJson.mapper().createParser(json);
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalArgumentException("not a checkpoint: not a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    JsonToken value = parser.nextToken();
+                    if ("heads".equals(parser.currentName()) && value == JsonToken.START_ARRAY) {
+                        advance();
+                        return;
+                    }
+                    parser.skipChildren();
+                }
+                throw new IllegalArgumentException("not a checkpoint: no heads");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not a checkpoint: " + e.getMessage(), e);
+            }
+        }
+
+        private void advance() throws IOException {
+            next = parser.nextToken() == JsonToken.START_OBJECT ? HEAD.<Head>readValue(parser) : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Head next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Head head = next;
+            try {
+                advance();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not a checkpoint: " + e.getMessage(), e);
+            }
+            return head;
         }
     }
 

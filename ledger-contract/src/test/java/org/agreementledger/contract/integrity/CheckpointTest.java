@@ -141,6 +141,27 @@ class CheckpointTest {
         assertThat(record.merkleRootMatches()).isTrue();
     }
 
+    @Test
+    void theHeadsOfAPublishedRecordReadBackOneByOneAreTheHeadsItWasSignedOver() {
+        List<Checkpoint.Head> heads = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            heads.add(new Checkpoint.Head("%08d-0000-4000-8000-000000000000".formatted(i), i == 7 ? (1L << 53) - 1 : i,
+                    Sha256.hex(new byte[]{(byte) i, (byte) (i >> 8)})));
+        }
+        Checkpoint.Writer writer = new Checkpoint.Writer();
+        heads.forEach(writer::add);
+        byte[] json = writer.sign("cp-read", Instant.now(), "ledger", ledger.getPrivate(), ledger.getPublic()).json();
+
+        List<Checkpoint.Head> read = new java.util.ArrayList<>();
+        Checkpoint.heads(json).forEachRemaining(read::add);
+
+        assertThat(read).containsExactlyElementsOf(heads);
+        assertThat(Checkpoint.heads(new Checkpoint.Writer().sign("cp-none", Instant.now(), "ledger",
+                ledger.getPrivate(), ledger.getPublic()).json())).isExhausted();
+        assertThatThrownBy(() -> Checkpoint.heads("{\"checkpointId\":\"x\"}".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no heads");
+    }
+
     /** How checkpoints were rooted until 2026-12-02 (pairs level by level, an odd node carried up): the oracle. */
     private static String rootCarryingOddNodesUp(List<Checkpoint.Head> heads) {
         if (heads.isEmpty()) {

@@ -12,7 +12,10 @@ import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.LedgerIntegrationTest;
 import org.agreementledger.ledger.support.TopicReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,6 +39,15 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    PublishedHeads publishedHeads;
+
+    @Autowired
+    LedgerSigningKey signingKey;
 
     @Test
     void everyPublishedEventCarriesTheHashOfItsPredecessorAndItsOwnVerifiableHash() {
@@ -124,6 +136,60 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aCheckpointReadsOnlyTheAgreementsThatMovedSinceTheLastOneYetNamesEveryHead() {
+        LedgerHttp operator = new LedgerHttp(port, TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        String unmoved = offerAndAccept();
+        Checkpoint.Head unmovedHead = new Checkpoint.Head(unmoved, 2, hashOf(awaitEvents(unmoved, 3), 2));
+        Checkpoint before = checkpointCovering(operator, unmovedHead);
+        String moved = as(port, "SV").ok("/agreements", OFFER).get("agreementId").asText();
+        as(port, "US").ok("/agreements/" + moved + "/amendments", """
+                {"party": "US", "amendedOn": "2025-02-04", "title": "Counter-offer", "validity": {"from": "2025-02-04"}}""");
+        Checkpoint.Head movedHead = new Checkpoint.Head(moved, 1, hashOf(awaitEvents(moved, 2), 1));
+        long wholeReads = readTimer("every").count();
+        long movedReads = readTimer("moved").count();
+
+        Checkpoint after = checkpointCovering(operator, movedHead);
+
+        assertThat(readTimer("every").count()).as("no read of every agreement again").isEqualTo(wholeReads);
+        assertThat(readTimer("moved").count()).isGreaterThan(movedReads);
+        assertThat(after.heads()).contains(unmovedHead, movedHead);
+        assertThat(after.heads()).as("every head of the checkpoint before, or that agreement further along")
+                .allSatisfy(head -> assertThat(head.sequence()).isGreaterThanOrEqualTo(before.heads().stream()
+                        .filter(earlier -> earlier.agreementId().equals(head.agreementId()))
+                        .mapToLong(Checkpoint.Head::sequence).max().orElse(-1)))
+                .hasSizeGreaterThanOrEqualTo(before.heads().size());
+        assertThat(after.merkleRootMatches()).isTrue();
+        assertThat(after.signatureValid(signingKey.publicKey())).isTrue();
+    }
+
+    @Test
+    void headsCarriedForwardPastAnEventThatCommittedLateAreTheHeadsReadWhole() {
+        String late = offerAndAccept();
+        String other = offerAndAccept();
+        long lateIndex = globalIndex(late, 2);
+        GapAwareTrackingToken from = GapAwareTrackingToken.newInstance(globalIndex(other, 2), List.of(lateIndex));
+        Checkpoint.Writer whole = publishedHeads.every(from);
+        Checkpoint.Signed previous = whole.sign("before", java.time.Instant.now(), "ledger", signingKey.privateKey(),
+                signingKey.publicKey());
+        String fresh = as(port, "SV").ok("/agreements", OFFER).get("agreementId").asText();
+        GapAwareTrackingToken to = GapAwareTrackingToken.newInstance(globalIndex(fresh, 0), List.of());
+
+        Checkpoint.Writer carried = publishedHeads.carriedForward(previous, from, to);
+
+        Checkpoint.Writer readWhole = publishedHeads.every(to);
+        assertThat(carried.merkleRoot()).isEqualTo(readWhole.merkleRoot());
+        assertThat(carried.size()).isEqualTo(readWhole.size());
+        List<Checkpoint.Head> heads = Checkpoint.fromJson(carried.sign("after", java.time.Instant.now(), "ledger",
+                signingKey.privateKey(), signingKey.publicKey()).json()).heads();
+        assertThat(heads).extracting(Checkpoint.Head::agreementId, Checkpoint.Head::sequence)
+                .contains(org.assertj.core.groups.Tuple.tuple(late, 2L), org.assertj.core.groups.Tuple.tuple(other, 2L),
+                        org.assertj.core.groups.Tuple.tuple(fresh, 0L));
+        assertThat(Checkpoint.fromJson(previous.json()).heads()).as("the event in the gap was not covered before")
+                .extracting(Checkpoint.Head::agreementId, Checkpoint.Head::sequence)
+                .contains(org.assertj.core.groups.Tuple.tuple(late, 1L));
+    }
+
+    @Test
     void dashboardsMayNotTriggerCheckpoints() {
         LedgerHttp dashboard = new LedgerHttp(port, TOKENS.mint("dashboard", null, List.of("ledger.read"), Duration.ofHours(1)));
 
@@ -155,6 +221,19 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
         String agreementId = sv.ok("/agreements", OFFER).get("agreementId").asText();
         as(port, "US").ok("/agreements/" + agreementId + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2025-02-05\"}");
         return agreementId;
+    }
+
+    private long globalIndex(String agreementId, long sequence) {
+        return jdbc.queryForObject("SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",
+                Long.class, agreementId, sequence);
+    }
+
+    private Timer readTimer(String heads) {
+        return meters.get("ledger.checkpoints.read").tag("heads", heads).timer();
+    }
+
+    private static String hashOf(List<ConsumerRecord<String, byte[]>> records, int sequence) {
+        return TopicReader.header(records.get(sequence), EventHeaders.HASH);
     }
 
     private static List<ConsumerRecord<String, byte[]>> awaitEvents(String agreementId, int count) {
