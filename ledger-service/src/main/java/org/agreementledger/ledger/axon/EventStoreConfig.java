@@ -13,11 +13,13 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -61,6 +63,26 @@ class EventStoreConfig {
         HikariDataSource commands = pool.unwrap(HikariDataSource.class);
         return new GroupCommittingEventStorageEngine(builder,
                 appender -> new GroupCommit(committerPool(dataSource, commands), appender, groupCommit.maxCommands(), meters));
+    }
+
+    /**
+     * The pool's connections taken only when a statement needs one. Axon runs every command in a Spring transaction,
+     * which otherwise takes a connection when it begins and holds it, idle, until the command's events are committed
+     * (by the group commit, on connections of its own): an offer runs no statement there at all, yet held one of the
+     * pool's connections through its wait, and sixteen clients kept the pool so busy that returning a connection spun
+     * in HikariCP's hand-off (3 % of the ledger's CPU in {@code Thread.yield}, docs/benchmarks.md run Z24). Spring's
+     * proxy defers the connection, its auto-commit and read-only settings to the first statement, and a transaction
+     * that ran none commits without one.
+     */
+    @Bean
+    static BeanPostProcessor lazyConnections() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof HikariDataSource pool && "dataSource".equals(beanName)
+                        ? new LazyConnectionDataSourceProxy(pool) : bean;
+            }
+        };
     }
 
     /**
