@@ -24,9 +24,10 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Records the end of an agreement's validity as its own event. It keeps, in the events' own transaction,
- * which agreements are in force until when, and regularly asks each one that is past its end to expire.
- * The aggregate refuses transfers after the end whether or not the expiry is recorded yet.
+ * Records the end of an agreement's validity as its own event. It keeps, moments after the events (a tracking
+ * processor with its own transaction and token), which agreements with an end are in force until when, and regularly
+ * asks each one that is past its end to expire. The aggregate refuses transfers after the end whether or not the
+ * expiry is recorded yet.
  */
 @Component
 @ProcessingGroup(ExpiryWatch.PROCESSING_GROUP)
@@ -47,14 +48,25 @@ class ExpiryWatch {
 
     @EventHandler
     void on(AgreementOffered event) {
-        jdbc.update("INSERT INTO agreement_validity (agreement_id, valid_until) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                event.agreementId().value(), date(event.terms().validity().until()));
+        LocalDate until = event.terms().validity().until();
+        // an agreement without an end never expires: nothing to watch, no row (most offers, and a statement each)
+        if (until != null) {
+            jdbc.update("INSERT INTO agreement_validity (agreement_id, valid_until) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    event.agreementId().value(), date(until));
+        }
     }
 
+    /** Only an offer is amended, so a row made here is not in force yet, as the offer's own would be. */
     @EventHandler
     void on(OfferAmended event) {
-        jdbc.update("UPDATE agreement_validity SET valid_until = ? WHERE agreement_id = ?",
-                date(event.terms().validity().until()), event.agreementId().value());
+        LocalDate until = event.terms().validity().until();
+        if (until == null) {
+            jdbc.update("UPDATE agreement_validity SET valid_until = NULL WHERE agreement_id = ?", event.agreementId().value());
+        } else {
+            jdbc.update("INSERT INTO agreement_validity (agreement_id, valid_until) VALUES (?, ?) "
+                    + "ON CONFLICT (agreement_id) DO UPDATE SET valid_until = EXCLUDED.valid_until",
+                    event.agreementId().value(), date(until));
+        }
     }
 
     @EventHandler

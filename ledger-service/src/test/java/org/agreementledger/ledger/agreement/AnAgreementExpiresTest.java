@@ -50,6 +50,33 @@ class AnAgreementExpiresTest extends LedgerIntegrationTest {
                 .contains("\"expiredOn\":\"2024-12-31\"");
     }
 
+    @Test
+    void anAgreementWithoutAnEndIsNotWatchedButAnOfferGivenAnEndByAmendmentExpiresOnceInForce() {
+        LedgerHttp guatemala = as(port, "GT");
+        LedgerHttp us = as(port, "US");
+        String openEnded = guatemala.ok("/agreements", """
+                {"offeringParty": "GT", "otherParties": ["US"], "title": "Open-ended", "offeredOn": "2024-01-10"}""")
+                .get("agreementId").asText();
+        us.ok("/agreements/" + openEnded + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2024-01-12\"}");
+        String givenAnEnd = guatemala.ok("/agreements", """
+                {"offeringParty": "GT", "otherParties": ["US"], "title": "Open-ended at first", "offeredOn": "2024-01-10"}""")
+                .get("agreementId").asText();
+        guatemala.ok("/agreements/" + givenAnEnd + "/amendments", """
+                {"party": "GT", "amendedOn": "2024-01-11", "title": "A one-year pilot after all",
+                 "validity": {"from": "2024-01-10", "until": "2024-12-31"}}""");
+        us.ok("/agreements/" + givenAnEnd + "/acceptances", "{\"party\": \"US\", \"acceptedOn\": \"2024-01-12\"}");
+
+        // one processor, in the events' order: once the later agreement is indexed, the earlier one's events were seen
+        awaitIndexed(givenAnEnd, true);
+        expiryWatch.expireDueAgreements();
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM agreement_validity WHERE agreement_id = ?", Integer.class,
+                openEnded)).as("nothing kept for an agreement that never ends").isZero();
+        assertThat(typesOf(openEnded)).containsExactly("AgreementOffered", "AgreementAccepted", "AgreementEnteredIntoForce");
+        assertThat(typesOf(givenAnEnd)).containsExactly("AgreementOffered", "OfferAmended", "AgreementAccepted",
+                "AgreementEnteredIntoForce", "AgreementExpired");
+    }
+
     @Autowired
     MeterRegistry meters;
 
