@@ -6,13 +6,16 @@ import org.agreementledger.contract.integrity.Checkpoint;
 import org.agreementledger.ledger.axon.ChainMetaData;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Iterator;
@@ -115,23 +118,18 @@ class PublishedHeads {
      * outlast the socket timeout that bounds a command's statements, so it has its own
      * ({@code ledger.checkpoints.read-timeout}); the pool restores the connection's own when it is returned.
      */
-    private void read(StatementFor query, Merge merge) {
+    private void read(PreparedStatementCreator query, Merge merge) {
         readOnly.executeWithoutResult(status -> jdbc.query(con -> {
             con.setNetworkTimeout(Runnable::run, (int) properties.readTimeout().toMillis());
-            PreparedStatement statement = query.prepare(con);
+            PreparedStatement statement = query.createPreparedStatement(con);
             statement.setFetchSize(HEADS_PER_FETCH);
             return statement;
         }, merge));
         merge.finish();
     }
 
-    private static java.sql.Array gaps(Connection con, GapAwareTrackingToken token) throws SQLException {
+    private static Array gaps(Connection con, GapAwareTrackingToken token) throws SQLException {
         return con.createArrayOf("bigint", token.getGaps().toArray(Long[]::new));
-    }
-
-    @FunctionalInterface
-    private interface StatementFor {
-        PreparedStatement prepare(Connection con) throws SQLException;
     }
 
     /**
@@ -148,21 +146,25 @@ class PublishedHeads {
         Merge(Iterator<Checkpoint.Head> before, Checkpoint.Writer heads) {
             this.before = before;
             this.heads = heads;
-            this.waiting = before.hasNext() ? before.next() : null;
+            this.waiting = nextBefore();
+        }
+
+        private Checkpoint.Head nextBefore() {
+            return before.hasNext() ? before.next() : null;
         }
 
         @Override
-        public void processRow(java.sql.ResultSet row) throws SQLException {
+        public void processRow(ResultSet row) throws SQLException {
             String agreementId = row.getString("aggregateidentifier");
             while (waiting != null && waiting.agreementId().compareTo(agreementId) < 0) {
                 add(waiting);
-                waiting = before.hasNext() ? before.next() : null;
+                waiting = nextBefore();
             }
             long sequence = row.getLong("sequencenumber");
             if (waiting != null && waiting.agreementId().equals(agreementId)) {
                 // a chain only grows, so what was read is further along; kept the other way should it ever not be
                 Checkpoint.Head carried = waiting;
-                waiting = before.hasNext() ? before.next() : null;
+                waiting = nextBefore();
                 if (carried.sequence() > sequence) {
                     add(carried);
                     return;
@@ -177,7 +179,7 @@ class PublishedHeads {
         void finish() {
             while (waiting != null) {
                 add(waiting);
-                waiting = before.hasNext() ? before.next() : null;
+                waiting = nextBefore();
             }
         }
 

@@ -24,10 +24,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
 
@@ -118,7 +120,7 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
     void aCheckpointOnDemandNamesEveryPublishedHeadAndVerifiesWithTheKeyAtTheWellKnownUrl() {
         String agreementId = offerAndAccept();
         List<ConsumerRecord<String, byte[]>> records = awaitEvents(agreementId, 3);
-        Checkpoint.Head head = new Checkpoint.Head(agreementId, 2, TopicReader.header(records.get(2), EventHeaders.HASH));
+        Checkpoint.Head head = new Checkpoint.Head(agreementId, 2, hashOf(records, 2));
         LedgerHttp operator = new LedgerHttp(port, TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
 
         Checkpoint checkpoint = checkpointCovering(operator, head);
@@ -169,7 +171,7 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
         long lateIndex = globalIndex(late, 2);
         GapAwareTrackingToken from = GapAwareTrackingToken.newInstance(globalIndex(other, 2), List.of(lateIndex));
         Checkpoint.Writer whole = publishedHeads.every(from);
-        Checkpoint.Signed previous = whole.sign("before", java.time.Instant.now(), "ledger", signingKey.privateKey(),
+        Checkpoint.Signed previous = whole.sign("before", Instant.now(), "ledger", signingKey.privateKey(),
                 signingKey.publicKey());
         String fresh = as(port, "SV").ok("/agreements", OFFER).get("agreementId").asText();
         GapAwareTrackingToken to = GapAwareTrackingToken.newInstance(globalIndex(fresh, 0), List.of());
@@ -179,14 +181,13 @@ class EveryEventIsChainedAndCheckpointedTest extends LedgerIntegrationTest {
         Checkpoint.Writer readWhole = publishedHeads.every(to);
         assertThat(carried.merkleRoot()).isEqualTo(readWhole.merkleRoot());
         assertThat(carried.size()).isEqualTo(readWhole.size());
-        List<Checkpoint.Head> heads = Checkpoint.fromJson(carried.sign("after", java.time.Instant.now(), "ledger",
+        List<Checkpoint.Head> heads = Checkpoint.fromJson(carried.sign("after", Instant.now(), "ledger",
                 signingKey.privateKey(), signingKey.publicKey()).json()).heads();
         assertThat(heads).extracting(Checkpoint.Head::agreementId, Checkpoint.Head::sequence)
-                .contains(org.assertj.core.groups.Tuple.tuple(late, 2L), org.assertj.core.groups.Tuple.tuple(other, 2L),
-                        org.assertj.core.groups.Tuple.tuple(fresh, 0L));
+                .contains(tuple(late, 2L), tuple(other, 2L), tuple(fresh, 0L));
         assertThat(Checkpoint.fromJson(previous.json()).heads()).as("the event in the gap was not covered before")
                 .extracting(Checkpoint.Head::agreementId, Checkpoint.Head::sequence)
-                .contains(org.assertj.core.groups.Tuple.tuple(late, 1L));
+                .contains(tuple(late, 1L));
     }
 
     @Test
