@@ -242,6 +242,32 @@ class RebuildTest extends ProjectionIntegrationTest {
     }
 
     @Test
+    void aRunningRebuildKeepsNoSnapshotOpenSoPostgresCanCleanUpBehindIt() throws Exception {
+        AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
+        await("/agreements/" + id, node -> node.get("version").asLong() == 8);
+        FaultyProjector.Stall stall = FaultyProjector.stallRebuildAt(id, 4);
+        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+        CompletableFuture<HttpResponse<String>> rebuilding = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/admin/rebuild")).header("Authorization", "Bearer " + operator)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
+            // the session holding the rebuild's lock ("Rebuild!" as a 64-bit key) is idle in its transaction for the
+            // whole rebuild: a snapshot kept there would keep every row version the rebuild replaces from removal
+            assertThat(jdbc.queryForList("""
+                    SELECT a.backend_xmin::text FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                      AND l.classid = ?::bigint::oid AND l.objid = ?::bigint::oid""", String.class,
+                    0x5265_6275L, 0x696C_6421L)).as("the rebuild's lock is held, by a session without a snapshot")
+                    .hasSize(1).containsOnlyNulls();
+        } finally {
+            stall.released().countDown();
+        }
+        HttpResponse<String> done = rebuilding.get(60, TimeUnit.SECONDS);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    }
+
+    @Test
     void aRebuildWhoseInstanceStoppedBeforeItEndedShowsAsInterruptedUntilTheNextOne() throws Exception {
         // what an instance killed in the middle of a rebuild leaves: its run on record, and no one holding its lock
         Long cutShort = jdbc.queryForObject("INSERT INTO public.rebuild_run (instance, state, started_at, records_replayed) "
