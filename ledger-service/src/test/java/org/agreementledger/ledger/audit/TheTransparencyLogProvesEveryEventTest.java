@@ -20,7 +20,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,11 +80,43 @@ class TheTransparencyLogProvesEveryEventTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void ministriesRecordingAtTheSameMomentEachGetTheReceiptOfTheirOwnEvent() throws Exception {
+        int ministries = 16;
+        ExecutorService clients = Executors.newFixedThreadPool(ministries);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<JsonNode>> answers = new ArrayList<>();
+            for (int i = 0; i < ministries; i++) {
+                answers.add(clients.submit(() -> {
+                    start.await();
+                    return as(port, "SV").ok("/agreements", OFFER);
+                }));
+            }
+            start.countDown();
+            Set<Long> indexes = new HashSet<>();
+            for (Future<JsonNode> answer : answers) {
+                JsonNode offered = answer.get(30, TimeUnit.SECONDS);
+                JsonNode receipt = offered.get("events").get(0);
+                assertThat(offered.get("events")).hasSize(1);
+                Map<String, Object> leaf = jdbc.queryForMap("SELECT encode(event_hash, 'hex') AS hash, log_index "
+                        + "FROM transparency_log_leaf WHERE agreement_id = ? AND sequence = 0", offered.get("agreementId").asText());
+                assertThat(receipt.get("sequence").asLong()).isZero();
+                assertThat(receipt.get("hash").asText()).as("the receipt names its own event").isEqualTo(leaf.get("hash"));
+                assertThat(receipt.get("logIndex").asLong()).isEqualTo(leaf.get("log_index"));
+                indexes.add(receipt.get("logIndex").asLong());
+            }
+            assertThat(indexes).hasSize(ministries);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void aReplayedAnswerCarriesTheSameReceipts() {
         LedgerHttp sv = as(port, "SV");
         String key = "tlog-" + System.nanoTime();
-        HttpResponse<String> first = sv.post("/agreements", OFFER, java.util.Map.of("Idempotency-Key", key));
-        HttpResponse<String> again = sv.post("/agreements", OFFER, java.util.Map.of("Idempotency-Key", key));
+        HttpResponse<String> first = sv.post("/agreements", OFFER, Map.of("Idempotency-Key", key));
+        HttpResponse<String> again = sv.post("/agreements", OFFER, Map.of("Idempotency-Key", key));
 
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(sv.json(again).get("events")).isEqualTo(sv.json(first).get("events"));

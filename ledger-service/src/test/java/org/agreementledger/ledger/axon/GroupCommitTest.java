@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Concurrent commands share one transaction, and one command's failure at that commit is its own: the others in its
  * batch are recorded, it is refused, and nothing is half-written (ADR 0007). The group commit is driven directly, into
- * a probe table: it is off by default in the ledger the other tests run.
+ * a probe table, so that each test shapes its batches (the ledger the other tests run commits through it too).
  */
 class GroupCommitTest extends LedgerIntegrationTest {
 
