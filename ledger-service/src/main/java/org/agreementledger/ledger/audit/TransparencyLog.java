@@ -6,7 +6,6 @@ import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
-import org.agreementledger.ledger.axon.LoggedEvent;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,6 @@ package org.agreementledger.ledger.axon;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +16,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -43,9 +41,7 @@ final class GroupCommit {
         PreparedStatement prepare(Connection connection, List<? extends EventMessage<?>> events) throws SQLException;
     }
 
-    /** A command's events and claim; done with the receipts of its events once committed (null if not read). */
-    private record Pending(List<? extends EventMessage<?>> events, IdempotencyClaim claim,
-                           CompletableFuture<List<LoggedEvent>> done) {
+    private record Pending(List<? extends EventMessage<?>> events, IdempotencyClaim claim, CompletableFuture<Void> done) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -72,13 +68,12 @@ final class GroupCommit {
     }
 
     /**
-     * Blocks until the events (and the claim, if any) are committed and answers their receipts in the transparency
-     * log, or null when they could not be read after the commit; throws what kept them from it. The calling thread
+     * Blocks until the events (and the claim, if any) are committed; throws what kept them from it. The calling thread
      * queues its command and takes a committer permit (waiting while two batches are in flight); holding it, it
      * commits what is waiting until its own command is done or was drained by the other committer, which completes
      * it. A lone command thus commits on its own thread without a hand-off.
      */
-    List<LoggedEvent> append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
+    void append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
         if (!running) {
             throw new IllegalStateException("the ledger is shutting down; nothing was appended");
         }
@@ -95,7 +90,7 @@ final class GroupCommit {
             committing.release();
         }
         try {
-            return mine.done().get();
+            mine.done().get();
         } catch (ExecutionException e) {
             throw e.getCause();
         }
@@ -153,6 +148,7 @@ final class GroupCommit {
 
     private void commit(List<Pending> batch) {
         try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
             try {
                 commit(connection, batch);
             } catch (SQLException | RuntimeException e) {
@@ -179,7 +175,6 @@ final class GroupCommit {
     }
 
     private void commit(Connection connection, List<Pending> batch) throws SQLException {
-        connection.setAutoCommit(false);
         List<Pending> claimed = claim(connection, batch);
         List<EventMessage<?>> events = new ArrayList<>();
         claimed.forEach(p -> events.addAll(p.events()));
@@ -189,52 +184,10 @@ final class GroupCommit {
             }
         }
         connection.commit();
-        Map<LogLeaves.Event, LoggedEvent> leaves = leavesOf(connection, claimed);
-        claimed.forEach(p -> p.done().complete(receipts(p, leaves)));
+        claimed.forEach(p -> p.done().complete(null));
         // refused only now: the request that took their key may be in this very batch, and a refused caller reads
         // its stored answer at once, which it finds only once this batch has committed
         batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(p.claim().whenTaken().get()));
-    }
-
-    /**
-     * The leaves of the committed events, numbered by their commit: read in one statement for the whole batch (each
-     * command asked for its own before, a statement and a transaction per command). None when the read fails: the
-     * commands are committed all the same, and their answers read their receipts themselves.
-     */
-    private static Map<LogLeaves.Event, LoggedEvent> leavesOf(Connection connection, List<Pending> committed) {
-        List<LogLeaves.Event> events = new ArrayList<>();
-        for (Pending pending : committed) {
-            for (EventMessage<?> event : pending.events()) {
-                if (event instanceof DomainEventMessage<?> domain) {
-                    events.add(new LogLeaves.Event(domain.getAggregateIdentifier(), domain.getSequenceNumber()));
-                }
-            }
-        }
-        if (events.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            connection.setAutoCommit(true); // no transaction left open to roll back when the connection goes back
-            return LogLeaves.of(connection, events);
-        } catch (SQLException | RuntimeException e) {
-            log.warn("The transparency log's leaves of a committed batch could not be read; each answer reads its own: {}",
-                    e.toString());
-            return Map.of();
-        }
-    }
-
-    /** A command's receipts, in the order of its events; null unless every one of them has its leaf. */
-    private static List<LoggedEvent> receipts(Pending pending, Map<LogLeaves.Event, LoggedEvent> leaves) {
-        List<LoggedEvent> receipts = new ArrayList<>(pending.events().size());
-        for (EventMessage<?> event : pending.events()) {
-            LoggedEvent leaf = event instanceof DomainEventMessage<?> domain
-                    ? leaves.get(new LogLeaves.Event(domain.getAggregateIdentifier(), domain.getSequenceNumber())) : null;
-            if (leaf == null) {
-                return null;
-            }
-            receipts.add(leaf);
-        }
-        return receipts.isEmpty() ? null : List.copyOf(receipts);
     }
 
     /** SQLSTATE class 23: a unique key (or other constraint) refused a row; a connection failure is not one. */

@@ -1,6 +1,5 @@
 package org.agreementledger.ledger.axon;
 
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -14,9 +13,8 @@ import java.util.List;
 
 /**
  * Axon's JDBC event store, except that a command's events are appended by the {@link GroupCommit} together with those
- * of every other command waiting at that moment, and with the command's Idempotency-Key; the receipts the group commit
- * read with the commit are left for the command's caller ({@link Receipts}). Reads, snapshots and the statements
- * themselves are Axon's.
+ * of every other command waiting at that moment, and with the command's Idempotency-Key. Reads, snapshots and the
+ * statements themselves are Axon's.
  */
 class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implements AutoCloseable {
 
@@ -45,8 +43,7 @@ class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implement
         IdempotencyClaim claim = CurrentUnitOfWork.isStarted()
                 ? (IdempotencyClaim) CurrentUnitOfWork.get().root().resources().remove(IdempotencyClaim.RESOURCE) : null;
         try {
-            Receipts.remember(events.get(0) instanceof DomainEventMessage<?> first ? first.getAggregateIdentifier() : null,
-                    groupCommit.append(events, claim));
+            groupCommit.append(events, claim);
         } catch (SQLException e) {
             // a duplicate sequence number becomes Axon's ConcurrencyException, anything else an EventStoreException
             handlePersistenceException(e, events.get(0));

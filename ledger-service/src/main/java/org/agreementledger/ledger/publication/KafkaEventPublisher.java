@@ -8,8 +8,6 @@ import org.agreementledger.contract.AgreementEvent;
 import org.agreementledger.contract.EventEnvelope;
 import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.ledger.axon.ChainMetaData;
-import org.agreementledger.ledger.axon.LogLeaves;
-import org.agreementledger.ledger.axon.LoggedEvent;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.EventChain;
@@ -35,7 +33,6 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -173,10 +170,26 @@ class KafkaEventPublisher implements DisposableBean {
         return headers;
     }
 
-    /** Each event's leaf in the transparency log (numbered when its transaction committed); one query for the batch. */
-    private Map<LogLeaves.Event, LoggedEvent> leavesOf(List<Outgoing> outgoing) {
-        List<LogLeaves.Event> events = outgoing.stream().map(o -> new LogLeaves.Event(o.agreementId(), o.sequence())).toList();
-        return jdbc.execute((ConnectionCallback<Map<LogLeaves.Event, LoggedEvent>>) connection -> LogLeaves.of(connection, events));
+    /**
+     * Each event's leaf in the transparency log, numbered when its transaction committed (migration V7), keyed by
+     * {@link PublishedTail#keyOf}; one query for the whole batch.
+     */
+    private Map<String, Long> logIndexesOf(List<Outgoing> outgoing) {
+        Map<String, Long> indexes = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    SELECT l.agreement_id, l.sequence, l.log_index FROM transparency_log_leaf l
+                    JOIN unnest(?::varchar[], ?::bigint[]) AS k(agreement_id, sequence)
+                    ON l.agreement_id = k.agreement_id AND l.sequence = k.sequence""");
+            statement.setArray(1, connection.createArrayOf("varchar",
+                    outgoing.stream().map(Outgoing::agreementId).toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint",
+                    outgoing.stream().map(Outgoing::sequence).toArray()));
+            return statement;
+        }, rs -> {
+            indexes.put(PublishedTail.keyOf(rs.getString(1), rs.getLong(2)), rs.getLong(3));
+        });
+        return indexes;
     }
 
     private static Optional<String> text(Map<String, ?> metaData, String key) {
@@ -276,13 +289,13 @@ class KafkaEventPublisher implements DisposableBean {
         if (batch.outgoing.isEmpty()) {
             return;
         }
-        Map<LogLeaves.Event, LoggedEvent> leaves = leavesOf(batch.outgoing);
+        Map<String, Long> logIndexes = logIndexesOf(batch.outgoing);
         batch.begin(kafka);
         for (Outgoing event : batch.outgoing) {
-            LoggedEvent leaf = leaves.get(new LogLeaves.Event(event.agreementId(), event.sequence()));
-            if (leaf != null) {
+            Long logIndex = logIndexes.get(PublishedTail.keyOf(event.agreementId(), event.sequence()));
+            if (logIndex != null) {
                 event.record().headers().add(EventHeaders.LOG_INDEX,
-                        Long.toString(leaf.logIndex()).getBytes(StandardCharsets.UTF_8));
+                        Long.toString(logIndex).getBytes(StandardCharsets.UTF_8));
             }
             batch.sends.add(new PendingSend(kafka.send(event.record()), event));
         }

@@ -2,7 +2,6 @@ package org.agreementledger.ledger.web;
 
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.ledger.audit.TransparencyLog;
-import org.agreementledger.ledger.axon.Receipts;
 import org.agreementledger.ledger.command.AgreementCommand;
 import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -51,13 +50,9 @@ public class AgreementCommands {
         return ResponseEntity.created(location).eTag(Long.toString(version)).body(withReceipts(answer.body(version)));
     }
 
-    /**
-     * The answer with the receipts of the events the command appended (committed, so in the log): those the group
-     * commit read with its commit when this thread's command just appended them, else read from the log.
-     */
+    /** The answer with the receipts of the events the command appended (committed, so in the log). */
     CommandResponse withReceipts(CommandResponse response) {
-        return response.withEvents(Receipts.take(response.agreementId(), response.version())
-                .orElseGet(() -> log.appendedWith(response.agreementId(), response.version())));
+        return response.withEvents(log.appendedWith(response.agreementId(), response.version()));
     }
 
     private long decide(Object command, Answer answer) {

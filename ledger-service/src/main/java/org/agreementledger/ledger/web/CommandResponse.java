@@ -1,7 +1,7 @@
 package org.agreementledger.ledger.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.agreementledger.ledger.axon.LoggedEvent;
+import org.agreementledger.ledger.audit.LoggedEvent;
 
 import java.util.List;
 
