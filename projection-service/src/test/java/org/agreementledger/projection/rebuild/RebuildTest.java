@@ -77,7 +77,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         JsonNode transfersBefore = get("/agreements/" + id + "/transfers", dashboardToken());
         JsonNode feesBefore = get("/agreements/" + id + "/fees", dashboardToken());
 
-        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        HttpResponse<String> response = post("/admin/rebuild", operatorToken());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode report = json.readTree(response.body());
@@ -122,7 +122,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         jdbc.execute("CREATE SCHEMA IF NOT EXISTS views_retired");
         jdbc.execute("CREATE TABLE IF NOT EXISTS views_retired.agreement_view (agreement_id text)");
 
-        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        HttpResponse<String> response = post("/admin/rebuild", operatorToken());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_namespace WHERE nspname = 'views_retired'", Integer.class))
@@ -134,7 +134,7 @@ class RebuildTest extends ProjectionIntegrationTest {
     void aLongReaderOfTheReplacedViewsHoldsUpNeitherTheOperatorsAnswerNorTheLiveViews() throws Exception {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         await("/agreements/" + id, node -> node.get("version").asLong() == 8);
-        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+        String operator = operatorToken();
         JsonNode report;
         try (Connection reader = DriverManager.getConnection(DATABASE_URL, "test", "test");
              Statement statement = reader.createStatement()) {
@@ -175,7 +175,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         jdbc.update("DELETE FROM views.agreement_history WHERE agreement_id = ? AND sequence = 8", id.value());
         assertThat(get("/agreements/" + id + "/fees", dashboardToken())).isNotEqualTo(feesBefore);
 
-        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        HttpResponse<String> response = post("/admin/rebuild", operatorToken());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode report = json.readTree(response.body());
@@ -196,11 +196,9 @@ class RebuildTest extends ProjectionIntegrationTest {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         JsonNode agreementBefore = await("/agreements/" + id, node -> node.get("version").asLong() == 8);
         FaultyProjector.Stall stall = FaultyProjector.stallRebuildAt(id, 4);
-        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+        String operator = operatorToken();
 
-        CompletableFuture<HttpResponse<String>> rebuilding = http.sendAsync(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/admin/rebuild")).header("Authorization", "Bearer " + operator)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> rebuilding = rebuildInTheBackground(operator);
         try {
             assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
 
@@ -246,10 +244,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         await("/agreements/" + id, node -> node.get("version").asLong() == 8);
         FaultyProjector.Stall stall = FaultyProjector.stallRebuildAt(id, 4);
-        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
-        CompletableFuture<HttpResponse<String>> rebuilding = http.sendAsync(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/admin/rebuild")).header("Authorization", "Bearer " + operator)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> rebuilding = rebuildInTheBackground(operatorToken());
         try {
             assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
             // the session holding the rebuild's lock ("Rebuild!" as a 64-bit key) is idle in its transaction for the
@@ -272,7 +267,7 @@ class RebuildTest extends ProjectionIntegrationTest {
         // what an instance killed in the middle of a rebuild leaves: its run on record, and no one holding its lock
         Long cutShort = jdbc.queryForObject("INSERT INTO public.rebuild_run (instance, state, started_at, records_replayed) "
                 + "VALUES ('4242@gone', 'RUNNING', now(), 17) RETURNING id", Long.class);
-        String operator = TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+        String operator = operatorToken();
 
         JsonNode interrupted = get("/admin/rebuild", operator);
         assertThat(interrupted.get("state").asText()).as(interrupted.toString()).isEqualTo("INTERRUPTED");
@@ -299,7 +294,7 @@ class RebuildTest extends ProjectionIntegrationTest {
     private JsonNode rebuildAfterTheCecotAgreement() throws Exception {
         AgreementId id = publishTheCecotAgreementWithAFlightAndFees();
         await("/agreements/" + id, node -> node.get("version").asLong() == 8);
-        HttpResponse<String> response = post("/admin/rebuild", TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1)));
+        HttpResponse<String> response = post("/admin/rebuild", operatorToken());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json.readTree(response.body());
     }
@@ -340,6 +335,17 @@ class RebuildTest extends ProjectionIntegrationTest {
 
     private JsonNode get(String path, String token) throws Exception {
         return json.readTree(send(path, token, false).body());
+    }
+
+    private static String operatorToken() {
+        return TOKENS.mint("operator", null, List.of("ledger.admin"), Duration.ofHours(1));
+    }
+
+    /** Asks for a rebuild without waiting for its answer, which comes once the rebuild is done. */
+    private CompletableFuture<HttpResponse<String>> rebuildInTheBackground(String operator) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/rebuild"))
+                .header("Authorization", "Bearer " + operator).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String token) throws Exception {
