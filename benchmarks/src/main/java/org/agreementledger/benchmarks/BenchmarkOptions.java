@@ -7,6 +7,7 @@ import java.util.List;
 record BenchmarkOptions(
         int seconds,
         int warmupSeconds,
+        int warmupMaxSeconds,
         int settleSeconds,
         int repeats,
         List<Boolean> groupCommitSettings,
@@ -22,8 +23,10 @@ record BenchmarkOptions(
     static final String USAGE = """
             Usage: LedgerBenchmark [options]
               --seconds=N              counted seconds per throughput window (default 15)
-              --warmup-seconds=N       warm-up of each path before the first window and of the ledger's paths after
-                                       each restart of the ledger (default 30; 0 for none)
+              --warmup-seconds=N       least warm-up of each path before the first window, of the ledger's paths after
+                                       each restart of the ledger, and before the profiled window: 15 s windows at the
+                                       top level until the path's rate stops rising (default 30; 0 for none)
+              --warmup-max-seconds=N   most warm-up of a path, steady or not (default 360)
               --settle-seconds=N       load before each counted window, not counted (default 5)
               --repeats=N              times each level of each path is measured, interleaved, and rounds of the
                                        latency phase's maximum and 80 % load (default 3)
@@ -44,6 +47,7 @@ record BenchmarkOptions(
     static BenchmarkOptions parse(String[] args) {
         int seconds = 15;
         int warmupSeconds = 30;
+        int warmupMaxSeconds = 360;
         int settleSeconds = 5;
         int repeats = 3;
         List<Boolean> groupCommit = List.of(true, false);
@@ -76,6 +80,7 @@ record BenchmarkOptions(
             switch (name) {
                 case "seconds" -> seconds = number(name, value, 1);
                 case "warmup-seconds" -> warmupSeconds = number(name, value, 0);
+                case "warmup-max-seconds" -> warmupMaxSeconds = number(name, value, 0);
                 case "settle-seconds" -> settleSeconds = number(name, value, 0);
                 case "repeats" -> repeats = number(name, value, 1);
                 case "group-commit" -> groupCommit = onOff(name, value);
@@ -88,7 +93,7 @@ record BenchmarkOptions(
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, settleSeconds, repeats, groupCommit, profile,
+        return new BenchmarkOptions(seconds, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), settleSeconds, repeats, groupCommit, profile,
                 latencySamples, historySizes, levels, replayEvents, phases, viewObserver, keepData);
     }
 

@@ -216,9 +216,8 @@ public final class LedgerBenchmark {
         Path recording = config.dataDir().toAbsolutePath().resolve("ledger-profile.jfr");
         progress("Profiled window: %s, %d clients, %d s, JFR on the ledger, pg_stat_statements", Throughput.LEDGER_KEY,
                 options.topLevel(), options.seconds());
-        // load at once and no settle: the statistics count from the reset, so should the commands
-        generator.run(Throughput.LEDGER_KEY, options.topLevel(), Duration.ZERO, Duration.ofSeconds(options.warmupSeconds() > 0
-                ? Math.min(options.warmupSeconds(), 10) : 1), () -> { }, () -> { });
+        // a warm ledger, as the windows measured it (run Z31: the first minutes of a ledger are not its pace)
+        List<Throughput.WarmUp> warmUp = throughput.warmUp(List.of(Throughput.LEDGER_KEY));
         drain.await();
         profile.reset();
         Profile.startJfr(ledgerPid);
@@ -234,8 +233,9 @@ public final class LedgerBenchmark {
         cpu.forEach((component, micros) -> perCommand.add(format("%s %.0f", component, micros / commands)));
         report.section(format("Profile: %s, %d clients, group commit %s", Throughput.LEDGER_KEY, options.topLevel(),
                         groupCommit ? "on" : "off"),
-                format("%.0f offers/s over %d s, then until the pipeline drained. CPU µs per command (including the"
-                                + " drain): %s.%n%n", measured.perSecond(), options.seconds(), String.join(", ", perCommand))
+                format("%.0f offers/s over %d s, then until the pipeline drained, after a warm-up (%s). CPU µs per"
+                                + " command (including the drain): %s.%n%n", measured.perSecond(), options.seconds(),
+                        warmUp.isEmpty() ? "none" : warmUp.get(0).describe(), String.join(", ", perCommand))
                         + profile.summarise(commands, "command") + "\n"
                         + Profile.hotMethods(recording)
                         + format("%nThe recording: `%s` (kept with --keep-data); open it in JDK Mission Control.%n", recording));
@@ -321,8 +321,10 @@ public final class LedgerBenchmark {
         return String.join("\n",
                 format("- Throughput: closed loop (each client sends one request and waits for its answer) at %s clients,"
                                 + " each level of each path %d times, interleaved; per window %d s settle, then %d s counted."
-                                + " A %d s warm-up of each path first, and of the ledger's paths after each restart.",
-                        options.levels(), options.repeats(), options.settleSeconds(), options.seconds(), options.warmupSeconds()),
+                                + " Each path warmed up first until its rate stopped rising (at least %d s, at most %d s),"
+                                + " and the ledger's paths again after each restart.",
+                        options.levels(), options.repeats(), options.settleSeconds(), options.seconds(), options.warmupSeconds(),
+                        options.warmupMaxSeconds()),
                 "- Ledger (`ledger-key`, `ledger`): `POST /agreements` with and without a fresh `Idempotency-Key`, 201"
                         + " expected (anything else is an error); one `java.net.http.HttpClient` (HTTP/1.1 keep-alive) per"
                         + " client. The event is committed to PostgreSQL before the answer; publication to Kafka follows"
@@ -726,6 +728,7 @@ public final class LedgerBenchmark {
         List<String> parts = new ArrayList<>(List.of(
                 "--seconds=" + options.seconds(),
                 "--warmup-seconds=" + options.warmupSeconds(),
+                "--warmup-max-seconds=" + options.warmupMaxSeconds(),
                 "--latency-samples=" + options.latencySamples(),
                 "--settle-seconds=" + options.settleSeconds(),
                 "--repeats=" + options.repeats(),

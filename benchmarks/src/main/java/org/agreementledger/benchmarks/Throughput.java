@@ -28,7 +28,8 @@ final class Throughput {
     static final String FLOOR = "floor";
     static final String JDBC = "jdbc";
     static final String KAFKA = "kafka";
-    private static final int WARM_UP_CLIENTS = 4;
+    /** Each warm-up window's length; the warm-up runs at the top level of clients, the load the rest is measured at. */
+    private static final Duration WARM_UP_WINDOW = Duration.ofSeconds(15);
     /** What a plain Axon 4.13 + JPA application reaches of raw JDBC in-process on this kind of machine (issue 12). */
     private static final double PLAIN_AXON_LOW = 0.07;
     private static final double PLAIN_AXON_HIGH = 0.12;
@@ -52,6 +53,14 @@ final class Throughput {
         }
     }
 
+    /** One path's warm-up: the rate of each window, and whether it ended steady or at the most allowed. */
+    record WarmUp(String series, List<Double> rates, boolean steady) {
+        String describe() {
+            return format("%s: %s/s, %d s, %s", series, String.join(", ", rates.stream().map(r -> format("%.0f", r)).toList()),
+                    rates.size() * WARM_UP_WINDOW.toSeconds(), steady ? "steady" : "still rising when cut off");
+        }
+    }
+
     private final BenchmarkOptions options;
     private final LocalStack stack;
     private final PipelineDrain drain;
@@ -60,6 +69,7 @@ final class Throughput {
     private final InProcessPath inProcess;
     private final Report report;
     private final List<Window> windows = new ArrayList<>();
+    private final List<WarmUp> warmUps = new ArrayList<>();
     private Boolean groupCommit;
     private StackMemory.Snapshot memoryUnderLoad;
     private final StackMemory.ForeignBackends foreign;
@@ -129,19 +139,42 @@ final class Throughput {
         groupCommit = on;
     }
 
-    private void warmUp(List<String> paths) throws Exception {
+    /**
+     * Loads each path at the top level, in windows of {@link #WARM_UP_WINDOW}, until its rate stops rising
+     * ({@link SteadyPace}), for at least {@code --warmup-seconds} and at most {@code --warmup-max-seconds}.
+     */
+    List<WarmUp> warmUp(List<String> paths) throws Exception {
+        List<WarmUp> done = new ArrayList<>();
         if (options.warmupSeconds() == 0) {
-            return;
+            return done;
         }
+        int clients = options.topLevel();
         for (String path : paths) {
+            String series = path.equals(FLOOR) || path.equals(JDBC) || path.equals(KAFKA) ? path
+                    : path + " (group commit " + (groupCommitOn() ? "on" : "off") + ")";
             drain.await();
-            progress("Warm-up: %s, %d clients, %d s", path, WARM_UP_CLIENTS, options.warmupSeconds());
-            if (path.equals(IN_PROCESS)) {
-                inProcess.run(WARM_UP_CLIENTS, options.warmupSeconds());
-            } else {
-                generator.run(path, WARM_UP_CLIENTS, Duration.ZERO, Duration.ofSeconds(options.warmupSeconds()), () -> { }, () -> { });
-            }
+            progress("Warm-up: %s, %d clients, until its rate stops rising (%d–%d s)", series, clients,
+                    options.warmupSeconds(), options.warmupMaxSeconds());
+            List<Double> rates = new ArrayList<>();
+            boolean steady;
+            long seconds;
+            do {
+                rates.add(warmUpWindow(path, clients));
+                seconds = rates.size() * WARM_UP_WINDOW.toSeconds();
+                steady = seconds >= options.warmupSeconds() && SteadyPace.FIVE_PER_CENT.reached(rates);
+                progress("Warm-up: %s, %d s: %.0f/s", series, seconds, rates.get(rates.size() - 1));
+            } while (!steady && seconds < options.warmupMaxSeconds());
+            done.add(new WarmUp(series, List.copyOf(rates), steady));
         }
+        warmUps.addAll(done);
+        return done;
+    }
+
+    private double warmUpWindow(String path, int clients) throws Exception {
+        if (path.equals(IN_PROCESS)) {
+            return inProcess.run(clients, (int) WARM_UP_WINDOW.toSeconds()).perSecond();
+        }
+        return generator.run(path, clients, Duration.ZERO, WARM_UP_WINDOW, () -> { }, () -> { }).perSecond();
     }
 
     /** One counted window, after the pipeline has drained and a short settle at the same load. */
@@ -294,12 +327,16 @@ final class Throughput {
                 .toList();
         report.section("Throughput (per second: median of " + options.repeats() + " repeats, min–max)",
                 Report.table(header, rows)
-                        + format("%nEach window: %d s settle at the same load, then %d s counted; before the first"
-                                + " window, each path warmed up for %d s with %d clients, and again for the ledger's paths"
-                                + " after every restart. Repeats interleave the ledger's paths (group commit on, off;"
-                                + " which goes first alternates) with the baselines, and each repeat starts the ledger's"
-                                + " paths with another one.%n", options.settleSeconds(),
-                        options.seconds(), options.warmupSeconds(), WARM_UP_CLIENTS)
+                        + format("%nEach window: %d s settle at the same load, then %d s counted. Before the first"
+                                + " window each path was warmed up at %d clients in %d s windows until its rate stopped"
+                                + " rising (the last two windows each no more than 5 %% faster than every one before"
+                                + " them; at least %d s, at most %d s), and the ledger's paths again after every restart."
+                                + " Repeats interleave the ledger's paths (group commit on, off; which goes first"
+                                + " alternates) with the baselines, and each repeat starts the ledger's paths with"
+                                + " another one.%n", options.settleSeconds(), options.seconds(), options.topLevel(),
+                        WARM_UP_WINDOW.toSeconds(), options.warmupSeconds(), options.warmupMaxSeconds())
+                        + (warmUps.isEmpty() ? "" : "\nWarm-ups, in the order run (each window's rate):\n\n"
+                                + String.join("\n", warmUps.stream().map(w -> "- " + w.describe()).toList()) + "\n")
                         + (errors.isEmpty() ? "" : "\nWindows with errors:\n\n" + String.join("\n", errors) + "\n"));
         report.section("Latency (ms, median over repeats: p50 / p99)", Report.table(header, latencyRows)
                 + "\nThe in-process path reports the mean (threads × seconds / commands), not percentiles.\n");
