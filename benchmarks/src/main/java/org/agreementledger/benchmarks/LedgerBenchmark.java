@@ -216,18 +216,22 @@ public final class LedgerBenchmark {
         Path recording = config.dataDir().toAbsolutePath().resolve("ledger-profile.jfr");
         progress("Profiled window: %s, %d clients, %d s, JFR on the ledger, pg_stat_statements", Throughput.LEDGER_KEY,
                 options.topLevel(), options.seconds());
-        // a warm ledger, as the windows measured it (run Z31: the first minutes of a ledger are not its pace)
+        // a warm ledger, as the windows measured it (run Z31: the first minutes of a ledger are not its pace); and JFR's
+        // first start in a JVM loads and compiles its own machinery, which slowed the window after it threefold (run
+        // Z32): a recording through the warm-up pays that, and is dropped
+        Profile.startJfr(ledgerPid, "warm-up");
         List<Throughput.WarmUp> warmUp = throughput.warmUp(List.of(Throughput.LEDGER_KEY));
+        Profile.discardJfr(ledgerPid, "warm-up");
         drain.await();
         profile.reset();
-        Profile.startJfr(ledgerPid);
+        Profile.startJfr(ledgerPid, "bench");
         Map<String, Long> before = throughput.cpu();
         LoadGenerator.Measured measured = generator.run(Throughput.LEDGER_KEY, options.topLevel(), Duration.ZERO,
                 Duration.ofSeconds(options.seconds()), () -> { }, () -> { });
         // the publication and the projection of these commands belong to their cost
         drain.await();
         Map<String, Double> cpu = ProcessCpu.microsBetween(before, throughput.cpu());
-        Profile.stopJfr(ledgerPid, recording);
+        Profile.stopJfr(ledgerPid, "bench", recording);
         long commands = measured.ok() + measured.errors();
         List<String> perCommand = new ArrayList<>();
         cpu.forEach((component, micros) -> perCommand.add(format("%s %.0f", component, micros / commands)));

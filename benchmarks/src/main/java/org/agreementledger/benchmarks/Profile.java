@@ -118,12 +118,17 @@ final class Profile {
      * {@code default} settings: {@code profile}'s cost the warm ledger a quarter more CPU per command, {@code default}'s
      * nothing measurable (run Z31), and a profile should describe the ledger as measured.
      */
-    static void startJfr(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.start", "name=bench", "settings=default");
+    static void startJfr(long pid, String name) throws IOException, InterruptedException {
+        jcmd(pid, "JFR.start", "name=" + name, "settings=default");
     }
 
-    static void stopJfr(long pid, Path file) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
+    static void stopJfr(long pid, String name, Path file) throws IOException, InterruptedException {
+        jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file.toAbsolutePath());
+    }
+
+    /** Stops the recording {@code name} and drops what it recorded. */
+    static void discardJfr(long pid, String name) throws IOException, InterruptedException {
+        jcmd(pid, "JFR.stop", "name=" + name);
     }
 
     private static void jcmd(long pid, String... args) throws IOException, InterruptedException {
