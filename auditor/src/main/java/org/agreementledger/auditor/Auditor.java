@@ -66,8 +66,18 @@ public final class Auditor {
         });
         commandLine.setExitCodeExceptionMapper(e -> CANNOT_AUDIT);
         Streams.set(out, err);
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an audit cut short proves nothing either way: not exit 1, which tells a script the log is broken
+            err.println("auditor: " + OUT_OF_MEMORY);
+            return CANNOT_AUDIT;
+        }
     }
+
+    static final String OUT_OF_MEMORY = "out of memory: the audit was not carried out. verify holds about 64 bytes per"
+            + " event and 70 per agreement (docs/audit.md, \"Memory\"); give its JVM a larger heap, e.g."
+            + " java -Xmx2g -jar auditor.jar ...";
 
     /** A failure in words: a file's exception names only the path, which alone reads as if the path were the error. */
     static String describe(Exception e) {
@@ -77,6 +87,11 @@ public final class Auditor {
                     : file instanceof java.nio.file.AccessDeniedException ? "permission denied"
                     : file.getClass().getSimpleName();
             return "cannot use " + file.getFile() + ": " + why;
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError) {
+                return OUT_OF_MEMORY;
+            }
         }
         return e.getMessage();
     }

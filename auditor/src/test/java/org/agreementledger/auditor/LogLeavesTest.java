@@ -48,6 +48,20 @@ class LogLeavesTest {
         assertThat(leaves.eventHash(0)).isEqualTo(Sha256.parseDigest(HASH));
     }
 
+    @Test
+    void leavesBeyondAPageOfThemAreHeldAsTheFirstAre() {
+        String other = Sha256.toHex(Sha256.digest("other".getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < 70_000; i++) {
+            add(Integer.toString(i), i == 32_768 || i == 69_999 ? other : HASH);
+        }
+
+        assertThat(leaves.problems()).isEmpty();
+        assertThat(leaves.contiguous()).isEqualTo(70_000);
+        assertThat(leaves.eventHash(32_767)).isEqualTo(Sha256.parseDigest(HASH));
+        assertThat(leaves.eventHash(32_768)).isEqualTo(Sha256.parseDigest(other));
+        assertThat(leaves.eventHash(69_999)).isEqualTo(Sha256.parseDigest(other));
+    }
+
     private void add(String index, String hash) {
         leaves.add(new LogRecord(0, offset++, "k", new String[] {EventHeaders.LOG_INDEX, EventHeaders.HASH},
                 new byte[][] {index.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)}, new byte[0]));
