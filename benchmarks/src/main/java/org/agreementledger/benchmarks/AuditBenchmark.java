@@ -24,7 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class AuditBenchmark {
 
-    static final String AUDITOR_HEAP = "-Xmx512m";
+    /**
+     * The heap an auditor would give verify for this many records, by docs/audit.md ("Memory": about 130 MB held per
+     * million one-event agreements, give it twice that): 512 MB up to a million, 256 MB more for each million after.
+     * A fixed 512 MB ran out at 2.1 million (run Z33).
+     */
+    static String auditorHeap(long records) {
+        return "-Xmx" + Math.max(512, 256 + 256 * ((records + 999_999) / 1_000_000)) + "m";
+    }
     static final int ROUNDS = 3;
 
     /** One round: a cold plain read in its own JVM, then a verify; seconds from each process's start to its exit. */
@@ -56,17 +63,18 @@ final class AuditBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Round> rounds = new java.util.ArrayList<>();
         String last = "";
+        String heap = auditorHeap(records);
         for (int round = 1; round <= ROUNDS; round++) {
             LedgerBenchmark.progress("Audit round %d/%d: a plain read in a JVM of its own, then java %s -jar %s verify over"
-                    + " %,d records", round, ROUNDS, AUDITOR_HEAP, jar, records);
-            Timed plain = timed(new ProcessBuilder(java, AUDITOR_HEAP, "-Dlogback.configurationFile="
+                    + " %,d records", round, ROUNDS, heap, jar, records);
+            Timed plain = timed(new ProcessBuilder(java, heap, "-Dlogback.configurationFile="
                     + System.getProperty("logback.configurationFile", ""), "-cp", System.getProperty("java.class.path"),
                     AuditBenchmark.class.getName(), config.kafkaBootstrap()));
             List<String> printed = plain.printed().strip().lines().toList();
             if (plain.exitCode() != 0 || printed.isEmpty() || !printed.get(printed.size() - 1).equals(Long.toString(records))) {
                 throw new IllegalStateException("the plain read in its own JVM failed: " + plain.printed());
             }
-            Timed verify = timed(new ProcessBuilder(java, AUDITOR_HEAP, "-jar", jar.toString(), "verify",
+            Timed verify = timed(new ProcessBuilder(java, heap, "-jar", jar.toString(), "verify",
                     "--bootstrap-servers", config.kafkaBootstrap(), "--no-progress"));
             List<String> lines = verify.printed().lines().toList();
             last = String.join("\n", lines.subList(Math.max(0, lines.size() - 14), lines.size()));
