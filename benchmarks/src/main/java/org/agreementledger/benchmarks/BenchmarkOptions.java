@@ -93,8 +93,9 @@ record BenchmarkOptions(
                 default -> throw new IllegalArgumentException("unknown option --" + name + "\n" + USAGE);
             }
         }
-        return new BenchmarkOptions(seconds, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), settleSeconds, repeats, groupCommit, profile,
-                latencySamples, historySizes, levels, replayEvents, phases, viewObserver, keepData);
+        return new BenchmarkOptions(seconds, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), settleSeconds,
+                repeats, groupCommit, profile, latencySamples, historySizes, levels, replayEvents, phases, viewObserver,
+                keepData);
     }
 
     boolean runs(String phase) {

@@ -49,8 +49,13 @@ final class Throughput {
         }
 
         String series() {
-            return groupCommit.isEmpty() ? path : path + " (group commit " + groupCommit + ")";
+            return Throughput.series(path, groupCommit);
         }
+    }
+
+    /** How a path is named in the report: a ledger's path with its group commit setting, a baseline alone. */
+    private static String series(String path, String groupCommit) {
+        return groupCommit.isEmpty() ? path : path + " (group commit " + groupCommit + ")";
     }
 
     /** One path's warm-up: the rate of each window, and whether it ended steady or at the most allowed. */
@@ -150,8 +155,7 @@ final class Throughput {
         }
         int clients = options.topLevel();
         for (String path : paths) {
-            String series = path.equals(FLOOR) || path.equals(JDBC) || path.equals(KAFKA) ? path
-                    : path + " (group commit " + (groupCommitOn() ? "on" : "off") + ")";
+            String series = series(path, List.of(FLOOR, JDBC, KAFKA).contains(path) ? "" : groupCommitOn() ? "on" : "off");
             drain.await();
             progress("Warm-up: %s, %d clients, until its rate stops rising (%d–%d s)", series, clients,
                     options.warmupSeconds(), options.warmupMaxSeconds());
