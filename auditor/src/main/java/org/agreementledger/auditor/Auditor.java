@@ -75,9 +75,9 @@ public final class Auditor {
         }
     }
 
-    static final String OUT_OF_MEMORY = "out of memory: the audit was not carried out. verify holds about 64 bytes per"
-            + " event and 70 per agreement (docs/audit.md, \"Memory\"); give its JVM a larger heap, e.g."
-            + " java -Xmx2g -jar auditor.jar ...";
+    static final String OUT_OF_MEMORY = "out of memory: the audit was not carried out. Give its JVM a larger heap, e.g."
+            + " java -Xmx2g -jar auditor.jar ... (verify holds about 64 bytes per event and 70 per agreement:"
+            + " docs/audit.md, \"Memory\")";
 
     /** A failure in words: a file's exception names only the path, which alone reads as if the path were the error. */
     static String describe(Exception e) {

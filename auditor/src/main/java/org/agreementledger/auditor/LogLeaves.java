@@ -10,7 +10,7 @@ import java.util.HexFormat;
  * The transparency log's leaves as the events topic carries them: each record's {@code ce_logindex} and the hash it
  * claims ({@code ce_hash}, which the chain check verifies on its own). Held flat, 32 bytes per index, so a million
  * events take 32 MB, in pages of 1 MiB allocated as indexes reach them: a single array grown by doubling held up to
- * three times that while it was copied, and ran a 512 MB auditor out of heap at 2.2 million events (run Z33).
+ * three times that while it was copied, and ran a 512 MB auditor out of heap at 2.1 million events (run Z33).
  * A record naming an index another record already holds with a different hash is a conflict.
  */
 final class LogLeaves {
