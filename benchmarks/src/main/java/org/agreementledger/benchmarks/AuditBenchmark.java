@@ -29,7 +29,7 @@ final class AuditBenchmark {
      * million one-event agreements, give it twice that): 512 MB up to a million, 256 MB more for each million after.
      * A fixed 512 MB ran out at 2.1 million (run Z33).
      */
-    static String auditorHeap(long records) {
+    private static String auditorHeap(long records) {
         return "-Xmx" + Math.max(512, 256 + 256 * ((records + 999_999) / 1_000_000)) + "m";
     }
     static final int ROUNDS = 3;
@@ -38,7 +38,7 @@ final class AuditBenchmark {
     record Round(double plainSeconds, double verifySeconds, int exitCode) {
     }
 
-    record Result(long records, double rawSeconds, List<Round> rounds, String lastLines) {
+    record Result(long records, String heap, double rawSeconds, List<Round> rounds, String lastLines) {
         double rawRate() {
             return records / rawSeconds;
         }
@@ -80,7 +80,7 @@ final class AuditBenchmark {
             last = String.join("\n", lines.subList(Math.max(0, lines.size() - 14), lines.size()));
             rounds.add(new Round(plain.seconds(), verify.seconds(), verify.exitCode()));
         }
-        return new Result(records, rawSeconds, rounds, last);
+        return new Result(records, heap, rawSeconds, rounds, last);
     }
 
     private record Timed(double seconds, int exitCode, String printed) {

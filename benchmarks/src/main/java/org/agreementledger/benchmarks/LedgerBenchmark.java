@@ -269,7 +269,7 @@ public final class LedgerBenchmark {
                 format("%,d records on the topic. A plain consumer in the benchmark's JVM read them in %.1f s (%,.0f/s);"
                         + " each round then read them with a plain consumer in a JVM of its own, started as the auditor's"
                         + " is (`%s`, cold, seconds from its start to its exit), and ran `auditor verify`.",
-                        verify.records(), verify.rawSeconds(), verify.rawRate(), AuditBenchmark.auditorHeap(verify.records())),
+                        verify.records(), verify.rawSeconds(), verify.rawRate(), verify.heap()),
                 verify.rounds().stream().allMatch(r -> r.exitCode() == 0) ? ""
                         : "\n**`auditor verify` did not verify the topic in every round** (exit code other than 0 below):"
                         + " the times of those rounds are not a verify's, and the medians are not figures. Its output is"
@@ -292,7 +292,7 @@ public final class LedgerBenchmark {
                 "",
                 format("`auditor verify` ran as an auditor runs it: `java %s -jar auditor-…-exec.jar verify`, its own JVM."
                         + " The filled records are offers of distinct agreements (one event each), the worst case for"
-                        + " its memory (one chain per agreement).", AuditBenchmark.auditorHeap(verify.records())),
+                        + " its memory (one chain per agreement).", verify.heap()),
                 "",
                 "The auditor's summary:",
                 "",

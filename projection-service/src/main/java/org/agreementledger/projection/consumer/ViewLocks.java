@@ -24,8 +24,8 @@ public class ViewLocks {
 
     /** The live views ("LiveView" in ASCII). */
     static final long LIVE_VIEWS = 0x4C69_7665_5669_6577L;
-    /** A rebuild of the views ("Rebuild!" in ASCII). */
-    static final long REBUILD = 0x5265_6275_696C_6421L;
+    /** A rebuild of the views ("Rebuild!" in ASCII): what an operator finds in {@code pg_locks} while one runs. */
+    public static final long REBUILD = 0x5265_6275_696C_6421L;
 
     /** The live views' schema's oid, which a rebuild's swap changes. */
     static final String LIVE_VIEWS_SCHEMA = "SELECT oid FROM pg_namespace WHERE nspname = '" + EventApplier.LIVE_SCHEMA

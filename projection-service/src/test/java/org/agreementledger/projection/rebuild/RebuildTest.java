@@ -22,6 +22,7 @@ import org.agreementledger.contract.TransferCorrected;
 import org.agreementledger.contract.TransferId;
 import org.agreementledger.contract.TransferRecorded;
 import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.consumer.ViewLocks;
 import org.agreementledger.projection.support.FaultyProjector;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
@@ -247,13 +248,13 @@ class RebuildTest extends ProjectionIntegrationTest {
         CompletableFuture<HttpResponse<String>> rebuilding = rebuildInTheBackground(operatorToken());
         try {
             assertThat(stall.reached().await(20, TimeUnit.SECONDS)).as("the rebuild reached the agreement").isTrue();
-            // the session holding the rebuild's lock ("Rebuild!" as a 64-bit key) is idle in its transaction for the
-            // whole rebuild: a snapshot kept there would keep every row version the rebuild replaces from removal
+            // the session holding the rebuild's lock is idle in its transaction for the whole rebuild: a snapshot
+            // kept there would keep every row version the rebuild replaces from removal
             assertThat(jdbc.queryForList("""
                     SELECT a.backend_xmin::text FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
                     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                       AND l.classid = ?::bigint::oid AND l.objid = ?::bigint::oid""", String.class,
-                    0x5265_6275L, 0x696C_6421L)).as("the rebuild's lock is held, by a session without a snapshot")
+                    ViewLocks.REBUILD >>> 32, ViewLocks.REBUILD & 0xFFFF_FFFFL)).as("the rebuild's lock is held, by a session without a snapshot")
                     .hasSize(1).containsOnlyNulls();
         } finally {
             stall.released().countDown();
