@@ -6,6 +6,7 @@ import org.agreementledger.contract.LedgerTopics;
 import org.agreementledger.contract.integrity.MerkleTree;
 import org.agreementledger.contract.integrity.SignedNote;
 import org.agreementledger.contract.integrity.TreeHead;
+import org.agreementledger.ledger.axon.LastAppend;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,9 +247,13 @@ public class TransparencyLog {
 
     /**
      * The events a command appended, ending at the agreement's version it answered: the run of events before it
-     * that the same command caused.
+     * that the same command caused; as its commit handed them to this thread, else read from the log.
      */
     public List<LoggedEvent> appendedWith(String agreementId, long version) {
+        return LastAppend.take(agreementId, version, LoggedEvent::new).orElseGet(() -> readAppendedWith(agreementId, version));
+    }
+
+    private List<LoggedEvent> readAppendedWith(String agreementId, long version) {
         List<LoggedEvent> events = new ArrayList<>();
         String[] causation = new String[1];
         jdbc.query("SELECT sequence, encode(event_hash, 'hex'), log_index, causation_id FROM transparency_log_leaf "

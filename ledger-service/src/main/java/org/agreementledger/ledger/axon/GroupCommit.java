@@ -3,6 +3,7 @@ package org.agreementledger.ledger.axon;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +34,8 @@ import java.util.function.Function;
  * the one before it flushes. A command whose key another
  * request claimed first is left out of the batch; when the batch fails as a whole (a duplicate sequence number from
  * another ledger instance, a database failure), every command in it is tried again alone, so that each caller gets
- * its own answer and no command is appended because of another.
+ * its own answer and no command is appended because of another. Once committed, it reads the leaves the transparency
+ * log gave the batch's events in one statement and hands each command its own, for its receipt.
  */
 final class GroupCommit {
 
@@ -41,7 +44,7 @@ final class GroupCommit {
         PreparedStatement prepare(Connection connection, List<? extends EventMessage<?>> events) throws SQLException;
     }
 
-    private record Pending(List<? extends EventMessage<?>> events, IdempotencyClaim claim, CompletableFuture<Void> done) {
+    private record Pending(List<? extends EventMessage<?>> events, IdempotencyClaim claim, CompletableFuture<long[]> done) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -68,12 +71,13 @@ final class GroupCommit {
     }
 
     /**
-     * Blocks until the events (and the claim, if any) are committed; throws what kept them from it. The calling thread
+     * Blocks until the events (and the claim, if any) are committed and answers the transparency log's leaf of each
+     * event, in order, or null when they could not be read; throws what kept them from being committed. The calling thread
      * queues its command and takes a committer permit (waiting while two batches are in flight); holding it, it
      * commits what is waiting until its own command is done or was drained by the other committer, which completes
      * it. A lone command thus commits on its own thread without a hand-off.
      */
-    void append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
+    long[] append(List<? extends EventMessage<?>> events, IdempotencyClaim claim) throws Throwable {
         if (!running) {
             throw new IllegalStateException("the ledger is shutting down; nothing was appended");
         }
@@ -90,7 +94,7 @@ final class GroupCommit {
             committing.release();
         }
         try {
-            mine.done().get();
+            return mine.done().get();
         } catch (ExecutionException e) {
             throw e.getCause();
         }
@@ -148,7 +152,6 @@ final class GroupCommit {
 
     private void commit(List<Pending> batch) {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
             try {
                 commit(connection, batch);
             } catch (SQLException | RuntimeException e) {
@@ -175,6 +178,7 @@ final class GroupCommit {
     }
 
     private void commit(Connection connection, List<Pending> batch) throws SQLException {
+        connection.setAutoCommit(false);
         List<Pending> claimed = claim(connection, batch);
         List<EventMessage<?>> events = new ArrayList<>();
         claimed.forEach(p -> events.addAll(p.events()));
@@ -184,10 +188,41 @@ final class GroupCommit {
             }
         }
         connection.commit();
-        claimed.forEach(p -> p.done().complete(null));
+        Map<LeafIndexes.Event, Long> leaves = leavesOf(connection, events);
+        claimed.forEach(p -> p.done().complete(leavesOf(p, leaves)));
         // refused only now: the request that took their key may be in this very batch, and a refused caller reads
         // its stored answer at once, which it finds only once this batch has committed
         batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(p.claim().whenTaken().get()));
+    }
+
+    /**
+     * The leaves the log gave these committed events, read outside any transaction; none when that fails, since the
+     * events are committed whatever this read meets (each receipt is then read on its own).
+     */
+    private static Map<LeafIndexes.Event, Long> leavesOf(Connection connection, List<EventMessage<?>> events) {
+        try {
+            connection.setAutoCommit(true);
+            return LeafIndexes.of(connection, events.stream().filter(DomainEventMessage.class::isInstance)
+                    .map(e -> (DomainEventMessage<?>) e)
+                    .map(e -> new LeafIndexes.Event(e.getAggregateIdentifier(), e.getSequenceNumber())).toList());
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Reading the leaves of a committed batch failed; its commands read their receipts themselves", e);
+            return Map.of();
+        }
+    }
+
+    /** A command's leaves in the order of its events; null unless every event has one. */
+    private static long[] leavesOf(Pending pending, Map<LeafIndexes.Event, Long> leaves) {
+        long[] indexes = new long[pending.events().size()];
+        for (int i = 0; i < indexes.length; i++) {
+            Long leaf = pending.events().get(i) instanceof DomainEventMessage<?> event
+                    ? leaves.get(new LeafIndexes.Event(event.getAggregateIdentifier(), event.getSequenceNumber())) : null;
+            if (leaf == null) {
+                return null;
+            }
+            indexes[i] = leaf;
+        }
+        return indexes;
     }
 
     /** SQLSTATE class 23: a unique key (or other constraint) refused a row; a connection failure is not one. */

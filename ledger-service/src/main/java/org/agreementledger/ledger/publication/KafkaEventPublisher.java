@@ -11,6 +11,7 @@ import org.agreementledger.ledger.axon.ChainMetaData;
 import org.agreementledger.contract.EventTypes;
 import org.agreementledger.contract.LedgerJson;
 import org.agreementledger.contract.integrity.EventChain;
+import org.agreementledger.ledger.axon.LeafIndexes;
 import org.agreementledger.ledger.axon.RequestCorrelationDataProvider;
 import org.agreementledger.ledger.tracing.LedgerTracing;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +34,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -170,26 +172,10 @@ class KafkaEventPublisher implements DisposableBean {
         return headers;
     }
 
-    /**
-     * Each event's leaf in the transparency log, numbered when its transaction committed (migration V7), keyed by
-     * {@link PublishedTail#keyOf}; one query for the whole batch.
-     */
-    private Map<String, Long> logIndexesOf(List<Outgoing> outgoing) {
-        Map<String, Long> indexes = new HashMap<>();
-        jdbc.query(connection -> {
-            var statement = connection.prepareStatement("""
-                    SELECT l.agreement_id, l.sequence, l.log_index FROM transparency_log_leaf l
-                    JOIN unnest(?::varchar[], ?::bigint[]) AS k(agreement_id, sequence)
-                    ON l.agreement_id = k.agreement_id AND l.sequence = k.sequence""");
-            statement.setArray(1, connection.createArrayOf("varchar",
-                    outgoing.stream().map(Outgoing::agreementId).toArray()));
-            statement.setArray(2, connection.createArrayOf("bigint",
-                    outgoing.stream().map(Outgoing::sequence).toArray()));
-            return statement;
-        }, rs -> {
-            indexes.put(PublishedTail.keyOf(rs.getString(1), rs.getLong(2)), rs.getLong(3));
-        });
-        return indexes;
+    /** Each event's leaf in the transparency log; one query for the whole batch. */
+    private Map<LeafIndexes.Event, Long> logIndexesOf(List<Outgoing> outgoing) {
+        return jdbc.execute((ConnectionCallback<Map<LeafIndexes.Event, Long>>) connection -> LeafIndexes.of(connection,
+                outgoing.stream().map(event -> new LeafIndexes.Event(event.agreementId(), event.sequence())).toList()));
     }
 
     private static Optional<String> text(Map<String, ?> metaData, String key) {
@@ -289,10 +275,10 @@ class KafkaEventPublisher implements DisposableBean {
         if (batch.outgoing.isEmpty()) {
             return;
         }
-        Map<String, Long> logIndexes = logIndexesOf(batch.outgoing);
+        Map<LeafIndexes.Event, Long> logIndexes = logIndexesOf(batch.outgoing);
         batch.begin(kafka);
         for (Outgoing event : batch.outgoing) {
-            Long logIndex = logIndexes.get(PublishedTail.keyOf(event.agreementId(), event.sequence()));
+            Long logIndex = logIndexes.get(new LeafIndexes.Event(event.agreementId(), event.sequence()));
             if (logIndex != null) {
                 event.record().headers().add(EventHeaders.LOG_INDEX,
                         Long.toString(logIndex).getBytes(StandardCharsets.UTF_8));
