@@ -115,11 +115,15 @@ class EventStoreConfig {
      */
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
-        return new CommitWakingEventStore(EmbeddedEventStore.builder()
+        CommitWakingEventStore store = new CommitWakingEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                 .cachedEvents(CACHED_EVENTS));
+        if (storageEngine instanceof GroupCommittingEventStorageEngine groupCommitting) {
+            groupCommitting.afterEachCommit(store.wakerForEachCommit());
+        }
+        return store;
     }
 
     /** Keeps the events that pass through that cache out of the old generation (see the class). */

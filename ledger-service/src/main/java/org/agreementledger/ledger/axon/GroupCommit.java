@@ -59,6 +59,7 @@ final class GroupCommit {
     static final int COMMITTERS = 2;
     private final Semaphore committing = new Semaphore(COMMITTERS);
     private volatile boolean running = true;
+    private volatile Runnable afterEachCommit = () -> { };
 
     GroupCommit(DataSource dataSource, Appender appender, int maxBatch, MeterRegistry meters) {
         this.dataSource = dataSource;
@@ -98,6 +99,11 @@ final class GroupCommit {
         } catch (ExecutionException e) {
             throw e.getCause();
         }
+    }
+
+    /** Runs after each commit, before the batch's commands are answered: once per batch, not once per command. */
+    void afterEachCommit(Runnable action) {
+        this.afterEachCommit = action;
     }
 
     /** Refuses new commands and closes the committer's connections; commands in flight finish first. */
@@ -188,11 +194,20 @@ final class GroupCommit {
             }
         }
         connection.commit();
+        committed();
         Map<LeafIndexes.Event, Long> leaves = leavesOf(connection, events);
         claimed.forEach(p -> p.done().complete(leavesOf(p, leaves)));
         // refused only now: the request that took their key may be in this very batch, and a refused caller reads
         // its stored answer at once, which it finds only once this batch has committed
         batch.stream().filter(p -> !p.done().isDone()).forEach(p -> p.done().completeExceptionally(p.claim().whenTaken().get()));
+    }
+
+    private void committed() {
+        try {
+            afterEachCommit.run();
+        } catch (RuntimeException e) {
+            log.warn("The action after a group commit failed; the commit stands", e);
+        }
     }
 
     /**

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Axon's JDBC event store, except that a command's events are appended by the {@link GroupCommit} together with those
- * of every other command waiting at that moment, and with the command's Idempotency-Key. Reads, snapshots and the
- * statements themselves are Axon's.
+ * of every other command waiting at that moment, and with the command's Idempotency-Key; the leaves the transparency
+ * log gave them are left for the command's receipt ({@link LastAppend}). Reads, snapshots and the statements
+ * themselves are Axon's.
  */
 class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implements AutoCloseable {
 
@@ -23,6 +24,11 @@ class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implement
     GroupCommittingEventStorageEngine(Builder builder, GroupCommitFactory groupCommit) {
         super(builder);
         this.groupCommit = groupCommit.create(this::appendStatement);
+    }
+
+    /** Runs after each group commit, once for the batch (the event store wakes its readers). */
+    void afterEachCommit(Runnable action) {
+        groupCommit.afterEachCommit(action);
     }
 
     /** Builds the committer once the engine's own append statement exists. */
@@ -42,8 +48,9 @@ class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implement
         }
         IdempotencyClaim claim = CurrentUnitOfWork.isStarted()
                 ? (IdempotencyClaim) CurrentUnitOfWork.get().root().resources().remove(IdempotencyClaim.RESOURCE) : null;
+        LastAppend.forget();
         try {
-            groupCommit.append(events, claim);
+            LastAppend.remember(events, groupCommit.append(events, claim));
         } catch (SQLException e) {
             // a duplicate sequence number becomes Axon's ConcurrencyException, anything else an EventStoreException
             handlePersistenceException(e, events.get(0));

@@ -2,6 +2,8 @@ package org.agreementledger.ledger.axon;
 
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.TrackingEventStream;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
@@ -10,12 +12,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * After a burst, the publisher reads the next event as soon as it is committed, even when it fell off Axon's cache of
- * recent events and no processor follows that cache any more.
+ * recent events and no processor follows that cache any more; with group commit, each batch wakes the readers once.
  */
 class CommitWakingEventStoreTest {
 
@@ -73,6 +77,46 @@ class CommitWakingEventStoreTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(readAfter - committedAt[0])).as("ms from commit to the processor")
                 .isLessThan(300);
         publisher.close();
+    }
+
+    @Test
+    void withGroupCommitTheReadersAreWokenOnceForABatchNotOnceForEachOfItsCommands() throws Exception {
+        CountingReads engine = new CountingReads();
+        CommitWakingEventStore batched = new CommitWakingEventStore(EmbeddedEventStore.builder()
+                .storageEngine(engine).cachedEvents(100).fetchDelay(10_000));
+        try {
+            Runnable committed = batched.wakerForEachCommit();
+            TrackingEventStream processor = batched.openStream(null);
+            assertThat(processor.hasNextAvailable(100, TimeUnit.MILLISECONDS)).isFalse();
+            int readsBefore = engine.reads.get();
+
+            // eight commands of one batch each end their unit of work, which woke the readers every time before
+            for (int i = 0; i < 8; i++) {
+                batched.publish(GenericEventMessage.asEventMessage("event " + i));
+            }
+            assertThat(processor.hasNextAvailable(300, TimeUnit.MILLISECONDS)).as("woken by a command").isFalse();
+            committed.run();
+            for (int i = 0; i < 8; i++) {
+                assertThat(processor.hasNextAvailable(2, TimeUnit.SECONDS)).as("event %d read after the commit", i).isTrue();
+                assertThat(processor.nextAvailable().getPayload()).isEqualTo("event " + i);
+            }
+            assertThat(engine.reads.get() - readsBefore).as("reads of the store for the batch").isLessThanOrEqualTo(2);
+            processor.close();
+        } finally {
+            batched.shutDown();
+        }
+    }
+
+    /** Counts the event store's reads from a position on, as Axon's reader makes them. */
+    private static final class CountingReads extends InMemoryEventStorageEngine {
+
+        final AtomicInteger reads = new AtomicInteger();
+
+        @Override
+        public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
+            reads.incrementAndGet();
+            return super.readEvents(trackingToken, mayBlock);
+        }
     }
 
     private void publish(int event) {
