@@ -22,9 +22,8 @@ import java.util.concurrent.locks.Lock;
  * reflection; with an Axon built otherwise this logs a warning and the processors wait as before
  * ({@code CommitWakingEventStoreTest} fails on such an upgrade).
  * <p>
- * With group commit the readers are woken once per batch, by the committer, not once by each command of the batch:
- * each wake made Axon's reader query the database again, and most found nothing that the first had not read
- * (docs/benchmarks.md, run Z34: 0.9 reads per command, with batches of 2.4 commands).
+ * With group commit the readers are woken once per batch, by the committer, not once by each command of the batch,
+ * each of whose wakes had Axon's reader query the database again (docs/benchmarks.md, run Z34).
  */
 final class CommitWakingEventStore extends EmbeddedEventStore {
 
