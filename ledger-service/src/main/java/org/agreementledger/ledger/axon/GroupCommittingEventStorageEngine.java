@@ -48,9 +48,10 @@ class GroupCommittingEventStorageEngine extends JdbcEventStorageEngine implement
         }
         IdempotencyClaim claim = CurrentUnitOfWork.isStarted()
                 ? (IdempotencyClaim) CurrentUnitOfWork.get().root().resources().remove(IdempotencyClaim.RESOURCE) : null;
+        boolean receiptsTaken = LastAppend.expected();
         LastAppend.forget();
         try {
-            LastAppend.remember(events, groupCommit.append(events, claim));
+            LastAppend.remember(events, groupCommit.append(events, claim, receiptsTaken));
         } catch (SQLException e) {
             // a duplicate sequence number becomes Axon's ConcurrencyException, anything else an EventStoreException
             handlePersistenceException(e, events.get(0));

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * The events the current thread's last command appended, with the leaves the transparency log gave them: the group
  * commit reads the leaves once for its whole batch, so that a command's receipt needs no query of its own (run Z34 in
- * docs/benchmarks.md). A thread keeps only its last command's, and only until it is taken.
+ * docs/benchmarks.md). Only for a command whose sender said it will take them ({@link #expect()}): an in-process
+ * command answers no receipts. A thread keeps only its last command's, and only until it is taken.
  */
 public final class LastAppend {
 
@@ -19,7 +20,9 @@ public final class LastAppend {
         T of(long sequence, String hash, long leaf);
     }
 
-    private static final ThreadLocal<LastAppend> LAST = new ThreadLocal<>();
+    /** What a thread holds: this marker from {@link #expect()} to its command's append, then its LastAppend. */
+    private static final Object EXPECTED = new Object();
+    private static final ThreadLocal<Object> LAST = new ThreadLocal<>();
 
     private final String agreementId;
     private final long[] sequences;
@@ -31,6 +34,16 @@ public final class LastAppend {
         this.sequences = sequences;
         this.hashes = hashes;
         this.leaves = leaves;
+    }
+
+    /** The command this thread sends next will take its receipts: its commit is to read them. */
+    public static void expect() {
+        LAST.set(EXPECTED);
+    }
+
+    /** Whether the command appending on this thread will take its receipts. */
+    static boolean expected() {
+        return LAST.get() == EXPECTED;
     }
 
     /** Forgets what this thread appended before: called as a command's append begins. */
@@ -62,9 +75,9 @@ public final class LastAppend {
      * empty otherwise (then the caller reads them from the log). Forgets them either way.
      */
     public static <T> Optional<List<T>> take(String agreementId, long version, Receipt<T> receipt) {
-        LastAppend last = LAST.get();
+        Object held = LAST.get();
         LAST.remove();
-        if (last == null || !last.agreementId.equals(agreementId) || last.sequences[last.sequences.length - 1] != version) {
+        if (!(held instanceof LastAppend last) || !last.agreementId.equals(agreementId) || last.sequences[last.sequences.length - 1] != version) {
             return Optional.empty();
         }
         List<T> receipts = new ArrayList<>(last.sequences.length);

@@ -2,6 +2,7 @@ package org.agreementledger.ledger.web;
 
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.ledger.audit.TransparencyLog;
+import org.agreementledger.ledger.axon.LastAppend;
 import org.agreementledger.ledger.command.AgreementCommand;
 import org.agreementledger.ledger.command.LedgerRuleViolation;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -58,6 +59,7 @@ public class AgreementCommands {
     private long decide(Object command, Answer answer) {
         for (int attempt = 1; ; attempt++) {
             try {
+                LastAppend.expect();
                 return versionAnswered(commands.sendAndWait(
                         GenericCommandMessage.asCommandMessage(command).andMetaData(answer.toMetaData())));
             } catch (ConcurrencyException e) {

@@ -98,7 +98,7 @@ class GroupCommitTest extends LedgerIntegrationTest {
         ExecutorService commands = Executors.newFixedThreadPool(8);
         try {
             String taken = "taken-" + UUID.randomUUID();
-            groupCommit.append(List.of(event(taken, "first")), null);
+            groupCommit.append(List.of(event(taken, "first")), null, false);
 
             List<Future<?>> gateCommands = new ArrayList<>();
             for (int i = 0; i < GroupCommit.COMMITTERS; i++) {
@@ -223,7 +223,7 @@ class GroupCommitTest extends LedgerIntegrationTest {
 
     private static Void append(GroupCommit groupCommit, EventMessage<?> event, IdempotencyClaim claim) {
         try {
-            groupCommit.append(List.of(event), claim);
+            groupCommit.append(List.of(event), claim, false);
             return null;
         } catch (Throwable e) {
             throw new CompletionFailure(e);
