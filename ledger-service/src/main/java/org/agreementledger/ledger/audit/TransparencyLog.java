@@ -17,6 +17,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,11 +156,25 @@ public class TransparencyLog {
                 return from;
             }
             MerkleTree.RightEdge edge = rightEdge(from);
-            List<Object[]> nodes = new ArrayList<>();
+            List<Short> levels = new ArrayList<>();
+            List<Long> indexes = new ArrayList<>();
+            List<byte[]> hashes = new ArrayList<>();
             for (byte[] eventHash : batch) {
-                edge.append(MerkleTree.leafHash(eventHash), (level, index, hash) -> nodes.add(new Object[]{level, index, hash}));
+                edge.append(MerkleTree.leafHash(eventHash), (level, index, hash) -> {
+                    levels.add((short) level);
+                    indexes.add(index);
+                    hashes.add(hash);
+                });
             }
-            jdbc.batchUpdate("INSERT INTO transparency_log_node (level, node_index, hash) VALUES (?, ?, ?)", nodes);
+            // one statement for the round's nodes (about two per leaf), not one execution per node
+            jdbc.update(connection -> {
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO transparency_log_node (level, "
+                        + "node_index, hash) SELECT * FROM unnest(?::smallint[], ?::bigint[], ?::bytea[])");
+                insert.setArray(1, connection.createArrayOf("int2", levels.toArray()));
+                insert.setArray(2, connection.createArrayOf("int8", indexes.toArray()));
+                insert.setArray(3, connection.createArrayOf("bytea", hashes.toArray(byte[][]::new)));
+                return insert;
+            });
             long to = from + batch.size();
             jdbc.update("UPDATE transparency_log_integrated SET size = ?", to);
             return more[0] ? -to - 1 : to;
