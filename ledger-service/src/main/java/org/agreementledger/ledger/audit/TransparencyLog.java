@@ -265,7 +265,8 @@ public class TransparencyLog {
      * that the same command caused; as its commit handed them to this thread, else read from the log.
      */
     public List<LoggedEvent> appendedWith(String agreementId, long version) {
-        return LastAppend.take(agreementId, version, LoggedEvent::new).orElseGet(() -> readAppendedWith(agreementId, version));
+        return LastAppend.take(agreementId, version, LoggedEvent::new)
+                .orElseGet(() -> readAppendedWith(agreementId, version));
     }
 
     private List<LoggedEvent> readAppendedWith(String agreementId, long version) {

@@ -77,7 +77,8 @@ public final class LastAppend {
     public static <T> Optional<List<T>> take(String agreementId, long version, Receipt<T> receipt) {
         Object held = LAST.get();
         LAST.remove();
-        if (!(held instanceof LastAppend last) || !last.agreementId.equals(agreementId) || last.sequences[last.sequences.length - 1] != version) {
+        if (!(held instanceof LastAppend last) || !last.agreementId.equals(agreementId)
+                || last.sequences[last.sequences.length - 1] != version) {
             return Optional.empty();
         }
         List<T> receipts = new ArrayList<>(last.sequences.length);
