@@ -219,8 +219,7 @@ final class GroupCommit {
     private static Map<LeafIndexes.Event, Long> leavesOf(Connection connection, List<Pending> committed) {
         List<LeafIndexes.Event> events = committed.stream().filter(Pending::wantsLeaves)
                 .flatMap(p -> p.events().stream()).filter(DomainEventMessage.class::isInstance)
-                .map(e -> (DomainEventMessage<?>) e)
-                .map(e -> new LeafIndexes.Event(e.getAggregateIdentifier(), e.getSequenceNumber())).toList();
+                .map(e -> LeafIndexes.Event.of((DomainEventMessage<?>) e)).toList();
         if (events.isEmpty()) {
             return Map.of();
         }
@@ -241,7 +240,7 @@ final class GroupCommit {
         long[] indexes = new long[pending.events().size()];
         for (int i = 0; i < indexes.length; i++) {
             Long leaf = pending.events().get(i) instanceof DomainEventMessage<?> event
-                    ? leaves.get(new LeafIndexes.Event(event.getAggregateIdentifier(), event.getSequenceNumber())) : null;
+                    ? leaves.get(LeafIndexes.Event.of(event)) : null;
             if (leaf == null) {
                 return null;
             }

@@ -1,5 +1,7 @@
 package org.agreementledger.ledger.axon;
 
+import org.axonframework.eventhandling.DomainEventMessage;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +18,10 @@ public final class LeafIndexes {
 
     /** An event of the store, named by its agreement and its sequence in it. */
     public record Event(String agreementId, long sequence) {
+
+        static Event of(DomainEventMessage<?> event) {
+            return new Event(event.getAggregateIdentifier(), event.getSequenceNumber());
+        }
     }
 
     private LeafIndexes() {
