@@ -68,7 +68,7 @@ class AgreementProjector implements Projector {
         } else if (event instanceof AgreementExpired expired) {
             end(writes, id, "EXPIRED", expired.expiredOn());
         }
-        writes.update("UPDATE agreement_view SET version = ?, last_event_at = ? WHERE agreement_id = ?",
+        writes.updateLatest("UPDATE agreement_view SET version = ?, last_event_at = ? WHERE agreement_id = ?",
                 applied.envelope().sequence(), Timestamp.from(applied.envelope().time()), id);
     }
 

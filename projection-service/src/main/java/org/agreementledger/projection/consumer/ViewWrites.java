@@ -12,20 +12,34 @@ import java.util.stream.Collectors;
 /**
  * The statements projectors write for the events of one transaction. Every view row belongs to one agreement, so the
  * statements of different agreements commute and only each agreement's own order matters: deferred, they are sent in
- * rounds, the k-th statement of every agreement in round k, one JDBC batch per statement text (multi-row for
- * inserts; COPY for many rows of a plain {@link Insert}). A poll of 500 offers then costs one round trip per statement
- * shape instead of one per event.
+ * rounds, each round taking from every agreement its next statements of one text (as many in a row as it has), one
+ * JDBC batch per statement text (multi-row for inserts; COPY for many rows of a plain {@link Insert}), which runs them
+ * in order. A poll of 500 offers then costs one round trip per statement shape instead of one per event, and so does
+ * a poll of 500 amendments of one agreement.
  * Immediate when a record is applied on its own, in its savepoint, so that its failure surfaces at that record.
  */
 public final class ViewWrites {
 
     private final JdbcTemplate jdbc;
     private final boolean deferred;
-    private final Map<String, List<Statement>> byAgreement = new LinkedHashMap<>();
+    private final Map<String, Pending> byAgreement = new LinkedHashMap<>();
     private String agreementId;
 
     /** @param insert the plain insert the statement is, or null */
     private record Statement(String sql, Object[] args, Insert insert) {
+    }
+
+    /** One agreement's statements in order, and the latest of each of its {@link #updateLatest} statements. */
+    private record Pending(List<Statement> statements, Map<String, Statement> latest) {
+
+        Pending() {
+            this(new ArrayList<>(), new LinkedHashMap<>());
+        }
+
+        List<Statement> inOrder() {
+            statements.addAll(latest.values());
+            return statements;
+        }
     }
 
     /**
@@ -64,7 +78,27 @@ public final class ViewWrites {
             jdbc.update(sql, args);
             return;
         }
-        byAgreement.computeIfAbsent(agreementId, id -> new ArrayList<>()).add(new Statement(sql, args, null));
+        pending().statements().add(new Statement(sql, args, null));
+    }
+
+    /**
+     * An {@code UPDATE} of the current event's agreement's row of which only a batch's latest matters: it sets values
+     * that no other statement reads or writes (the version and time of the agreement's latest event), so a batch sends
+     * one, the last, after the agreement's other statements. Sent with every event, it split a busy agreement's other
+     * statements into rounds of one (docs/benchmarks.md run Z37).
+     */
+    public void updateLatest(String sql, Object... args) {
+        if (!deferred) {
+            jdbc.update(sql, args);
+            return;
+        }
+        Map<String, Statement> latest = pending().latest();
+        latest.remove(sql);
+        latest.put(sql, new Statement(sql, args, null));
+    }
+
+    private Pending pending() {
+        return byAgreement.computeIfAbsent(agreementId, id -> new Pending());
     }
 
     /** An {@link Insert} of one row of the current event's agreement. */
@@ -73,19 +107,31 @@ public final class ViewWrites {
             jdbc.update(insert.sql(), values);
             return;
         }
-        byAgreement.computeIfAbsent(agreementId, id -> new ArrayList<>()).add(new Statement(insert.sql(), values, insert));
+        pending().statements().add(new Statement(insert.sql(), values, insert));
     }
 
     /** Sends what was deferred, keeping each agreement's order. */
     void flush() {
-        int rounds = byAgreement.values().stream().mapToInt(List::size).max().orElse(0);
-        for (int round = 0; round < rounds; round++) {
+        List<List<Statement>> lists = byAgreement.values().stream().map(Pending::inOrder).toList();
+        int[] sent = new int[lists.size()];
+        boolean more = true;
+        while (more) {
+            more = false;
             Map<String, List<Statement>> batches = new LinkedHashMap<>();
-            for (List<Statement> statements : byAgreement.values()) {
-                if (round < statements.size()) {
-                    Statement statement = statements.get(round);
-                    batches.computeIfAbsent(statement.sql(), sql -> new ArrayList<>()).add(statement);
+            for (int i = 0; i < lists.size(); i++) {
+                List<Statement> statements = lists.get(i);
+                int from = sent[i];
+                if (from == statements.size()) {
+                    continue;
                 }
+                String sql = statements.get(from).sql();
+                int to = from + 1;
+                while (to < statements.size() && statements.get(to).sql().equals(sql)) {
+                    to++;
+                }
+                batches.computeIfAbsent(sql, text -> new ArrayList<>()).addAll(statements.subList(from, to));
+                sent[i] = to;
+                more |= to < statements.size();
             }
             batches.forEach((sql, statements) -> {
                 List<Object[]> args = statements.stream().map(Statement::args).toList();
