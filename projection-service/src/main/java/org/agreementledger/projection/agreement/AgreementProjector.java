@@ -47,7 +47,7 @@ class AgreementProjector implements Projector {
             return;
         }
         if (event instanceof OfferAmended amended) {
-            writes.update("UPDATE agreement_view SET title = ?, terms = ?::jsonb, accepted_by = '[]' WHERE agreement_id = ?",
+            writes.overwrite("UPDATE agreement_view SET title = ?, terms = ?::jsonb, accepted_by = '[]' WHERE agreement_id = ?",
                     amended.terms().title(), Json.write(amended.terms()), id);
         } else if (event instanceof AgreementAccepted accepted) {
             writes.update("UPDATE agreement_view SET accepted_by = accepted_by || ?::jsonb WHERE agreement_id = ?",

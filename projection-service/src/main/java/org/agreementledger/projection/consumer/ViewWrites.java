@@ -25,8 +25,11 @@ public final class ViewWrites {
     private final Map<String, Pending> byAgreement = new LinkedHashMap<>();
     private String agreementId;
 
-    /** @param insert the plain insert the statement is, or null */
-    private record Statement(String sql, Object[] args, Insert insert) {
+    /**
+     * @param insert     the plain insert the statement is, or null
+     * @param overwrites whether it is an {@link #overwrite}
+     */
+    private record Statement(String sql, Object[] args, Insert insert, boolean overwrites) {
     }
 
     /** One agreement's statements in order, and the latest of each of its {@link #updateLatest} statements. */
@@ -78,7 +81,21 @@ public final class ViewWrites {
             jdbc.update(sql, args);
             return;
         }
-        pending().statements().add(new Statement(sql, args, null));
+        pending().statements().add(new Statement(sql, args, null, false));
+    }
+
+    /**
+     * An {@code UPDATE} of the current event's agreement's row that sets its columns to its own values, reading none of
+     * the row: of a run of them with nothing else of the agreement's between, only the last one's effect remains, so a
+     * batch sends that one alone (an offer amended a hundred times in a poll is one update of its row, not a hundred
+     * versions of it in one transaction).
+     */
+    public void overwrite(String sql, Object... args) {
+        if (!deferred) {
+            jdbc.update(sql, args);
+            return;
+        }
+        pending().statements().add(new Statement(sql, args, null, true));
     }
 
     /**
@@ -94,7 +111,7 @@ public final class ViewWrites {
         }
         Map<String, Statement> latest = pending().latest();
         latest.remove(sql);
-        latest.put(sql, new Statement(sql, args, null));
+        latest.put(sql, new Statement(sql, args, null, false));
     }
 
     private Pending pending() {
@@ -107,7 +124,7 @@ public final class ViewWrites {
             jdbc.update(insert.sql(), values);
             return;
         }
-        pending().statements().add(new Statement(insert.sql(), values, insert));
+        pending().statements().add(new Statement(insert.sql(), values, insert, false));
     }
 
     /** Sends what was deferred, keeping each agreement's order. */
@@ -129,7 +146,9 @@ public final class ViewWrites {
                 while (to < statements.size() && statements.get(to).sql().equals(sql)) {
                     to++;
                 }
-                batches.computeIfAbsent(sql, text -> new ArrayList<>()).addAll(statements.subList(from, to));
+                List<Statement> run = statements.get(from).overwrites() ? statements.subList(to - 1, to)
+                        : statements.subList(from, to);
+                batches.computeIfAbsent(sql, text -> new ArrayList<>()).addAll(run);
                 sent[i] = to;
                 more |= to < statements.size();
             }
