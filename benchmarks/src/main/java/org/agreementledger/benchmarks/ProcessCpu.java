@@ -56,6 +56,46 @@ final class ProcessCpu {
         return total;
     }
 
+    /**
+     * The CPU ticks of a JVM's JIT compiler threads so far, by thread id (HotSpot names them "C1 CompilerThread0" …,
+     * shortened by the kernel to 15 characters; it starts and stops them as the queue of work grows and shrinks).
+     */
+    static Map<Long, Long> compilerThreads(long pid) {
+        Map<Long, Long> ticks = new LinkedHashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(Long.parseLong(task.getFileName().toString()),
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while listed
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return ticks;
+        }
+        return ticks;
+    }
+
+    /** The compiler threads' ticks between two readings; a thread that ended between them is not counted. */
+    static long compilerTicksBetween(Map<Long, Long> before, Map<Long, Long> after) {
+        long ticks = 0;
+        for (Map.Entry<Long, Long> thread : after.entrySet()) {
+            ticks += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0L));
+        }
+        return ticks;
+    }
+
+    /** utime + stime of one process so far; 0 when it is gone. */
+    static long ticks(long pid) {
+        return own(pid)[0];
+    }
+
     /** {utime + stime, cutime + cstime} of one process; zeros when it is gone. */
     private static long[] own(long pid) {
         try {

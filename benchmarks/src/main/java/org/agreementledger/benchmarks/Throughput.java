@@ -59,10 +59,11 @@ final class Throughput {
     }
 
     /** One path's warm-up: the rate of each window, and whether it ended steady or at the most allowed. */
-    record WarmUp(String series, List<Double> rates, boolean steady) {
+    record WarmUp(String series, List<SteadyPace.Window> windows, boolean steady) {
         String describe() {
-            return format("%s: %s/s, %d s, %s", series, String.join(", ", rates.stream().map(r -> format("%.0f", r)).toList()),
-                    rates.size() * WARM_UP_WINDOW.toSeconds(), steady ? "steady" : "still rising when cut off");
+            return format("%s: %s/s, %d s, %s", series, String.join(", ", windows.stream().map(w -> format("%.0f", w.rate())
+                    + (Double.isNaN(w.compilerShare()) ? "" : format(" (JIT %.0f %%)", 100 * w.compilerShare()))).toList()),
+                    windows.size() * WARM_UP_WINDOW.toSeconds(), steady ? "steady" : "still rising when cut off");
         }
     }
 
@@ -145,8 +146,9 @@ final class Throughput {
     }
 
     /**
-     * Loads each path at the top level, in windows of {@link #WARM_UP_WINDOW}, until its rate stops rising
-     * ({@link SteadyPace}), for at least {@code --warmup-seconds} and at most {@code --warmup-max-seconds}.
+     * Loads each path at the top level, in windows of {@link #WARM_UP_WINDOW}, until its rate stops rising and the
+     * JIT compilers of the service it loads (the ledger, the floor) are done ({@link SteadyPace}), for at least
+     * {@code --warmup-seconds} and at most {@code --warmup-max-seconds}.
      */
     List<WarmUp> warmUp(List<String> paths) throws Exception {
         List<WarmUp> done = new ArrayList<>();
@@ -157,18 +159,25 @@ final class Throughput {
         for (String path : paths) {
             String series = series(path, List.of(FLOOR, JDBC, KAFKA).contains(path) ? "" : groupCommitOn() ? "on" : "off");
             drain.await();
-            progress("Warm-up: %s, %d clients, until its rate stops rising (%d–%d s)", series, clients,
+            progress("Warm-up: %s, %d clients, until its rate stops rising and its JIT is done (%d–%d s)", series, clients,
                     options.warmupSeconds(), options.warmupMaxSeconds());
-            List<Double> rates = new ArrayList<>();
+            long service = path.equals(FLOOR) ? floor.pid() : List.of(JDBC, KAFKA).contains(path) ? 0 : stack.ledgerPid();
+            List<SteadyPace.Window> windows = new ArrayList<>();
             boolean steady;
             long seconds;
             do {
-                rates.add(warmUpWindow(path, clients));
-                seconds = rates.size() * WARM_UP_WINDOW.toSeconds();
-                steady = seconds >= options.warmupSeconds() && SteadyPace.FIVE_PER_CENT.reached(rates);
-                progress("Warm-up: %s, %d s: %.0f/s", series, seconds, rates.get(rates.size() - 1));
+                Map<Long, Long> compilersBefore = service == 0 ? Map.of() : ProcessCpu.compilerThreads(service);
+                long serviceBefore = service == 0 ? 0 : ProcessCpu.ticks(service);
+                double rate = warmUpWindow(path, clients);
+                long serviceTicks = service == 0 ? 0 : ProcessCpu.ticks(service) - serviceBefore;
+                double compilerShare = serviceTicks <= 0 ? Double.NaN : (double) ProcessCpu.compilerTicksBetween(
+                        compilersBefore, ProcessCpu.compilerThreads(service)) / serviceTicks;
+                windows.add(new SteadyPace.Window(rate, compilerShare));
+                seconds = windows.size() * WARM_UP_WINDOW.toSeconds();
+                steady = seconds >= options.warmupSeconds() && SteadyPace.STEADY.reached(windows);
+                progress("Warm-up: %s, %d s: %.0f/s, JIT %.1f %% of its CPU", series, seconds, rate, 100 * compilerShare);
             } while (!steady && seconds < options.warmupMaxSeconds());
-            done.add(new WarmUp(series, List.copyOf(rates), steady));
+            done.add(new WarmUp(series, List.copyOf(windows), steady));
         }
         warmUps.addAll(done);
         return done;
