@@ -328,7 +328,8 @@ public final class LedgerBenchmark {
         return String.join("\n",
                 format("- Throughput: closed loop (each client sends one request and waits for its answer) at %s clients,"
                                 + " each level of each path %d times, interleaved; per window %d s settle, then %d s counted."
-                                + " Each path warmed up first until its rate stopped rising (at least %d s, at most %d s),"
+                                + " Each path warmed up first until its rate stopped rising and the loaded service's JIT"
+                                + " was done (at least %d s, at most %d s),"
                                 + " and the ledger's paths again after each restart.",
                         options.levels(), options.repeats(), options.settleSeconds(), options.seconds(), options.warmupSeconds(),
                         options.warmupMaxSeconds()),

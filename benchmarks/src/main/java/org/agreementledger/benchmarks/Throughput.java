@@ -175,7 +175,8 @@ final class Throughput {
                 windows.add(new SteadyPace.Window(rate, compilerShare));
                 seconds = windows.size() * WARM_UP_WINDOW.toSeconds();
                 steady = seconds >= options.warmupSeconds() && SteadyPace.STEADY.reached(windows);
-                progress("Warm-up: %s, %d s: %.0f/s, JIT %.1f %% of its CPU", series, seconds, rate, 100 * compilerShare);
+                progress("Warm-up: %s, %d s: %.0f/s%s", series, seconds, rate,
+                        Double.isNaN(compilerShare) ? "" : format(", JIT %.1f %% of the service's CPU", 100 * compilerShare));
             } while (!steady && seconds < options.warmupMaxSeconds());
             done.add(new WarmUp(series, List.copyOf(windows), steady));
         }
@@ -342,13 +343,16 @@ final class Throughput {
                 Report.table(header, rows)
                         + format("%nEach window: %d s settle at the same load, then %d s counted. Before the first"
                                 + " window each path was warmed up at %d clients in %d s windows until its rate stopped"
-                                + " rising (the last two windows each no more than 5 %% faster than every one before"
-                                + " them; at least %d s, at most %d s), and the ledger's paths again after every restart."
+                                + " rising and the JIT of the service it loads was done (the last two windows each no"
+                                + " more than 5 %% faster than every one before them, and in each the ledger's or the"
+                                + " floor's JIT compiler threads took at most 5 %% of its CPU; at least %d s, at most %d"
+                                + " s), and the ledger's paths again after every restart."
                                 + " Repeats interleave the ledger's paths (group commit on, off; which goes first"
                                 + " alternates) with the baselines, and each repeat starts the ledger's paths with"
                                 + " another one.%n", options.settleSeconds(), options.seconds(), options.topLevel(),
                         WARM_UP_WINDOW.toSeconds(), options.warmupSeconds(), options.warmupMaxSeconds())
-                        + (warmUps.isEmpty() ? "" : "\nWarm-ups, in the order run (each window's rate):\n\n"
+                        + (warmUps.isEmpty() ? "" : "\nWarm-ups, in the order run (each window's rate, and the share"
+                                + " of the loaded service's CPU its JIT compilers took):\n\n"
                                 + String.join("\n", warmUps.stream().map(w -> "- " + w.describe()).toList()) + "\n")
                         + (errors.isEmpty() ? "" : "\nWindows with errors:\n\n" + String.join("\n", errors) + "\n"));
         report.section("Latency (ms, median over repeats: p50 / p99)", Report.table(header, latencyRows)
