@@ -68,9 +68,7 @@ final class ProcessCpu {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.put(Long.parseLong(task.getFileName().toString()),
-                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                        ticks.put(Long.parseLong(task.getFileName().toString()), times(stat)[0]);
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while listed
@@ -99,14 +97,18 @@ final class ProcessCpu {
     /** {utime + stime, cutime + cstime} of one process; zeros when it is gone. */
     private static long[] own(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which may contain spaces: state is field 3, utime 14 … cstime 17
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[]{Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
-                    Long.parseLong(fields[13]) + Long.parseLong(fields[14])};
+            return times(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return new long[]{0, 0};
         }
+    }
+
+    /** {utime + stime, cutime + cstime} of a process's or thread's {@code stat} line. */
+    private static long[] times(String stat) {
+        // fields after the command name, which may contain spaces: state is field 3, utime 14 … cstime 17
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[]{Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]) + Long.parseLong(fields[14])};
     }
 
     private static long ticksPerSecond() {
