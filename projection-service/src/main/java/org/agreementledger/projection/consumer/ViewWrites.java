@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The statements projectors write for the events of one transaction. Every view row belongs to one agreement, so the
@@ -40,8 +41,7 @@ public final class ViewWrites {
         }
 
         List<Statement> inOrder() {
-            statements.addAll(latest.values());
-            return statements;
+            return Stream.concat(statements.stream(), latest.values().stream()).toList();
         }
     }
 
