@@ -75,7 +75,7 @@ final class ProcessCpu {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            return ticks;
+            // the process is gone: the threads read so far
         }
         return ticks;
     }

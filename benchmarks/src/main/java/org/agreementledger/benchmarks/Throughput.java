@@ -166,17 +166,12 @@ final class Throughput {
             boolean steady;
             long seconds;
             do {
-                Map<Long, Long> compilersBefore = service == 0 ? Map.of() : ProcessCpu.compilerThreads(service);
-                long serviceBefore = service == 0 ? 0 : ProcessCpu.ticks(service);
-                double rate = warmUpWindow(path, clients);
-                long serviceTicks = service == 0 ? 0 : ProcessCpu.ticks(service) - serviceBefore;
-                double compilerShare = serviceTicks <= 0 ? Double.NaN : (double) ProcessCpu.compilerTicksBetween(
-                        compilersBefore, ProcessCpu.compilerThreads(service)) / serviceTicks;
-                windows.add(new SteadyPace.Window(rate, compilerShare));
+                SteadyPace.Window window = warmUpWindow(path, clients, service);
+                windows.add(window);
                 seconds = windows.size() * WARM_UP_WINDOW.toSeconds();
                 steady = seconds >= options.warmupSeconds() && SteadyPace.STEADY.reached(windows);
-                progress("Warm-up: %s, %d s: %.0f/s%s", series, seconds, rate,
-                        Double.isNaN(compilerShare) ? "" : format(", JIT %.1f %% of the service's CPU", 100 * compilerShare));
+                progress("Warm-up: %s, %d s: %.0f/s%s", series, seconds, window.rate(), Double.isNaN(window.compilerShare())
+                        ? "" : format(", JIT %.1f %% of the service's CPU", 100 * window.compilerShare()));
             } while (!steady && seconds < options.warmupMaxSeconds());
             done.add(new WarmUp(series, List.copyOf(windows), steady));
         }
@@ -184,11 +179,15 @@ final class Throughput {
         return done;
     }
 
-    private double warmUpWindow(String path, int clients) throws Exception {
-        if (path.equals(IN_PROCESS)) {
-            return inProcess.run(clients, (int) WARM_UP_WINDOW.toSeconds()).perSecond();
-        }
-        return generator.run(path, clients, Duration.ZERO, WARM_UP_WINDOW, () -> { }, () -> { }).perSecond();
+    /** One warm-up window's rate, and the share of the loaded service's CPU (none: pid 0) its JIT compilers took. */
+    private SteadyPace.Window warmUpWindow(String path, int clients, long service) throws Exception {
+        Map<Long, Long> compilers = service == 0 ? Map.of() : ProcessCpu.compilerThreads(service);
+        long ticks = service == 0 ? 0 : ProcessCpu.ticks(service);
+        double rate = path.equals(IN_PROCESS) ? inProcess.run(clients, (int) WARM_UP_WINDOW.toSeconds()).perSecond()
+                : generator.run(path, clients, Duration.ZERO, WARM_UP_WINDOW, () -> { }, () -> { }).perSecond();
+        ticks = service == 0 ? 0 : ProcessCpu.ticks(service) - ticks;
+        return new SteadyPace.Window(rate, ticks <= 0 ? Double.NaN
+                : (double) ProcessCpu.compilerTicksBetween(compilers, ProcessCpu.compilerThreads(service)) / ticks);
     }
 
     /** One counted window, after the pipeline has drained and a short settle at the same load. */
