@@ -49,8 +49,9 @@ final class ChainShard {
     void accept(LogRecord record, long readIndex) {
         reading = readIndex;
         EventEnvelope envelope;
+        LogRecord.Lookup headers = record.headers();
         try {
-            envelope = EventEnvelope.fromHeaders(record.headers());
+            envelope = EventEnvelope.fromHeaders(headers);
         } catch (RuntimeException e) {
             report(Finding.Kind.MALFORMED, record.key(), null, record.where(), e.getMessage());
             return;
@@ -68,6 +69,12 @@ final class ChainShard {
         if (!agreementId.equals(record.key())) {
             report(chain, Finding.Kind.MALFORMED, envelope.sequence(), record.where(),
                     "record key " + record.key() + " is not its subject " + agreementId);
+        }
+        if (headers.repeated() != null) {
+            // the ledger writes each once: readers that took different copies would read different events
+            report(chain, Finding.Kind.MALFORMED, envelope.sequence(), record.where(),
+                    "header " + headers.repeated() + " is given more than once");
+            return;
         }
         if (envelope.hash().isEmpty()) {
             report(chain, Finding.Kind.MALFORMED, envelope.sequence(), record.where(),

@@ -34,7 +34,8 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
     static {
         for (String name : new String[] {EventHeaders.ID, EventHeaders.TYPE, EventHeaders.SUBJECT, EventHeaders.SEQUENCE,
                 EventHeaders.TIME, EventHeaders.SCHEMA_VERSION, EventHeaders.CORRELATION_ID, EventHeaders.CAUSATION_ID,
-                EventHeaders.PRINCIPAL, EventHeaders.COUNTRY, EventHeaders.PREVIOUS_HASH, EventHeaders.HASH}) {
+                EventHeaders.PRINCIPAL, EventHeaders.COUNTRY, EventHeaders.PREVIOUS_HASH, EventHeaders.HASH,
+                EventHeaders.LOG_INDEX}) {
             INDEXED.put(name, INDEXED.size());
         }
     }
@@ -63,8 +64,9 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
      * The headers as {@link #header}, for a reader asking for many: one pass over the names instead of one per
      * name asked for (a dozen scans of a dozen names per record were a third of a verifying thread's time).
      */
-    Function<String, String> headers() {
+    Lookup headers() {
         byte[][] found = new byte[INDEXED.size()][];
+        String repeated = null;
         LastOrder last = LAST_ORDER.get().fitting(headerNames.length);
         for (int i = 0; i < headerNames.length; i++) {
             int slot;
@@ -76,14 +78,36 @@ record LogRecord(int partition, long offset, String key, String[] headerNames, b
                 last.slots[i] = slot;
             }
             if (slot >= 0) {
+                if (found[slot] != null && repeated == null) {
+                    repeated = headerNames[i];
+                }
                 found[slot] = headerValues[i]; // a later one wins, as in header()
             }
         }
-        return name -> {
+        return new Lookup(found, repeated);
+    }
+
+    /** A record's headers by name, each its last value; and the first of the envelope's given more than once. */
+    final class Lookup implements Function<String, String> {
+        private final byte[][] found;
+        private final String repeated;
+
+        private Lookup(byte[][] found, String repeated) {
+            this.found = found;
+            this.repeated = repeated;
+        }
+
+        @Override
+        public String apply(String name) {
             Integer slot = INDEXED.get(name);
             byte[] value = slot != null ? found[slot] : headerBytes(name);
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
-        };
+        }
+
+        /** A header of the envelope (or its log index) the record carries twice or more; null when none is. */
+        String repeated() {
+            return repeated;
+        }
     }
 
     /** The header's last value, as lastHeader() and every reader of the ledger see it; null when absent. */

@@ -159,6 +159,30 @@ class ChainShardTest {
         assertThat(record.headers().apply(EventHeaders.SUBJECT)).isEqualTo("last");
         assertThat(record.headers().apply("x-other")).isEqualTo("o");
         assertThat(record.headers().apply(EventHeaders.HASH)).isNull();
+        assertThat(record.headers().repeated()).isEqualTo(EventHeaders.SUBJECT);
+    }
+
+    @Test
+    void aSealedEventWhoseRecordNamesASecondAgreementInARepeatedHeaderIsReportedNotVerified() {
+        AgreementId agreement = AgreementId.generate();
+        AgreementId decoy = AgreementId.generate();
+        String head = seal(agreement, 0, null);
+        EventEnvelope sealed = sealedAfter(agreement, 1, head);
+        List<String> names = new ArrayList<>(List.of(EventHeaders.SUBJECT));
+        List<String> values = new ArrayList<>(List.of(decoy.value()));
+        // a reader taking the first ce_subject reads an event of the decoy, one taking the last the sealed one
+        sealed.toHeaders().forEach((name, value) -> {
+            names.add(name);
+            values.add(value);
+        });
+        shard.accept(new LogRecord(0, read, agreement.value(), names.toArray(String[]::new),
+                values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new), ACCEPTED.apply(agreement)),
+                read++);
+        shard.finish();
+
+        assertThat(shard.findings()).extracting(Finding::kind, Finding::sequence, Finding::detail)
+                .containsExactly(tuple(Finding.Kind.MALFORMED, 1L, "header ce_subject is given more than once"));
+        assertThat(shard.chains().get(agreement.value()).lastSequence()).as("the record extends no chain").isZero();
     }
 
     @Test
@@ -179,17 +203,21 @@ class ChainShardTest {
         assertThat(first.headers().apply(EventHeaders.HASH)).isEqualTo("two");
     }
 
+    private static final java.util.function.Function<AgreementId, byte[]> ACCEPTED = agreement -> ("{\"agreementId\":\""
+            + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}").getBytes(StandardCharsets.UTF_8);
+
     /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
     private String seal(AgreementId agreement, long sequence, String previous) {
-        byte[] body = ("{\"agreementId\":\"" + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        EventEnvelope sealed = sealedAfter(agreement, sequence, previous);
+        shard.accept(record(agreement, sealed.toHeaders(), ACCEPTED.apply(agreement)), read++);
+        return sealed.hash().orElseThrow();
+    }
+
+    private static EventEnvelope sealedAfter(AgreementId agreement, long sequence, String previous) {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementAccepted", agreement, sequence,
                 Instant.parse("2025-02-05T10:00:00.123Z"), 1, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.ofNullable(previous), Optional.empty());
-        EventEnvelope sealed = envelope.withHash(EventChain.hashOf(envelope, body));
-        Map<String, String> headers = sealed.toHeaders();
-        shard.accept(record(agreement, headers, body), read++);
-        return sealed.hash().orElseThrow();
+        return envelope.withHash(EventChain.hashOf(envelope, ACCEPTED.apply(agreement)));
     }
 
     private void accept(AgreementId agreement, String sequence) {
