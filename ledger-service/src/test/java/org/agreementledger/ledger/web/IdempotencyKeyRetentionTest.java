@@ -1,0 +1,68 @@
+package org.agreementledger.ledger.web;
+
+import org.agreementledger.ledger.support.LedgerHttp;
+import org.agreementledger.ledger.support.LedgerIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
+
+    private static final String OFFER = """
+            {"offeringParty": "GT", "otherParties": ["US"], "title": "Kept a while", "offeredOn": "2025-02-05"}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    IdempotencyKeyRetention retention;
+
+    @Test
+    void aKeyOlderThanTheRetentionIsForgottenSoARetryWithItRecordsAnewWhileAYoungerOneStillReplays() {
+        LedgerHttp ledger = as(port, "GT");
+        Map<String, String> old = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        Map<String, String> young = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+        HttpResponse<String> first = ledger.post("/agreements", OFFER, old);
+        HttpResponse<String> recent = ledger.post("/agreements", OFFER, young);
+        jdbc.update("UPDATE idempotency_key SET created_at = now() - interval '40 days' WHERE idempotency_key = ?",
+                "integration-service-gt " + old.get("Idempotency-Key"));
+
+        retention.sweep();
+        assertThat(ledger.post("/agreements", OFFER, old).headers().firstValue("Idempotent-Replayed"))
+                .as("no retention is set: every key is kept").hasValue("true");
+
+        long deleted = retention.deleteClaimedBefore(Instant.now().minus(Duration.ofDays(30)));
+        HttpResponse<String> afterRetention = ledger.post("/agreements", OFFER, old);
+        HttpResponse<String> youngRetry = ledger.post("/agreements", OFFER, young);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(deleted).isEqualTo(1);
+        assertThat(afterRetention.statusCode()).isEqualTo(201);
+        assertThat(afterRetention.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(afterRetention.headers().firstValue("Location")).isNotEqualTo(first.headers().firstValue("Location"));
+        assertThat(youngRetry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(youngRetry.body()).isEqualTo(recent.body());
+    }
+
+    @Test
+    void aRetentionShorterThanAnHourIsRefusedAtStartRatherThanForgettingKeysClientsStillRetry() {
+        assertThatThrownBy(() -> new IdempotencyProperties(Duration.ofMinutes(59), Duration.ofHours(1)))
+                .hasMessageContaining("ledger.idempotency.retention must be between 1h and 36500d");
+        assertThatThrownBy(() -> new IdempotencyProperties(null, Duration.ofSeconds(1)))
+                .hasMessageContaining("ledger.idempotency.sweep-interval");
+        assertThat(new IdempotencyProperties(Duration.ofDays(30), Duration.ofHours(1)).retention()).hasDays(30);
+    }
+}
