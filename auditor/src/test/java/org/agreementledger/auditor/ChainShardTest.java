@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -203,7 +204,7 @@ class ChainShardTest {
         assertThat(first.headers().apply(EventHeaders.HASH)).isEqualTo("two");
     }
 
-    private static final java.util.function.Function<AgreementId, byte[]> ACCEPTED = agreement -> ("{\"agreementId\":\""
+    private static final Function<AgreementId, byte[]> ACCEPTED = agreement -> ("{\"agreementId\":\""
             + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}").getBytes(StandardCharsets.UTF_8);
 
     /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
