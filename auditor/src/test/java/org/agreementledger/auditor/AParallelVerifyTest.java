@@ -2,6 +2,7 @@ package org.agreementledger.auditor;
 
 import org.agreementledger.contract.AgreementId;
 import org.agreementledger.contract.EventEnvelope;
+import org.agreementledger.contract.EventHeaders;
 import org.agreementledger.contract.integrity.EventChain;
 import org.agreementledger.infra.SharedTestInfrastructure;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Verifying on many threads finds what one finds, in the same order, with the same words: here an event altered in
- * one partition, and an event removed from another and one with content appended after its JSON, among intact
- * agreements in both.
+ * one partition and one whose record names a second agreement in a repeated header, and an event removed from another
+ * and one with content appended after its JSON, among intact agreements in both.
  */
 class AParallelVerifyTest {
 
@@ -37,6 +38,7 @@ class AParallelVerifyTest {
     private static final AgreementId ALTERED = AgreementId.generate();
     private static final AgreementId GAPPED = AgreementId.generate();
     private static final AgreementId PADDED = AgreementId.generate();
+    private static final AgreementId DOUBLED = AgreementId.generate();
 
     @BeforeAll
     static void aTamperedLogOverTwoPartitions() throws Exception {
@@ -53,6 +55,7 @@ class AParallelVerifyTest {
                     records.addAll(chain(ALTERED, 0, 4, 1, -1, -1));
                     records.addAll(chain(GAPPED, 1, 4, -1, 2, -1));
                     records.addAll(chain(PADDED, 1, 3, -1, -1, 1));
+                    records.addAll(withADecoySubjectFirst(chain(DOUBLED, 0, 3, -1, -1, -1), 1));
                 }
             }
             for (ProducerRecord<String, byte[]> record : records) {
@@ -92,18 +95,30 @@ class AParallelVerifyTest {
         return records;
     }
 
+    /** The records, the one at {@code index} carrying a first {@code ce_subject} that names another agreement. */
+    private static List<ProducerRecord<String, byte[]>> withADecoySubjectFirst(List<ProducerRecord<String, byte[]>> records,
+                                                                               int index) {
+        ProducerRecord<String, byte[]> sealed = records.get(index);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.SUBJECT, AgreementId.generate().value().getBytes(StandardCharsets.UTF_8));
+        sealed.headers().forEach(headers::add);
+        records.set(index, new ProducerRecord<>(sealed.topic(), sealed.partition(), sealed.key(), sealed.value(), headers));
+        return records;
+    }
+
     @Test
-    void manyThreadsReportTheAlteredTheRemovedAndThePaddedEventAsOneThreadDoes() {
+    void manyThreadsReportTheAlteredTheRemovedThePaddedAndTheDoubledEventAsOneThreadDoes() {
         Run one = auditor("--threads=1");
         Run four = auditor("--threads=4");
 
         assertThat(one.exitCode).as(one.out).isEqualTo(1);
         assertThat(four.exitCode).isEqualTo(1);
-        assertThat(one.out).contains("FAILED: 4 finding(s)")
+        assertThat(one.out).contains("FAILED: 6 finding(s)")
                 .contains("ALTERED " + ALTERED + " #1 at partition 0 offset 28: its content hashes to")
                 .contains("MISSING " + GAPPED + " #2 at partition 1 offset 29: #2 is absent: the history jumps from #1 to #3")
                 .contains("MALFORMED " + PADDED + " #1 at partition 1 offset 31: unreadable body")
-                .contains("Agreements: 43, chains intact: 40, broken: 3");
+                .contains("MALFORMED " + DOUBLED + " #1 at partition 0 offset 32: header ce_subject is given more than once")
+                .contains("Agreements: 44, chains intact: 40, broken: 4");
         assertThat(withoutTimings(four.out)).isEqualTo(withoutTimings(one.out));
     }
 
