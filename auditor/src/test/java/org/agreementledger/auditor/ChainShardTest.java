@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -177,7 +176,7 @@ class ChainShardTest {
             values.add(value);
         });
         shard.accept(new LogRecord(0, read, agreement.value(), names.toArray(String[]::new),
-                values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new), ACCEPTED.apply(agreement)),
+                values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new), accepted(agreement)),
                 read++);
         shard.finish();
 
@@ -204,13 +203,15 @@ class ChainShardTest {
         assertThat(first.headers().apply(EventHeaders.HASH)).isEqualTo("two");
     }
 
-    private static final Function<AgreementId, byte[]> ACCEPTED = agreement -> ("{\"agreementId\":\""
-            + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}").getBytes(StandardCharsets.UTF_8);
+    private static byte[] accepted(AgreementId agreement) {
+        return ("{\"agreementId\":\"" + agreement + "\",\"acceptingParty\":\"US\",\"acceptedOn\":\"2025-02-05\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
 
     /** Appends the event at {@code sequence}, sealed after {@code previous}; its hash. */
     private String seal(AgreementId agreement, long sequence, String previous) {
         EventEnvelope sealed = sealedAfter(agreement, sequence, previous);
-        shard.accept(record(agreement, sealed.toHeaders(), ACCEPTED.apply(agreement)), read++);
+        shard.accept(record(agreement, sealed.toHeaders(), accepted(agreement)), read++);
         return sealed.hash().orElseThrow();
     }
 
@@ -218,7 +219,7 @@ class ChainShardTest {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID().toString(), "AgreementAccepted", agreement, sequence,
                 Instant.parse("2025-02-05T10:00:00.123Z"), 1, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.ofNullable(previous), Optional.empty());
-        return envelope.withHash(EventChain.hashOf(envelope, ACCEPTED.apply(agreement)));
+        return envelope.withHash(EventChain.hashOf(envelope, accepted(agreement)));
     }
 
     private void accept(AgreementId agreement, String sequence) {

@@ -13,11 +13,9 @@ import java.time.Duration;
 @ConfigurationProperties("ledger.idempotency")
 public record IdempotencyProperties(Duration retention, @DefaultValue("1h") Duration sweepInterval) {
 
-    static final Duration SHORTEST_RETENTION = Duration.ofHours(1);
-
     public IdempotencyProperties {
         // shorter than a client's retries after an outage and a retry would record its command twice
-        if (retention != null && (retention.compareTo(SHORTEST_RETENTION) < 0 || retention.compareTo(Duration.ofDays(36_500)) > 0)) {
+        if (retention != null && (retention.compareTo(Duration.ofHours(1)) < 0 || retention.compareTo(Duration.ofDays(36_500)) > 0)) {
             throw new IllegalArgumentException("ledger.idempotency.retention must be between 1h and 36500d, or unset to "
                     + "keep keys for ever, not " + retention);
         }
