@@ -1,13 +1,18 @@
 package org.agreementledger.ledger.web;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.agreementledger.ledger.support.LedgerHttp;
 import org.agreementledger.ledger.support.LedgerIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import javax.sql.DataSource;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,6 +34,9 @@ class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
 
     @Autowired
     IdempotencyKeyRetention retention;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void aKeyOlderThanTheRetentionIsForgottenSoARetryWithItRecordsAnewWhileAYoungerOneStillReplays() {
@@ -55,6 +63,37 @@ class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
         assertThat(afterRetention.headers().firstValue("Location")).isNotEqualTo(first.headers().firstValue("Location"));
         assertThat(youngRetry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(youngRetry.body()).isEqualTo(recent.body());
+    }
+
+    @Test
+    void aSweepThatCannotReachTheDatabaseIsCountedAndTheTimeOfTheLastOneThatFinishedStaysForTheAlert() {
+        DelegatingDataSource database = new DelegatingDataSource(dataSource);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        IdempotencyKeyRetention thirtyDays = new IdempotencyKeyRetention(new JdbcTemplate(database),
+                new IdempotencyProperties(Duration.ofDays(30), Duration.ofHours(2)), Clock.systemUTC(), meters);
+        assertThat(meters.get("ledger.idempotency.sweep.last.success").gauge().value()).as("before any sweep").isNaN();
+        assertThat(meters.get("ledger.idempotency.retention").gauge().value()).isEqualTo(30 * 86_400.0);
+        assertThat(meters.get("ledger.idempotency.sweep.interval").gauge().value()).isEqualTo(7_200.0);
+
+        long before = Instant.now().getEpochSecond();
+        thirtyDays.sweep();
+        double finished = meters.get("ledger.idempotency.sweep.last.success").gauge().value();
+        database.setTargetDataSource(new DriverManagerDataSource("jdbc:postgresql://localhost:1/ledger", "ledger", "ledger"));
+        thirtyDays.sweep();
+        thirtyDays.sweep();
+
+        assertThat(finished).isBetween((double) before, Instant.now().getEpochSecond() + 1.0);
+        assertThat(meters.get("ledger.idempotency.sweep.failures").counter().count()).isEqualTo(2);
+        assertThat(meters.get("ledger.idempotency.sweep.last.success").gauge().value()).isEqualTo(finished);
+    }
+
+    @Test
+    void keptForEverIsARetentionOfZeroAndNeverASweep() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        new IdempotencyKeyRetention(jdbc, new IdempotencyProperties(null, Duration.ofHours(1)), Clock.systemUTC(), meters).sweep();
+
+        assertThat(meters.get("ledger.idempotency.retention").gauge().value()).isZero();
+        assertThat(meters.get("ledger.idempotency.sweep.last.success").gauge().value()).isNaN();
     }
 
     @Test
