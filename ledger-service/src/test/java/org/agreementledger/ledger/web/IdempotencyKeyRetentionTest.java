@@ -66,6 +66,24 @@ class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
     }
 
     @Test
+    void aSweepDeletesEveryExpiredKeyAcrossTheTableAndNoYoungerOneBesideThem() {
+        // 40,000 keys, every other one 40 days old, spread over some 600 blocks: a young key beside each expired one
+        jdbc.update("""
+                INSERT INTO idempotency_key (idempotency_key, request_hash, agreement_id, response_status, created_at)
+                SELECT 'sweep-test ' || g, repeat('0', 64), 'a', 201,
+                       CASE WHEN g % 2 = 0 THEN now() - interval '40 days' ELSE now() END
+                FROM generate_series(1, 40000) g""");
+
+        long deleted = retention.deleteClaimedBefore(Instant.now().minus(Duration.ofDays(30)));
+
+        assertThat(deleted).isGreaterThanOrEqualTo(20_000);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key LIKE 'sweep-test %'"
+                + " AND created_at < now() - interval '30 days'", Long.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_key WHERE idempotency_key LIKE 'sweep-test %'",
+                Long.class)).isEqualTo(20_000);
+    }
+
+    @Test
     void aSweepThatCannotReachTheDatabaseIsCountedAndTheTimeOfTheLastOneThatFinishedStaysForTheAlert() {
         DelegatingDataSource database = new DelegatingDataSource(dataSource);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
