@@ -52,12 +52,13 @@ class IdempotencyKeyRetention {
         // Epoch seconds, NaN before the first sweep that finished (and always without a retention)
         Gauge.builder("ledger.idempotency.sweep.last.success", this, self -> self.lastSuccessAt)
                 .baseUnit("seconds").description("When the latest sweep of expired Idempotency-Keys finished, seconds since the epoch")
-                .register(meters);
+                .strongReference(true).register(meters);
         Gauge.builder("ledger.idempotency.sweep.interval", properties, p -> p.sweepInterval().toMillis() / 1000.0)
-                .baseUnit("seconds").description("ledger.idempotency.sweep-interval").register(meters);
+                .baseUnit("seconds").description("ledger.idempotency.sweep-interval").strongReference(true).register(meters);
         Gauge.builder("ledger.idempotency.retention", properties,
                         p -> p.retention() == null ? 0 : p.retention().toMillis() / 1000.0)
-                .baseUnit("seconds").description("ledger.idempotency.retention; 0 when keys are kept for ever").register(meters);
+                .baseUnit("seconds").description("ledger.idempotency.retention; 0 when keys are kept for ever")
+                .strongReference(true).register(meters);
     }
 
     @Scheduled(fixedDelayString = "${ledger.idempotency.sweep-interval:1h}", initialDelayString = "${ledger.idempotency.sweep-interval:1h}")
