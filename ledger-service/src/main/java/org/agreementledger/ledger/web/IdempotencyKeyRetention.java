@@ -100,8 +100,8 @@ class IdempotencyKeyRetention {
     }
 
     /**
-     * Streamed a few rows at a time (each row one stretch: consecutive duplicates are dropped in the database), so that
-     * no wait for PostgreSQL outlasts the socket timeout however many keys have expired.
+     * Streamed 100 rows a fetch (each row one stretch: consecutive duplicates are dropped in the database), so that a
+     * wait for PostgreSQL lasts as long as finding 100 stretches, not the whole pass, however many keys have expired.
      */
     private SortedSet<Long> stretchesHoldingKeysClaimedBefore(Timestamp before) {
         return jdbc.execute((ConnectionCallback<SortedSet<Long>>) connection -> {
