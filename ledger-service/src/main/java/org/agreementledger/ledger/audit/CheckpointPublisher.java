@@ -36,6 +36,11 @@ class CheckpointPublisher {
     private volatile Checkpoint.Signed latest;
     /** The heads as far as the latest read reached, which the next one carries forward. */
     private Basis basis;
+    /**
+     * Where the heads were found to be more than {@code max-agreements}; no checkpoint further on can hold fewer
+     * (agreements are never removed), so the scheduled runs do not read them again until the position goes back.
+     */
+    private GapAwareTrackingToken overLimitAt;
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
     private volatile double currentAt = Double.NaN;
 
@@ -66,9 +71,21 @@ class CheckpointPublisher {
     synchronized void periodically() {
         try {
             Optional<GapAwareTrackingToken> token = publisherToken();
+            if (token.isPresent() && overLimitAt != null && token.get().covers(overLimitAt)) {
+                // reading up to the limit again took a minute under load on a ledger of millions of agreements, and
+                // the snapshot it held kept PostgreSQL from pruning the rows every command updates: half the throughput
+                throw new TooManyAgreements(properties.maxAgreements(), true);
+            }
             // nothing published since the last run: the heads cannot have moved, so do not read them again
             if (token.isPresent() && (basis == null || !token.get().equals(basis.token()))) {
-                Checkpoint.Writer heads = headsAt(token.get());
+                Checkpoint.Writer heads;
+                try {
+                    heads = headsAt(token.get());
+                } catch (TooManyAgreements e) {
+                    overLimitAt = token.get();
+                    throw e;
+                }
+                overLimitAt = null;
                 Checkpoint.Signed previous = latest;
                 // equal roots, equal heads: a chain that moved changes the root
                 if (heads.size() > 0 && (previous == null || !previous.merkleRoot().equals(heads.merkleRoot()))) {
@@ -131,6 +148,15 @@ class CheckpointPublisher {
     static class CheckpointNotPublished extends RuntimeException {
         CheckpointNotPublished(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The heads are more than one checkpoint may hold. */
+    static final class TooManyAgreements extends CheckpointNotPublished {
+        TooManyAgreements(int maxAgreements, boolean foundEarlier) {
+            super("more than ledger.checkpoints.max-agreements (" + maxAgreements + ") agreements"
+                    + (foundEarlier ? " (found by an earlier run, not read again)" : "")
+                    + ": a checkpoint's record holds every head", null);
         }
     }
 }

@@ -185,8 +185,7 @@ class PublishedHeads {
 
         private void add(Checkpoint.Head head) {
             if (heads.size() >= properties.maxAgreements()) {
-                throw new CheckpointPublisher.CheckpointNotPublished("more than ledger.checkpoints.max-agreements ("
-                        + properties.maxAgreements() + ") agreements: a checkpoint's record holds every head", null);
+                throw new CheckpointPublisher.TooManyAgreements(properties.maxAgreements(), false);
             }
             heads.add(head);
         }
