@@ -1,8 +1,7 @@
 package org.agreementledger.security;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -17,10 +16,10 @@ import java.time.Clock;
  */
 class JwtDecoderSetup implements BeanPostProcessor {
 
-    private final Environment environment;
+    private final ObjectProvider<LedgerSecurityProperties> settings;
 
-    JwtDecoderSetup(Environment environment) {
-        this.environment = environment;
+    JwtDecoderSetup(ObjectProvider<LedgerSecurityProperties> settings) {
+        this.settings = settings;
     }
 
     @Override
@@ -28,8 +27,8 @@ class JwtDecoderSetup implements BeanPostProcessor {
         if (!(bean instanceof JwtDecoder decoder) || bean instanceof VerifiedTokens) {
             return bean;
         }
-        // bound here, not injected: a post-processor is made before the configuration properties beans
-        LedgerSecurityProperties properties = Binder.get(environment).bindOrCreate("ledger.security", LedgerSecurityProperties.class);
+        // looked up now, not injected: a post-processor is made before the configuration properties' binder is ready
+        LedgerSecurityProperties properties = settings.getObject();
         String issuer = properties.expectedIssuer();
         if (decoder instanceof NimbusJwtDecoder nimbus && issuer != null && !issuer.isBlank()) {
             nimbus.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));

@@ -7,7 +7,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -22,8 +21,8 @@ import org.springframework.security.web.firewall.HttpFirewall;
 public class LedgerSecurityAutoConfiguration {
 
     @Bean
-    static JwtDecoderSetup jwtDecoderSetup(Environment environment) {
-        return new JwtDecoderSetup(environment);
+    static JwtDecoderSetup jwtDecoderSetup(ObjectProvider<LedgerSecurityProperties> settings) {
+        return new JwtDecoderSetup(settings);
     }
 
     /** The verified-token cache's hits, misses and size, when the decoder has one. */

@@ -94,13 +94,4 @@ class VerifiedTokensTest {
 
         assertThat(tokens.size()).isLessThanOrEqualTo(3);
     }
-
-    @Test
-    void theCacheBoundsAreEnforcedAtStart() {
-        assertThatThrownBy(() -> new LedgerSecurityProperties("roles", "country", null, 100_001, Duration.ofMinutes(5)))
-                .hasMessageContaining("ledger.security.verified-tokens");
-        assertThatThrownBy(() -> new LedgerSecurityProperties("roles", "country", null, 10, Duration.ofHours(2)))
-                .hasMessageContaining("ledger.security.verified-tokens-ttl");
-        assertThat(new LedgerSecurityProperties("roles", "country", null, 0, Duration.ofSeconds(1)).verifiedTokens()).isZero();
-    }
 }

@@ -2,7 +2,14 @@ package org.agreementledger.ledger.audit;
 
 import org.agreementledger.contract.LedgerTopics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,17 +20,13 @@ import java.time.Duration;
  * may hold, and how long reading them may wait for PostgreSQL.
  */
 @ConfigurationProperties("ledger.checkpoints")
+@Validated
 public record CheckpointProperties(
-        @DefaultValue("5m") Duration interval,
-        @DefaultValue(LedgerTopics.CHECKPOINTS) String topic,
-        @DefaultValue("data/keys") Path keyDirectory,
-        @DefaultValue("100000") int maxAgreements,
-        @DefaultValue("10m") Duration readTimeout) {
-
-    public CheckpointProperties {
+        @DefaultValue("5m") @DurationMin(seconds = 1) @DurationMax(days = 1) Duration interval,
+        @DefaultValue(LedgerTopics.CHECKPOINTS) @Pattern(regexp = LedgerTopics.LEGAL_NAME) String topic,
+        @DefaultValue("data/keys") @NotNull Path keyDirectory,
+        // a checkpoint is one record of about 150 bytes a head, and its topic takes records of up to 64 MiB
+        @DefaultValue("100000") @Min(1) @Max(400_000) int maxAgreements,
         // the driver takes whole milliseconds in an int, and 0 would mean no bound at all
-        if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0 || readTimeout.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("ledger.checkpoints.read-timeout must be between 1s and 1d, not " + readTimeout);
-        }
-    }
+        @DefaultValue("10m") @DurationMin(seconds = 1) @DurationMax(days = 1) Duration readTimeout) {
 }

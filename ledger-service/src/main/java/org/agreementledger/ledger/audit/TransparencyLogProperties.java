@@ -2,7 +2,11 @@ package org.agreementledger.ledger.audit;
 
 import org.agreementledger.contract.integrity.SignedNote;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,19 +17,14 @@ import java.util.List;
  * witnesses whose cosignatures the ledger keeps and publishes beside its tree heads (C2SP verifier keys of type 0x04).
  */
 @ConfigurationProperties("ledger.transparency-log")
+@Validated
 public record TransparencyLogProperties(
-        @DefaultValue("agreement-ledger.local/log") String origin,
-        @DefaultValue("30s") Duration interval,
+        @DefaultValue("agreement-ledger.local/log") @Pattern(regexp = "[^+\\x00-\\x20]{1,200}",
+                message = "must be 1 to 200 characters without '+', space or control character") String origin,
+        @DefaultValue("30s") @DurationMin(seconds = 1) @DurationMax(days = 1) Duration interval,
         @DefaultValue("") List<String> witnesses) {
 
     public TransparencyLogProperties {
-        if (origin.isEmpty() || origin.length() > 200 || origin.chars().anyMatch(c -> c == '+' || c <= ' ')) {
-            throw new IllegalArgumentException("ledger.transparency-log.origin is 1 to 200 characters without '+', "
-                    + "space or control character");
-        }
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("ledger.transparency-log.interval must be positive");
-        }
         witnesses = witnesses.stream().filter(key -> !key.isBlank()).toList();
         for (String witness : witnesses) {
             if (SignedNote.VerifierKey.parse(witness).type() != SignedNote.COSIGNATURE_V1) {

@@ -12,7 +12,6 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -49,9 +48,8 @@ class AxonConfig {
 
     /** Keeps the cost of a command flat however long an agreement's history grows. */
     @Bean
-    SnapshotTriggerDefinition agreementSnapshotTrigger(Snapshotter snapshotter,
-                                                       @Value("${ledger.snapshot-threshold:100}") int threshold) {
-        return new GrowingSnapshotTriggerDefinition(snapshotter, threshold);
+    SnapshotTriggerDefinition agreementSnapshotTrigger(Snapshotter snapshotter, SnapshotProperties properties) {
+        return new GrowingSnapshotTriggerDefinition(snapshotter, properties.snapshotThreshold());
     }
 
     /**

@@ -1,7 +1,10 @@
 package org.agreementledger.ledger.axon;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Group commit of the write path (ADR 0007): on by default since two batches may be in flight, which measured
@@ -9,11 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * off appends each command's events in its own transaction, as Axon does. {@code maxCommands} bounds one transaction.
  */
 @ConfigurationProperties("ledger.group-commit")
-record GroupCommitProperties(@DefaultValue("true") boolean enabled, @DefaultValue("256") int maxCommands) {
-
-    GroupCommitProperties {
-        if (maxCommands < 1 || maxCommands > 10_000) {
-            throw new IllegalArgumentException("ledger.group-commit.max-commands must be between 1 and 10000");
-        }
-    }
+@Validated
+record GroupCommitProperties(@DefaultValue("true") boolean enabled,
+                             @DefaultValue("256") @Min(1) @Max(10_000) int maxCommands) {
 }

@@ -7,10 +7,13 @@ import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.springboot.EventProcessorProperties;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -71,12 +74,7 @@ final class ProcessorLinger {
 
     /** {@code ledger.processors.linger}: 0 to 1 s; 0 turns the wait off. */
     @ConfigurationProperties("ledger.processors")
-    record Settings(@DefaultValue("10ms") Duration linger) {
-
-        Settings {
-            if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
-                throw new IllegalArgumentException("ledger.processors.linger must be between 0 and 1s, not " + linger);
-            }
-        }
+    @Validated
+    record Settings(@DefaultValue("10ms") @DurationMin @DurationMax(seconds = 1) Duration linger) {
     }
 }

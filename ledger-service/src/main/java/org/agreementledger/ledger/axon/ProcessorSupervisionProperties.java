@@ -1,7 +1,10 @@
 package org.agreementledger.ledger.axon;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -11,14 +14,13 @@ import java.time.Duration;
  * one failing batch after batch for {@code downAfterFailing} turns the health DOWN.
  */
 @ConfigurationProperties("ledger.processors")
-record ProcessorSupervisionProperties(@DefaultValue("10s") Duration restartAfter,
-                                      @DefaultValue("5m") Duration maxRestartAfter,
-                                      @DefaultValue("30s") Duration downAfterFailing) {
+@Validated
+record ProcessorSupervisionProperties(
+        @DefaultValue("10s") @DurationMin(millis = 1) @DurationMax(hours = 1) Duration restartAfter,
+        @DefaultValue("5m") @DurationMin(millis = 1) @DurationMax(days = 1) Duration maxRestartAfter,
+        @DefaultValue("30s") @DurationMin @DurationMax(days = 1) Duration downAfterFailing) {
 
     ProcessorSupervisionProperties {
-        if (restartAfter.isNegative() || restartAfter.isZero() || downAfterFailing.isNegative()) {
-            throw new IllegalArgumentException("ledger.processors.restart-after must be positive, down-after-failing not negative");
-        }
         if (maxRestartAfter.compareTo(restartAfter) < 0) {
             throw new IllegalArgumentException("ledger.processors.max-restart-after must not be shorter than restart-after");
         }

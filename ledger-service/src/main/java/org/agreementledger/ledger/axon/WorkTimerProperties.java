@@ -1,7 +1,10 @@
 package org.agreementledger.ledger.axon;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -11,13 +14,12 @@ import java.time.Duration;
  * warning every ten seconds rather than every second.
  */
 @ConfigurationProperties("ledger.work-timer")
-record WorkTimerProperties(@DefaultValue("10s") Duration warning, @DefaultValue("10s") Duration warningInterval,
-                           @DefaultValue("60s") Duration limit) {
+@Validated
+record WorkTimerProperties(@DefaultValue("10s") @DurationMin(millis = 1) @DurationMax(hours = 1) Duration warning,
+                           @DefaultValue("10s") @DurationMin(millis = 1) @DurationMax(hours = 1) Duration warningInterval,
+                           @DefaultValue("60s") @DurationMin(millis = 1) @DurationMax(hours = 1) Duration limit) {
 
     WorkTimerProperties {
-        if (warning.isNegative() || warning.isZero() || warningInterval.isNegative() || warningInterval.isZero()) {
-            throw new IllegalArgumentException("ledger.work-timer.warning and warning-interval must be positive");
-        }
         if (limit.compareTo(warning) < 0) {
             throw new IllegalArgumentException("ledger.work-timer.limit must not be shorter than ledger.work-timer.warning");
         }

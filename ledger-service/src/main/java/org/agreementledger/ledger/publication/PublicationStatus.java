@@ -12,7 +12,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -57,8 +56,8 @@ class PublicationStatus implements HealthIndicator {
 
     @Autowired
     PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters,
-                      @Value("${ledger.publication.lag-interval:5s}") Duration interval) {
-        this(jdbc, properties, meters, interval, Clock.systemUTC());
+                      PublicationProperties publication) {
+        this(jdbc, properties, meters, publication.lagInterval(), Clock.systemUTC());
     }
 
     PublicationStatus(JdbcTemplate jdbc, KafkaPublicationProperties properties, MeterRegistry meters, Duration interval,

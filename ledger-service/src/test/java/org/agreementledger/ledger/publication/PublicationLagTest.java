@@ -36,7 +36,7 @@ class PublicationLagTest {
         jdbc.execute("CREATE TABLE publication_progress (topic varchar(255) PRIMARY KEY, last_position bigint NOT NULL)");
         jdbc.update("INSERT INTO publication_progress VALUES (?, 1000)", TOPIC);
         status = new PublicationStatus(jdbc, new KafkaPublicationProperties("localhost:9092", TOPIC, 6, (short) 1,
-                Duration.ofSeconds(30)), meters, Duration.ofSeconds(5));
+                Duration.ofSeconds(30)), meters, new PublicationProperties(Duration.ofSeconds(5)));
     }
 
     @Test

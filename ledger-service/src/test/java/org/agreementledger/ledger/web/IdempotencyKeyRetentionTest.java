@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
 
@@ -112,14 +111,5 @@ class IdempotencyKeyRetentionTest extends LedgerIntegrationTest {
 
         assertThat(meters.get("ledger.idempotency.retention").gauge().value()).isZero();
         assertThat(meters.get("ledger.idempotency.sweep.last.success").gauge().value()).isNaN();
-    }
-
-    @Test
-    void aRetentionShorterThanAnHourIsRefusedAtStartRatherThanForgettingKeysClientsStillRetry() {
-        assertThatThrownBy(() -> new IdempotencyProperties(Duration.ofMinutes(59), Duration.ofHours(1)))
-                .hasMessageContaining("ledger.idempotency.retention must be between 1h and 36500d");
-        assertThatThrownBy(() -> new IdempotencyProperties(null, Duration.ofSeconds(1)))
-                .hasMessageContaining("ledger.idempotency.sweep-interval");
-        assertThat(new IdempotencyProperties(Duration.ofDays(30), Duration.ofHours(1)).retention()).hasDays(30);
     }
 }

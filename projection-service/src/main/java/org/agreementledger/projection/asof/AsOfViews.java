@@ -8,7 +8,6 @@ import org.agreementledger.projection.consumer.ViewSchemas;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,11 +53,8 @@ public class AsOfViews {
     }
 
     AsOfViews(JdbcTemplate jdbc, TransactionTemplate transaction, EventApplier applier, ConsumerProperties properties,
-              ViewSchemas schemas, BulkTransactions bulk, @Value("${projection.as-of.max-concurrent:2}") int maxHeavyReads) {
-        if (maxHeavyReads < 1 || maxHeavyReads > 100) {
-            throw new IllegalArgumentException("projection.as-of.max-concurrent must be between 1 and 100");
-        }
-        this.maxHeavyReads = maxHeavyReads;
+              ViewSchemas schemas, BulkTransactions bulk, AsOfProperties asOf) {
+        this.maxHeavyReads = asOf.maxConcurrent();
         this.heavyReads = new Semaphore(maxHeavyReads);
         this.schemas = schemas;
         this.bulk = bulk;

@@ -1,7 +1,10 @@
 package org.agreementledger.projection.consumer;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 
@@ -10,12 +13,8 @@ import java.time.Duration;
  * statements rewrite, index and compare every row, and may take minutes where a query or a batch takes milliseconds.
  */
 @ConfigurationProperties("projection.bulk")
-public record BulkProperties(@DefaultValue("1h") Duration statementTimeout) {
-
-    public BulkProperties {
+@Validated
+public record BulkProperties(
         // the driver takes whole milliseconds in an int, and 0 would mean no bound at all
-        if (statementTimeout.compareTo(Duration.ofSeconds(1)) < 0 || statementTimeout.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("projection.bulk.statement-timeout must be between 1s and 1d, not " + statementTimeout);
-        }
-    }
+        @DefaultValue("1h") @DurationMin(seconds = 1) @DurationMax(days = 1) Duration statementTimeout) {
 }

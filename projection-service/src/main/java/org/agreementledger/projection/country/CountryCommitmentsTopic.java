@@ -22,7 +22,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -83,9 +82,9 @@ public class CountryCommitmentsTopic implements AppliedBatchListener, HealthIndi
     });
 
     CountryCommitmentsTopic(CountryCommitmentsView view, ConsumerProperties consumer, MeterRegistry meters,
-                            @Value("${projection.country-commitments-topic:ledger.country-commitments}") String topic) {
+                            CommitmentsTopicProperties properties) {
         this.view = view;
-        this.topic = topic;
+        this.topic = properties.countryCommitmentsTopic();
         this.bootstrapServers = consumer.bootstrapServers();
         this.published = Counter.builder("projection.commitments.topic.published")
                 .description("Country views the compacted topic acknowledged").register(meters);

@@ -8,14 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -77,11 +75,11 @@ public class LiveFeed implements AppliedBatchListener {
         return thread;
     });
 
-    LiveFeed(MeterRegistry meters, @Value("${projection.live.max-subscribers:1000}") int maxSubscribers,
-             @Value("${projection.live.heartbeat:15s}") Duration heartbeatEvery) {
-        this.maxSubscribers = maxSubscribers;
+    LiveFeed(MeterRegistry meters, LiveProperties properties) {
+        this.maxSubscribers = properties.maxSubscribers();
+        long heartbeatMillis = properties.heartbeat().toMillis();
         heartbeat.scheduleWithFixedDelay(() -> subscribers.forEach(Subscriber::heartbeat),
-                heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
+                heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         Gauge.builder("projection.live.subscribers", subscribers, List::size).register(meters);
         this.dropped = Counter.builder("projection.live.subscribers.dropped")
                 .description("Live subscribers dropped for falling more than " + MAX_WAITING + " events behind")

@@ -19,7 +19,7 @@ class HeavyReadsAreBoundedTest {
 
     @Test
     void aThirdHeavyReadWhileTwoRunIsRefusedAndRunsOnceOneHasFinished() throws Exception {
-        AsOfViews views = new AsOfViews(null, null, null, null, null, null, 2);
+        AsOfViews views = new AsOfViews(null, null, null, null, null, null, new AsOfProperties(2));
         CountDownLatch running = new CountDownLatch(2);
         CountDownLatch finish = new CountDownLatch(1);
         ExecutorService auditors = Executors.newFixedThreadPool(2);
@@ -42,7 +42,7 @@ class HeavyReadsAreBoundedTest {
 
     @Test
     void aFailedHeavyReadGivesItsPlaceBack() {
-        AsOfViews views = new AsOfViews(null, null, null, null, null, null, 1);
+        AsOfViews views = new AsOfViews(null, null, null, null, null, null, new AsOfProperties(1));
         assertThatThrownBy(() -> views.heavy(() -> {
             throw new IllegalStateException("the database went away");
         })).isInstanceOf(IllegalStateException.class);

@@ -19,7 +19,7 @@ class LiveFeedTest {
 
     @Test
     void anInstanceOpensNoMoreSubscriptionsThanItHoldsThreadsFor() {
-        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), 2, Duration.ofSeconds(15));
+        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), new LiveProperties(2, Duration.ofSeconds(15)));
 
         assertThat(feed.subscribe(new StreamStart(0, false), item -> true, after -> List.of(), item -> item)).isNotNull();
         assertThat(feed.subscribe(new StreamStart(0, false), item -> true, after -> List.of(), item -> item)).isNotNull();
@@ -29,7 +29,7 @@ class LiveFeedTest {
 
     @Test
     void aViewIsRenderedOnceForAllTheEventsAppliedWhileItsLastRenderWasUnderwayNotOncePerEvent() throws Exception {
-        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), 10, Duration.ofSeconds(15));
+        LiveFeed feed = new LiveFeed(new SimpleMeterRegistry(), new LiveProperties(10, Duration.ofSeconds(15)));
         CountDownLatch firstRenderStarted = new CountDownLatch(1);
         CountDownLatch slowClient = new CountDownLatch(1);
         AtomicInteger renders = new AtomicInteger();

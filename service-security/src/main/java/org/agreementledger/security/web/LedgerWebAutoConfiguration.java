@@ -2,31 +2,28 @@ package org.agreementledger.security.web;
 
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
-import java.time.Duration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.apache.catalina.core.StandardHost;
 
 /** What both services do with hostile or broken requests before and around their controllers. */
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
+@EnableConfigurationProperties(HttpLimitsProperties.class)
 public class LedgerWebAutoConfiguration {
 
     /** Runs first of all filters, even before authentication: an oversized body is refused unread. */
     @Bean
-    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(
-            @Value("${ledger.http.max-request-body:1MB}") DataSize maxBody,
-            @Value("${ledger.http.max-body-read-time:30s}") Duration maxBodyReadTime, ObjectMapper json) {
-        FilterRegistrationBean<RequestBodyLimit> registration =
-                new FilterRegistrationBean<>(new RequestBodyLimit(maxBody.toBytes(), maxBodyReadTime, json));
+    FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(HttpLimitsProperties limits, ObjectMapper json) {
+        FilterRegistrationBean<RequestBodyLimit> registration = new FilterRegistrationBean<>(
+                new RequestBodyLimit(limits.maxRequestBody().toBytes(), limits.maxBodyReadTime(), json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
