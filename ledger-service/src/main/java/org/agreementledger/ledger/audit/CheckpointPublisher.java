@@ -38,7 +38,7 @@ class CheckpointPublisher {
     private Basis basis;
     /**
      * Where the heads were found to be more than {@code max-agreements}; no checkpoint further on can hold fewer
-     * (agreements are never removed), so the scheduled runs do not read them again until the position goes back.
+     * (agreements are never removed), so the scheduled runs neither count nor read them again until the position goes back.
      */
     private GapAwareTrackingToken overLimitAt;
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
@@ -72,9 +72,9 @@ class CheckpointPublisher {
         try {
             Optional<GapAwareTrackingToken> token = publisherToken();
             if (token.isPresent() && overLimitAt != null && token.get().covers(overLimitAt)) {
-                // reading up to the limit again took a minute under load on a ledger of millions of agreements, and
-                // the snapshot it held kept PostgreSQL from pruning the rows every command updates: half the throughput
-                throw new TooManyAgreements(properties.maxAgreements(), true);
+                // a read of every head here took a minute under load on a ledger of millions of agreements, and the
+                // snapshot it held kept PostgreSQL from pruning the rows every command updates: half the throughput
+                throw new TooManyAgreements(properties.maxAgreements(), " (found by an earlier run, not read again)");
             }
             // nothing published since the last run: the heads cannot have moved, so do not read them again
             if (token.isPresent() && (basis == null || !token.get().equals(basis.token()))) {
@@ -112,13 +112,19 @@ class CheckpointPublisher {
 
     /**
      * The heads as far as {@code token} says: carried forward from the latest read when the publisher has moved on
-     * from it, read whole the first time and whenever its position went back (a reset replays the topic).
+     * from it, read whole the first time and whenever its position went back (a reset replays the topic), unless
+     * counting the agreements finds them over the limit. The whole read sorts every head before it returns one, so
+     * it costs every agreement the ledger holds however low the limit: 20 s over two million at rest, a minute under
+     * load (docs/benchmarks.md, run Z43), its snapshot slowing every command meanwhile; the count stops at the limit.
      */
     private Checkpoint.Writer headsAt(GapAwareTrackingToken token) {
-        Basis from = basis;
-        return from != null && token.covers(from.token())
-                ? publishedHeads.carriedForward(from.checkpoint(), from.token(), token)
-                : publishedHeads.every(token);
+        if (basis != null && token.covers(basis.token())) {
+            return publishedHeads.carriedForward(basis.checkpoint(), basis.token(), token);
+        }
+        if (publishedHeads.moreThan(properties.maxAgreements(), token)) {
+            throw new TooManyAgreements(properties.maxAgreements(), " (counted, not read)");
+        }
+        return publishedHeads.every(token);
     }
 
     /** Publishes the heads read as far as {@code token} (none when there is no position yet). */
@@ -153,9 +159,8 @@ class CheckpointPublisher {
 
     /** The heads are more than one checkpoint may hold. */
     static final class TooManyAgreements extends CheckpointNotPublished {
-        TooManyAgreements(int maxAgreements, boolean foundEarlier) {
-            super("more than ledger.checkpoints.max-agreements (" + maxAgreements + ") agreements"
-                    + (foundEarlier ? " (found by an earlier run, not read again)" : "")
+        TooManyAgreements(int maxAgreements, String how) {
+            super("more than ledger.checkpoints.max-agreements (" + maxAgreements + ") agreements" + how
                     + ": a checkpoint's record holds every head", null);
         }
     }

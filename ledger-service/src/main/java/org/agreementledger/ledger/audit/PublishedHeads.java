@@ -37,6 +37,7 @@ class PublishedHeads {
     private final CheckpointProperties properties;
     private final Timer everyHead;
     private final Timer movedHeads;
+    private final Timer countedHeads;
 
     PublishedHeads(JdbcTemplate jdbc, PlatformTransactionManager transactions, CheckpointProperties properties,
                    MeterRegistry meters) {
@@ -46,12 +47,14 @@ class PublishedHeads {
         this.properties = properties;
         this.everyHead = readTimer(meters, "every");
         this.movedHeads = readTimer(meters, "moved");
+        this.countedHeads = readTimer(meters, "counted");
     }
 
     private static Timer readTimer(MeterRegistry meters, String heads) {
         return Timer.builder("ledger.checkpoints.read").tag("heads", heads)
-                .description("Reading the heads of a checkpoint from the event store: every agreement's, or only"
-                        + " those that moved since the previous checkpoint").register(meters);
+                .description("Reading the heads of a checkpoint from the event store: every agreement's, only"
+                        + " those that moved since the previous checkpoint, or counting them first after a start")
+                .register(meters);
     }
 
     /**
@@ -81,6 +84,39 @@ class PublishedHeads {
             return statement;
         }, new Merge(Collections.emptyIterator(), heads)));
         return heads;
+    }
+
+    /**
+     * Whether more than {@code max} agreements have a head as far as {@code token} says, counted along the
+     * (aggregate, sequence) index up to {@code max} and one, without reading any head: on a ledger of millions of
+     * agreements, a fraction of the read that {@link #every} would give up on at the limit (a minute under load, run
+     * Z41). An agreement is there when its first event (sequence 0) is; those whose first event the token does not
+     * cover yet (published later, or in its gaps) are counted apart and taken off, in the same statement and snapshot.
+     */
+    boolean moreThan(int max, GapAwareTrackingToken token) {
+        Long counted = countedHeads.record(() -> readOnly.execute(status -> jdbc.query(con -> {
+            con.setNetworkTimeout(Runnable::run, (int) properties.readTimeout().toMillis());
+            PreparedStatement statement = con.prepareStatement("""
+                    WITH RECURSIVE agreement(id) AS (
+                        (SELECT aggregateidentifier FROM domainevententry ORDER BY aggregateidentifier LIMIT 1)
+                        UNION ALL
+                        SELECT (SELECT e.aggregateidentifier FROM domainevententry e
+                                WHERE e.aggregateidentifier > agreement.id ORDER BY e.aggregateidentifier LIMIT 1)
+                        FROM agreement WHERE agreement.id IS NOT NULL),
+                    uncovered(n) AS (
+                        SELECT (SELECT count(*) FROM domainevententry WHERE globalindex > ? AND sequencenumber = 0)
+                             + (SELECT count(*) FROM domainevententry
+                                WHERE globalindex = ANY (?) AND globalindex <= ? AND sequencenumber = 0))
+                    SELECT (SELECT count(*) FROM (SELECT id FROM agreement WHERE id IS NOT NULL
+                                                  LIMIT ? + (SELECT n FROM uncovered)) found)
+                           - (SELECT n FROM uncovered)""");
+            statement.setLong(1, token.getIndex());
+            statement.setArray(2, gaps(con, token));
+            statement.setLong(3, token.getIndex());
+            statement.setLong(4, max + 1L);
+            return statement;
+        }, (ResultSet row) -> row.next() ? row.getLong(1) : 0L)));
+        return counted != null && counted > max;
     }
 
     /**
@@ -185,7 +221,7 @@ class PublishedHeads {
 
         private void add(Checkpoint.Head head) {
             if (heads.size() >= properties.maxAgreements()) {
-                throw new CheckpointPublisher.TooManyAgreements(properties.maxAgreements(), false);
+                throw new CheckpointPublisher.TooManyAgreements(properties.maxAgreements(), "");
             }
             heads.add(head);
         }
