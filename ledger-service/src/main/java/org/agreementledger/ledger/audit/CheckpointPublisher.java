@@ -38,7 +38,8 @@ class CheckpointPublisher {
     private Basis basis;
     /**
      * Where the heads were found to be more than {@code max-agreements}; no checkpoint further on can hold fewer
-     * (agreements are never removed), so the scheduled runs neither count nor read them again until the position goes back.
+     * (agreements are never removed), so the scheduled runs neither count nor read them again until the position
+     * goes back.
      */
     private GapAwareTrackingToken overLimitAt;
     /** When the checkpoints last covered every published head: a publication, or a run that found nothing new. */
