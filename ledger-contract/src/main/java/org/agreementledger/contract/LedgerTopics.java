@@ -10,8 +10,8 @@ public final class LedgerTopics {
      * never truncated.
      */
     public static final String CHECKPOINTS = "ledger.checkpoints";
-    /** What Kafka accepts as a topic's name (its {@code Topic.validate}), as a regular expression. */
-    public static final String LEGAL_NAME = "[a-zA-Z0-9._-]{1,249}";
+    /** What Kafka accepts as a topic's name (its {@code Topic.validate}: not "." or ".."), as a regular expression. */
+    public static final String LEGAL_NAME = "(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}";
     /** The header that tells a tree head on {@link #CHECKPOINTS} from a per-agreement checkpoint (which has none). */
     public static final String RECORD_KIND_HEADER = "ledger-record";
     /** {@link #RECORD_KIND_HEADER}'s value on a tree head (a C2SP tlog-checkpoint signed note, as text). */

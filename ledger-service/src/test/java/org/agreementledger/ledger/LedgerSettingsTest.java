@@ -55,6 +55,7 @@ class LedgerSettingsTest {
             ledger.idempotency.sweep-interval        | 59s                | longer than or equal to 1 minute
             ledger.kafka.bootstrap-servers           | ' '                | must not be blank
             ledger.kafka.topic                       | events/all         | must match
+            ledger.kafka.topic                       | ..                 | must match
             ledger.kafka.partitions                  | 0                  | greater than or equal to 1
             ledger.kafka.replication-factor          | 17                 | less than or equal to 16
             ledger.kafka.delivery-timeout            | 999ms              | longer than or equal to 1 second
