@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -41,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lost under load, publication carries on, and nothing Kafka acknowledged is lost or written twice.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// its own broker or database is gone after the class: closed now, not kept retrying for the rest of the suite
+@DirtiesContext
 class ABrokerOfThreeFailsTest {
 
     private static final String TOPIC = "ledger.agreement-events";

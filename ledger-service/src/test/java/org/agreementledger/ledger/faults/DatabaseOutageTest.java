@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,6 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Idempotency-Key) succeeds without restarting the service, exactly once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// its own broker or database is gone after the class: closed now, not kept retrying for the rest of the suite
+@DirtiesContext
 class DatabaseOutageTest {
 
     private static final Path DATA;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -42,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 60 s in the -Pfaults run; docs/reliability.md).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// its own broker or database is gone after the class: closed now, not kept retrying for the rest of the suite
+@DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaOutageUnderLoadTest {
 

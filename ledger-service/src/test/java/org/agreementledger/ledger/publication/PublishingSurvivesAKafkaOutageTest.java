@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Kafka is down; the ledger keeps accepting commands and publishes their events, in order, once it is back. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// its own broker or database is gone after the class: closed now, not kept retrying for the rest of the suite
+@DirtiesContext
 class PublishingSurvivesAKafkaOutageTest {
 
     private static final Path KAFKA_DIR;

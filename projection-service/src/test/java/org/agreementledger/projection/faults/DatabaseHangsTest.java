@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,6 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are not cut by the timeout that bounds the queries.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// its own database is gone after the class: closed now, not kept retrying for the rest of the suite
+@DirtiesContext
 class DatabaseHangsTest {
 
     /** Shorter than the shipped 10 s, so that waiting past it costs this test seconds rather than tens of them. */
