@@ -10,13 +10,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -102,6 +105,13 @@ public class ParkedEvents {
         return held;
     }
 
+    /** Those of {@code agreements} that are held: some record of theirs is parked. */
+    public Set<String> heldAmong(Collection<String> agreements) {
+        return new HashSet<>(jdbc.queryForList(
+                "SELECT DISTINCT agreement_id FROM parked_event WHERE agreement_id = ANY (?::varchar[])",
+                String.class, (Object) agreements.toArray(String[]::new)));
+    }
+
     /** Parks a record; parking it again (a retry that failed) keeps when it was first parked. */
     public void park(ConsumerRecord<?, ?> record, String agreementId, Long sequence, String type, Reason reason,
                      String error) {
@@ -125,6 +135,35 @@ public class ParkedEvents {
                 ? jdbc.query("SELECT * FROM parked_event WHERE agreement_id = ? ORDER BY topic, kafka_partition, kafka_offset",
                 PARKED, agreementId.get())
                 : jdbc.query("SELECT * FROM parked_event ORDER BY topic, kafka_partition, kafka_offset", PARKED);
+    }
+
+    /** Up to {@code limit} agreements with parked records, in the order of their ids, after {@code after} (null: all). */
+    public List<String> agreementsAfter(String after, int limit) {
+        return jdbc.queryForList("""
+                SELECT DISTINCT agreement_id FROM parked_event WHERE agreement_id > ? ORDER BY agreement_id LIMIT ?""",
+                String.class, after == null ? "" : after, limit);
+    }
+
+    /**
+     * Every parked record of {@code agreements}, in the order they were consumed: a round of a retry takes whole
+     * agreements, so that none is released with some of its records still parked.
+     */
+    public List<ParkedEvent> ofAgreements(List<String> agreements) {
+        return jdbc.query("""
+                SELECT * FROM parked_event WHERE agreement_id = ANY (?::varchar[])
+                ORDER BY topic, kafka_partition, kafka_offset""", PARKED, (Object) agreements.toArray(String[]::new));
+    }
+
+    /**
+     * Up to {@code limit} parked records that name no agreement (unreadable ones), in the order they were consumed,
+     * after {@code after} (null: from the first).
+     */
+    public List<ParkedEvent> unattributedAfter(ParkedEvent after, int limit) {
+        return jdbc.query("""
+                SELECT * FROM parked_event WHERE agreement_id IS NULL AND (topic, kafka_partition, kafka_offset) > (?, ?, ?)
+                ORDER BY topic, kafka_partition, kafka_offset LIMIT ?""", PARKED,
+                after == null ? "" : after.topic(), after == null ? -1 : after.partition(),
+                after == null ? -1L : after.offset(), limit);
     }
 
     /** Why each held agreement is held, in words: its first failed event and how many wait behind it. */

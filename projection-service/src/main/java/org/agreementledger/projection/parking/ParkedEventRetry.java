@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -27,33 +28,57 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Applies parked events again once a fix is deployed: reads them back from the topic (which keeps every record) and
  * hands them, in the order they were consumed, to the {@link EventApplier}, with the live consumer paused so that no
- * batch of the same agreements runs in between.
+ * batch of the same agreements runs in between. However many are parked (a faulty release can park every event), it
+ * works in rounds of whole agreements, {@value #AGREEMENTS_A_ROUND} at a time, so that memory, a round's transaction
+ * and the live consumer's pause stay bounded; records that name no agreement go last, in rounds of their own.
  */
 @Component
 class ParkedEventRetry {
 
     private static final Logger log = LoggerFactory.getLogger(ParkedEventRetry.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    static final int AGREEMENTS_A_ROUND = 1_000;
+    private static final int UNATTRIBUTED_A_ROUND = 10_000;
 
     private final ParkedEvents parked;
     private final EventApplier applier;
     private final AgreementEventConsumer live;
     private final ConsumerProperties properties;
+    private final int agreementsARound;
 
+    @Autowired
     ParkedEventRetry(ParkedEvents parked, EventApplier applier, AgreementEventConsumer live, ConsumerProperties properties) {
+        this(parked, applier, live, properties, AGREEMENTS_A_ROUND);
+    }
+
+    ParkedEventRetry(ParkedEvents parked, EventApplier applier, AgreementEventConsumer live, ConsumerProperties properties,
+                     int agreementsARound) {
         this.parked = parked;
         this.applier = applier;
         this.live = live;
         this.properties = properties;
+        this.agreementsARound = agreementsARound;
     }
 
     /** What a retry did. {@code notOnTopic}: parked records the topic did not return (they stay parked). */
     record Outcome(int retried, long applied, long stillParked, List<String> released, List<String> stillHeld,
                    List<String> notOnTopic) {
+
+        static final Outcome NONE = new Outcome(0, 0, 0, List.of(), List.of(), List.of());
+
+        Outcome and(Outcome next) {
+            return new Outcome(retried + next.retried, applied + next.applied, stillParked + next.stillParked,
+                    concat(released, next.released), concat(stillHeld, next.stillHeld), concat(notOnTopic, next.notOnTopic));
+        }
+
+        private static List<String> concat(List<String> first, List<String> second) {
+            return second.isEmpty() ? first : Stream.concat(first.stream(), second.stream()).toList();
+        }
     }
 
     /** The topic could not be read: nothing was retried. */
@@ -64,25 +89,51 @@ class ParkedEventRetry {
     }
 
     Outcome retry(Optional<String> agreementId) {
-        return live.whilePaused(() -> {
-            List<ParkedEvent> toRetry = parked.list(agreementId);
-            List<ConsumerRecord<String, byte[]>> records = read(toRetry);
-            List<ParkedEvent> missing = toRetry.stream().filter(p -> records.stream().noneMatch(r -> r.topic().equals(p.topic())
-                    && r.partition() == p.partition() && r.offset() == p.offset())).toList();
-            Set<String> agreements = toRetry.stream().map(ParkedEvent::agreementId).filter(Objects::nonNull)
-                    .collect(Collectors.toCollection(TreeSet::new));
-            // an agreement with a record the topic did not return stays held, so its later records stay parked
-            Set<String> releasing = new TreeSet<>(agreements);
-            missing.forEach(p -> releasing.remove(p.agreementId()));
-            long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, releasing);
-            Set<String> held = parked.heldAgreements().keySet();
-            Outcome outcome = new Outcome(toRetry.size(), records.size() - stillParked, stillParked + missing.size(),
-                    agreements.stream().filter(a -> !held.contains(a)).toList(),
-                    agreements.stream().filter(held::contains).toList(),
-                    missing.stream().map(p -> p.topic() + "-" + p.partition() + "@" + p.offset()).toList());
-            log.info("Retried {} parked records: {}", toRetry.size(), outcome);
-            return outcome;
-        });
+        if (agreementId.isPresent()) {
+            return live.whilePaused(() -> round(parked.list(agreementId)));
+        }
+        Outcome outcome = Outcome.NONE;
+        String after = null;
+        List<String> agreements;
+        while (!(agreements = parked.agreementsAfter(after, agreementsARound)).isEmpty()) {
+            List<String> these = agreements;
+            // listed while paused: a record parked behind them meanwhile would stay parked after their release
+            outcome = outcome.and(live.whilePaused(() -> round(parked.ofAgreements(these))));
+            after = agreements.get(agreements.size() - 1);
+        }
+        ParkedEvent last = null;
+        List<ParkedEvent> round;
+        while (!(round = parked.unattributedAfter(last, UNATTRIBUTED_A_ROUND)).isEmpty()) {
+            List<ParkedEvent> these = round;
+            outcome = outcome.and(live.whilePaused(() -> round(these)));
+            last = round.get(round.size() - 1);
+        }
+        log.info("Retried {} parked records: {}", outcome.retried(), outcome);
+        return outcome;
+    }
+
+    /** Applies {@code toRetry} again, every parked record of the agreements it names, in the order they were consumed. */
+    private Outcome round(List<ParkedEvent> toRetry) {
+        List<ConsumerRecord<String, byte[]>> records = read(toRetry);
+        Set<String> returned = records.stream().map(r -> position(r.topic(), r.partition(), r.offset()))
+                .collect(Collectors.toSet());
+        List<ParkedEvent> missing = toRetry.stream()
+                .filter(p -> !returned.contains(position(p.topic(), p.partition(), p.offset()))).toList();
+        Set<String> agreements = toRetry.stream().map(ParkedEvent::agreementId).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(TreeSet::new));
+        // an agreement with a record the topic did not return stays held, so its later records stay parked
+        Set<String> releasing = new TreeSet<>(agreements);
+        missing.forEach(p -> releasing.remove(p.agreementId()));
+        long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, releasing);
+        Set<String> held = parked.heldAmong(agreements);
+        return new Outcome(toRetry.size(), records.size() - stillParked, stillParked + missing.size(),
+                agreements.stream().filter(a -> !held.contains(a)).toList(),
+                agreements.stream().filter(held::contains).toList(),
+                missing.stream().map(p -> position(p.topic(), p.partition(), p.offset())).toList());
+    }
+
+    private static String position(String topic, int partition, long offset) {
+        return topic + "-" + partition + "@" + offset;
     }
 
     /** The parked records from the topic, in the order they were consumed: each partition read once, first to last. */

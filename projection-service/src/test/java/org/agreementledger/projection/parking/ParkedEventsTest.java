@@ -11,6 +11,10 @@ import org.agreementledger.contract.FeePaymentRecorded;
 import org.agreementledger.contract.Money;
 import org.agreementledger.contract.PaymentId;
 import org.agreementledger.contract.Validity;
+import org.agreementledger.projection.consumer.AgreementEventConsumer;
+import org.agreementledger.projection.consumer.ConsumerProperties;
+import org.agreementledger.projection.consumer.EventApplier;
+import org.agreementledger.projection.consumer.ParkedEvents;
 import org.agreementledger.projection.support.FaultyProjector;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
@@ -28,7 +32,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +61,18 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ParkedEvents parked;
+
+    @Autowired
+    EventApplier applier;
+
+    @Autowired
+    AgreementEventConsumer live;
+
+    @Autowired
+    ConsumerProperties consumer;
 
     @AfterAll
     static void closeProducer() {
@@ -224,6 +242,34 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         Answer nothing = post("/admin/parked-events/retry?agreementId=" + AgreementId.generate(), admin());
         assertThat(nothing.status()).isEqualTo(404);
         assertThat(nothing.body().get("type").asText()).endsWith("/nothing-parked");
+    }
+
+    @Test
+    void aRetryOfManyHeldAgreementsTakesWholeAgreementsARoundAndReleasesEveryOneInOrder() throws Exception {
+        List<AgreementId> poisoned = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            AgreementId id = AgreementId.generate();
+            poisoned.add(id);
+            FaultyProjector.failAt(id, 1);
+            records.publish(offer(id, "held " + i), 0);
+            records.publish(new FeePaymentRecorded(id, PaymentId.generate(), US, SV, Money.of("10.00", "USD"), MAR_15, null), 1);
+            records.publish(new AgreementAccepted(id, US, MAR_15), 2);
+        }
+        await("/admin/parked-events", admin(), list -> list.size() == 10);
+        FaultyProjector.fixAll();
+
+        ParkedEventRetry.Outcome outcome = new ParkedEventRetry(parked, applier, live, consumer, 2).retry(Optional.empty());
+
+        assertThat(outcome.retried()).isEqualTo(10);
+        assertThat(outcome.applied()).isEqualTo(10);
+        assertThat(outcome.stillParked()).isZero();
+        assertThat(outcome.released()).containsExactlyInAnyOrderElementsOf(poisoned.stream().map(AgreementId::value).toList());
+        assertThat(get("/admin/parked-events", admin()).body()).isEmpty();
+        for (AgreementId id : poisoned) {
+            JsonNode view = get("/agreements/" + id, dashboardToken()).body();
+            assertThat(view.get("version").asLong()).as("the fee, then the acceptance").isEqualTo(2);
+            assertThat(view.get("acceptedBy")).extracting(JsonNode::asText).containsExactly("US");
+        }
     }
 
     private static AgreementOffered offer(AgreementId id, String title) {
