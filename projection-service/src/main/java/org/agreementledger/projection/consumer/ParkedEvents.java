@@ -34,7 +34,9 @@ public class ParkedEvents {
 
     private static final int ERROR_LENGTH = 2_000;
 
-    private static final RowMapper<ParkedEvent> PARKED = (rs, row) -> new ParkedEvent(rs.getString("topic"),
+    /** Every parked record in the order they were consumed, for a reader that streams them ({@link #ROW}). */
+    public static final String IN_ORDER = "SELECT * FROM parked_event ORDER BY topic, kafka_partition, kafka_offset";
+    public static final RowMapper<ParkedEvent> ROW = (rs, row) -> new ParkedEvent(rs.getString("topic"),
             rs.getInt("kafka_partition"), rs.getLong("kafka_offset"), rs.getString("agreement_id"),
             (Long) rs.getObject("sequence"), rs.getString("event_type"), Reason.valueOf(rs.getString("reason")),
             rs.getString("error"), rs.getTimestamp("parked_at").toInstant());
@@ -129,12 +131,22 @@ public class ParkedEvents {
                 record.topic(), record.partition(), record.offset());
     }
 
+    /** A page of {@link #list}: {@code size} records from the {@code page}-th such page on. */
+    public List<ParkedEvent> page(Optional<String> agreementId, int page, int size) {
+        long offset = (long) page * size;
+        return agreementId.isPresent()
+                ? jdbc.query("SELECT * FROM parked_event WHERE agreement_id = ? ORDER BY topic, kafka_partition, kafka_offset"
+                + " LIMIT ? OFFSET ?", ROW, agreementId.get(), size, offset)
+                : jdbc.query("SELECT * FROM parked_event ORDER BY topic, kafka_partition, kafka_offset LIMIT ? OFFSET ?",
+                ROW, size, offset);
+    }
+
     /** Every parked record, or one agreement's, in the order they were consumed. */
     public List<ParkedEvent> list(Optional<String> agreementId) {
         return agreementId.isPresent()
                 ? jdbc.query("SELECT * FROM parked_event WHERE agreement_id = ? ORDER BY topic, kafka_partition, kafka_offset",
-                PARKED, agreementId.get())
-                : jdbc.query("SELECT * FROM parked_event ORDER BY topic, kafka_partition, kafka_offset", PARKED);
+                ROW, agreementId.get())
+                : jdbc.query(IN_ORDER, ROW);
     }
 
     /** Up to {@code limit} agreements with parked records, in the order of their ids, after {@code after} (null: all). */
@@ -151,7 +163,7 @@ public class ParkedEvents {
     public List<ParkedEvent> ofAgreements(List<String> agreements) {
         return jdbc.query("""
                 SELECT * FROM parked_event WHERE agreement_id = ANY (?::varchar[])
-                ORDER BY topic, kafka_partition, kafka_offset""", PARKED, (Object) agreements.toArray(String[]::new));
+                ORDER BY topic, kafka_partition, kafka_offset""", ROW, (Object) agreements.toArray(String[]::new));
     }
 
     /**
@@ -161,7 +173,7 @@ public class ParkedEvents {
     public List<ParkedEvent> unattributedAfter(ParkedEvent after, int limit) {
         return jdbc.query("""
                 SELECT * FROM parked_event WHERE agreement_id IS NULL AND (topic, kafka_partition, kafka_offset) > (?, ?, ?)
-                ORDER BY topic, kafka_partition, kafka_offset LIMIT ?""", PARKED,
+                ORDER BY topic, kafka_partition, kafka_offset LIMIT ?""", ROW,
                 after == null ? "" : after.topic(), after == null ? -1 : after.partition(),
                 after == null ? -1L : after.offset(), limit);
     }

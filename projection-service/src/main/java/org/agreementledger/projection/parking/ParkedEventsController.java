@@ -4,6 +4,8 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.agreementledger.projection.consumer.ParkedEvent;
 import org.agreementledger.projection.consumer.ParkedEvents;
 import io.swagger.v3.oas.annotations.Operation;
@@ -40,15 +42,17 @@ class ParkedEventsController {
     }
 
     @GetMapping
-    @Operation(summary = "Events the projection could not apply, and those held behind them, in the order they were consumed")
+    @Operation(summary = "Events the projection could not apply, and those held behind them, in the order they were "
+            + "consumed, a page at a time (a faulty release can park nearly every event)")
     @ApiResponse(responseCode = "200", description = "The parked events, in the order they were consumed", content = @Content(
             mediaType = MediaType.APPLICATION_JSON_VALUE, array = @ArraySchema(schema = @Schema(implementation = ParkedEvent.class))))
-    ResponseEntity<?> list(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId) {
+    ResponseEntity<?> list(@Parameter(description = "Only this agreement's") @RequestParam(required = false) String agreementId,
+                           @RequestParam(defaultValue = "0") @Min(0) int page,
+                           @RequestParam(defaultValue = "500") @Min(1) @Max(500) int size) {
         if (agreementId != null && !AgreementId.isValid(agreementId)) {
             return invalid(agreementId);
         }
-        List<ParkedEvent> events = parked.list(Optional.ofNullable(agreementId));
-        return ResponseEntity.ok(events);
+        return ResponseEntity.ok(parked.page(Optional.ofNullable(agreementId), page, size));
     }
 
     @PostMapping("/retry")

@@ -245,7 +245,7 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
     }
 
     @Test
-    void aRetryOfManyHeldAgreementsTakesWholeAgreementsARoundAndReleasesEveryOneInOrder() throws Exception {
+    void manyHeldAgreementsAreListedAPageAtATimeAndRetriedWholeAgreementsARoundEachReleasedInOrder() throws Exception {
         List<AgreementId> poisoned = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             AgreementId id = AgreementId.generate();
@@ -256,6 +256,9 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
             records.publish(new AgreementAccepted(id, US, MAR_15), 2);
         }
         await("/admin/parked-events", admin(), list -> list.size() == 10);
+        assertThat(get("/admin/parked-events?size=3", admin()).body()).hasSize(3);
+        assertThat(get("/admin/parked-events?page=3&size=3", admin()).body()).as("the tenth alone").hasSize(1);
+        assertThat(get("/admin/parked-events?size=501", admin()).status()).isEqualTo(400);
         FaultyProjector.fixAll();
 
         ParkedEventRetry.Outcome outcome = new ParkedEventRetry(parked, applier, live, consumer, 2).retry(Optional.empty());
