@@ -60,7 +60,6 @@ class AgreementQueries {
      */
     void writeAgreements(String visibleTo, String party, String status, boolean heldOnly, int page, int size,
                          ObjectMapper mapper, OutputStream out) {
-        Map<String, String> holds = parked.holds();
         StringBuilder filters = new StringBuilder("SELECT * FROM agreement_view WHERE true");
         List<Object> filterArgs = new java.util.ArrayList<>();
         if (visibleTo != null) {
@@ -96,8 +95,9 @@ class AgreementQueries {
                 sql.append(" OFFSET ?");
                 args.add((long) page * size);
             }
-            List<AgreementView> chunk = jdbc.query(sql.toString(), agreement, args.toArray()).stream()
-                    .map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
+            List<AgreementView> rows = jdbc.query(sql.toString(), agreement, args.toArray());
+            Map<String, String> holds = parked.holdsOf(rows.stream().map(AgreementView::agreementId).toList());
+            List<AgreementView> chunk = rows.stream().map(view -> view.heldBecause(holds.get(view.agreementId()))).toList();
             left[0] -= chunk.size();
             return chunk;
         });

@@ -114,8 +114,10 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
         assertThat(view.get("held").asBoolean()).isTrue();
         assertThat(view.get("heldReason").asText()).isEqualTo("event 1 (FeePaymentRecorded) could not be applied: "
                 + "injected fault: event 1 of " + poisoned + "; 2 later event(s) parked behind it");
-        assertThat(get("/agreements?held=true&size=500", dashboardToken()).body())
-                .extracting(a -> a.get("agreementId").asText()).containsExactly(poisoned.value());
+        JsonNode heldList = get("/agreements?held=true&size=500", dashboardToken()).body();
+        assertThat(heldList).extracting(a -> a.get("agreementId").asText()).containsExactly(poisoned.value());
+        assertThat(heldList.get(0).get("heldReason").asText()).as("the list says why, as the view does")
+                .startsWith("event 1 (FeePaymentRecorded) could not be applied");
 
         Answer readiness = get("/actuator/health/readiness", null);
         assertThat(readiness.status()).isEqualTo(503);
