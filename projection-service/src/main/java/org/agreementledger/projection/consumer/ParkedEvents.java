@@ -131,22 +131,21 @@ public class ParkedEvents {
                 record.topic(), record.partition(), record.offset());
     }
 
-    /** A page of {@link #list}: {@code size} records from the {@code page}-th such page on. */
+    /**
+     * The parked records, or one agreement's, in the order they were consumed, {@code size} from the {@code page}-th
+     * such page on.
+     */
     public List<ParkedEvent> page(Optional<String> agreementId, int page, int size) {
         long offset = (long) page * size;
         return agreementId.isPresent()
                 ? jdbc.query("SELECT * FROM parked_event WHERE agreement_id = ? ORDER BY topic, kafka_partition, kafka_offset"
                 + " LIMIT ? OFFSET ?", ROW, agreementId.get(), size, offset)
-                : jdbc.query("SELECT * FROM parked_event ORDER BY topic, kafka_partition, kafka_offset LIMIT ? OFFSET ?",
-                ROW, size, offset);
+                : jdbc.query(IN_ORDER + " LIMIT ? OFFSET ?", ROW, size, offset);
     }
 
-    /** Every parked record, or one agreement's, in the order they were consumed. */
-    public List<ParkedEvent> list(Optional<String> agreementId) {
-        return agreementId.isPresent()
-                ? jdbc.query("SELECT * FROM parked_event WHERE agreement_id = ? ORDER BY topic, kafka_partition, kafka_offset",
-                ROW, agreementId.get())
-                : jdbc.query(IN_ORDER, ROW);
+    /** Every parked record of one agreement, in the order they were consumed. */
+    public List<ParkedEvent> of(String agreementId) {
+        return ofAgreements(List.of(agreementId));
     }
 
     /** Up to {@code limit} agreements with parked records, in the order of their ids, after {@code after} (null: all). */

@@ -90,7 +90,7 @@ class ParkedEventRetry {
 
     Outcome retry(Optional<String> agreementId) {
         if (agreementId.isPresent()) {
-            return live.whilePaused(() -> round(parked.list(agreementId)));
+            return live.whilePaused(() -> round(parked.of(agreementId.get())));
         }
         Outcome outcome = Outcome.NONE;
         String after = null;

@@ -69,7 +69,7 @@ class ParkedEventsController {
             return Problems.response(HttpStatus.CONFLICT, "rebuild-running",
                     "A rebuild is running; retry the parked events when it is done.", null);
         }
-        if (agreementId != null && parked.list(Optional.of(agreementId)).isEmpty()) {
+        if (agreementId != null && parked.of(agreementId).isEmpty()) {
             return Problems.response(HttpStatus.NOT_FOUND, "nothing-parked",
                     "No event of agreement " + agreementId + " is parked.", "agreementId");
         }
