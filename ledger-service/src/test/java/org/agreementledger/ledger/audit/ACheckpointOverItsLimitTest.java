@@ -60,9 +60,7 @@ class ACheckpointOverItsLimitTest extends LedgerIntegrationTest {
 
     @Test
     void aLedgerOverTheLimitCountsItsAgreementsOnceAfterAStartAndReadsNoHead() throws Exception {
-        LedgerHttp sv = as(port, "SV");
-        sv.post("/agreements", OFFER);
-        awaitPublished(sv.post("/agreements", OFFER));
+        LedgerHttp sv = twoOffersPublished();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         CheckpointPublisher publisher = publisher(1, meters);
 
@@ -101,9 +99,7 @@ class ACheckpointOverItsLimitTest extends LedgerIntegrationTest {
 
     @Test
     void anOperatorAskingForACheckpointOverTheLimitIsRefusedAtOnceAndToldHowToRaiseIt() throws Exception {
-        LedgerHttp sv = as(port, "SV");
-        sv.post("/agreements", OFFER);
-        awaitPublished(sv.post("/agreements", OFFER));
+        twoOffersPublished();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         MockMvc operator = MockMvcBuilders.standaloneSetup(new CheckpointController(publisher(1, meters), key, log)).build();
 
@@ -117,9 +113,7 @@ class ACheckpointOverItsLimitTest extends LedgerIntegrationTest {
 
     @Test
     void aKeyRotatedOverTheLimitIsRotatedAllTheSame(@TempDir Path keys) throws Exception {
-        LedgerHttp sv = as(port, "SV");
-        sv.post("/agreements", OFFER);
-        awaitPublished(sv.post("/agreements", OFFER));
+        twoOffersPublished();
         CheckpointProperties ownKeys = new CheckpointProperties(Duration.ofHours(1), LedgerTopics.CHECKPOINTS, keys, 1,
                 Duration.ofMinutes(1));
         LedgerSigningKey signingKey = new LedgerSigningKey(ownKeys, Clock.systemUTC());
@@ -143,6 +137,14 @@ class ACheckpointOverItsLimitTest extends LedgerIntegrationTest {
 
     private static long reads(SimpleMeterRegistry meters, String heads) {
         return meters.get("ledger.checkpoints.read").tag("heads", heads).timer().count();
+    }
+
+    /** Two offers more in the ledger, the second's event acknowledged by Kafka (and so the first's). */
+    private LedgerHttp twoOffersPublished() throws Exception {
+        LedgerHttp sv = as(port, "SV");
+        sv.post("/agreements", OFFER);
+        awaitPublished(sv.post("/agreements", OFFER));
+        return sv;
     }
 
     /** Waits until the publisher has had Kafka acknowledge the offer's event. */
