@@ -305,12 +305,12 @@ public class EventApplier {
             // twin, only swapped in by a transaction that commits synchronously after them in the WAL.
             jdbc.execute("SET LOCAL search_path TO " + schema + ", public; SET LOCAL synchronous_commit TO off");
         }
-        Map<String, Long> held = parked.heldAgreements();
+        List<Object> envelopes = envelopes(records);
+        Map<String, Long> nextSequences = expectedSequences(envelopes);
+        Map<String, Long> held = parked.heldOf(nextSequences.keySet());
         if (releasing != null) {
             held.keySet().removeAll(releasing);
         }
-        List<Object> envelopes = envelopes(records);
-        Map<String, Long> nextSequences = expectedSequences(envelopes);
         Batch batch = new Batch(isolate == null);
         Map<TopicPartition, Long> nextOffsets = new HashMap<>();
         int parkedRecords = 0;

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
@@ -48,8 +49,13 @@ public class ParkedEvents {
     private volatile Count count;
     private volatile boolean countFailing;
 
-    /** Parked events in the live views, by reason, and the held agreements, sorted. */
-    public record Count(Map<Reason, Long> byReason, List<String> heldAgreements) {
+    /**
+     * Parked events in the live views, by reason, how many agreements they hold, and the first
+     * {@value #HELD_LISTED} of those by id (a faulty release can hold nearly every agreement).
+     */
+    public record Count(Map<Reason, Long> byReason, long held, List<String> firstHeld) {
+
+        public static final int HELD_LISTED = 100;
 
         public long total() {
             return byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -63,7 +69,7 @@ public class ParkedEvents {
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description("Events parked in the live views: failed ones, and those held behind them").register(meters);
         }
-        Gauge.builder("projection.agreements.held", this, parked -> parked.counted(c -> c.heldAgreements().size()))
+        Gauge.builder("projection.agreements.held", this, parked -> parked.counted(Count::held))
                 .description("Agreements whose events are not applied because one of them is parked").register(meters);
         recount();
     }
@@ -79,9 +85,12 @@ public class ParkedEvents {
                     rs -> {
                         byReason.put(Reason.valueOf(rs.getString(1)), rs.getLong(2));
                     });
-            List<String> held = jdbc.queryForList("SELECT DISTINCT agreement_id FROM " + EventApplier.LIVE_SCHEMA
-                    + ".parked_event WHERE agreement_id IS NOT NULL ORDER BY agreement_id", String.class);
-            count = new Count(Map.copyOf(byReason), held);
+            Long held = jdbc.queryForObject("SELECT count(DISTINCT agreement_id) FROM " + EventApplier.LIVE_SCHEMA
+                    + ".parked_event", Long.class);
+            List<String> firstHeld = jdbc.queryForList("SELECT DISTINCT agreement_id FROM " + EventApplier.LIVE_SCHEMA
+                    + ".parked_event WHERE agreement_id IS NOT NULL ORDER BY agreement_id LIMIT " + Count.HELD_LISTED,
+                    String.class);
+            count = new Count(Map.copyOf(byReason), held == null ? 0 : held, firstHeld);
             countFailing = false;
         } catch (DataAccessException e) {
             if (!countFailing) {
@@ -97,13 +106,19 @@ public class ParkedEvents {
         return last == null ? Double.NaN : value.applyAsDouble(last);
     }
 
-    /** Each held agreement, with the sequence of its first parked event. */
-    public Map<String, Long> heldAgreements() {
+    /**
+     * Those of {@code agreements} that are held, each with the sequence of its first parked event: a batch asks about
+     * its own agreements only, not every held one.
+     */
+    public Map<String, Long> heldOf(Collection<String> agreements) {
         Map<String, Long> held = new HashMap<>();
-        jdbc.query("SELECT agreement_id, min(sequence) FROM parked_event WHERE agreement_id IS NOT NULL GROUP BY agreement_id",
-                rs -> {
-                    held.put(rs.getString(1), rs.getLong(2));
-                });
+        if (!agreements.isEmpty()) {
+            jdbc.query(VarcharArrays.statement("SELECT agreement_id, min(sequence) FROM parked_event"
+                            + " WHERE agreement_id = ANY (?) GROUP BY agreement_id", agreements.toArray(String[]::new)),
+                    (RowCallbackHandler) rs -> {
+                        held.put(rs.getString(1), rs.getLong(2));
+                    });
+        }
         return held;
     }
 

@@ -9,7 +9,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +20,6 @@ import java.util.Map;
  */
 @Component("projection")
 class ProjectionHealthIndicator implements HealthIndicator {
-
-    private static final int LISTED = 100;
 
     private final ParkedEvents parked;
     private final ProjectionLag lag;
@@ -67,11 +64,10 @@ class ProjectionHealthIndicator implements HealthIndicator {
             consumerDetails.put("failingSince", consumerState.failingSince());
             consumerDetails.put("lastFailure", consumerState.lastFailure());
         }
-        List<String> held = count.heldAgreements().stream().limit(LISTED).toList();
         return Health.status(verdict.status())
                 .withDetail("reasons", verdict.reasons())
                 .withDetail("parkedEvents", count.total())
-                .withDetail("heldAgreements", held)
+                .withDetail("heldAgreements", count.firstHeld())
                 .withDetail("lag", lagDetails)
                 .withDetail("consumer", consumerDetails)
                 .build();
