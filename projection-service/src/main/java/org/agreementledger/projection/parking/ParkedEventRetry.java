@@ -81,7 +81,7 @@ class ParkedEventRetry {
         }
     }
 
-    /** The topic could not be read: nothing was retried. */
+    /** The topic could not be read: nothing of the round was retried (earlier rounds were). */
     static final class TopicUnavailable extends RuntimeException {
         TopicUnavailable(String message, Throwable cause) {
             super(message, cause);

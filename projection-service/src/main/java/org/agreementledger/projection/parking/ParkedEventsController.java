@@ -76,8 +76,8 @@ class ParkedEventsController {
         try {
             return ResponseEntity.ok(retry.retry(Optional.ofNullable(agreementId)));
         } catch (ParkedEventRetry.TopicUnavailable e) {
-            return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
-                    "Nothing was retried: " + e.getMessage(), null);
+            return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable", "The retry stopped: "
+                    + e.getMessage() + ". Rounds before it were applied and are no longer parked; retry again.", null);
         }
     }
 
