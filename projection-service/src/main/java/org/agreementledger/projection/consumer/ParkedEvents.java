@@ -163,11 +163,19 @@ public class ParkedEvents {
         return ofAgreements(List.of(agreementId));
     }
 
-    /** Up to {@code limit} agreements with parked records, in the order of their ids, after {@code after} (null: all). */
-    public List<String> agreementsAfter(String after, int limit) {
+    /** The last of the agreements with parked records, in the order of their ids; empty when none is held. */
+    public Optional<String> lastHeld() {
+        return Optional.ofNullable(jdbc.queryForObject("SELECT max(agreement_id) FROM parked_event", String.class));
+    }
+
+    /**
+     * Up to {@code limit} agreements with parked records, in the order of their ids, after {@code after} (null: from
+     * the first) and up to {@code until}.
+     */
+    public List<String> agreementsBetween(String after, String until, int limit) {
         return jdbc.queryForList("""
-                SELECT DISTINCT agreement_id FROM parked_event WHERE agreement_id > ? ORDER BY agreement_id LIMIT ?""",
-                String.class, after == null ? "" : after, limit);
+                SELECT DISTINCT agreement_id FROM parked_event WHERE agreement_id > ? AND agreement_id <= ?
+                ORDER BY agreement_id LIMIT ?""", String.class, after == null ? "" : after, until, limit);
     }
 
     /**
@@ -178,6 +186,12 @@ public class ParkedEvents {
         return jdbc.query("""
                 SELECT * FROM parked_event WHERE agreement_id = ANY (?::varchar[])
                 ORDER BY topic, kafka_partition, kafka_offset""", ROW, (Object) agreements.toArray(String[]::new));
+    }
+
+    /** How many parked records name no agreement (unreadable ones). */
+    public long unattributed() {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM parked_event WHERE agreement_id IS NULL", Long.class);
+        return count == null ? 0 : count;
     }
 
     /**

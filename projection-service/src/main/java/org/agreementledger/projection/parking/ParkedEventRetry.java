@@ -93,20 +93,26 @@ class ParkedEventRetry {
             return live.whilePaused(() -> round(parked.of(agreementId.get())));
         }
         Outcome outcome = Outcome.NONE;
+        // those held when it starts: while a fault still parks new agreements, a retry must not chase them for ever
+        String until = parked.lastHeld().orElse("");
         String after = null;
         List<String> agreements;
-        while (!(agreements = parked.agreementsAfter(after, agreementsARound)).isEmpty()) {
+        while (!(agreements = parked.agreementsBetween(after, until, agreementsARound)).isEmpty()) {
             List<String> these = agreements;
             // listed while paused: a record parked behind them meanwhile would stay parked after their release
             outcome = outcome.and(live.whilePaused(() -> round(parked.ofAgreements(these))));
             after = agreements.get(agreements.size() - 1);
         }
+        // as many as there were when it started, for the same reason
         ParkedEvent last = null;
-        List<ParkedEvent> round;
-        while (!(round = parked.unattributedAfter(last, UNATTRIBUTED_A_ROUND)).isEmpty()) {
-            List<ParkedEvent> these = round;
-            outcome = outcome.and(live.whilePaused(() -> round(these)));
-            last = round.get(round.size() - 1);
+        for (long left = parked.unattributed(); left > 0; ) {
+            List<ParkedEvent> unattributed = parked.unattributedAfter(last, (int) Math.min(left, UNATTRIBUTED_A_ROUND));
+            if (unattributed.isEmpty()) {
+                break;
+            }
+            outcome = outcome.and(live.whilePaused(() -> round(unattributed)));
+            last = unattributed.get(unattributed.size() - 1);
+            left -= unattributed.size();
         }
         log.info("Retried {} parked records: {}", outcome.retried(), outcome);
         return outcome;

@@ -11,6 +11,7 @@ import org.agreementledger.contract.FeePaymentRecorded;
 import org.agreementledger.contract.Money;
 import org.agreementledger.contract.PaymentId;
 import org.agreementledger.contract.Validity;
+import org.agreementledger.infra.SharedTestInfrastructure;
 import org.agreementledger.projection.consumer.AgreementEventConsumer;
 import org.agreementledger.projection.consumer.ConsumerProperties;
 import org.agreementledger.projection.consumer.EventApplier;
@@ -18,6 +19,11 @@ import org.agreementledger.projection.consumer.ParkedEvents;
 import org.agreementledger.projection.support.FaultyProjector;
 import org.agreementledger.projection.support.LedgerRecords;
 import org.agreementledger.projection.support.ProjectionIntegrationTest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +35,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -277,6 +285,27 @@ class ParkedEventsTest extends ProjectionIntegrationTest {
             assertThat(view.get("version").asLong()).as("the fee, then the acceptance").isEqualTo(2);
             assertThat(view.get("acceptedBy")).extracting(JsonNode::asText).containsExactly("US");
         }
+    }
+
+    @Test
+    void recordsThatNameNoAgreementAreRetriedToo() throws Exception {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedTestInfrastructure.get().kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 3; i++) {
+                raw.send(new ProducerRecord<>(TOPIC, "not-an-event-" + i, "{}".getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        await("/admin/parked-events", admin(), list -> list.size() == 3);
+
+        ParkedEventRetry.Outcome outcome = new ParkedEventRetry(parked, applier, live, consumer, 2).retry(Optional.empty());
+
+        assertThat(outcome.retried()).as("every unreadable record, once").isEqualTo(3);
+        assertThat(outcome.stillParked()).as("still unreadable").isEqualTo(3);
+        assertThat(outcome.notOnTopic()).isEmpty();
+        assertThat(outcome.released()).isEmpty();
+        jdbc.update("DELETE FROM views.parked_event WHERE agreement_id IS NULL");
+        parked.recount();
     }
 
     private static AgreementOffered offer(AgreementId id, String title) {
