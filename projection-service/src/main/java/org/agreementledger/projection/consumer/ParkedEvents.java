@@ -14,13 +14,11 @@ import org.springframework.stereotype.Repository;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -120,13 +118,6 @@ public class ParkedEvents {
                     });
         }
         return held;
-    }
-
-    /** Those of {@code agreements} that are held: some record of theirs is parked. */
-    public Set<String> heldAmong(Collection<String> agreements) {
-        return new HashSet<>(jdbc.queryForList(
-                "SELECT DISTINCT agreement_id FROM parked_event WHERE agreement_id = ANY (?::varchar[])",
-                String.class, (Object) agreements.toArray(String[]::new)));
     }
 
     /** Parks a record; parking it again (a retry that failed) keeps when it was first parked. */

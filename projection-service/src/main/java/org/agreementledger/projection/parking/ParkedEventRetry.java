@@ -131,7 +131,7 @@ class ParkedEventRetry {
         Set<String> releasing = new TreeSet<>(agreements);
         missing.forEach(p -> releasing.remove(p.agreementId()));
         long stillParked = records.isEmpty() ? 0 : applier.retryParked(records, releasing);
-        Set<String> held = parked.heldAmong(agreements);
+        Set<String> held = parked.heldOf(agreements).keySet();
         return new Outcome(toRetry.size(), records.size() - stillParked, stillParked + missing.size(),
                 agreements.stream().filter(a -> !held.contains(a)).toList(),
                 agreements.stream().filter(held::contains).toList(),
